@@ -1,0 +1,67 @@
+# Everyday commands for silt. The real build is CMake (CMakeLists.txt); this file wraps it.
+#   make            build (installs missing dependencies first)
+#   make test       format check + every unit, integration and fuzz-replay test
+#   make demo       run silt's main job on its embedded default
+#   make bench      benchmarks against peers measured in the same run
+#   make fuzz       run every libFuzzer target for FUZZ_SECONDS each (default 60)
+#   make asan       the test suite under address,undefined sanitizers
+#   make format / make format-check
+
+BUILD ?= build
+JOBS ?= $(shell nproc)
+CMAKE ?= cmake
+CMAKE_FLAGS ?=
+CTEST_ARGS ?=
+FUZZ_SECONDS ?= 60
+ifneq ($(CI),)
+CMAKE_FLAGS += -DSILT_WERROR=ON
+endif
+FORMAT_FILES = $(shell git ls-files -co --exclude-standard -- 'src/*.c' 'src/*.h' 'tests/*.c' \
+                 'tests/*.h' 'fuzz/*.c' 'bench/*.c' 2>/dev/null)
+
+.PHONY: all deps build test ctest demo bench fuzz asan format format-check clean
+
+all: build
+
+deps:
+	@scripts/install-deps --quiet
+
+$(BUILD)/CMakeCache.txt:
+	$(CMAKE) -S . -B $(BUILD) $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/CMakeCache.txt
+	$(CMAKE) --build $(BUILD) -j$(JOBS)
+
+ctest:
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) $(CTEST_ARGS)
+
+test: build format-check
+	$(MAKE) --no-print-directory ctest BUILD=$(BUILD)
+
+demo: build
+	scripts/demo $(BUILD)/silt
+
+bench: deps
+	$(CMAKE) -S . -B build-release -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+	$(CMAKE) --build build-release -j$(JOBS)
+	bench/run build-release
+
+fuzz: deps
+	$(CMAKE) -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DSILT_FUZZ=ON
+	$(CMAKE) --build build-fuzz -j$(JOBS)
+	scripts/run-fuzz build-fuzz $(FUZZ_SECONDS)
+
+asan: deps
+	$(CMAKE) -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSILT_SANITIZE=ON $(CMAKE_FLAGS)
+	$(CMAKE) --build build-asan -j$(JOBS)
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j$(JOBS) $(CTEST_ARGS)
+
+format:
+	clang-format -i $(FORMAT_FILES)
+
+format-check:
+	@clang-format --dry-run --Werror $(FORMAT_FILES) && echo "format-check: $(words $(FORMAT_FILES)) files formatted"
+
+clean:
+	rm -rf build build-asan build-fuzz build-release

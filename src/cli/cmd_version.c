@@ -1,0 +1,48 @@
+/* `silt version`: version, git revision, build type and the versions of linked libraries. */
+#include "cli/cli.h"
+#include "version.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <librdkafka/rdkafka.h>
+#include <lz4.h>
+#include <microhttpd.h>
+#include <openssl/crypto.h>
+#include <zlib.h>
+#include <zstd.h>
+
+static const silt_opt_spec opts_spec[] = {
+    {"short", 0, SILT_OPT_FLAG, NULL, NULL, NULL, "print only the version number"},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL},
+};
+
+static int run(int argc, char **argv)
+{
+    silt_opts o;
+    int code;
+    if (silt_cli_parse(&o, &code, opts_spec, argc, argv, 1, NULL, "silt version [--short]",
+                       "Print silt's version, the git revision it was built from, the build type "
+                       "and the versions of the libraries it is linked with."))
+        return code;
+    if (silt_opts_flag(&o, "short")) {
+        printf("%s\n", SILT_VERSION);
+        return 0;
+    }
+    printf("silt %s\n", SILT_VERSION);
+    printf("git revision: %s\n", SILT_GIT_REVISION);
+    printf("build type:   %s\n", SILT_BUILD_TYPE);
+    printf("compiler:     %s\n", SILT_COMPILER);
+    printf("libraries:\n");
+    printf("  librdkafka     %s\n", rd_kafka_version_str());
+    printf("  zstd           %s\n", ZSTD_versionString());
+    printf("  zlib           %s\n", zlibVersion());
+    printf("  lz4            %s\n", LZ4_versionString());
+    printf("  snappy         %s\n", SILT_SNAPPY_VERSION);
+    printf("  jansson        %s\n", JANSSON_VERSION);
+    printf("  libcurl        %s\n", curl_version_info(CURLVERSION_NOW)->version);
+    printf("  openssl        %s\n", OpenSSL_version(OPENSSL_VERSION));
+    printf("  libmicrohttpd  %s\n", MHD_get_version());
+    return 0;
+}
+
+const silt_command silt_cmd_version = {"version", "print version and linked library versions", run};

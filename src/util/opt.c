@@ -1,0 +1,334 @@
+/* Table-driven option parsing, validation and help. */
+#include "util/opt.h"
+
+#include "util/suggest.h"
+#include "util/time.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static size_t spec_len(const silt_opt_spec *spec)
+{
+    size_t n = 0;
+    while (spec && spec[n].name) n++;
+    return n;
+}
+
+static long find_long(const silt_opt_spec *spec, size_t n, const char *name, size_t len)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strlen(spec[i].name) == len && strncmp(spec[i].name, name, len) == 0) return (long)i;
+    return -1;
+}
+
+static long find_short(const silt_opt_spec *spec, size_t n, char c)
+{
+    for (size_t i = 0; i < n; i++)
+        if (spec[i].short_name && spec[i].short_name == c) return (long)i;
+    return -1;
+}
+
+int silt_opt_parse_size(int64_t *out, const char *s)
+{
+    if (!s || !*s) return -1;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno || v < 0) return -1;
+    double mul = 1;
+    switch (*end) {
+    case '\0': break;
+    case 'k':
+    case 'K':
+        mul = 1024.0;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        mul = 1024.0 * 1024;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        mul = 1024.0 * 1024 * 1024;
+        end++;
+        break;
+    case 't':
+    case 'T':
+        mul = 1024.0 * 1024 * 1024 * 1024;
+        end++;
+        break;
+    case 'b':
+    case 'B': break;
+    default: return -1;
+    }
+    if (*end == 'i') end++;
+    if (*end == 'B' || *end == 'b') end++;
+    if (*end) return -1;
+    double r = v * mul;
+    if (r > 9.0e18) return -1;
+    *out = (int64_t)r;
+    return 0;
+}
+
+static int check_range_num(const silt_opt_spec *s, double v, silt_error *err)
+{
+    if (!s->range) return 0;
+    const char *dots = strstr(s->range, "..");
+    if (!dots) return 0;
+    char lo[64] = "", hi[64] = "";
+    size_t ll = (size_t)(dots - s->range);
+    if (ll < sizeof lo) memcpy(lo, s->range, ll), lo[ll] = '\0';
+    snprintf(hi, sizeof hi, "%s", dots + 2);
+    if ((lo[0] && v < strtod(lo, NULL)) || (hi[0] && v > strtod(hi, NULL)))
+        return silt_error_set(err, SILT_EINVAL, "--%s: value out of range %s", s->name, s->range);
+    return 0;
+}
+
+int silt_opt_check(const silt_opt_spec *s, const char *value, silt_error *err)
+{
+    char *end;
+    switch (s->type) {
+    case SILT_OPT_FLAG:
+    case SILT_OPT_STRING: return 0;
+    case SILT_OPT_INT: {
+        errno = 0;
+        long long v = strtoll(value, &end, 10);
+        if (end == value || *end || errno)
+            return silt_error_set(err, SILT_EINVAL, "--%s: '%s' is not an integer", s->name, value);
+        return check_range_num(s, (double)v, err);
+    }
+    case SILT_OPT_DOUBLE: {
+        errno = 0;
+        double v = strtod(value, &end);
+        if (end == value || *end || errno || isnan(v))
+            return silt_error_set(err, SILT_EINVAL, "--%s: '%s' is not a number", s->name, value);
+        return check_range_num(s, v, err);
+    }
+    case SILT_OPT_DURATION: {
+        int64_t us;
+        if (silt_time_parse_duration_us(&us, value))
+            return silt_error_set(err, SILT_EINVAL,
+                                  "--%s: '%s' is not a duration (use e.g. 250ms, 1s, 5m, 2h, 7d)",
+                                  s->name, value);
+        return 0;
+    }
+    case SILT_OPT_SIZE: {
+        int64_t b;
+        if (silt_opt_parse_size(&b, value))
+            return silt_error_set(err, SILT_EINVAL,
+                                  "--%s: '%s' is not a size (use e.g. 4096, 64K, 128M, 1G)",
+                                  s->name, value);
+        return check_range_num(s, (double)b, err);
+    }
+    case SILT_OPT_CHOICE: {
+        const char *r = s->range ? s->range : "";
+        size_t vl = strlen(value);
+        while (*r) {
+            const char *bar = strchr(r, '|');
+            size_t l = bar ? (size_t)(bar - r) : strlen(r);
+            if (l == vl && strncmp(r, value, l) == 0) return 0;
+            if (!bar) break;
+            r = bar + 1;
+        }
+        return silt_error_set(err, SILT_EINVAL, "--%s: '%s' is not one of %s", s->name, value,
+                              s->range ? s->range : "(none)");
+    }
+    }
+    return 0;
+}
+
+static int unknown_option(const silt_opt_spec *spec, size_t n, const char *arg, size_t len,
+                          silt_error *err)
+{
+    char word[128];
+    if (len >= sizeof word) len = sizeof word - 1;
+    memcpy(word, arg, len);
+    word[len] = '\0';
+    const char *names[SILT_OPT_MAX + 1];
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < SILT_OPT_MAX; i++) names[k++] = spec[i].name;
+    names[k++] = "help";
+    const char *best = silt_suggest(word, names, k);
+    if (best)
+        return silt_error_set(err, SILT_EINVAL, "unknown option --%s; did you mean --%s?", word,
+                              best);
+    return silt_error_set(err, SILT_EINVAL, "unknown option --%s (see --help)", word);
+}
+
+static int add_extra(silt_opts *o, const char *key, size_t klen, const char *val, silt_error *err)
+{
+    size_t used = 0;
+    for (size_t i = 0; i < o->n_extra; i++) used += strlen(o->extra_key[i]) + 1;
+    if (o->n_extra >= SILT_OPT_MAX_ARGS || used + klen + 1 > sizeof o->extra_buf)
+        return silt_error_set(err, SILT_EINVAL, "too many pass-through settings");
+    char *k = o->extra_buf + used;
+    memcpy(k, key, klen);
+    k[klen] = '\0';
+    o->extra_key[o->n_extra] = k;
+    o->extra_val[o->n_extra] = val;
+    o->n_extra++;
+    return 0;
+}
+
+int silt_opts_parse(silt_opts *o, const silt_opt_spec *spec, int argc, char **argv, int first,
+                    const char *pass_prefix, silt_error *err)
+{
+    memset(o, 0, sizeof *o);
+    o->spec = spec;
+    o->n_spec = spec_len(spec);
+    if (o->n_spec > SILT_OPT_MAX)
+        return silt_error_set(err, SILT_EINVAL, "internal: too many options in table");
+    size_t plen = pass_prefix ? strlen(pass_prefix) : 0;
+    bool only_args = false;
+    for (int i = first; i < argc; i++) {
+        const char *a = argv[i];
+        if (only_args || a[0] != '-' || a[1] == '\0') {
+            if (!only_args && plen && strncmp(a, pass_prefix, plen) == 0 && strchr(a, '=')) {
+                const char *eq = strchr(a, '=');
+                if (add_extra(o, a, (size_t)(eq - a), eq + 1, err)) return SILT_EINVAL;
+                continue;
+            }
+            if (o->n_args >= SILT_OPT_MAX_ARGS)
+                return silt_error_set(err, SILT_EINVAL, "too many arguments");
+            o->args[o->n_args++] = a;
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            only_args = true;
+            continue;
+        }
+        long idx;
+        const char *val = NULL;
+        if (a[1] == '-') {
+            const char *name = a + 2;
+            const char *eq = strchr(name, '=');
+            size_t len = eq ? (size_t)(eq - name) : strlen(name);
+            if (len == 4 && strncmp(name, "help", 4) == 0) {
+                o->help = true;
+                continue;
+            }
+            if (plen && strncmp(name, pass_prefix, plen) == 0) {
+                if (eq)
+                    val = eq + 1;
+                else if (i + 1 < argc)
+                    val = argv[++i];
+                else
+                    return silt_error_set(err, SILT_EINVAL, "--%.*s needs a value", (int)len, name);
+                if (add_extra(o, name, len, val, err)) return SILT_EINVAL;
+                continue;
+            }
+            idx = find_long(spec, o->n_spec, name, len);
+            if (idx < 0) return unknown_option(spec, o->n_spec, name, len, err);
+            if (eq) val = eq + 1;
+        } else {
+            if (a[1] == 'h' && a[2] == '\0') {
+                o->help = true;
+                continue;
+            }
+            idx = find_short(spec, o->n_spec, a[1]);
+            if (idx < 0 || a[2] != '\0')
+                return silt_error_set(err, SILT_EINVAL, "unknown option %s (see --help)", a);
+        }
+        const silt_opt_spec *s = &spec[idx];
+        if (s->type == SILT_OPT_FLAG) {
+            if (val) return silt_error_set(err, SILT_EINVAL, "--%s takes no value", s->name);
+            o->value[idx] = "true";
+            continue;
+        }
+        if (!val) {
+            if (i + 1 >= argc)
+                return silt_error_set(err, SILT_EINVAL, "--%s needs a value (%s)", s->name,
+                                      s->metavar ? s->metavar : "VALUE");
+            val = argv[++i];
+        }
+        if (silt_opt_check(s, val, err)) return SILT_EINVAL;
+        o->value[idx] = val;
+    }
+    return 0;
+}
+
+static long lookup(const silt_opts *o, const char *name)
+{
+    return find_long(o->spec, o->n_spec, name, strlen(name));
+}
+
+const char *silt_opts_str(const silt_opts *o, const char *name)
+{
+    long i = lookup(o, name);
+    if (i < 0) return NULL;
+    return o->value[i] ? o->value[i] : o->spec[i].def;
+}
+
+bool silt_opts_given(const silt_opts *o, const char *name)
+{
+    long i = lookup(o, name);
+    return i >= 0 && o->value[i] != NULL;
+}
+
+bool silt_opts_flag(const silt_opts *o, const char *name)
+{
+    const char *v = silt_opts_str(o, name);
+    return v && strcmp(v, "false") != 0 && strcmp(v, "0") != 0;
+}
+
+int64_t silt_opts_int(const silt_opts *o, const char *name)
+{
+    const char *v = silt_opts_str(o, name);
+    return v ? strtoll(v, NULL, 10) : 0;
+}
+
+double silt_opts_double(const silt_opts *o, const char *name)
+{
+    const char *v = silt_opts_str(o, name);
+    return v ? strtod(v, NULL) : 0.0;
+}
+
+int64_t silt_opts_duration_us(const silt_opts *o, const char *name)
+{
+    int64_t us = 0;
+    const char *v = silt_opts_str(o, name);
+    if (v) silt_time_parse_duration_us(&us, v);
+    return us;
+}
+
+int64_t silt_opts_size(const silt_opts *o, const char *name)
+{
+    int64_t b = 0;
+    const char *v = silt_opts_str(o, name);
+    if (v) silt_opt_parse_size(&b, v);
+    return b;
+}
+
+void silt_opts_print_help(FILE *f, const char *usage, const char *description,
+                          const silt_opt_spec *spec)
+{
+    fprintf(f, "Usage: %s\n", usage);
+    if (description && *description) fprintf(f, "\n%s\n", description);
+    size_t n = spec_len(spec);
+    fprintf(f, "\nOptions:\n");
+    for (size_t i = 0; i <= n; i++) {
+        char left[96];
+        const char *name = i < n ? spec[i].name : "help";
+        char sh = i < n ? spec[i].short_name : 'h';
+        const char *mv = i < n && spec[i].type != SILT_OPT_FLAG
+                             ? (spec[i].metavar ? spec[i].metavar : "VALUE")
+                             : NULL;
+        if (sh)
+            snprintf(left, sizeof left, "-%c, --%s%s%s", sh, name, mv ? " " : "", mv ? mv : "");
+        else
+            snprintf(left, sizeof left, "    --%s%s%s", name, mv ? " " : "", mv ? mv : "");
+        fprintf(f, "  %-30s %s", left, i < n ? spec[i].help : "show this help and exit");
+        if (i < n && spec[i].def && spec[i].type != SILT_OPT_FLAG)
+            fprintf(f, " [default: %s]", spec[i].def);
+        if (i < n && spec[i].range) {
+            if (spec[i].type == SILT_OPT_CHOICE)
+                fprintf(f, " (one of %s)", spec[i].range);
+            else
+                fprintf(f, " (range %s)", spec[i].range);
+        }
+        fputc('\n', f);
+    }
+}
