@@ -1,0 +1,61 @@
+# Shared helpers for integration tests (source this file). Provides:
+#   $SILT, $SILT_ROOT, $SILT_FIXTURES (set by CTest; defaults for running by hand)
+#   tmpdir            a scratch directory removed on exit
+#   free_port         prints a free TCP port on 127.0.0.1
+#   start_service NAME PORT CMD...   starts CMD in the background, waits until PORT accepts
+#                     connections (30 s), and stops it when the test exits
+#   oracle ARGS...    runs the DuckDB oracle (tests/oracle/duckdb-rows.mjs)
+#   fail MSG / pass MSG / assert_eq A B MSG
+set -euo pipefail
+SILT_ROOT=${SILT_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+SILT=${SILT:-$SILT_ROOT/build/silt}
+SILT_FIXTURES=${SILT_FIXTURES:-$SILT_ROOT/../shared/fixtures}
+export LC_ALL=C
+
+tmpdir=$(mktemp -d "${TMPDIR:-/tmp}/silt-test.XXXXXX")
+_silt_pids=()
+_silt_cleanup() {
+  local p
+  for p in "${_silt_pids[@]:-}"; do
+    [ -n "$p" ] || continue
+    kill "$p" 2>/dev/null || true
+  done
+  for p in "${_silt_pids[@]:-}"; do
+    [ -n "$p" ] || continue
+    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$p" 2>/dev/null || true
+  done
+  rm -rf "$tmpdir"
+}
+trap _silt_cleanup EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+pass() { echo "ok: $*"; }
+assert_eq() { [ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"; }
+
+free_port() {
+  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});'
+}
+
+wait_port() {
+  local port=$1 tries=${2:-300}
+  for _ in $(seq "$tries"); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  return 1
+}
+
+start_service() {
+  local name=$1 port=$2; shift 2
+  "$@" >"$tmpdir/$name.log" 2>&1 &
+  local pid=$!
+  _silt_pids+=("$pid")
+  if ! wait_port "$port"; then
+    cat "$tmpdir/$name.log" >&2
+    fail "$name did not start listening on 127.0.0.1:$port"
+  fi
+  echo "$pid"
+}
+
+oracle() { node "$SILT_ROOT/tests/oracle/duckdb-rows.mjs" "$@"; }
