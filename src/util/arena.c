@@ -52,7 +52,7 @@ void *silt_arena_alloc(silt_arena *a, size_t n)
     c->cap = c->used = n;
     c->next = a->head;
     a->head = c;
-    a->total += n;
+    a->total += need;
     return c->data;
 #else
     chunk *c = a->head;
