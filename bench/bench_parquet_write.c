@@ -126,7 +126,7 @@ static silt_batch *generate(const silt_schema *s, int64_t rows)
     while (r < rows) {
         int items = 1 + (int)(rnd() % 40);
         bool cancel = rnd() % 33 == 0;
-        char txs[16], date[16];
+        char txs[24], date[40];
         snprintf(txs, sizeof txs, cancel ? "C%lld" : "%lld", (long long)tx++);
         if (rnd() % 60 == 0) day++;
         int d = day % 365, m = d / 31 + 1, dd = d % 28 + 1;

@@ -282,7 +282,7 @@ static inline int dict_putb(leaf *L, const uint8_t *p, size_t len, int64_t limit
         if (hs[e - 1] == h) {
             size_t l2;
             const uint8_t *q = vals_get(L, &L->dict, e - 1, &l2);
-            if (l2 == len && memcmp(p, q, len) == 0) return put4(&L->idx, e - 1);
+            if (l2 == len && (len == 0 || memcmp(p, q, len) == 0)) return put4(&L->idx, e - 1);
         }
         k = (k + 1) & mask;
     }
@@ -365,7 +365,7 @@ static inline void put_value(leaf *L, const silt_column *c, int64_t i, int64_t l
     }
     case K_BYTES: {
         size_t len = (size_t)(c->offsets[i + 1] - c->offsets[i]);
-        storeb(L, v + c->offsets[i], len, limit);
+        storeb(L, len ? v + c->offsets[i] : (const uint8_t *)"", len, limit);
         break;
     }
     case K_FIXED: storeb(L, v + (size_t)i * (size_t)L->width, (size_t)L->width, limit); break;
@@ -919,6 +919,7 @@ static int write_page(silt_pq_writer *w, bool dict_page, int32_t num_values, int
 static int plain_encode(const leaf *L, const vals *V, size_t v0, size_t v1, silt_buf *out)
 {
     size_t n = v1 - v0;
+    if (n == 0) return 0;
     if (L->kind == K_BOOL) return silt_pq_plain_bool(out, V->data.ptr + v0, n);
     if (L->width)
         return silt_buf_append(out, V->data.ptr + v0 * (size_t)L->width, n * (size_t)L->width);
@@ -930,7 +931,7 @@ static int plain_encode(const leaf *L, const vals *V, size_t v0, size_t v1, silt
         int64_t e = vals_end(V, i);
         uint32_t len = (uint32_t)(e - prev);
         memcpy(p, &len, 4);
-        memcpy(p + 4, V->data.ptr + prev, len);
+        if (len) memcpy(p + 4, V->data.ptr + prev, len);
         p += 4 + len;
         prev = e;
     }
@@ -952,6 +953,7 @@ static int write_chunk(silt_pq_writer *w, leaf *L, silt_thrift_enc *rg, chunk_ac
     int rc = 0;
     if (L->dict_mode && L->idx.len / 4 >= 16 && L->dict.n * 2 > L->idx.len / 4 && dict_to_raw(L))
         goto oom;
+    if (L->dict_mode && L->dict.n == 0) L->dict_mode = false; /* all null: no dictionary */
     size_t nv = L->dict_mode ? L->idx.len / 4 : L->raw.n;
     uint64_t chunk_start = w->sink->written;
     chunk_acc acc = {0, 0};
@@ -1450,7 +1452,7 @@ static int mm_append(leaf *L, const silt_buf *v)
         return silt_column_append_double(c, x);
     }
     case K_BYTES:
-    case K_FIXED: return silt_column_append_bytes(c, p, v->len);
+    case K_FIXED: return silt_column_append_bytes(c, v->len ? p : (const uint8_t *)"", v->len);
     case K_DECFLBA: {
         uint8_t le[16];
         memset(le, (p[0] & 0x80) ? 0xff : 0, 16);
