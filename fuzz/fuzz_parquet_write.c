@@ -158,6 +158,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.compression_level = 1 + (ob >> 2) % 3;
     o.dictionary = ob & 0x10;
     o.statistics = !(ob & 0x20);
+    o.rle_booleans = ob & 0x40;
     o.dictionary_bytes = 8 + byte(&s) * 16;
     o.page_bytes = 1 + byte(&s) * 16;
     o.row_group_bytes = 64 + byte(&s) * 256;

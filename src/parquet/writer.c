@@ -1004,7 +1004,15 @@ static int write_chunk(silt_pq_writer *w, leaf *L, silt_thrift_enc *rg, chunk_ac
             enc = SILT_PQ_ENC_RLE_DICTIONARY;
             encs |= ENC_DICT;
         } else {
-            bool delta = false;
+            bool delta = false, rle = false;
+            if (L->kind == K_BOOL && w->opts.rle_booleans && v1 > v) {
+                silt_buf_reset(&w->tmp);
+                if (silt_pq_rle_u8_prefixed(&w->tmp, L->raw.data.ptr + v, v1 - v, 1)) goto oom;
+                if (w->tmp.len < (v1 - v + 7) / 8) {
+                    if (silt_buf_append(pg, w->tmp.ptr, w->tmp.len)) goto oom;
+                    rle = true;
+                }
+            }
             if (is_int_kind(L->kind) && v1 - v >= 2) {
                 silt_buf_reset(&w->tmp);
                 const uint8_t *base = L->raw.data.ptr + v * (size_t)L->width;
@@ -1019,6 +1027,9 @@ static int write_chunk(silt_pq_writer *w, leaf *L, silt_thrift_enc *rg, chunk_ac
             if (delta) {
                 enc = SILT_PQ_ENC_DELTA_BINARY_PACKED;
                 encs |= ENC_DBP;
+            } else if (rle) {
+                enc = SILT_PQ_ENC_RLE;
+                encs |= ENC_RLE;
             } else {
                 if (plain_encode(L, &L->raw, v, v1, pg)) goto oom;
                 encs |= ENC_PLAIN;

@@ -24,6 +24,8 @@ typedef struct silt_pq_writer_options {
     bool dictionary;          /* try dictionary encoding, default true */
     bool statistics;          /* write min/max/null_count, default true */
     int stats_truncate;       /* max bytes of byte-array min/max, default 64 (0 = none) */
+    bool rle_booleans;        /* RLE-encode booleans where smaller than PLAIN; default false, as
+                                 Spark < 3.3's vectorized reader refuses RLE booleans in v1 pages */
     size_t n_kv;              /* footer key-value metadata: n_kv pairs (borrowed, copied) */
     const char *const *kv_keys;
     const char *const *kv_values;

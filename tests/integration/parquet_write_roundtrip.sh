@@ -43,6 +43,8 @@ check "delta binary packed for sequential ids without dictionary" \
 check "dictionary overflow falls back to plain for the whole chunk" \
   "SELECT encodings FROM $(meta dict_overflow) WHERE path_in_schema = 's'" \
   '"PLAIN, RLE"'
+check "RLE booleans when asked and smaller" \
+  "SELECT encodings FROM $(meta rle_bool) ORDER BY path_in_schema" $'"RLE"\n"RLE"'
 check "dictionary off writes no dictionary pages" \
   "SELECT count(*) FROM $(meta nodict_flat) WHERE encodings LIKE '%DICTIONARY%' OR dictionary_page_offset IS NOT NULL" \
   '0'

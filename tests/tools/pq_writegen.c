@@ -125,6 +125,7 @@ static const char *const STRINGS[] = {
 
 static int distinct_mode; /* 1: values mostly distinct (dictionary overflow) */
 static int null_pct = 15;
+static int bool_runs; /* 1: booleans in long runs */
 
 static int64_t pick_int(int64_t lo, int64_t hi)
 {
@@ -140,7 +141,9 @@ static void gen_leaf(silt_column *c, const silt_field *f, int64_t row)
     bool pool = !distinct_mode && rnd() % 2;
     uint64_t r = pool ? rnd() % 20 : rnd();
     switch (f->type) {
-    case SILT_TYPE_BOOL: rc = silt_column_append_bool(c, r & 1); break;
+    case SILT_TYPE_BOOL:
+        rc = silt_column_append_bool(c, bool_runs ? (row / 300) % 2 != 0 : (r & 1) != 0);
+        break;
     case SILT_TYPE_INT8:
         rc = silt_column_append_int(c, f->is_unsigned ? (int64_t)(r % 256) : (int8_t)r);
         break;
@@ -503,6 +506,17 @@ int main(int argc, char **argv)
     rg.page_bytes = 512;
     write_case(dir, "multi_rg", nest, &rg, 4000, 1500);
     write_case(dir, "multi_rg_flat", flat, &rg, 4000, 4000);
+
+    /* RLE booleans: long runs of equal booleans, some nulls */
+    silt_schema *bs = silt_schema_create(2);
+    leaf(&bs->fields[0], "flag", SILT_TYPE_BOOL, true);
+    leaf(&bs->fields[1], "req", SILT_TYPE_BOOL, false);
+    silt_pq_writer_options rb = o;
+    rb.rle_booleans = true;
+    bool_runs = 1;
+    write_case(dir, "rle_bool", bs, &rb, 5000, 5000);
+    bool_runs = 0;
+    silt_schema_destroy(bs);
 
     /* zero rows, and few rows with heavy nulls */
     write_case(dir, "empty", nest, &o, 0, 1);
