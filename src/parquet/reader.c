@@ -1212,7 +1212,7 @@ static int assemble_leaf(silt_pq_reader *r, const pq_plan *pl, silt_column *col,
             memset(&d->bin, 0, sizeof d->bin);
             goto done;
         }
-        if ((rc = silt_column_reserve(col, slots, d->bin.len))) goto oom;
+        if ((rc = silt_column_reserve(col, slots ? slots : 1, d->bin.len))) goto oom;
         int32_t *off = col->offsets;
         int32_t b0 = off[base];
         if (d->bin.len) memcpy(col->values + b0, d->bin.data, (size_t)d->bin.len);
@@ -1297,7 +1297,7 @@ static int assemble(silt_pq_reader *r, const pq_plan *pl, silt_column *col, leaf
     for (int64_t i = 0; i < n; i++) slots += is_slot(rep, def, i, pl->r_slot, pl->d_slot);
     if (pl->e) return assemble_leaf(r, pl, col, d, slots, err);
     chunk_ctx c = {.r = r, .leaf = &r->leaves[pl->leaf], .err = err};
-    int rc = silt_column_reserve(col, slots, 0);
+    int rc = silt_column_reserve(col, slots ? slots : 1, 0);
     uint8_t *valid = silt_malloc((size_t)(slots ? slots : 1));
     if (rc || !valid) {
         silt_free(valid);
