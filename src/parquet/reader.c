@@ -1365,7 +1365,10 @@ int silt_pq_reader_read_row_group(silt_pq_reader *r, int row_group, const int *c
         return SILT_EINVAL;
     }
     size_t nf = r->schema->n_fields;
-    if (!columns || n_columns == 0) n_columns = nf;
+    if (!columns || n_columns == 0) {
+        columns = NULL;
+        n_columns = nf;
+    }
     cols = silt_malloc((n_columns ? n_columns : 1) * sizeof *cols);
     silt_schema *s = silt_schema_create(n_columns);
     if (!cols || !s) {
@@ -1374,8 +1377,7 @@ int silt_pq_reader_read_row_group(silt_pq_reader *r, int row_group, const int *c
         return silt_error_set(err, SILT_ENOMEM, "out of memory reading a row group");
     }
     for (size_t i = 0; i < n_columns; i++) {
-        cols[i] = columns && columns != NULL && n_columns != nf ? columns[i] : (int)i;
-        if (columns) cols[i] = columns[i];
+        cols[i] = columns ? columns[i] : (int)i;
         if (cols[i] < 0 || (size_t)cols[i] >= nf) {
             silt_schema_destroy(s);
             silt_free(cols);
@@ -1429,4 +1431,139 @@ fail:
     silt_free(cols);
     silt_batch_destroy(b);
     return rc;
+}
+
+/* ---------------------------------------------------------------- statistics */
+
+static int days_from_civil(int64_t *out, const char *s)
+{
+    int y, m, d;
+    char extra;
+    if (sscanf(s, "%d-%d-%d%c", &y, &m, &d, &extra) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
+        return -1;
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    *out = era * 146097 + doe - 719468;
+    return 0;
+}
+
+static int cmp3(double a, double b)
+{
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+static int bytes_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
+{
+    int c = memcmp(a, b, an < bn ? an : bn);
+    if (c) return c < 0 ? -1 : 1;
+    return an < bn ? -1 : an > bn ? 1 : 0;
+}
+
+/* Decides from cmp(min, v) and cmp(max, v). */
+static int decide(silt_pq_op op, int cmin, int cmax)
+{
+    switch (op) {
+    case SILT_PQ_OP_EQ: return cmin <= 0 && cmax >= 0;
+    case SILT_PQ_OP_LT: return cmin < 0;
+    case SILT_PQ_OP_LE: return cmin <= 0;
+    case SILT_PQ_OP_GT: return cmax > 0;
+    case SILT_PQ_OP_GE: return cmax >= 0;
+    default: return 1;
+    }
+}
+
+int silt_pq_reader_row_group_may_match(const silt_pq_reader *r, int row_group, const char *column,
+                                       silt_pq_op op, const char *value, silt_error *err)
+{
+    if (row_group < 0 || (size_t)row_group >= r->meta->n_row_groups)
+        return silt_error_set(err, SILT_EINVAL, "row group %d does not exist (the file has %zu)",
+                              row_group, r->meta->n_row_groups);
+    long idx = silt_schema_find(r->schema, column);
+    if (idx < 0) {
+        silt_error_set(err, SILT_EINVAL, "no column '%s' in the file", column);
+        silt_error_path(err, r->src->name);
+        return SILT_EINVAL;
+    }
+    const pq_plan *pl = &r->plans[idx];
+    if (!pl->e) return 1; /* nested columns: no usable statistics */
+    const silt_pq_column_chunk *cc = &r->meta->row_groups[row_group].columns[pl->leaf];
+    if (!cc->has_meta || !cc->meta.has_stats) return 1;
+    const silt_pq_stats *st = &cc->meta.stats;
+    const silt_field *f = &r->schema->fields[idx];
+    if (op == SILT_PQ_OP_IS_NULL) return st->has_null_count ? st->null_count > 0 : 1;
+    if (!value) return silt_error_set(err, SILT_EINVAL, "comparison without a value");
+    if (st->has_null_count && st->null_count == cc->meta.num_values && cc->meta.num_values > 0)
+        return 0; /* only nulls: no comparison is true */
+    if (!st->has_min || !st->has_max || f->is_unsigned) return 1;
+    const silt_pq_schema_elem *e = pl->e;
+    char *end;
+    switch (f->type) {
+    case SILT_TYPE_INT8:
+    case SILT_TYPE_INT16:
+    case SILT_TYPE_INT32:
+    case SILT_TYPE_INT64:
+    case SILT_TYPE_DATE32: {
+        int64_t v;
+        if (f->type == SILT_TYPE_DATE32) {
+            if (days_from_civil(&v, value))
+                return silt_error_set(err, SILT_EINVAL, "'%s' is not a date (YYYY-MM-DD)", value);
+        } else {
+            v = strtoll(value, &end, 10);
+            if (end == value || *end)
+                return silt_error_set(err, SILT_EINVAL, "'%s' is not an integer", value);
+        }
+        int64_t mn, mx;
+        if (e->type == SILT_PQ_INT32 && st->min.len == 4 && st->max.len == 4) {
+            int32_t a, b;
+            memcpy(&a, st->min.ptr, 4);
+            memcpy(&b, st->max.ptr, 4);
+            mn = a;
+            mx = b;
+        } else if (e->type == SILT_PQ_INT64 && st->min.len == 8 && st->max.len == 8) {
+            memcpy(&mn, st->min.ptr, 8);
+            memcpy(&mx, st->max.ptr, 8);
+        } else
+            return 1;
+        return decide(op, mn < v ? -1 : mn > v, mx < v ? -1 : mx > v);
+    }
+    case SILT_TYPE_FLOAT:
+    case SILT_TYPE_DOUBLE: {
+        double v = strtod(value, &end);
+        if (end == value || *end)
+            return silt_error_set(err, SILT_EINVAL, "'%s' is not a number", value);
+        double mn, mx;
+        if (e->type == SILT_PQ_FLOAT && st->min.len == 4 && st->max.len == 4) {
+            float a, b;
+            memcpy(&a, st->min.ptr, 4);
+            memcpy(&b, st->max.ptr, 4);
+            mn = a;
+            mx = b;
+        } else if (e->type == SILT_PQ_DOUBLE && st->min.len == 8 && st->max.len == 8) {
+            memcpy(&mn, st->min.ptr, 8);
+            memcpy(&mx, st->max.ptr, 8);
+        } else
+            return 1;
+        if (v != v || mn != mn || mx != mx) return 1;
+        return decide(op, cmp3(mn, v), cmp3(mx, v));
+    }
+    case SILT_TYPE_STRING:
+    case SILT_TYPE_BINARY: {
+        if (st->legacy_minmax) return 1; /* old writers used signed byte order */
+        const uint8_t *v = (const uint8_t *)value;
+        size_t n = strlen(value);
+        return decide(op, bytes_cmp(st->min.ptr, st->min.len, v, n),
+                      bytes_cmp(st->max.ptr, st->max.len, v, n));
+    }
+    case SILT_TYPE_BOOL: {
+        int v = strcmp(value, "true") == 0 ? 1 : strcmp(value, "false") == 0 ? 0 : -1;
+        if (v < 0) return silt_error_set(err, SILT_EINVAL, "'%s' is not true or false", value);
+        if (st->min.len != 1 || st->max.len != 1) return 1;
+        int mn = st->min.ptr[0] != 0, mx = st->max.ptr[0] != 0;
+        return decide(op, mn - v, mx - v);
+    }
+    default: return 1;
+    }
 }
