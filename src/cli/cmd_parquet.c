@@ -398,7 +398,7 @@ static int cat_file(const char *path, const char *colspec, int64_t *left, const 
         silt_error err;
         silt_error_clear(&err);
         if (silt_pq_reader_read_row_group(r, g, cols, ncols, &b, &err)) {
-            fwrite(out.ptr, 1, out.len, stdout);
+            if (out.len) fwrite(out.ptr, 1, out.len, stdout);
             out.len = 0;
             rc = silt_cli_fail("parquet cat", &err);
             goto done;
@@ -425,7 +425,7 @@ static int cat_file(const char *path, const char *colspec, int64_t *left, const 
             silt_buf_putc(&out, '\n');
             if (*left > 0) (*left)--;
             if (out.len > (1u << 20)) {
-                fwrite(out.ptr, 1, out.len, stdout);
+                if (out.len) fwrite(out.ptr, 1, out.len, stdout);
                 silt_buf_reset(&out);
             }
         }
@@ -436,7 +436,7 @@ static int cat_file(const char *path, const char *colspec, int64_t *left, const 
             goto done;
         }
     }
-    fwrite(out.ptr, 1, out.len, stdout);
+    if (out.len) fwrite(out.ptr, 1, out.len, stdout);
 done:
     silt_buf_free(&out);
     silt_free(cols);

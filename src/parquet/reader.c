@@ -590,7 +590,7 @@ static int decode_plain(chunk_ctx *c, leaf_data *d, uint8_t *fixed, silt_pq_bin 
     size_t need = count * (size_t)d->width;
     if (need / (size_t)d->width != count || need > n)
         return chunk_err(c, SILT_ECORRUPT, c->page_off, "PLAIN values are truncated%s", NULL);
-    memcpy(fixed, p, need);
+    if (need) memcpy(fixed, p, need);
     return 0;
 }
 
@@ -850,6 +850,7 @@ static int read_data_page(chunk_ctx *c, leaf_data *d, const silt_pq_page_header 
     if (h->num_values < 0 || h->num_values > MAX_PAGE_VALUES)
         return chunk_err(c, SILT_ECORRUPT, c->page_off, "bad value count in a data page%s", NULL);
     size_t count = (size_t)h->num_values;
+    if (count == 0) return 0;
     if (grow_levels(d, l, (int64_t)count))
         return chunk_err(c, SILT_ENOMEM, c->page_off, "out of memory for levels%s", NULL);
     uint16_t *rep = l->max_rep ? d->rep + d->n : NULL;
@@ -1379,10 +1380,11 @@ int silt_pq_reader_read_row_group(silt_pq_reader *r, int row_group, const int *c
     for (size_t i = 0; i < n_columns; i++) {
         cols[i] = columns ? columns[i] : (int)i;
         if (cols[i] < 0 || (size_t)cols[i] >= nf) {
+            int bad = cols[i];
             silt_schema_destroy(s);
             silt_free(cols);
             return silt_error_set(err, SILT_EINVAL, "column index %d out of range (%zu fields)",
-                                  cols[i], nf);
+                                  bad, nf);
         }
         if (silt_field_copy(&s->fields[i], &r->schema->fields[cols[i]])) {
             silt_schema_destroy(s);
