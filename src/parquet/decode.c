@@ -401,7 +401,7 @@ int silt_pq_decode_delta_byte_array(silt_pq_bin *out, const uint8_t *p, size_t n
                                     silt_error *err)
 {
     int64_t *pre = NULL, *suf = NULL;
-    size_t used1, used2;
+    size_t used1 = 0, used2 = 0;
     int rc = delta_lengths(&pre, count, p, n, &used1, err);
     if (rc) return rc;
     rc = delta_lengths(&suf, count, p + used1, n - used1, &used2, err);
