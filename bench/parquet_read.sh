@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Parquet read benchmark: 1,000,000 rows of the seed's e-commerce schema (products, customers
+# and countries drawn from the sample CSV), written by DuckDB (snappy); silt reads it with every
+# column materialised, single thread, against DuckDB's
+# `CREATE TABLE t AS SELECT * FROM read_parquet(...)` with threads=1, in the same run.
+# Usage: bench/parquet_read.sh [BUILD_DIR]   (default build-release, else build)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-}
+if [ -z "$build" ]; then
+  if [ -x "$root/build-release/bench_parquet_read" ]; then build=$root/build-release; else build=$root/build; fi
+fi
+bin=$build/bench_parquet_read
+[ -x "$bin" ] || { echo "parquet_read.sh: $bin not built" >&2; exit 1; }
+csv=$root/../shared/fixtures/sales-transactions-sample.csv
+work=$(mktemp -d "${TMPDIR:-/tmp}/silt-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+file=$work/ecommerce.parquet
+
+cd "$root"
+out=$(node --input-type=module -e '
+import { DuckDBInstance } from "@duckdb/node-api";
+const [csv, file] = process.argv.slice(1);
+const db = await DuckDBInstance.create(":memory:");
+const c = await db.connect();
+const q = (s) => "\x27" + s.replaceAll("\x27", "\x27\x27") + "\x27";
+await c.run(`CREATE TABLE s AS SELECT * FROM read_csv(${q(csv)}, header=true, all_varchar=true)`);
+await c.run(`CREATE TABLE p AS SELECT row_number() OVER () - 1 AS k, ProductNo, ProductName,
+  CAST(Price AS FLOAT) AS Price FROM (SELECT DISTINCT ProductNo, ProductName, Price FROM s)`);
+await c.run(`CREATE TABLE co AS SELECT row_number() OVER () - 1 AS k, Country
+  FROM (SELECT DISTINCT Country FROM s)`);
+const np = Number((await (await c.run("SELECT count(*) FROM p")).getRows())[0][0]);
+const nc = Number((await (await c.run("SELECT count(*) FROM co")).getRows())[0][0]);
+await c.run(`CREATE TABLE t AS SELECT
+  CAST(536365 + i // 4 AS VARCHAR) AS TransactionNo,
+  strftime(DATE \x272018-12-01\x27 + CAST(i // 2800 AS INTEGER), \x27%-m/%-d/%Y\x27) AS Date,
+  p.ProductNo, p.ProductName, p.Price,
+  CAST(1 + hash(i * 13) % 24 AS INTEGER) AS Quantity,
+  CAST(12000 + (i // 4) % 4300 AS FLOAT) AS CustomerNo,
+  co.Country
+  FROM range(1000000) r(i)
+  JOIN p ON p.k = hash(i * 7) % ${np}
+  JOIN co ON co.k = CASE WHEN hash(i * 19) % 10 < 9 THEN 0 ELSE hash(i * 23) % ${nc} END
+  ORDER BY i`);
+await c.run(`COPY t TO ${q(file)} (FORMAT parquet, COMPRESSION snappy)`);
+await c.run("SET threads = 1");
+let best = 1e9;
+for (let k = 0; k < 3; k++) {
+  await c.run("DROP TABLE IF EXISTS t2");
+  const t0 = process.hrtime.bigint();
+  await c.run(`CREATE TABLE t2 AS SELECT * FROM read_parquet(${q(file)})`);
+  const t = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (t < best) best = t;
+}
+console.log(`duckdb_read_seconds=${best.toFixed(6)}`);
+' "$csv" "$file")
+duck=$(echo "$out" | sed -n 's/^duckdb_read_seconds=//p')
+silt_out=$("$bin" "$file" 3)
+silt=$(echo "$silt_out" | sed -n 's/^silt_read_seconds=\([0-9.]*\).*/\1/p')
+rows=$(echo "$silt_out" | sed -n 's/.* rows=\([0-9]*\).*/\1/p')
+bytes=$(stat -c %s "$file")
+awk -v s="$silt" -v d="$duck" -v r="$rows" -v b="$bytes" 'BEGIN {
+  printf "file: %d rows, %.1f MB (DuckDB, snappy)\n", r, b / 1e6
+  printf "silt   read: %.3f s  %12.0f rows/s  %8.1f MB/s\n", s, r / s, b / s / 1e6
+  printf "duckdb read: %.3f s  %12.0f rows/s  %8.1f MB/s  (threads=1, CREATE TABLE AS)\n", d, r / d, b / d / 1e6
+  printf "ratio silt/duckdb (rows/s): %.2fx\n", d / s
+}'
