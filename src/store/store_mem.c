@@ -145,9 +145,15 @@ static int mem_put_common(silt_store *s, const char *key, const void *data, size
     }
     size_t at = (size_t)(-i - 1);
     char *k = silt_strdup(key);
-    if (!k ||
-        (d->n == d->cap && !(d->objs = silt_realloc(d->objs, (d->cap = d->cap ? d->cap * 2 : 16) *
-                                                                 sizeof *d->objs)))) {
+    if (k && d->n == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 16;
+        mem_object *objs = silt_realloc(d->objs, cap * sizeof *objs);
+        if (objs) {
+            d->objs = objs;
+            d->cap = cap;
+        }
+    }
+    if (!k || d->n == d->cap) {
         silt_free(k);
         silt_free(copy);
         rc = silt_error_set(err, SILT_ENOMEM, "out of memory writing '%s'", key);
