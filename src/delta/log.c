@@ -256,12 +256,19 @@ static int plan_from_listing(silt_delta_segment *out, const log_listing *x, silt
         for (size_t i = 0; i < n; i++) {
             int64_t want = start + (int64_t)i;
             if (at < 0 || (size_t)at + i >= x->n_commits || x->versions[at + (long)i] != want) {
-                long prev = at < 0 ? -1 : (long)i - 1;
+                int64_t before = -1, after = -1;
+                for (size_t k = 0; k < x->n_commits; k++) {
+                    if (x->versions[k] < want) before = x->versions[k];
+                    if (x->versions[k] > want && after < 0) after = x->versions[k];
+                }
+                char around[96] = "";
+                if (before >= 0 && after >= 0)
+                    snprintf(around, sizeof around,
+                             " (the log has versions %" PRId64 " and %" PRId64 ")", before, after);
                 silt_error_set(err, SILT_ECORRUPT,
                                "log versions are not contiguous: version %" PRId64
                                " is missing from %s of '%s'%s",
-                               want, SILT_DELTA_LOG_DIR, store->url,
-                               prev >= 0 ? " (found the versions around it)" : "");
+                               want, SILT_DELTA_LOG_DIR, store->url, around);
                 silt_error_path(err, store->url);
                 return SILT_ECORRUPT;
             }
