@@ -121,6 +121,17 @@ static void put_str(sfill *s, const char *name, const char *v)
     s->rc = v ? silt_column_append_bytes(c, v, strlen(v)) : silt_column_append_null(c);
 }
 
+/* Paths are stored as the log stores them: URI-encoded. */
+static void put_path(sfill *s, const char *path)
+{
+    silt_column *c = child(s, "path", NULL);
+    if (!c || s->rc) return;
+    silt_buf b = SILT_BUF_INIT;
+    s->rc = silt_delta_path_encode(&b, path ? path : "");
+    if (!s->rc) s->rc = silt_column_append_bytes(c, b.ptr ? b.ptr : (const uint8_t *)"", b.len);
+    silt_buf_free(&b);
+}
+
 static void put_i64(sfill *s, const char *name, int64_t v, bool null)
 {
     silt_column *c = child(s, name, NULL);
@@ -200,7 +211,7 @@ static int append_row(silt_batch *b, row_kind kind, const void *x)
         }
         case ROW_ADD: {
             const silt_delta_add *a = x;
-            put_str(&s, "path", a->path);
+            put_path(&s, a->path);
             put_map(&s, "partitionValues", &a->partition_values, false);
             put_i64(&s, "size", a->size, false);
             put_i64(&s, "modificationTime", a->modification_time, false);
@@ -211,7 +222,7 @@ static int append_row(silt_batch *b, row_kind kind, const void *x)
         }
         case ROW_REMOVE: {
             const silt_delta_remove *r = x;
-            put_str(&s, "path", r->path);
+            put_path(&s, r->path);
             put_i64(&s, "deletionTimestamp", r->deletion_timestamp, r->deletion_timestamp < 0);
             put_bool(&s, "dataChange", r->data_change);
             put_bool(&s, "extendedFileMetadata", r->extended_file_metadata);
