@@ -194,7 +194,7 @@ static void post_commit(silt_store *store, int64_t version, const silt_delta_com
         size_t deleted = 0;
         if (silt_delta_checkpoint_write(store, snap, opts->file_ops, now, &err))
             silt_log_warn("delta: checkpoint of version %" PRId64 " failed: %s", version, err.msg);
-        else if (silt_delta_log_cleanup(&deleted, store, snap, now, &err))
+        else if (silt_delta_log_cleanup(&deleted, store, snap, silt_time_wall_ms(), &err))
             silt_log_warn("delta: log cleanup after version %" PRId64 " failed: %s", version,
                           err.msg);
     }

@@ -79,6 +79,13 @@ done
 assert_eq "$files" 421 "latest file count"
 assert_eq "$rows" 432 "latest row count"
 
+# Time travel by timestamp: commitInfo.timestamp of version 1 is 1724782618406.
+"$SILT" table describe --timestamp 1724782618406 "$spark" | grep -q '^version: *1 ' ||
+  fail "--timestamp did not select version 1"
+"$SILT" table describe --timestamp '2024-08-27 18:16:58.405' "$spark" | grep -q '^version: *0 ' ||
+  fail "--timestamp just before version 1 did not select version 0"
+pass "time travel by timestamp"
+
 # Refusals, with messages that say why.
 if "$SILT" table describe "$SILT_FIXTURES/delta-golden/deltalog-invalid-protocol-version/delta" \
     2>"$tmpdir/err.txt"; then fail "invalid protocol version accepted"; fi

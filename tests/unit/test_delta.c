@@ -762,6 +762,44 @@ static void test_last_checkpoint_tolerance(void **state)
     silt_store_destroy(s);
 }
 
+static void test_multi_part_checkpoint_plan(void **state)
+{
+    (void)state;
+    silt_store *s = open_fixture("delta-golden/multi-part-checkpoint/delta");
+    silt_delta_segment seg;
+    silt_error err;
+    assert_int_equal(silt_delta_segment_plan(&seg, s, -1, true, &err), 0);
+    assert_int_equal(seg.version, 1);
+    assert_int_equal(seg.checkpoint_version, 1);
+    assert_int_equal(seg.n_checkpoint_parts, 2);
+    assert_string_equal(seg.checkpoint_keys[0],
+                        "_delta_log/00000000000000000001.checkpoint.0000000001.0000000002.parquet");
+    assert_string_equal(seg.checkpoint_keys[1],
+                        "_delta_log/00000000000000000001.checkpoint.0000000002.0000000002.parquet");
+    assert_int_equal(seg.n_commits, 0);
+    silt_delta_segment_clear(&seg);
+    /* a missing part makes the checkpoint unusable: plan from JSON instead */
+    silt_store *m = NULL;
+    assert_int_equal(silt_store_mem_create(&m, &err), 0);
+    silt_store_listing l = {0};
+    silt_buf b = SILT_BUF_INIT;
+    assert_int_equal(silt_store_list(s, &l, "_delta_log/", &err), 0);
+    for (size_t i = 0; i < l.n; i++) {
+        if (strstr(l.entries[i].key, "checkpoint.0000000002")) continue;
+        assert_int_equal(silt_store_get(s, &b, l.entries[i].key, &err), 0);
+        assert_int_equal(silt_store_put(m, l.entries[i].key, b.ptr, b.len, &err), 0);
+    }
+    assert_int_equal(silt_delta_segment_plan(&seg, m, -1, true, &err), 0);
+    assert_int_equal(seg.checkpoint_version, -1);
+    assert_int_equal(seg.n_commits, 2);
+    assert_true(seg.last_checkpoint_bad);
+    silt_delta_segment_clear(&seg);
+    silt_store_list_clear(&l);
+    silt_buf_free(&b);
+    silt_store_destroy(m);
+    silt_store_destroy(s);
+}
+
 static void test_interval(void **state)
 {
     (void)state;
@@ -794,6 +832,7 @@ int main(void)
         cmocka_unit_test(test_checkpoint_by_name),
         cmocka_unit_test(test_checkpoint_batch_shape),
         cmocka_unit_test(test_last_checkpoint_tolerance),
+        cmocka_unit_test(test_multi_part_checkpoint_plan),
         cmocka_unit_test(test_interval),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "batch/canon.h"
 #include "delta/checkpoint.h"
 #include "delta/commit.h"
 #include "delta/log.h"
@@ -452,6 +453,74 @@ static void test_checkpoints_and_cleanup(void **state)
     silt_store_destroy(s);
 }
 
+/* A fake data-file writer: stores the batch's canonical rows and reports stats like a Parquet
+ * writer would. */
+static int fake_write_file(void *ctx, silt_delta_add *out, silt_store *store, const char *key,
+                           const silt_batch *batch, silt_error *err)
+{
+    (void)ctx;
+    silt_buf b = SILT_BUF_INIT, st = SILT_BUF_INIT;
+    int rc = silt_canon_batch(&b, batch) ? silt_error_set(err, SILT_ENOMEM, "oom") : 0;
+    if (!rc) rc = silt_store_put(store, key, b.ptr, b.len, err);
+    silt_buf_printf(&st, "{\"numRecords\":%lld}", (long long)batch->n_rows);
+    silt_buf_cstr(&st);
+    if (!rc) {
+        out->size = (int64_t)b.len;
+        out->modification_time = silt_time_wall_ms();
+        out->stats = (char *)silt_buf_detach(&st, NULL);
+    }
+    silt_buf_free(&b);
+    silt_buf_free(&st);
+    return rc;
+}
+
+static void test_write_data_file(void **state)
+{
+    (void)state;
+    silt_store *s = fresh_store();
+    silt_error err;
+    create(s, NULL);
+    silt_schema *schema = test_schema();
+    silt_batch *batch = silt_batch_create(schema);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(silt_column_append_int(&batch->cols[0], i), 0);
+        assert_int_equal(silt_column_append_int(&batch->cols[1], 19000), 0);
+    }
+    assert_int_equal(silt_batch_validate(batch, &err), 0);
+    silt_delta_add a;
+    silt_delta_map part = {0};
+    silt_delta_map_set(&part, "day", "2024-01-01");
+    const char *cols[] = {"day"};
+    /* without a writer: a clear refusal */
+    assert_int_equal(silt_delta_write_data_file(&a, s, NULL, batch, &part, cols, 1, &err),
+                     SILT_EUNSUPPORTED);
+    assert_non_null(strstr(err.msg, "Parquet writer"));
+    silt_delta_file_ops ops = {NULL, fake_write_file, NULL, NULL, NULL};
+    assert_int_equal(silt_delta_write_data_file(&a, s, &ops, batch, &part, cols, 1, &err), 0);
+    assert_true(strncmp(a.path, "day=2024-01-01/part-00000-", 26) == 0);
+    assert_true(a.data_change);
+    int64_t v;
+    assert_int_equal(silt_delta_append(&v, s, NULL, &a, 1, NULL, 0, NULL, &err), 0);
+    silt_delta_snapshot *snap = latest(s, NULL);
+    assert_int_equal(snap->n_files, 1);
+    const char *pv;
+    assert_true(silt_delta_map_get(&snap->files[0].partition_values, "day", &pv));
+    assert_string_equal(pv, "2024-01-01");
+    int64_t n;
+    assert_int_equal(silt_delta_stats_num_records(&n, snap->files[0].stats, &err), 0);
+    assert_int_equal(n, 3);
+    silt_store_entry e;
+    assert_int_equal(silt_store_head(s, &e, snap->files[0].path, &err), 0);
+    assert_int_equal((int64_t)e.size, snap->files[0].size);
+    silt_free(e.key);
+    silt_delta_snapshot_destroy(snap);
+    silt_delta_add_clear(&a);
+    silt_delta_map_clear(&part);
+    silt_batch_destroy(batch);
+    silt_schema_destroy(schema);
+    silt_store_destroy(s);
+}
+
 static void test_vacuum(void **state)
 {
     (void)state;
@@ -521,6 +590,7 @@ int main(void)
         cmocka_unit_test(test_conflicts),
         cmocka_unit_test(test_store_faults),
         cmocka_unit_test(test_checkpoints_and_cleanup),
+        cmocka_unit_test(test_write_data_file),
         cmocka_unit_test(test_vacuum),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
