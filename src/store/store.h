@@ -1,0 +1,122 @@
+/* The object-store interface: whole and ranged gets, put, put-if-absent, sorted prefix listing,
+ * delete and head, with local-filesystem and in-memory (fault-injecting) backends. */
+#ifndef SILT_STORE_STORE_H
+#define SILT_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "parquet/io.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+/* Keys are relative to the store's root, '/'-separated, e.g.
+ * "_delta_log/00000000000000000000.json". */
+typedef struct silt_store_entry {
+    char *key;        /* owned */
+    uint64_t size;    /* bytes */
+    int64_t mtime_ms; /* last modification, ms since epoch */
+} silt_store_entry;
+
+typedef struct silt_store_listing {
+    size_t n;
+    silt_store_entry *entries; /* owned; sorted by key (byte order) */
+} silt_store_listing;
+
+typedef struct silt_store silt_store;
+struct silt_store_ops {
+    /* Replaces out's contents with the whole object. SILT_ENOTFOUND when absent. */
+    int (*get)(silt_store *s, silt_buf *out, const char *key, silt_error *err);
+    /* Reads exactly n bytes at offset into buf; past the end is SILT_ECORRUPT. */
+    int (*get_range)(silt_store *s, void *buf, const char *key, uint64_t offset, size_t n,
+                     silt_error *err);
+    /* Writes the object atomically (readers see the old or the new object, never a part). */
+    int (*put)(silt_store *s, const char *key, const void *data, size_t n, silt_error *err);
+    /* Writes the object only if no object has that key: SILT_EEXISTS when another did first.
+     * Atomic: of several concurrent callers (threads or processes) exactly one wins. */
+    int (*put_if_absent)(silt_store *s, const char *key, const void *data, size_t n,
+                         silt_error *err);
+    /* Every object whose key starts with prefix (recursively), sorted by key. */
+    int (*list)(silt_store *s, silt_store_listing *out, const char *prefix, silt_error *err);
+    /* Deletes the object; SILT_ENOTFOUND when absent. */
+    int (*del)(silt_store *s, const char *key, silt_error *err);
+    /* Size and mtime of the object (out->key is set to an owned copy of key). */
+    int (*head)(silt_store *s, silt_store_entry *out, const char *key, silt_error *err);
+    void (*destroy)(silt_store *s);
+};
+struct silt_store {
+    const struct silt_store_ops *ops;
+    char *url; /* owned: the location the store was opened at */
+};
+
+/* Opens the store for a location URL: "/abs/path" or "file:///abs/path" (local filesystem;
+ * the directory is created on the first put) or "mem://name" (in-memory; every open of the
+ * same name in one process shares the same objects). Returns 0 and *out (owned, free with
+ * silt_store_destroy) or SILT_EINVAL / SILT_EUNSUPPORTED naming the URL. */
+int silt_store_open(silt_store **out, const char *url, silt_error *err);
+void silt_store_destroy(silt_store *s);
+
+/* Local filesystem store rooted at dir (an absolute path). */
+int silt_store_local_create(silt_store **out, const char *dir, silt_error *err);
+/* A fresh, unnamed in-memory store. */
+int silt_store_mem_create(silt_store **out, silt_error *err);
+/* The in-memory store called name, shared by every open of that name in this process (its
+ * objects live until the process exits). */
+int silt_store_mem_open_named(silt_store **out, const char *name, silt_error *err);
+
+/* Fault injection for in-memory stores (no-ops on other stores). The nth store call from now
+ * (1 = the next; 0 disables) fails with SILT_EIO; calls whose key contains path_substr (NULL
+ * disables) fail with SILT_EIO until cleared. */
+void silt_store_mem_fail_nth(silt_store *s, uint64_t n);
+void silt_store_mem_fail_path(silt_store *s, const char *path_substr);
+/* Number of calls made on an in-memory store (every operation counts one). */
+uint64_t silt_store_mem_calls(const silt_store *s);
+
+/* Convenience wrappers calling through ops. */
+static inline int silt_store_get(silt_store *s, silt_buf *out, const char *key, silt_error *err)
+{
+    return s->ops->get(s, out, key, err);
+}
+static inline int silt_store_get_range(silt_store *s, void *buf, const char *key, uint64_t off,
+                                       size_t n, silt_error *err)
+{
+    return s->ops->get_range(s, buf, key, off, n, err);
+}
+static inline int silt_store_put(silt_store *s, const char *key, const void *data, size_t n,
+                                 silt_error *err)
+{
+    return s->ops->put(s, key, data, n, err);
+}
+static inline int silt_store_put_if_absent(silt_store *s, const char *key, const void *data,
+                                           size_t n, silt_error *err)
+{
+    return s->ops->put_if_absent(s, key, data, n, err);
+}
+static inline int silt_store_list(silt_store *s, silt_store_listing *out, const char *prefix,
+                                  silt_error *err)
+{
+    return s->ops->list(s, out, prefix, err);
+}
+static inline int silt_store_delete(silt_store *s, const char *key, silt_error *err)
+{
+    return s->ops->del(s, key, err);
+}
+static inline int silt_store_head(silt_store *s, silt_store_entry *out, const char *key,
+                                  silt_error *err)
+{
+    return s->ops->head(s, out, key, err);
+}
+
+/* Frees a listing's entries and resets it to empty. */
+void silt_store_list_clear(silt_store_listing *l);
+/* Appends an entry (key copied). For backends. Returns 0 or SILT_ENOMEM. */
+int silt_store_list_push(silt_store_listing *l, const char *key, uint64_t size, int64_t mtime_ms);
+/* Sorts a listing by key. For backends. */
+void silt_store_list_sort(silt_store_listing *l);
+
+/* A byte-range source over one stored object, for the Parquet reader. Returns 0 and *out
+ * (owned; destroy with silt_pq_source_destroy; the store is borrowed and must outlive it). */
+int silt_store_source(silt_pq_source **out, silt_store *s, const char *key, silt_error *err);
+
+#endif

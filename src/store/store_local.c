@@ -1,0 +1,361 @@
+/* Local-filesystem object store: objects are files under a root directory; puts go through a
+ * fsynced temporary file, put-if-absent publishes it with link() so exactly one writer wins. */
+#include "store/store.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/alloc.h"
+#include "util/time.h"
+
+typedef struct local_store {
+    silt_store base;
+    char *root; /* owned, no trailing '/' */
+} local_store;
+
+static int full_path(silt_buf *out, const local_store *ls, const char *key, silt_error *err)
+{
+    silt_buf_reset(out);
+    if (!key || !*key || key[0] == '/' || strstr(key, "..")) {
+        return silt_error_set(err, SILT_EINVAL,
+                              "object key '%s' is not a relative path inside the store",
+                              key ? key : "");
+    }
+    silt_buf_printf(out, "%s/%s", ls->root, key);
+    if (silt_buf_cstr(out)) return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    return 0;
+}
+
+static int io_error(silt_error *err, int errnum, const char *what, const char *path)
+{
+    int code = errnum == ENOENT ? SILT_ENOTFOUND : SILT_EIO;
+    silt_error_set_errno(err, code, errnum, "%s '%s'", what, path);
+    silt_error_path(err, path);
+    if (errnum == EINTR || errnum == EAGAIN) silt_error_retriable(err, true);
+    return code;
+}
+
+static int local_get(silt_store *s, silt_buf *out, const char *key, silt_error *err)
+{
+    silt_buf path = SILT_BUF_INIT;
+    int fd = -1, rc = full_path(&path, (local_store *)s, key, err);
+    if (rc) goto fail;
+    fd = open((char *)path.ptr, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        rc = io_error(err, errno, "cannot open", (char *)path.ptr);
+        goto fail;
+    }
+    silt_buf_reset(out);
+    for (;;) {
+        if (silt_buf_reserve(out, 65536)) {
+            rc = silt_error_set(err, SILT_ENOMEM, "out of memory reading '%s'", key);
+            goto fail;
+        }
+        ssize_t r = read(fd, out->ptr + out->len, out->cap - out->len);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            rc = io_error(err, errno, "cannot read", (char *)path.ptr);
+            goto fail;
+        }
+        if (r == 0) break;
+        out->len += (size_t)r;
+    }
+fail:
+    if (fd >= 0) close(fd);
+    silt_buf_free(&path);
+    return rc;
+}
+
+static int local_get_range(silt_store *s, void *buf, const char *key, uint64_t offset, size_t n,
+                           silt_error *err)
+{
+    silt_buf path = SILT_BUF_INIT;
+    int fd = -1, rc = full_path(&path, (local_store *)s, key, err);
+    if (rc) goto fail;
+    fd = open((char *)path.ptr, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        rc = io_error(err, errno, "cannot open", (char *)path.ptr);
+        goto fail;
+    }
+    size_t done = 0;
+    while (done < n) {
+        ssize_t r = pread(fd, (char *)buf + done, n - done, (off_t)(offset + done));
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            rc = io_error(err, errno, "cannot read", (char *)path.ptr);
+            goto fail;
+        }
+        if (r == 0) {
+            rc = silt_error_set(err, SILT_ECORRUPT,
+                                "'%s' ends before byte %llu (read of %zu bytes at %llu)",
+                                (char *)path.ptr, (unsigned long long)(offset + done), n,
+                                (unsigned long long)offset);
+            silt_error_path(err, (char *)path.ptr);
+            goto fail;
+        }
+        done += (size_t)r;
+    }
+fail:
+    if (fd >= 0) close(fd);
+    silt_buf_free(&path);
+    return rc;
+}
+
+/* Creates every missing directory of path's parent. */
+static int make_parents(char *path, silt_error *err)
+{
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = '\0';
+        int r = mkdir(path, 0777);
+        int e = errno;
+        *p = '/';
+        if (r != 0 && e != EEXIST) {
+            *p = '\0';
+            io_error(err, e, "cannot create directory", path);
+            *p = '/';
+            return err ? err->code : SILT_EIO;
+        }
+    }
+    return 0;
+}
+
+static int fsync_parent(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    size_t n = slash && slash != path ? (size_t)(slash - path) : 1;
+    if (n >= sizeof dir) return -1;
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    int r = fsync(fd);
+    close(fd);
+    return r;
+}
+
+/* Writes data to a fresh temporary file next to path, fsynced; its name goes into tmp. */
+static int write_temp(silt_buf *tmp, char *path, const void *data, size_t n, silt_error *err)
+{
+    int rc = make_parents(path, err);
+    if (rc) return rc;
+    static unsigned counter;
+    silt_buf_reset(tmp);
+    const char *slash = strrchr(path, '/');
+    silt_buf_printf(tmp, "%.*s/.%s.%ld.%u.%lld.tmp", (int)(slash - path), path, slash + 1,
+                    (long)getpid(), __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED),
+                    (long long)(silt_time_mono_ns() % 1000000007ull));
+    if (silt_buf_cstr(tmp)) return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    int fd = open((char *)tmp->ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0) return io_error(err, errno, "cannot create", (char *)tmp->ptr);
+    size_t done = 0;
+    while (done < n) {
+        ssize_t w = write(fd, (const char *)data + done, n - done);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            rc = io_error(err, errno, "cannot write", (char *)tmp->ptr);
+            goto fail;
+        }
+        done += (size_t)w;
+    }
+    if (fsync(fd) != 0) {
+        rc = io_error(err, errno, "cannot fsync", (char *)tmp->ptr);
+        goto fail;
+    }
+    if (close(fd) != 0) {
+        fd = -1;
+        rc = io_error(err, errno, "cannot close", (char *)tmp->ptr);
+        goto fail;
+    }
+    return 0;
+fail:
+    if (fd >= 0) close(fd);
+    unlink((char *)tmp->ptr);
+    return rc;
+}
+
+static int local_put_common(silt_store *s, const char *key, const void *data, size_t n,
+                            bool if_absent, silt_error *err)
+{
+    silt_buf path = SILT_BUF_INIT, tmp = SILT_BUF_INIT;
+    int rc = full_path(&path, (local_store *)s, key, err);
+    if (rc) goto fail;
+    if ((rc = write_temp(&tmp, (char *)path.ptr, data, n, err))) goto fail;
+    if (if_absent) {
+        /* link() fails with EEXIST when the name is taken, atomically, on every POSIX fs */
+        if (link((char *)tmp.ptr, (char *)path.ptr) != 0) {
+            int e = errno;
+            unlink((char *)tmp.ptr);
+            if (e == EEXIST) {
+                rc = silt_error_set(err, SILT_EEXISTS, "'%s' already exists", key);
+                silt_error_path(err, (char *)path.ptr);
+            } else {
+                rc = io_error(err, e, "cannot publish", (char *)path.ptr);
+            }
+            goto fail;
+        }
+        unlink((char *)tmp.ptr);
+    } else if (rename((char *)tmp.ptr, (char *)path.ptr) != 0) {
+        int e = errno;
+        unlink((char *)tmp.ptr);
+        rc = io_error(err, e, "cannot rename into", (char *)path.ptr);
+        goto fail;
+    }
+    if (fsync_parent((char *)path.ptr) != 0)
+        rc = io_error(err, errno, "cannot fsync the directory of", (char *)path.ptr);
+fail:
+    silt_buf_free(&path);
+    silt_buf_free(&tmp);
+    return rc;
+}
+
+static int local_put(silt_store *s, const char *key, const void *data, size_t n, silt_error *err)
+{
+    return local_put_common(s, key, data, n, false, err);
+}
+
+static int local_put_if_absent(silt_store *s, const char *key, const void *data, size_t n,
+                               silt_error *err)
+{
+    return local_put_common(s, key, data, n, true, err);
+}
+
+/* Walks dir (path rel below the root) and pushes every regular file whose key starts with
+ * prefix; skips our temporary files. */
+static int walk(silt_store_listing *out, silt_buf *path, size_t root_len, const char *prefix,
+                silt_error *err)
+{
+    if (silt_buf_cstr(path)) return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    DIR *d = opendir((char *)path->ptr);
+    if (!d) {
+        if (errno == ENOENT || errno == ENOTDIR) return 0;
+        return io_error(err, errno, "cannot list", (char *)path->ptr);
+    }
+    int rc = 0;
+    size_t base = path->len;
+    size_t plen = strlen(prefix);
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        const char *nm = de->d_name;
+        if (strcmp(nm, ".") == 0 || strcmp(nm, "..") == 0) continue;
+        path->len = base;
+        silt_buf_printf(path, "%s%s", base > root_len ? "/" : "", nm);
+        if (silt_buf_cstr(path)) {
+            rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
+            break;
+        }
+        const char *key = (char *)path->ptr + root_len;
+        size_t klen = path->len - root_len;
+        size_t cmp = klen < plen ? klen : plen;
+        if (strncmp(key, prefix, cmp) != 0) continue;
+        struct stat st;
+        if (lstat((char *)path->ptr, &st) != 0) continue; /* raced with a delete */
+        if (S_ISDIR(st.st_mode)) {
+            if ((rc = walk(out, path, root_len, prefix, err))) break;
+        } else if (S_ISREG(st.st_mode) && klen >= plen) {
+            size_t nl = strlen(nm);
+            if (nm[0] == '.' && nl > 4 && strcmp(nm + nl - 4, ".tmp") == 0) continue;
+            int64_t mt = (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
+            if (silt_store_list_push(out, key, (uint64_t)st.st_size, mt)) {
+                rc = silt_error_set(err, SILT_ENOMEM, "out of memory listing");
+                break;
+            }
+        }
+    }
+    path->len = base;
+    closedir(d);
+    return rc;
+}
+
+static int local_list(silt_store *s, silt_store_listing *out, const char *prefix, silt_error *err)
+{
+    local_store *ls = (local_store *)s;
+    silt_buf path = SILT_BUF_INIT;
+    out->n = 0;
+    out->entries = NULL;
+    silt_buf_printf(&path, "%s/", ls->root);
+    int rc = walk(out, &path, path.len, prefix ? prefix : "", err);
+    silt_buf_free(&path);
+    if (rc) {
+        silt_store_list_clear(out);
+        return rc;
+    }
+    silt_store_list_sort(out);
+    return 0;
+}
+
+static int local_del(silt_store *s, const char *key, silt_error *err)
+{
+    silt_buf path = SILT_BUF_INIT;
+    int rc = full_path(&path, (local_store *)s, key, err);
+    if (!rc && unlink((char *)path.ptr) != 0)
+        rc = io_error(err, errno, "cannot delete", (char *)path.ptr);
+    silt_buf_free(&path);
+    return rc;
+}
+
+static int local_head(silt_store *s, silt_store_entry *out, const char *key, silt_error *err)
+{
+    silt_buf path = SILT_BUF_INIT;
+    struct stat st;
+    out->key = NULL;
+    int rc = full_path(&path, (local_store *)s, key, err);
+    if (rc) goto fail;
+    if (stat((char *)path.ptr, &st) != 0) {
+        rc = io_error(err, errno, "cannot stat", (char *)path.ptr);
+        goto fail;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        rc = silt_error_set(err, SILT_ENOTFOUND, "'%s' is not a file", (char *)path.ptr);
+        goto fail;
+    }
+    if (!(out->key = silt_strdup(key))) {
+        rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
+        goto fail;
+    }
+    out->size = (uint64_t)st.st_size;
+    out->mtime_ms = (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
+fail:
+    silt_buf_free(&path);
+    return rc;
+}
+
+static void local_destroy(silt_store *s)
+{
+    local_store *ls = (local_store *)s;
+    silt_free(ls->root);
+    silt_free(ls->base.url);
+    silt_free(ls);
+}
+
+static const struct silt_store_ops local_ops = {
+    local_get,  local_get_range, local_put,  local_put_if_absent,
+    local_list, local_del,       local_head, local_destroy,
+};
+
+int silt_store_local_create(silt_store **out, const char *dir, silt_error *err)
+{
+    *out = NULL;
+    if (!dir || dir[0] != '/')
+        return silt_error_set(err, SILT_EINVAL, "local store root '%s' is not an absolute path",
+                              dir ? dir : "");
+    local_store *ls = silt_calloc(1, sizeof *ls);
+    if (!ls) return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/') n--;
+    ls->base.ops = &local_ops;
+    ls->root = silt_strndup(dir, n);
+    ls->base.url = silt_strdup(dir);
+    if (!ls->root || !ls->base.url) {
+        local_destroy(&ls->base);
+        return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    }
+    *out = &ls->base;
+    return 0;
+}
