@@ -13,7 +13,9 @@ struct silt_kafka_consumer {
     rd_kafka_t *rk;
     silt_kafka_consumer_config cfg; /* callbacks and fallback; pointers not used after create */
     bool closed;
-    int fatal; /* sticky fatal error seen in a callback */
+    int fatal;             /* sticky fatal error seen in a callback */
+    silt_kafka_batch *cur; /* batch being filled by the poll in progress, or NULL */
+    size_t cur_start;      /* first message added by that poll */
     char fatal_msg[256];
 };
 
@@ -49,6 +51,26 @@ static void call_revoke(silt_kafka_consumer *c, rd_kafka_topic_partition_list_t 
     if (tp != stack) silt_free(tp);
 }
 
+/* Messages of revoked partitions gathered by the poll in progress were never handed out: the
+ * caller has just been told the partitions are gone, so they are dropped (the next owner reads
+ * them again). */
+static void drop_revoked(silt_kafka_consumer *c, rd_kafka_topic_partition_list_t *parts)
+{
+    silt_kafka_batch *b = c->cur;
+    if (!b) return;
+    size_t w = c->cur_start;
+    for (size_t r = c->cur_start; r < b->n; r++) {
+        silt_kafka_msg *m = &b->msgs[r];
+        if (rd_kafka_topic_partition_list_find(parts, m->topic, m->partition)) {
+            b->bytes -= (int64_t)(m->key_len + m->value_len);
+            rd_kafka_message_destroy(m->handle_);
+        } else {
+            b->msgs[w++] = *m;
+        }
+    }
+    b->n = w;
+}
+
 static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t e,
                          rd_kafka_topic_partition_list_t *parts, void *opaque)
 {
@@ -74,6 +96,7 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t e,
         }
     } else if (e == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
         call_revoke(c, parts, rd_kafka_assignment_lost(rk) != 0);
+        drop_revoked(c, parts);
         if (cooperative) {
             rd_kafka_error_t *ke = rd_kafka_incremental_unassign(rk, parts);
             if (ke) {
@@ -203,10 +226,13 @@ int silt_kafka_consumer_poll(silt_kafka_consumer *c, silt_kafka_batch *out, size
     if (batch_grow(out, out->n + max))
         return silt_error_set(err, SILT_ENOMEM, "out of memory for a batch of %zu messages", max);
     int wait = timeout_ms;
-    while (added < max) {
+    c->cur = out;
+    c->cur_start = out->n;
+    while (out->n - c->cur_start < max) {
         rd_kafka_message_t *m = rd_kafka_consumer_poll(c->rk, wait);
         if (c->fatal) {
             if (m) rd_kafka_message_destroy(m);
+            c->cur = NULL;
             return silt_error_set(err, SILT_EIO, "fatal Kafka consumer error: %s", c->fatal_msg);
         }
         if (!m) break;
@@ -231,8 +257,9 @@ int silt_kafka_consumer_poll(silt_kafka_consumer *c, silt_kafka_batch *out, size
         o->timestamp_ms = rd_kafka_message_timestamp(m, &tt);
         o->handle_ = m;
         out->bytes += (int64_t)(o->key_len + o->value_len);
-        added++;
     }
+    added = out->n - c->cur_start;
+    c->cur = NULL;
     return (int)added;
 }
 
