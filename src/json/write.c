@@ -3,6 +3,7 @@
 
 #include "util/error.h"
 
+#include <float.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -148,11 +149,12 @@ size_t silt_json_format_double(char *out, double v)
         memcpy(out, z, n + 1);
         return n;
     }
-    /* Shortest round-tripping digits: any decimal of <= 15 significant digits survives a trip
-     * through a double, so trying 15, 16 and 17 digits in turn finds the shortest. */
+    /* Shortest round-tripping digits: a normal double has 53 bits, so any decimal of <= 15
+     * significant digits survives a trip through it and trying 15, 16 and 17 digits in turn finds
+     * the shortest. Subnormals have fewer bits and are searched from 1 digit up. */
     char sci[40];
     int prec;
-    for (prec = 15; prec <= 17; prec++) {
+    for (prec = fabs(v) < DBL_MIN ? 1 : 15; prec <= 17; prec++) {
         snprintf(sci, sizeof sci, "%.*e", prec - 1, v);
         if (strtod(sci, NULL) == v) break;
     }

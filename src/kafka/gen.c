@@ -262,10 +262,10 @@ void silt_gen_next(silt_gen *g, silt_gen_row *out)
     if (g->lines_left == 0) {
         g->invoice_no++;
         g->lines_left = 1 + (int)skewed(g, 30);
-        g->cancelled = uniform(g, 1000) < 20;
+        g->cancelled = uniform(g, 1000) < 60;
         g->anonymous = uniform(g, 1000) < 5;
         g->customer = skewed(g, GEN_CUSTOMERS);
-        if (g->cancelled) g->lines_left = 1 + (int)uniform(g, 3);
+        if (g->cancelled) g->lines_left = 1 + (int)uniform(g, 6);
         if (++g->invoices_today >= g->invoices_per_day) {
             g->invoices_today = 0;
             g->day += 1 + (uniform(g, 7) == 0);

@@ -32,7 +32,7 @@ int silt_gen_create(silt_gen **out, uint64_t seed, silt_error *err);
 /* NULL is a no-op. */
 void silt_gen_destroy(silt_gen *g);
 
-/* Produces the next line item: invoices of 1 to ~30 lines, about 2% cancelled (C-prefixed,
+/* Produces the next line item: invoices of 1 to ~30 lines, about 3% of lines cancelled (C-prefixed,
  * negative quantities), about 0.5% without a customer, dates advancing over time. */
 void silt_gen_next(silt_gen *g, silt_gen_row *out);
 
