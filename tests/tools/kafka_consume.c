@@ -28,7 +28,10 @@ static const silt_opt_spec spec[] = {
     {"timeout-ms", 0, SILT_OPT_INT, "MS", "60000", "1..", "give up (exit 3) after MS"},
     {"batch", 0, SILT_OPT_INT, "N", "10000", "1..1000000", "messages per poll"},
     {"delay-ms", 0, SILT_OPT_INT, "MS", "0", "0..", "sleep after each batch (a slow consumer)"},
-    {"commit", 0, SILT_OPT_FLAG, NULL, NULL, NULL, "commit printed positions after each batch"},
+    {"commit", 0, SILT_OPT_FLAG, NULL, NULL, NULL,
+     "commit printed positions on revocation and at exit"},
+    {"commit-every", 0, SILT_OPT_INT, "MS", "0", "0..",
+     "also commit every MS (0 = never; a commit racing a rebalance can lose the assignment)"},
     {"print", 0, SILT_OPT_CHOICE, "WHAT", "hash", "hash|value|none", "what to print per msg"},
     {NULL, 0, 0, NULL, NULL, NULL, NULL},
 };
@@ -165,6 +168,8 @@ int main(int argc, char **argv)
     int64_t count = silt_opts_int(&o, "count"), idle_ms = silt_opts_int(&o, "idle-ms");
     int64_t timeout_ms = silt_opts_int(&o, "timeout-ms"), delay_ms = silt_opts_int(&o, "delay-ms");
     size_t batch_max = (size_t)silt_opts_int(&o, "batch");
+    int64_t commit_every = silt_opts_int(&o, "commit-every");
+    uint64_t last_commit = silt_time_mono_ns();
     const char *print = silt_opts_str(&o, "print");
     int mode = strcmp(print, "hash") == 0 ? 0 : strcmp(print, "value") == 0 ? 1 : 2;
     silt_kafka_batch b = {0};
@@ -207,7 +212,11 @@ int main(int argc, char **argv)
         silt_kafka_batch_release(&b);
         if (k > 0) {
             fflush(stdout);
-            if (t.commit) commit_all(&t, NULL, 0);
+            if (t.commit && commit_every &&
+                now - last_commit > (uint64_t)commit_every * 1000000ull) {
+                commit_all(&t, NULL, 0);
+                last_commit = now;
+            }
             if (delay_ms) {
                 struct timespec ts = {delay_ms / 1000, (delay_ms % 1000) * 1000000L};
                 nanosleep(&ts, NULL);
