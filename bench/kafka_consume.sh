@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Consumer throughput: pre-fills a topic on `silt kafka-dev` with N generated sales messages
-# (~200 bytes of JSON, zstd-compressed batches over P partitions), then reads all of it with
+# (~195 bytes of JSON keyed by TransactionNo, zstd-compressed batches over P partitions), then reads all of it with
 # silt's consumer (tests/tools/kafka_consume.c, in a consumer group) and with
 # `kcat -C -e -o beginning -q` in the same run, and prints msgs/s and the ratio.
 # Usage: bench/kafka_consume.sh [BUILD_DIR]   (env N=1000000 P=12 RUNS=3)
@@ -29,7 +29,7 @@ for _ in $(seq 100); do [ -s "$tmp/boot" ] && break; sleep 0.1; done
 boot=$(cat "$tmp/boot")
 
 echo "pre-filling bench ($P partitions) with $N messages, zstd..." >&2
-"$silt" produce -b "$boot" -t bench --generate "$N" --seed 1 --compression zstd \
+"$silt" produce -b "$boot" -t bench --generate "$N" --seed 1 --key TransactionNo --compression zstd \
   kafka.linger.ms=200 kafka.batch.num.messages=20000 kafka.batch.size=4000000 2>"$tmp/produce.log"
 tail -1 "$tmp/produce.log" >&2
 have=$(kcat -C -e -q -o beginning -b "$boot" -t bench -f '\n' | wc -l)
