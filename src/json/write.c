@@ -1,0 +1,239 @@
+/* JSON writing: escaping with UTF-8 validation, Python-repr doubles, flat objects. */
+#include "json/write.h"
+
+#include "util/error.h"
+
+#include <float.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char hexdig[] = "0123456789abcdef";
+
+/* Decodes one UTF-8 sequence at s[0..n); returns its length and stores the code point, or 0 when
+ * the bytes are not valid UTF-8 (overlong, surrogate, truncated, > U+10FFFF). */
+static size_t utf8_decode(const uint8_t *s, size_t n, uint32_t *cp)
+{
+    uint8_t c = s[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    size_t len;
+    uint32_t v, min;
+    if (c >= 0xc2 && c <= 0xdf) {
+        len = 2;
+        v = c & 0x1f;
+        min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        len = 3;
+        v = c & 0x0f;
+        min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4;
+        v = c & 0x07;
+        min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (n < len) return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80) return 0;
+        v = (v << 6) | (s[i] & 0x3f);
+    }
+    if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) return 0;
+    *cp = v;
+    return len;
+}
+
+static void put_u_escape(char *o, uint32_t u)
+{
+    o[0] = '\\';
+    o[1] = 'u';
+    o[2] = hexdig[(u >> 12) & 0xf];
+    o[3] = hexdig[(u >> 8) & 0xf];
+    o[4] = hexdig[(u >> 4) & 0xf];
+    o[5] = hexdig[u & 0xf];
+}
+
+int silt_json_write_string(silt_buf *out, const char *str, size_t n, unsigned flags)
+{
+    const uint8_t *s = (const uint8_t *)str;
+    /* Worst case per input byte: 6 output bytes (\u00XX); a 4-byte sequence -> 12. */
+    if (silt_buf_reserve(out, n * 6 + 2)) return SILT_ENOMEM;
+    char *o = (char *)out->ptr + out->len;
+    char *start = o;
+    *o++ = '"';
+    size_t i = 0;
+    while (i < n) {
+        uint8_t c = s[i];
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+            *o++ = (char)c;
+            i++;
+            continue;
+        }
+        if (c == 0x7f && !(flags & SILT_JSON_ASCII)) {
+            *o++ = (char)c;
+            i++;
+            continue;
+        }
+        if (c < 0x80) {
+            *o++ = '\\';
+            switch (c) {
+            case '"': *o++ = '"'; break;
+            case '\\': *o++ = '\\'; break;
+            case '\n': *o++ = 'n'; break;
+            case '\r': *o++ = 'r'; break;
+            case '\t': *o++ = 't'; break;
+            case '\b': *o++ = 'b'; break;
+            case '\f': *o++ = 'f'; break;
+            default:
+                o--;
+                put_u_escape(o, c);
+                o += 6;
+            }
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t len = utf8_decode(s + i, n - i, &cp);
+        if (len == 0) {
+            cp = 0xfffd;
+            len = 1;
+            if (!(flags & SILT_JSON_ASCII)) {
+                memcpy(o, "\xef\xbf\xbd", 3);
+                o += 3;
+                i += 1;
+                continue;
+            }
+        } else if (!(flags & SILT_JSON_ASCII)) {
+            memcpy(o, s + i, len);
+            o += len;
+            i += len;
+            continue;
+        }
+        if (cp >= 0x10000) {
+            uint32_t v = cp - 0x10000;
+            put_u_escape(o, 0xd800 | (v >> 10));
+            put_u_escape(o + 6, 0xdc00 | (v & 0x3ff));
+            o += 12;
+        } else {
+            put_u_escape(o, cp);
+            o += 6;
+        }
+        i += len;
+    }
+    *o++ = '"';
+    out->len += (size_t)(o - start);
+    return 0;
+}
+
+int silt_json_write_int(silt_buf *out, int64_t v)
+{
+    char tmp[24];
+    int k = snprintf(tmp, sizeof tmp, "%" PRId64, v);
+    return silt_buf_append(out, tmp, (size_t)k);
+}
+
+size_t silt_json_format_double(char *out, double v)
+{
+    if (!isfinite(v)) {
+        memcpy(out, "null", 5);
+        return 4;
+    }
+    if (v == 0) {
+        const char *z = signbit(v) ? "-0.0" : "0.0";
+        size_t n = strlen(z);
+        memcpy(out, z, n + 1);
+        return n;
+    }
+    /* Shortest round-tripping digits: a normal double has 53 bits, so any decimal of <= 15
+     * significant digits survives a trip through it and trying 15, 16 and 17 digits in turn finds
+     * the shortest. Subnormals have fewer bits and are searched from 1 digit up. */
+    char sci[40];
+    int prec;
+    for (prec = fabs(v) < DBL_MIN ? 1 : 15; prec <= 17; prec++) {
+        snprintf(sci, sizeof sci, "%.*e", prec - 1, v);
+        if (strtod(sci, NULL) == v) break;
+    }
+    /* sci = [-]D.DDDDe[+-]XX; collect digits and exponent. */
+    char digits[20];
+    size_t nd = 0;
+    const char *p = sci;
+    bool neg = false;
+    if (*p == '-') {
+        neg = true;
+        p++;
+    }
+    for (; *p && *p != 'e'; p++)
+        if (*p != '.') digits[nd++] = *p;
+    int exp10 = atoi(p + 1);
+    while (nd > 1 && digits[nd - 1] == '0') nd--;
+    char *o = out;
+    if (neg) *o++ = '-';
+    if (exp10 >= -4 && exp10 < 16) {
+        if (exp10 < 0) {
+            *o++ = '0';
+            *o++ = '.';
+            for (int z = -1; z > exp10; z--) *o++ = '0';
+            memcpy(o, digits, nd);
+            o += nd;
+        } else {
+            size_t int_digits = (size_t)exp10 + 1;
+            for (size_t k = 0; k < int_digits; k++) *o++ = k < nd ? digits[k] : '0';
+            *o++ = '.';
+            if (nd > int_digits) {
+                memcpy(o, digits + int_digits, nd - int_digits);
+                o += nd - int_digits;
+            } else {
+                *o++ = '0';
+            }
+        }
+    } else {
+        *o++ = digits[0];
+        if (nd > 1) {
+            *o++ = '.';
+            memcpy(o, digits + 1, nd - 1);
+            o += nd - 1;
+        }
+        o += sprintf(o, "e%c%02d", exp10 < 0 ? '-' : '+', exp10 < 0 ? -exp10 : exp10);
+    }
+    *o = '\0';
+    return (size_t)(o - out);
+}
+
+int silt_json_write_double(silt_buf *out, double v)
+{
+    char tmp[SILT_JSON_DOUBLE_MAX];
+    size_t n = silt_json_format_double(tmp, v);
+    return silt_buf_append(out, tmp, n);
+}
+
+int silt_json_write_value(silt_buf *out, const silt_json_value *v, unsigned flags)
+{
+    switch (v->type) {
+    case SILT_JSON_BOOL: return silt_buf_puts(out, v->u.b ? "true" : "false");
+    case SILT_JSON_INT: return silt_json_write_int(out, v->u.i);
+    case SILT_JSON_DOUBLE: return silt_json_write_double(out, v->u.d);
+    case SILT_JSON_STRING: return silt_json_write_string(out, v->u.s.ptr, v->u.s.len, flags);
+    case SILT_JSON_NULL: break;
+    }
+    return silt_buf_puts(out, "null");
+}
+
+int silt_json_write_object(silt_buf *out, const char *const *keys, const silt_json_value *vals,
+                           size_t n, unsigned flags)
+{
+    const char *sep = (flags & SILT_JSON_SPACED) ? ", " : ",";
+    const char *colon = (flags & SILT_JSON_SPACED) ? ": " : ":";
+    silt_buf_putc(out, '{');
+    for (size_t i = 0; i < n; i++) {
+        if (i) silt_buf_puts(out, sep);
+        silt_json_write_string(out, keys[i], strlen(keys[i]), flags);
+        silt_buf_puts(out, colon);
+        silt_json_write_value(out, &vals[i], flags);
+    }
+    return silt_buf_putc(out, '}');
+}

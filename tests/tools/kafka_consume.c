@@ -1,0 +1,242 @@
+/* Test tool: consumes with silt's Kafka consumer in a group and prints one line per message
+ * ("topic partition offset key-hash value-hash value-length"), committing what it printed.
+ * Assignment and revocation events go to stderr. Used by the kafka_* integration tests and the
+ * consumer benchmark. */
+#include "kafka/consumer.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/hash.h"
+#include "util/opt.h"
+#include "util/time.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const silt_opt_spec spec[] = {
+    {"brokers", 'b', SILT_OPT_STRING, "HOST:PORT", NULL, NULL, "bootstrap brokers"},
+    {"topics", 't', SILT_OPT_STRING, "T1,T2", NULL, NULL, "comma-separated topics"},
+    {"group", 'g', SILT_OPT_STRING, "G", "silt-tool", NULL, "consumer group"},
+    {"start", 0, SILT_OPT_CHOICE, "WHERE", "earliest", "earliest|latest", "fallback start"},
+    {"committed", 0, SILT_OPT_FLAG, NULL, NULL, NULL, "fallback consults committed offsets"},
+    {"start-offsets", 0, SILT_OPT_STRING, "T:P=O,...", NULL, NULL,
+     "offsets the start callback returns"},
+    {"count", 'n', SILT_OPT_INT, "N", "0", "0..", "stop after N messages (0 = no limit)"},
+    {"idle-ms", 0, SILT_OPT_INT, "MS", "0", "0..", "stop after MS without messages once assigned"},
+    {"timeout-ms", 0, SILT_OPT_INT, "MS", "60000", "1..", "give up (exit 3) after MS"},
+    {"batch", 0, SILT_OPT_INT, "N", "10000", "1..1000000", "messages per poll"},
+    {"delay-ms", 0, SILT_OPT_INT, "MS", "0", "0..", "sleep after each batch (a slow consumer)"},
+    {"commit", 0, SILT_OPT_FLAG, NULL, NULL, NULL,
+     "commit printed positions on revocation and at exit"},
+    {"commit-every", 0, SILT_OPT_INT, "MS", "0", "0..",
+     "also commit every MS (0 = never; a commit racing a rebalance can lose the assignment)"},
+    {"print", 0, SILT_OPT_CHOICE, "WHAT", "hash", "hash|value|none", "what to print per msg"},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL},
+};
+
+#define MAX_TP 256
+
+typedef struct tool {
+    silt_kafka_consumer *c;
+    const char *start_spec;
+    bool commit;
+    size_t n_tp;
+    char *tp_topic[MAX_TP];
+    int32_t tp_part[MAX_TP];
+    int64_t tp_next[MAX_TP]; /* next offset after the last printed message, -1 = none */
+} tool;
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+static int64_t start_fn(void *opaque, const char *topic, int32_t partition)
+{
+    tool *t = opaque;
+    int64_t off = -1;
+    if (t->start_spec) {
+        char want[300];
+        snprintf(want, sizeof want, "%s:%d=", topic, (int)partition);
+        const char *p = t->start_spec;
+        size_t wl = strlen(want);
+        while (p && *p) {
+            if (strncmp(p, want, wl) == 0) off = strtoll(p + wl, NULL, 10);
+            p = strchr(p, ',');
+            if (p) p++;
+        }
+    }
+    fprintf(stderr, "assigned %s %d %lld\n", topic, (int)partition, (long long)off);
+    return off;
+}
+
+static size_t tp_index(tool *t, const char *topic, int32_t partition)
+{
+    for (size_t i = 0; i < t->n_tp; i++)
+        if (t->tp_part[i] == partition && strcmp(t->tp_topic[i], topic) == 0) return i;
+    if (t->n_tp == MAX_TP) return MAX_TP;
+    t->tp_topic[t->n_tp] = silt_strdup(topic);
+    t->tp_part[t->n_tp] = partition;
+    t->tp_next[t->n_tp] = -1;
+    return t->n_tp++;
+}
+
+static void commit_all(tool *t, const char *topic_only, int32_t part_only)
+{
+    silt_kafka_tp tps[MAX_TP];
+    int64_t offs[MAX_TP];
+    size_t n = 0;
+    for (size_t i = 0; i < t->n_tp; i++) {
+        if (t->tp_next[i] < 0) continue;
+        if (topic_only && (t->tp_part[i] != part_only || strcmp(t->tp_topic[i], topic_only)))
+            continue;
+        tps[n].topic = t->tp_topic[i];
+        tps[n].partition = t->tp_part[i];
+        offs[n++] = t->tp_next[i];
+    }
+    silt_error err;
+    silt_error_clear(&err);
+    if (silt_kafka_consumer_commit(t->c, tps, offs, n, false, &err))
+        fprintf(stderr, "commit failed: %s\n", err.msg);
+}
+
+static void revoke_fn(void *opaque, const silt_kafka_tp *parts, size_t n, bool lost)
+{
+    tool *t = opaque;
+    for (size_t i = 0; i < n; i++) {
+        fprintf(stderr, "revoked %s %d%s\n", parts[i].topic, (int)parts[i].partition,
+                lost ? " lost" : "");
+        if (t->commit && !lost) commit_all(t, parts[i].topic, parts[i].partition);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    silt_opts o;
+    silt_error err;
+    silt_error_clear(&err);
+    if (silt_opts_parse(&o, spec, argc, argv, 1, "kafka.", &err)) {
+        fprintf(stderr, "kafka_consume: %s\n", err.msg);
+        return 2;
+    }
+    if (o.help) {
+        silt_opts_print_help(stdout, "tool_kafka_consume --brokers B --topics T [options]",
+                             "Consume with silt's consumer and print what was read.", spec);
+        return 0;
+    }
+    const char *brokers = silt_opts_str(&o, "brokers"), *topics = silt_opts_str(&o, "topics");
+    if (!brokers || !topics) {
+        fprintf(stderr, "kafka_consume: --brokers and --topics are required\n");
+        return 2;
+    }
+    char tbuf[1024];
+    snprintf(tbuf, sizeof tbuf, "%s", topics);
+    const char *tl[32];
+    size_t nt = 0;
+    for (char *save = NULL, *p = strtok_r(tbuf, ",", &save); p && nt < 32;
+         p = strtok_r(NULL, ",", &save))
+        tl[nt++] = p;
+    static tool t;
+    t.start_spec = silt_opts_str(&o, "start-offsets");
+    t.commit = silt_opts_flag(&o, "commit");
+    silt_kafka_consumer_config cfg = {
+        .brokers = brokers,
+        .group = silt_opts_str(&o, "group"),
+        .topics = tl,
+        .n_topics = nt,
+        .start = strcmp(silt_opts_str(&o, "start"), "latest") == 0 ? SILT_KAFKA_START_LATEST
+                                                                   : SILT_KAFKA_START_EARLIEST,
+        .use_committed = silt_opts_flag(&o, "committed"),
+        .prop_keys = o.extra_key,
+        .prop_vals = o.extra_val,
+        .n_props = o.n_extra,
+        .start_fn = start_fn,
+        .revoke_fn = revoke_fn,
+        .opaque = &t,
+    };
+    if (silt_kafka_consumer_create(&t.c, &cfg, &err)) {
+        fprintf(stderr, "kafka_consume: %s\n", err.msg);
+        return 1;
+    }
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    int64_t count = silt_opts_int(&o, "count"), idle_ms = silt_opts_int(&o, "idle-ms");
+    int64_t timeout_ms = silt_opts_int(&o, "timeout-ms"), delay_ms = silt_opts_int(&o, "delay-ms");
+    size_t batch_max = (size_t)silt_opts_int(&o, "batch");
+    int64_t commit_every = silt_opts_int(&o, "commit-every");
+    uint64_t last_commit = silt_time_mono_ns();
+    const char *print = silt_opts_str(&o, "print");
+    int mode = strcmp(print, "hash") == 0 ? 0 : strcmp(print, "value") == 0 ? 1 : 2;
+    silt_kafka_batch b = {0};
+    int64_t got = 0, bytes = 0;
+    uint64_t t0 = silt_time_mono_ns(), first = 0, last_msg = t0;
+    int rc = 0;
+    while (!stop_flag && (count == 0 || got < count)) {
+        size_t want = batch_max;
+        if (count && (int64_t)want > count - got) want = (size_t)(count - got);
+        int k = silt_kafka_consumer_poll(t.c, &b, want, 100, &err);
+        uint64_t now = silt_time_mono_ns();
+        if (k < 0) {
+            fprintf(stderr, "kafka_consume: %s\n", err.msg);
+            rc = 1;
+            break;
+        }
+        if (k > 0 && !first) first = now;
+        for (size_t i = 0; i < b.n; i++) {
+            const silt_kafka_msg *m = &b.msgs[i];
+            if (mode == 0) {
+                char kh[20] = "null", vh[20] = "null";
+                if (m->key)
+                    snprintf(kh, sizeof kh, "%016llx",
+                             (unsigned long long)silt_hash_bytes(m->key, m->key_len, 0));
+                if (m->value)
+                    snprintf(vh, sizeof vh, "%016llx",
+                             (unsigned long long)silt_hash_bytes(m->value, m->value_len, 0));
+                printf("%s %d %lld %s %s %zu\n", m->topic, (int)m->partition, (long long)m->offset,
+                       kh, vh, m->value_len);
+            } else if (mode == 1) {
+                if (m->value) fwrite(m->value, 1, m->value_len, stdout);
+                putchar('\n');
+            }
+            size_t ti = tp_index(&t, m->topic, m->partition);
+            if (ti < MAX_TP) t.tp_next[ti] = m->offset + 1;
+            bytes += (int64_t)(m->key_len + m->value_len);
+        }
+        got += (int64_t)b.n;
+        if (b.n) last_msg = now;
+        silt_kafka_batch_release(&b);
+        if (k > 0) {
+            fflush(stdout);
+            if (t.commit && commit_every &&
+                now - last_commit > (uint64_t)commit_every * 1000000ull) {
+                commit_all(&t, NULL, 0);
+                last_commit = now;
+            }
+            if (delay_ms) {
+                struct timespec ts = {delay_ms / 1000, (delay_ms % 1000) * 1000000L};
+                nanosleep(&ts, NULL);
+            }
+        }
+        if (idle_ms && got > 0 && now - last_msg > (uint64_t)idle_ms * 1000000ull) break;
+        if (now - t0 > (uint64_t)timeout_ms * 1000000ull) {
+            fprintf(stderr, "kafka_consume: timeout after %lld messages\n", (long long)got);
+            rc = 3;
+            break;
+        }
+    }
+    uint64_t end = silt_time_mono_ns();
+    double secs = first ? (double)(end - first) / 1e9 : 0;
+    fprintf(stderr, "consumed %lld messages, %lld bytes, %.3f s from first message, %.0f msgs/s\n",
+            (long long)got, (long long)bytes, secs, secs > 0 ? (double)got / secs : 0.0);
+    fflush(stdout);
+    silt_kafka_batch_free(&b);
+    if (t.commit) commit_all(&t, NULL, 0);
+    silt_kafka_consumer_destroy(t.c);
+    for (size_t i = 0; i < t.n_tp; i++) silt_free(t.tp_topic[i]);
+    return rc;
+}
