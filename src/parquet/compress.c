@@ -17,7 +17,7 @@ struct silt_pq_compressor {
     bool z_ready;
 };
 
-const char *silt_pq_codec_name(silt_pq_codec codec)
+const char *silt_pq_compress_codec_name(silt_pq_codec codec)
 {
     switch (codec) {
     case SILT_PQ_CODEC_UNCOMPRESSED: return "none";
@@ -69,7 +69,7 @@ int silt_pq_compressor_create(silt_pq_compressor **out, silt_pq_codec codec, int
         return silt_error_set(err, SILT_EUNSUPPORTED,
                               "parquet writer: codec %s is not supported: use none, snappy, "
                               "gzip or zstd",
-                              silt_pq_codec_name(codec));
+                              silt_pq_compress_codec_name(codec));
     }
     c = silt_calloc(1, sizeof *c);
     if (!c) goto oom;
@@ -91,7 +91,7 @@ int silt_pq_compressor_create(silt_pq_compressor **out, silt_pq_codec codec, int
 oom:
     silt_pq_compressor_destroy(c);
     return silt_error_set(err, SILT_ENOMEM, "out of memory creating the %s compressor",
-                          silt_pq_codec_name(codec));
+                          silt_pq_compress_codec_name(codec));
 }
 
 int silt_pq_compress(silt_pq_compressor *c, silt_buf *out, const uint8_t *src, size_t n,
@@ -142,10 +142,10 @@ int silt_pq_compress(silt_pq_compressor *c, silt_buf *out, const uint8_t *src, s
     default: break;
     }
     return silt_error_set(err, SILT_EUNSUPPORTED, "codec %s is not supported",
-                          silt_pq_codec_name(c->codec));
+                          silt_pq_compress_codec_name(c->codec));
 oom:
     return silt_error_set(err, SILT_ENOMEM, "out of memory compressing a %zu-byte page (%s)", n,
-                          silt_pq_codec_name(c->codec));
+                          silt_pq_compress_codec_name(c->codec));
 }
 
 void silt_pq_compressor_destroy(silt_pq_compressor *c)

@@ -20,7 +20,7 @@ int silt_pq_compressor_create(silt_pq_compressor **out, silt_pq_codec codec, int
 int silt_pq_compress(silt_pq_compressor *c, silt_buf *out, const uint8_t *src, size_t n,
                      silt_error *err);
 /* Lower-case codec name ("zstd"), "unknown" for others. */
-const char *silt_pq_codec_name(silt_pq_codec codec);
+const char *silt_pq_compress_codec_name(silt_pq_codec codec);
 void silt_pq_compressor_destroy(silt_pq_compressor *c);
 
 #endif

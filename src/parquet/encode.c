@@ -67,7 +67,7 @@ int silt_pq_bitpack_u64(silt_buf *out, const uint64_t *v, size_t n, int width)
         size_t r = 1;                                                                              \
         while (i + r < n && v[i + r] == v[i]) r++;                                                 \
         if (r >= 8) {                                                                              \
-            silt_thrift_uvarint(out, (uint64_t)r << 1);                                            \
+            silt_thrift_enc_uvarint(out, (uint64_t)r << 1);                                        \
             uint32_t x = (uint32_t)v[i];                                                           \
             uint8_t le[4] = {(uint8_t)x, (uint8_t)(x >> 8), (uint8_t)(x >> 16),                    \
                              (uint8_t)(x >> 24)};                                                  \
@@ -85,7 +85,7 @@ int silt_pq_bitpack_u64(silt_buf *out, const uint64_t *v, size_t n, int width)
             if (k >= 8) break;                                                                     \
         }                                                                                          \
         if (i > n) i = n;                                                                          \
-        silt_thrift_uvarint(out, (uint64_t)groups << 1 | 1);                                       \
+        silt_thrift_enc_uvarint(out, (uint64_t)groups << 1 | 1);                                   \
         size_t cnt = i - start;                                                                    \
         if (pack(out, v + start, cnt, width)) return SILT_ENOMEM;                                  \
         size_t pad = (groups * 8 * (size_t)width + 7) / 8 - (cnt * (size_t)width + 7) / 8;         \
@@ -152,7 +152,7 @@ static int delta_blocks(silt_buf *out, const int64_t *d, size_t n, uint64_t mask
         int64_t min = d[b];
         for (size_t k = 1; k < cnt; k++)
             if (d[b + k] < min) min = d[b + k];
-        silt_thrift_uvarint(out, silt_thrift_zigzag(min));
+        silt_thrift_enc_uvarint(out, silt_thrift_enc_zigzag(min));
         uint8_t widths[SILT_PQ_MINIBLOCKS] = {0};
         for (int m = 0; m < SILT_PQ_MINIBLOCKS; m++) {
             size_t lo = (size_t)m * SILT_PQ_MINI;
@@ -176,10 +176,10 @@ static int delta_blocks(silt_buf *out, const int64_t *d, size_t n, uint64_t mask
 
 static void delta_header(silt_buf *out, size_t n, int64_t first)
 {
-    silt_thrift_uvarint(out, SILT_PQ_BLOCK);
-    silt_thrift_uvarint(out, SILT_PQ_MINIBLOCKS);
-    silt_thrift_uvarint(out, n);
-    silt_thrift_uvarint(out, silt_thrift_zigzag(first));
+    silt_thrift_enc_uvarint(out, SILT_PQ_BLOCK);
+    silt_thrift_enc_uvarint(out, SILT_PQ_MINIBLOCKS);
+    silt_thrift_enc_uvarint(out, n);
+    silt_thrift_enc_uvarint(out, silt_thrift_enc_zigzag(first));
 }
 
 int silt_pq_delta_i32(silt_buf *out, const int32_t *v, size_t n)

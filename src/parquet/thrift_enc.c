@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-void silt_thrift_uvarint(silt_buf *out, uint64_t v)
+void silt_thrift_enc_uvarint(silt_buf *out, uint64_t v)
 {
     uint8_t tmp[10];
     size_t n = 0;
@@ -31,7 +31,7 @@ int silt_thrift_enc_status(const silt_thrift_enc *e)
     return 0;
 }
 
-void silt_thrift_struct_begin(silt_thrift_enc *e)
+void silt_thrift_enc_struct_begin(silt_thrift_enc *e)
 {
     if (e->depth >= SILT_THRIFT_MAX_DEPTH) {
         e->overflow = true;
@@ -40,7 +40,7 @@ void silt_thrift_struct_begin(silt_thrift_enc *e)
     e->last[e->depth++] = 0;
 }
 
-void silt_thrift_struct_end(silt_thrift_enc *e)
+void silt_thrift_enc_struct_end(silt_thrift_enc *e)
 {
     silt_buf_putc(e->out, 0);
     if (e->depth == 0) {
@@ -62,85 +62,85 @@ static void field_header(silt_thrift_enc *e, int16_t id, uint8_t type)
         silt_buf_putc(e->out, (uint8_t)(delta << 4 | type));
     } else {
         silt_buf_putc(e->out, type);
-        silt_thrift_uvarint(e->out, silt_thrift_zigzag(id));
+        silt_thrift_enc_uvarint(e->out, silt_thrift_enc_zigzag(id));
     }
     *last = id;
 }
 
-void silt_thrift_field_bool(silt_thrift_enc *e, int16_t id, bool v)
+void silt_thrift_enc_field_bool(silt_thrift_enc *e, int16_t id, bool v)
 {
     field_header(e, id, v ? SILT_TC_BOOL_TRUE : SILT_TC_BOOL_FALSE);
 }
 
-void silt_thrift_field_i8(silt_thrift_enc *e, int16_t id, int8_t v)
+void silt_thrift_enc_field_i8(silt_thrift_enc *e, int16_t id, int8_t v)
 {
     field_header(e, id, SILT_TC_BYTE);
     silt_buf_putc(e->out, (uint8_t)v);
 }
 
-void silt_thrift_field_i16(silt_thrift_enc *e, int16_t id, int16_t v)
+void silt_thrift_enc_field_i16(silt_thrift_enc *e, int16_t id, int16_t v)
 {
     field_header(e, id, SILT_TC_I16);
-    silt_thrift_uvarint(e->out, silt_thrift_zigzag(v));
+    silt_thrift_enc_uvarint(e->out, silt_thrift_enc_zigzag(v));
 }
 
-void silt_thrift_field_i32(silt_thrift_enc *e, int16_t id, int32_t v)
+void silt_thrift_enc_field_i32(silt_thrift_enc *e, int16_t id, int32_t v)
 {
     field_header(e, id, SILT_TC_I32);
-    silt_thrift_uvarint(e->out, silt_thrift_zigzag(v));
+    silt_thrift_enc_uvarint(e->out, silt_thrift_enc_zigzag(v));
 }
 
-void silt_thrift_field_i64(silt_thrift_enc *e, int16_t id, int64_t v)
+void silt_thrift_enc_field_i64(silt_thrift_enc *e, int16_t id, int64_t v)
 {
     field_header(e, id, SILT_TC_I64);
-    silt_thrift_uvarint(e->out, silt_thrift_zigzag(v));
+    silt_thrift_enc_uvarint(e->out, silt_thrift_enc_zigzag(v));
 }
 
-void silt_thrift_field_binary(silt_thrift_enc *e, int16_t id, const void *p, size_t n)
+void silt_thrift_enc_field_binary(silt_thrift_enc *e, int16_t id, const void *p, size_t n)
 {
     field_header(e, id, SILT_TC_BINARY);
-    silt_thrift_binary(e, p, n);
+    silt_thrift_enc_binary(e, p, n);
 }
 
-void silt_thrift_field_string(silt_thrift_enc *e, int16_t id, const char *s)
+void silt_thrift_enc_field_string(silt_thrift_enc *e, int16_t id, const char *s)
 {
-    silt_thrift_field_binary(e, id, s, strlen(s));
+    silt_thrift_enc_field_binary(e, id, s, strlen(s));
 }
 
-void silt_thrift_field_struct(silt_thrift_enc *e, int16_t id)
+void silt_thrift_enc_field_struct(silt_thrift_enc *e, int16_t id)
 {
     field_header(e, id, SILT_TC_STRUCT);
-    silt_thrift_struct_begin(e);
+    silt_thrift_enc_struct_begin(e);
 }
 
-void silt_thrift_field_list(silt_thrift_enc *e, int16_t id, uint8_t elem_type, size_t n)
+void silt_thrift_enc_field_list(silt_thrift_enc *e, int16_t id, uint8_t elem_type, size_t n)
 {
     field_header(e, id, SILT_TC_LIST);
     if (n < 15) {
         silt_buf_putc(e->out, (uint8_t)(n << 4 | elem_type));
     } else {
         silt_buf_putc(e->out, (uint8_t)(0xf0 | elem_type));
-        silt_thrift_uvarint(e->out, n);
+        silt_thrift_enc_uvarint(e->out, n);
     }
 }
 
-void silt_thrift_i32(silt_thrift_enc *e, int32_t v)
+void silt_thrift_enc_i32(silt_thrift_enc *e, int32_t v)
 {
-    silt_thrift_uvarint(e->out, silt_thrift_zigzag(v));
+    silt_thrift_enc_uvarint(e->out, silt_thrift_enc_zigzag(v));
 }
 
-void silt_thrift_i64(silt_thrift_enc *e, int64_t v)
+void silt_thrift_enc_i64(silt_thrift_enc *e, int64_t v)
 {
-    silt_thrift_uvarint(e->out, silt_thrift_zigzag(v));
+    silt_thrift_enc_uvarint(e->out, silt_thrift_enc_zigzag(v));
 }
 
-void silt_thrift_binary(silt_thrift_enc *e, const void *p, size_t n)
+void silt_thrift_enc_binary(silt_thrift_enc *e, const void *p, size_t n)
 {
-    silt_thrift_uvarint(e->out, n);
+    silt_thrift_enc_uvarint(e->out, n);
     silt_buf_append(e->out, p, n);
 }
 
-void silt_thrift_raw(silt_thrift_enc *e, const void *p, size_t n)
+void silt_thrift_enc_raw(silt_thrift_enc *e, const void *p, size_t n)
 {
     silt_buf_append(e->out, p, n);
 }

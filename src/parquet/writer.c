@@ -888,24 +888,24 @@ static int write_page(silt_pq_writer *w, bool dict_page, int32_t num_values, int
     silt_buf_reset(&w->hdr);
     silt_thrift_enc e;
     silt_thrift_enc_init(&e, &w->hdr);
-    silt_thrift_struct_begin(&e);
-    silt_thrift_field_i32(&e, 1, dict_page ? SILT_PQ_PAGE_DICTIONARY : SILT_PQ_PAGE_DATA);
-    silt_thrift_field_i32(&e, 2, (int32_t)body->len);
-    silt_thrift_field_i32(&e, 3, (int32_t)cl);
+    silt_thrift_enc_struct_begin(&e);
+    silt_thrift_enc_field_i32(&e, 1, dict_page ? SILT_PQ_PAGE_DICTIONARY : SILT_PQ_PAGE_DATA);
+    silt_thrift_enc_field_i32(&e, 2, (int32_t)body->len);
+    silt_thrift_enc_field_i32(&e, 3, (int32_t)cl);
     if (dict_page) {
-        silt_thrift_field_struct(&e, 7);
-        silt_thrift_field_i32(&e, 1, num_values);
-        silt_thrift_field_i32(&e, 2, SILT_PQ_ENC_PLAIN);
-        silt_thrift_struct_end(&e);
+        silt_thrift_enc_field_struct(&e, 7);
+        silt_thrift_enc_field_i32(&e, 1, num_values);
+        silt_thrift_enc_field_i32(&e, 2, SILT_PQ_ENC_PLAIN);
+        silt_thrift_enc_struct_end(&e);
     } else {
-        silt_thrift_field_struct(&e, 5);
-        silt_thrift_field_i32(&e, 1, num_values);
-        silt_thrift_field_i32(&e, 2, enc);
-        silt_thrift_field_i32(&e, 3, SILT_PQ_ENC_RLE);
-        silt_thrift_field_i32(&e, 4, SILT_PQ_ENC_RLE);
-        silt_thrift_struct_end(&e);
+        silt_thrift_enc_field_struct(&e, 5);
+        silt_thrift_enc_field_i32(&e, 1, num_values);
+        silt_thrift_enc_field_i32(&e, 2, enc);
+        silt_thrift_enc_field_i32(&e, 3, SILT_PQ_ENC_RLE);
+        silt_thrift_enc_field_i32(&e, 4, SILT_PQ_ENC_RLE);
+        silt_thrift_enc_struct_end(&e);
     }
-    silt_thrift_struct_end(&e);
+    silt_thrift_enc_struct_end(&e);
     if (silt_thrift_enc_status(&e))
         return silt_error_set(err, SILT_ENOMEM, "parquet writer: out of memory in a page header");
     int rc = sink_write(w, w->hdr.ptr, w->hdr.len, err);
@@ -1069,44 +1069,44 @@ static int write_chunk(silt_pq_writer *w, leaf *L, silt_thrift_enc *rg, chunk_ac
         max_exact = trunc_max(L, &w->smax, (size_t)w->opts.stats_truncate);
     }
     /* ColumnChunk */
-    silt_thrift_struct_begin(rg);
-    silt_thrift_field_i64(rg, 2, (int64_t)chunk_start);
-    silt_thrift_field_struct(rg, 3);
-    silt_thrift_field_i32(rg, 1, L->ptype);
+    silt_thrift_enc_struct_begin(rg);
+    silt_thrift_enc_field_i64(rg, 2, (int64_t)chunk_start);
+    silt_thrift_enc_field_struct(rg, 3);
+    silt_thrift_enc_field_i32(rg, 1, L->ptype);
     int n_enc = __builtin_popcount(encs);
-    silt_thrift_field_list(rg, 2, SILT_TC_I32, (size_t)n_enc);
-    if (encs & ENC_PLAIN) silt_thrift_i32(rg, SILT_PQ_ENC_PLAIN);
-    if (encs & ENC_RLE) silt_thrift_i32(rg, SILT_PQ_ENC_RLE);
-    if (encs & ENC_DBP) silt_thrift_i32(rg, SILT_PQ_ENC_DELTA_BINARY_PACKED);
-    if (encs & ENC_DICT) silt_thrift_i32(rg, SILT_PQ_ENC_RLE_DICTIONARY);
-    silt_thrift_field_list(rg, 3, SILT_TC_BINARY, L->n_names);
+    silt_thrift_enc_field_list(rg, 2, SILT_TC_I32, (size_t)n_enc);
+    if (encs & ENC_PLAIN) silt_thrift_enc_i32(rg, SILT_PQ_ENC_PLAIN);
+    if (encs & ENC_RLE) silt_thrift_enc_i32(rg, SILT_PQ_ENC_RLE);
+    if (encs & ENC_DBP) silt_thrift_enc_i32(rg, SILT_PQ_ENC_DELTA_BINARY_PACKED);
+    if (encs & ENC_DICT) silt_thrift_enc_i32(rg, SILT_PQ_ENC_RLE_DICTIONARY);
+    silt_thrift_enc_field_list(rg, 3, SILT_TC_BINARY, L->n_names);
     for (size_t i = 0; i < L->n_names; i++)
-        silt_thrift_binary(rg, L->names[i], strlen(L->names[i]));
-    silt_thrift_field_i32(rg, 4, w->opts.codec);
-    silt_thrift_field_i64(rg, 5, (int64_t)L->n_levels);
-    silt_thrift_field_i64(rg, 6, acc.uncomp);
-    silt_thrift_field_i64(rg, 7, acc.comp);
-    silt_thrift_field_i64(rg, 9, (int64_t)data_off);
-    if (L->dict_mode) silt_thrift_field_i64(rg, 11, (int64_t)chunk_start);
+        silt_thrift_enc_binary(rg, L->names[i], strlen(L->names[i]));
+    silt_thrift_enc_field_i32(rg, 4, w->opts.codec);
+    silt_thrift_enc_field_i64(rg, 5, (int64_t)L->n_levels);
+    silt_thrift_enc_field_i64(rg, 6, acc.uncomp);
+    silt_thrift_enc_field_i64(rg, 7, acc.comp);
+    silt_thrift_enc_field_i64(rg, 9, (int64_t)data_off);
+    if (L->dict_mode) silt_thrift_enc_field_i64(rg, 11, (int64_t)chunk_start);
     if (w->opts.statistics) {
-        silt_thrift_field_struct(rg, 12);
+        silt_thrift_enc_field_struct(rg, 12);
         bool legacy = L->order == O_I32 || L->order == O_I64 || L->order == O_F32 ||
                       L->order == O_F64 || L->order == O_BOOL;
         if (has && legacy) {
-            silt_thrift_field_binary(rg, 1, w->smax.ptr, w->smax.len);
-            silt_thrift_field_binary(rg, 2, w->smin.ptr, w->smin.len);
+            silt_thrift_enc_field_binary(rg, 1, w->smax.ptr, w->smax.len);
+            silt_thrift_enc_field_binary(rg, 2, w->smin.ptr, w->smin.len);
         }
-        silt_thrift_field_i64(rg, 3, nulls);
+        silt_thrift_enc_field_i64(rg, 3, nulls);
         if (has) {
-            silt_thrift_field_binary(rg, 5, w->smax.ptr, w->smax.len);
-            silt_thrift_field_binary(rg, 6, w->smin.ptr, w->smin.len);
-            silt_thrift_field_bool(rg, 7, max_exact);
-            silt_thrift_field_bool(rg, 8, min_exact);
+            silt_thrift_enc_field_binary(rg, 5, w->smax.ptr, w->smax.len);
+            silt_thrift_enc_field_binary(rg, 6, w->smin.ptr, w->smin.len);
+            silt_thrift_enc_field_bool(rg, 7, max_exact);
+            silt_thrift_enc_field_bool(rg, 8, min_exact);
         }
-        silt_thrift_struct_end(rg);
+        silt_thrift_enc_struct_end(rg);
     }
-    silt_thrift_struct_end(rg);
-    silt_thrift_struct_end(rg);
+    silt_thrift_enc_struct_end(rg);
+    silt_thrift_enc_struct_end(rg);
     rg_acc->uncomp += acc.uncomp;
     rg_acc->comp += acc.comp;
     return 0;
@@ -1134,19 +1134,19 @@ static int flush_row_group(silt_pq_writer *w, silt_error *err)
     uint64_t rg_start = w->sink->written;
     silt_thrift_enc e;
     silt_thrift_enc_init(&e, &w->rg_meta);
-    silt_thrift_struct_begin(&e);
-    silt_thrift_field_list(&e, 1, SILT_TC_STRUCT, w->n_leaves);
+    silt_thrift_enc_struct_begin(&e);
+    silt_thrift_enc_field_list(&e, 1, SILT_TC_STRUCT, w->n_leaves);
     chunk_acc acc = {0, 0};
     for (size_t i = 0; i < w->n_leaves; i++) {
         int rc = write_chunk(w, &w->leaves[i], &e, &acc, err);
         if (rc) return rc;
     }
-    silt_thrift_field_i64(&e, 2, acc.uncomp);
-    silt_thrift_field_i64(&e, 3, w->rg_rows);
-    silt_thrift_field_i64(&e, 5, (int64_t)rg_start);
-    silt_thrift_field_i64(&e, 6, acc.comp);
-    silt_thrift_field_i16(&e, 7, (int16_t)w->n_row_groups);
-    silt_thrift_struct_end(&e);
+    silt_thrift_enc_field_i64(&e, 2, acc.uncomp);
+    silt_thrift_enc_field_i64(&e, 3, w->rg_rows);
+    silt_thrift_enc_field_i64(&e, 5, (int64_t)rg_start);
+    silt_thrift_enc_field_i64(&e, 6, acc.comp);
+    silt_thrift_enc_field_i16(&e, 7, (int16_t)w->n_row_groups);
+    silt_thrift_enc_struct_end(&e);
     if (silt_thrift_enc_status(&e))
         return silt_error_set(err, SILT_ENOMEM,
                               "parquet writer: out of memory in row group metadata");
@@ -1269,26 +1269,26 @@ static size_t count_elements(const silt_field *f)
 static void elem_group(silt_thrift_enc *e, const char *name, int rep, int n, int converted,
                        int logical)
 {
-    silt_thrift_struct_begin(e);
-    silt_thrift_field_i32(e, 3, rep);
-    silt_thrift_field_string(e, 4, name);
-    silt_thrift_field_i32(e, 5, n);
-    if (converted >= 0) silt_thrift_field_i32(e, 6, converted);
+    silt_thrift_enc_struct_begin(e);
+    silt_thrift_enc_field_i32(e, 3, rep);
+    silt_thrift_enc_field_string(e, 4, name);
+    silt_thrift_enc_field_i32(e, 5, n);
+    if (converted >= 0) silt_thrift_enc_field_i32(e, 6, converted);
     if (logical) {
-        silt_thrift_field_struct(e, 10);
-        silt_thrift_field_struct(e, (int16_t)logical);
-        silt_thrift_struct_end(e);
-        silt_thrift_struct_end(e);
+        silt_thrift_enc_field_struct(e, 10);
+        silt_thrift_enc_field_struct(e, (int16_t)logical);
+        silt_thrift_enc_struct_end(e);
+        silt_thrift_enc_struct_end(e);
     }
-    silt_thrift_struct_end(e);
+    silt_thrift_enc_struct_end(e);
 }
 
 static void elem_int(silt_thrift_enc *e, int bits, bool is_signed)
 {
-    silt_thrift_field_struct(e, SILT_PQ_LT_INTEGER);
-    silt_thrift_field_i8(e, 1, (int8_t)bits);
-    silt_thrift_field_bool(e, 2, is_signed);
-    silt_thrift_struct_end(e);
+    silt_thrift_enc_field_struct(e, SILT_PQ_LT_INTEGER);
+    silt_thrift_enc_field_i8(e, 1, (int8_t)bits);
+    silt_thrift_enc_field_bool(e, 2, is_signed);
+    silt_thrift_enc_struct_end(e);
 }
 
 static void write_elements(silt_thrift_enc *e, const silt_field *f, const char *name, bool optional)
@@ -1318,11 +1318,11 @@ static void write_elements(silt_thrift_enc *e, const silt_field *f, const char *
     leaf L;
     memset(&L, 0, sizeof L);
     leaf_setup(&L, f, NULL);
-    silt_thrift_struct_begin(e);
-    silt_thrift_field_i32(e, 1, L.ptype);
-    if (L.ptype == SILT_PQ_FIXED_LEN_BYTE_ARRAY) silt_thrift_field_i32(e, 2, L.width);
-    silt_thrift_field_i32(e, 3, rep);
-    silt_thrift_field_string(e, 4, name);
+    silt_thrift_enc_struct_begin(e);
+    silt_thrift_enc_field_i32(e, 1, L.ptype);
+    if (L.ptype == SILT_PQ_FIXED_LEN_BYTE_ARRAY) silt_thrift_enc_field_i32(e, 2, L.width);
+    silt_thrift_enc_field_i32(e, 3, rep);
+    silt_thrift_enc_field_string(e, 4, name);
     int ct = -1;
     switch (f->type) {
     case SILT_TYPE_STRING: ct = SILT_PQ_CT_UTF8; break;
@@ -1341,48 +1341,48 @@ static void write_elements(silt_thrift_enc *e, const silt_field *f, const char *
     case SILT_TYPE_DECIMAL: ct = SILT_PQ_CT_DECIMAL; break;
     default: break;
     }
-    if (ct >= 0) silt_thrift_field_i32(e, 6, ct);
+    if (ct >= 0) silt_thrift_enc_field_i32(e, 6, ct);
     if (f->type == SILT_TYPE_DECIMAL) {
-        silt_thrift_field_i32(e, 7, f->scale);
-        silt_thrift_field_i32(e, 8, f->precision);
+        silt_thrift_enc_field_i32(e, 7, f->scale);
+        silt_thrift_enc_field_i32(e, 8, f->precision);
     }
     bool logical = ct >= 0 || f->type == SILT_TYPE_TIMESTAMP || f->type == SILT_TYPE_TIMESTAMP_NS;
     if (logical) {
-        silt_thrift_field_struct(e, 10);
+        silt_thrift_enc_field_struct(e, 10);
         switch (f->type) {
         case SILT_TYPE_STRING:
-            silt_thrift_field_struct(e, SILT_PQ_LT_STRING);
-            silt_thrift_struct_end(e);
+            silt_thrift_enc_field_struct(e, SILT_PQ_LT_STRING);
+            silt_thrift_enc_struct_end(e);
             break;
         case SILT_TYPE_INT8: elem_int(e, 8, !f->is_unsigned); break;
         case SILT_TYPE_INT16: elem_int(e, 16, !f->is_unsigned); break;
         case SILT_TYPE_INT32: elem_int(e, 32, false); break;
         case SILT_TYPE_INT64: elem_int(e, 64, false); break;
         case SILT_TYPE_DATE32:
-            silt_thrift_field_struct(e, SILT_PQ_LT_DATE);
-            silt_thrift_struct_end(e);
+            silt_thrift_enc_field_struct(e, SILT_PQ_LT_DATE);
+            silt_thrift_enc_struct_end(e);
             break;
         case SILT_TYPE_TIMESTAMP:
         case SILT_TYPE_TIMESTAMP_NS:
-            silt_thrift_field_struct(e, SILT_PQ_LT_TIMESTAMP);
-            silt_thrift_field_bool(e, 1, f->tz_utc);
-            silt_thrift_field_struct(e, 2);
-            silt_thrift_field_struct(e, f->type == SILT_TYPE_TIMESTAMP ? 2 : 3);
-            silt_thrift_struct_end(e);
-            silt_thrift_struct_end(e);
-            silt_thrift_struct_end(e);
+            silt_thrift_enc_field_struct(e, SILT_PQ_LT_TIMESTAMP);
+            silt_thrift_enc_field_bool(e, 1, f->tz_utc);
+            silt_thrift_enc_field_struct(e, 2);
+            silt_thrift_enc_field_struct(e, f->type == SILT_TYPE_TIMESTAMP ? 2 : 3);
+            silt_thrift_enc_struct_end(e);
+            silt_thrift_enc_struct_end(e);
+            silt_thrift_enc_struct_end(e);
             break;
         case SILT_TYPE_DECIMAL:
-            silt_thrift_field_struct(e, SILT_PQ_LT_DECIMAL);
-            silt_thrift_field_i32(e, 1, f->scale);
-            silt_thrift_field_i32(e, 2, f->precision);
-            silt_thrift_struct_end(e);
+            silt_thrift_enc_field_struct(e, SILT_PQ_LT_DECIMAL);
+            silt_thrift_enc_field_i32(e, 1, f->scale);
+            silt_thrift_enc_field_i32(e, 2, f->precision);
+            silt_thrift_enc_struct_end(e);
             break;
         default: break;
         }
-        silt_thrift_struct_end(e);
+        silt_thrift_enc_struct_end(e);
     }
-    silt_thrift_struct_end(e);
+    silt_thrift_enc_struct_end(e);
 }
 
 static int write_footer(silt_pq_writer *w, silt_error *err)
@@ -1391,40 +1391,41 @@ static int write_footer(silt_pq_writer *w, silt_error *err)
     silt_buf_reset(fb);
     silt_thrift_enc e;
     silt_thrift_enc_init(&e, fb);
-    silt_thrift_struct_begin(&e);
-    silt_thrift_field_i32(&e, 1, 1);
+    silt_thrift_enc_struct_begin(&e);
+    silt_thrift_enc_field_i32(&e, 1, 1);
     size_t n_el = 1;
     for (size_t i = 0; i < w->schema->n_fields; i++) n_el += count_elements(&w->schema->fields[i]);
-    silt_thrift_field_list(&e, 2, SILT_TC_STRUCT, n_el);
-    silt_thrift_struct_begin(&e);
-    silt_thrift_field_string(&e, 4, "schema");
-    silt_thrift_field_i32(&e, 5, (int32_t)w->schema->n_fields);
-    silt_thrift_struct_end(&e);
+    silt_thrift_enc_field_list(&e, 2, SILT_TC_STRUCT, n_el);
+    silt_thrift_enc_struct_begin(&e);
+    silt_thrift_enc_field_string(&e, 4, "schema");
+    silt_thrift_enc_field_i32(&e, 5, (int32_t)w->schema->n_fields);
+    silt_thrift_enc_struct_end(&e);
     for (size_t i = 0; i < w->schema->n_fields; i++) {
         const silt_field *f = &w->schema->fields[i];
         write_elements(&e, f, f->name, f->nullable);
     }
-    silt_thrift_field_i64(&e, 3, w->total_rows);
-    silt_thrift_field_list(&e, 4, SILT_TC_STRUCT, w->n_row_groups);
-    silt_thrift_raw(&e, w->rg_meta.ptr, w->rg_meta.len);
+    silt_thrift_enc_field_i64(&e, 3, w->total_rows);
+    silt_thrift_enc_field_list(&e, 4, SILT_TC_STRUCT, w->n_row_groups);
+    silt_thrift_enc_raw(&e, w->rg_meta.ptr, w->rg_meta.len);
     if (w->opts.n_kv) {
-        silt_thrift_field_list(&e, 5, SILT_TC_STRUCT, w->opts.n_kv);
+        silt_thrift_enc_field_list(&e, 5, SILT_TC_STRUCT, w->opts.n_kv);
         for (size_t i = 0; i < w->opts.n_kv; i++) {
-            silt_thrift_struct_begin(&e);
-            silt_thrift_field_string(&e, 1, w->kv_keys[i]);
-            silt_thrift_field_string(&e, 2, w->kv_values[i]);
-            silt_thrift_struct_end(&e);
+            silt_thrift_enc_struct_begin(&e);
+            silt_thrift_enc_field_string(&e, 1, w->kv_keys[i]);
+            silt_thrift_enc_field_string(&e, 2, w->kv_values[i]);
+            silt_thrift_enc_struct_end(&e);
         }
     }
-    silt_thrift_field_string(&e, 6, "silt version " SILT_VERSION " (build " SILT_GIT_REVISION ")");
-    silt_thrift_field_list(&e, 7, SILT_TC_STRUCT, w->n_leaves);
+    silt_thrift_enc_field_string(&e, 6,
+                                 "silt version " SILT_VERSION " (build " SILT_GIT_REVISION ")");
+    silt_thrift_enc_field_list(&e, 7, SILT_TC_STRUCT, w->n_leaves);
     for (size_t i = 0; i < w->n_leaves; i++) {
-        silt_thrift_struct_begin(&e);
-        silt_thrift_field_struct(&e, 1);
-        silt_thrift_struct_end(&e);
-        silt_thrift_struct_end(&e);
+        silt_thrift_enc_struct_begin(&e);
+        silt_thrift_enc_field_struct(&e, 1);
+        silt_thrift_enc_struct_end(&e);
+        silt_thrift_enc_struct_end(&e);
     }
-    silt_thrift_struct_end(&e);
+    silt_thrift_enc_struct_end(&e);
     if (silt_thrift_enc_status(&e) || silt_buf_put_u32le(fb, (uint32_t)fb->len) ||
         silt_buf_append(fb, SILT_PQ_MAGIC, 4))
         return silt_error_set(err, SILT_ENOMEM, "parquet writer: out of memory in the footer");

@@ -32,18 +32,18 @@ static void test_thrift_varints(void **state)
 {
     (void)state;
     silt_buf b = SILT_BUF_INIT;
-    silt_thrift_uvarint(&b, 0);
-    silt_thrift_uvarint(&b, 127);
-    silt_thrift_uvarint(&b, 128);
-    silt_thrift_uvarint(&b, 300);
+    silt_thrift_enc_uvarint(&b, 0);
+    silt_thrift_enc_uvarint(&b, 127);
+    silt_thrift_enc_uvarint(&b, 128);
+    silt_thrift_enc_uvarint(&b, 300);
     const uint8_t want[] = {0x00, 0x7f, 0x80, 0x01, 0xac, 0x02};
     expect_bytes(&b, want, sizeof want);
-    assert_int_equal(silt_thrift_zigzag(0), 0);
-    assert_int_equal(silt_thrift_zigzag(-1), 1);
-    assert_int_equal(silt_thrift_zigzag(1), 2);
-    assert_int_equal(silt_thrift_zigzag(-2), 3);
-    assert_true(silt_thrift_zigzag(INT64_MIN) == UINT64_MAX);
-    assert_true(silt_thrift_zigzag(INT64_MAX) == UINT64_MAX - 1);
+    assert_int_equal(silt_thrift_enc_zigzag(0), 0);
+    assert_int_equal(silt_thrift_enc_zigzag(-1), 1);
+    assert_int_equal(silt_thrift_enc_zigzag(1), 2);
+    assert_int_equal(silt_thrift_enc_zigzag(-2), 3);
+    assert_true(silt_thrift_enc_zigzag(INT64_MIN) == UINT64_MAX);
+    assert_true(silt_thrift_enc_zigzag(INT64_MAX) == UINT64_MAX - 1);
     silt_buf_free(&b);
 }
 
@@ -53,25 +53,25 @@ static void test_thrift_struct(void **state)
     silt_buf b = SILT_BUF_INIT;
     silt_thrift_enc e;
     silt_thrift_enc_init(&e, &b);
-    silt_thrift_struct_begin(&e);
-    silt_thrift_field_i32(&e, 1, -1);               /* 0x15 0x01 */
-    silt_thrift_field_i64(&e, 3, 300);              /* delta 2, type 6: 0x26 0xd8 0x04 */
-    silt_thrift_field_string(&e, 4, "ab");          /* 0x18 0x02 'a' 'b' */
-    silt_thrift_field_bool(&e, 5, true);            /* 0x11 */
-    silt_thrift_field_bool(&e, 6, false);           /* 0x12 */
-    silt_thrift_field_struct(&e, 30);               /* long form: 0x0c zigzag(30)=0x3c */
-    silt_thrift_field_i8(&e, 1, -3);                /* 0x13 0xfd */
-    silt_thrift_struct_end(&e);                     /* 0x00 */
-    silt_thrift_field_list(&e, 31, SILT_TC_I32, 2); /* 0x19 0x25 */
-    silt_thrift_i32(&e, 1);
-    silt_thrift_i32(&e, -2);
-    silt_thrift_field_list(&e, 32, SILT_TC_STRUCT, 15); /* 0x19 0xfc 0x0f */
+    silt_thrift_enc_struct_begin(&e);
+    silt_thrift_enc_field_i32(&e, 1, -1);               /* 0x15 0x01 */
+    silt_thrift_enc_field_i64(&e, 3, 300);              /* delta 2, type 6: 0x26 0xd8 0x04 */
+    silt_thrift_enc_field_string(&e, 4, "ab");          /* 0x18 0x02 'a' 'b' */
+    silt_thrift_enc_field_bool(&e, 5, true);            /* 0x11 */
+    silt_thrift_enc_field_bool(&e, 6, false);           /* 0x12 */
+    silt_thrift_enc_field_struct(&e, 30);               /* long form: 0x0c zigzag(30)=0x3c */
+    silt_thrift_enc_field_i8(&e, 1, -3);                /* 0x13 0xfd */
+    silt_thrift_enc_struct_end(&e);                     /* 0x00 */
+    silt_thrift_enc_field_list(&e, 31, SILT_TC_I32, 2); /* 0x19 0x25 */
+    silt_thrift_enc_i32(&e, 1);
+    silt_thrift_enc_i32(&e, -2);
+    silt_thrift_enc_field_list(&e, 32, SILT_TC_STRUCT, 15); /* 0x19 0xfc 0x0f */
     for (int i = 0; i < 15; i++) {
-        silt_thrift_struct_begin(&e);
-        silt_thrift_struct_end(&e);
+        silt_thrift_enc_struct_begin(&e);
+        silt_thrift_enc_struct_end(&e);
     }
-    silt_thrift_field_i16(&e, 50, 7); /* delta 18: long form 0x04 zigzag(50)=0x64 0x0e */
-    silt_thrift_struct_end(&e);
+    silt_thrift_enc_field_i16(&e, 50, 7); /* delta 18: long form 0x04 zigzag(50)=0x64 0x0e */
+    silt_thrift_enc_struct_end(&e);
     assert_int_equal(silt_thrift_enc_status(&e), 0);
     const uint8_t head[] = {0x15, 0x01, 0x26, 0xd8, 0x04, 0x18, 0x02, 'a',  'b',  0x11, 0x12, 0x0c,
                             0x3c, 0x13, 0xfd, 0x00, 0x19, 0x25, 0x02, 0x03, 0x19, 0xfc, 0x0f};
@@ -89,11 +89,11 @@ static void test_thrift_unbalanced(void **state)
     silt_buf b = SILT_BUF_INIT;
     silt_thrift_enc e;
     silt_thrift_enc_init(&e, &b);
-    silt_thrift_struct_begin(&e);
+    silt_thrift_enc_struct_begin(&e);
     assert_int_equal(silt_thrift_enc_status(&e), SILT_EINVAL);
-    silt_thrift_struct_end(&e);
+    silt_thrift_enc_struct_end(&e);
     assert_int_equal(silt_thrift_enc_status(&e), 0);
-    silt_thrift_struct_end(&e);
+    silt_thrift_enc_struct_end(&e);
     assert_int_equal(silt_thrift_enc_status(&e), SILT_EINVAL);
     silt_buf_free(&b);
 }
