@@ -1,0 +1,29 @@
+/* The real data-file and checkpoint I/O of the Delta engine: the Parquet writer and reader
+ * plugged into the silt_delta_file_ops seam, and Delta file statistics (numRecords, minValues,
+ * maxValues, nullCount) built from the writer's column statistics per Spark's rules. */
+#ifndef SILT_DELTA_PQIO_H
+#define SILT_DELTA_PQIO_H
+
+#include "delta/fileio.h"
+#include "parquet/writer.h"
+
+/* Options of the data files silt writes (checkpoints always use snappy). */
+typedef struct silt_delta_pqio_options {
+    silt_pq_codec codec; /* default zstd */
+    int compression_level;
+    int64_t row_group_bytes; /* default 128 MiB */
+} silt_delta_pqio_options;
+
+/* Ops backed by src/parquet, with default options (ctx = NULL). Static; never freed. */
+const silt_delta_file_ops *silt_delta_parquet_ops(void);
+/* Ops with the given options: *out is filled, with out->ctx pointing at opts (borrowed: keep
+ * opts alive while the ops are used). */
+void silt_delta_parquet_ops_with(silt_delta_file_ops *out, const silt_delta_pqio_options *opts);
+
+/* Appends the Delta stats JSON of a closed writer to out: {"numRecords":N,"minValues":{...},
+ * "maxValues":{...},"nullCount":{...}}. Strings are cut to 32 characters (max gets U+FFFD
+ * appended when cut), timestamps are written to the millisecond, binary and boolean columns and
+ * anything inside lists or maps have no min/max. Returns 0 or SILT_ENOMEM. */
+int silt_delta_stats_json(silt_buf *out, const silt_pq_writer *w);
+
+#endif
