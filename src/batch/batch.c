@@ -397,6 +397,62 @@ int silt_column_append_valid(silt_column *c)
     return 0;
 }
 
+int silt_column_append_range(silt_column *dst, const silt_column *src, int64_t start, int64_t n)
+{
+    if (n <= 0) return 0;
+    if (dst->type != src->type || dst->n_children != src->n_children) return SILT_EINVAL;
+    int64_t bytes = 0;
+    if (src->type == SILT_TYPE_STRING || src->type == SILT_TYPE_BINARY)
+        bytes = (int64_t)src->offsets[start + n] - src->offsets[start];
+    int rc = silt_column_reserve(dst, n, bytes);
+    if (rc) return rc;
+    int64_t base = dst->length;
+    if (src->validity && !dst->validity && ensure_validity(dst)) return SILT_ENOMEM;
+    if (dst->validity) {
+        for (int64_t i = 0; i < n; i++) {
+            bool v = silt_column_is_valid(src, start + i);
+            silt_bit_set(dst->validity, base + i, v);
+            if (!v) dst->null_count++;
+        }
+    }
+    switch (src->type) {
+    case SILT_TYPE_BOOL:
+        for (int64_t i = 0; i < n; i++)
+            silt_bit_set(dst->values, base + i, silt_bit_get(src->values, start + i));
+        break;
+    case SILT_TYPE_STRING:
+    case SILT_TYPE_BINARY: {
+        int32_t s0 = src->offsets[start], d0 = dst->offsets[base];
+        if (bytes) memcpy(dst->values + d0, src->values + s0, (size_t)bytes);
+        for (int64_t i = 1; i <= n; i++)
+            dst->offsets[base + i] = d0 + (src->offsets[start + i] - s0);
+        break;
+    }
+    case SILT_TYPE_LIST:
+    case SILT_TYPE_MAP: {
+        int32_t s0 = src->offsets[start], cn = src->offsets[start + n] - s0;
+        int32_t d0 = (int32_t)dst->children[0].length;
+        rc = silt_column_append_range(&dst->children[0], &src->children[0], s0, cn);
+        if (rc) return rc;
+        for (int64_t i = 1; i <= n; i++)
+            dst->offsets[base + i] = d0 + (src->offsets[start + i] - s0);
+        break;
+    }
+    case SILT_TYPE_STRUCT:
+        for (size_t k = 0; k < src->n_children; k++)
+            if ((rc = silt_column_append_range(&dst->children[k], &src->children[k], start, n)))
+                return rc;
+        break;
+    default:
+        memcpy(dst->values + (size_t)base * (size_t)dst->byte_width,
+               src->values + (size_t)start * (size_t)src->byte_width,
+               (size_t)n * (size_t)src->byte_width);
+        break;
+    }
+    dst->length += n;
+    return 0;
+}
+
 int64_t silt_column_get_int(const silt_column *c, int64_t i)
 {
     switch (c->type) {

@@ -145,6 +145,10 @@ int silt_column_append_decimal_i64(silt_column *c, int64_t unscaled);
  * appending the elements to the child, closes the row (offset = child length). */
 int silt_column_append_valid(silt_column *c);
 
+/* Appends rows [start, start+n) of src (same type and shape) to dst, recursively for nested
+ * columns. Returns 0, SILT_ENOMEM, or SILT_ERANGE when string bytes would pass 2 GiB. */
+int silt_column_append_range(silt_column *dst, const silt_column *src, int64_t start, int64_t n);
+
 /* Accessors for reading (no bounds checks beyond asserts in debug builds). */
 static inline const uint8_t *silt_column_bytes(const silt_column *c, int64_t i, size_t *len)
 {

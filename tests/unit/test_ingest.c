@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "pipeline/ingest.h"
+#include "support/mem_source.h"
 
 #define NPART 3
 #define NMSG 1000
@@ -64,79 +65,6 @@ static void sink_init(mem_sink *m)
     for (int p = 0; p < NPART; p++) m->pos[p] = SILT_INGEST_OFFSET_DEFAULT;
 }
 
-/* ---- the source: NMSG messages per partition, delivered a few at a time ---- */
-typedef struct {
-    silt_ingest_source base;
-    int64_t pos[NPART];
-    bool assigned;
-    int per_poll;
-    int64_t delivered;
-    int64_t pause_every; /* poll fails with SILT_ECANCELLED after every this many messages */
-    int64_t since_pause;
-} mem_source;
-
-static int src_poll(silt_ingest_source *s, silt_ingest *ing, int timeout_ms, silt_ingest_msg_fn fn,
-                    silt_error *err)
-{
-    (void)timeout_ms;
-    mem_source *m = (mem_source *)s;
-    if (!m->assigned) {
-        silt_ingest_tp tps[NPART];
-        for (int p = 0; p < NPART; p++) tps[p] = (silt_ingest_tp){"t", p, 0};
-        int rc = silt_ingest_on_assign(ing, tps, NPART, err);
-        if (rc) return rc;
-        for (int p = 0; p < NPART; p++)
-            m->pos[p] = tps[p].offset == SILT_INGEST_OFFSET_DEFAULT ? 0 : tps[p].offset;
-        m->assigned = true;
-    }
-    int got = 0;
-    for (int k = 0; k < m->per_poll; k++) {
-        int p = (int)((m->delivered + k) % NPART);
-        if (m->pos[p] >= NMSG) continue;
-        if (m->pause_every && m->since_pause >= m->pause_every) {
-            m->since_pause = 0;
-            return silt_error_set(err, SILT_ECANCELLED, "paused");
-        }
-        m->since_pause++;
-        char value[32];
-        int len = snprintf(value, sizeof value, "v%d-%lld", p, (long long)m->pos[p]);
-        silt_bronze_msg msg = {NULL, 0, value, (size_t)len, "t", p, m->pos[p], 1000, 0, NULL};
-        m->pos[p]++;
-        m->delivered++;
-        got++;
-        int rc = fn(ing, &msg);
-        if (rc) return rc;
-    }
-    return got;
-}
-
-static int src_seek(silt_ingest_source *s, const char *topic, int32_t partition, int64_t offset,
-                    silt_error *err)
-{
-    (void)topic;
-    (void)err;
-    ((mem_source *)s)->pos[partition] = offset;
-    return 0;
-}
-
-static bool src_caught_up(silt_ingest_source *s)
-{
-    mem_source *m = (mem_source *)s;
-    for (int p = 0; p < NPART; p++)
-        if (m->pos[p] < NMSG) return false;
-    return true;
-}
-
-static const struct silt_ingest_source_ops src_ops = {src_poll, src_seek, NULL, src_caught_up,
-                                                      NULL};
-
-static void src_init(mem_source *m, int per_poll)
-{
-    memset(m, 0, sizeof *m);
-    m->base.ops = &src_ops;
-    m->per_poll = per_poll;
-}
-
 static void check_exactly_once(const mem_sink *m)
 {
     for (int p = 0; p < NPART; p++) {
@@ -175,7 +103,7 @@ static void test_batches_exactly_once(void **state)
     static mem_sink sink;
     sink_init(&sink);
     mem_source src;
-    src_init(&src, 37);
+    mem_source_init(&src, NPART, NMSG, 37);
     silt_ingest *ing = make(&sink, 100);
     silt_error err;
     assert_int_equal(silt_ingest_run(ing, &src.base, NULL, &err), 0);
@@ -196,7 +124,7 @@ static void test_crash_and_restart(void **state)
     silt_error err;
     for (int64_t crash_at = 450; crash_at < NPART * NMSG; crash_at += 611) {
         mem_source a;
-        src_init(&a, 10);
+        mem_source_init(&a, NPART, NMSG, 10);
         a.pause_every = crash_at;
         silt_ingest *ing = make(&sink, 400);
         int rc = silt_ingest_run(ing, &a.base, NULL, &err);
@@ -204,7 +132,7 @@ static void test_crash_and_restart(void **state)
         destroy(ing); /* no final flush: the buffered rows die with the worker */
     }
     mem_source b;
-    src_init(&b, 10);
+    mem_source_init(&b, NPART, NMSG, 10);
     silt_ingest *ing = make(&sink, 400);
     assert_int_equal(silt_ingest_run(ing, &b.base, NULL, &err), 0);
     destroy(ing);
@@ -219,8 +147,8 @@ static void test_conflicting_workers(void **state)
     static mem_sink sink;
     sink_init(&sink);
     mem_source a, b;
-    src_init(&a, 30);
-    src_init(&b, 30);
+    mem_source_init(&a, NPART, NMSG, 30);
+    mem_source_init(&b, NPART, NMSG, 30);
     a.pause_every = 170;
     b.pause_every = 230;
     silt_ingest *ia = make(&sink, 300);
@@ -245,7 +173,7 @@ static void test_retried_commit(void **state)
     sink_init(&sink);
     sink.fail_retriable = 2;
     mem_source src;
-    src_init(&src, 100);
+    mem_source_init(&src, NPART, NMSG, 100);
     silt_ingest *ing = make(&sink, 500);
     silt_error err;
     assert_int_equal(silt_ingest_run(ing, &src.base, NULL, &err), 0);

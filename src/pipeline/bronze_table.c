@@ -1,0 +1,252 @@
+/* Bronze table sink: micro-batches to Parquet files and Delta commits with per-partition txns. */
+#include "pipeline/bronze_table.h"
+
+#include "delta/commit.h"
+#include "delta/log.h"
+#include "util/alloc.h"
+#include "util/log.h"
+#include "util/time.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+struct silt_bronze_table {
+    silt_ingest_sink base; /* first: the sink interface */
+    silt_store *store;
+    char *name;
+    silt_delta_pqio_options pq;
+    silt_delta_file_ops ops;
+    silt_schema *data_schema; /* bronze columns without the partition column */
+    silt_batch *slice;
+};
+
+static const char *const partition_columns[] = {SILT_BRONZE_PARTITION_COLUMN};
+
+const char *silt_bronze_table_name(const silt_bronze_table *t)
+{
+    return t->name;
+}
+
+silt_ingest_sink *silt_bronze_table_sink(silt_bronze_table *t)
+{
+    return &t->base;
+}
+
+static void app_id(char *buf, size_t n, const silt_bronze_table *t, const char *topic,
+                   int32_t partition)
+{
+    snprintf(buf, n, "silt:%s:%s:%d", t->name, topic, partition);
+}
+
+static int load(silt_delta_snapshot **out, silt_bronze_table *t, silt_error *err)
+{
+    silt_delta_read_opts o = silt_delta_read_opts_default();
+    o.file_ops = &t->ops;
+    return silt_delta_snapshot_load(out, t->store, &o, err);
+}
+
+static int position(silt_ingest_sink *s, const char *topic, int32_t partition, int64_t *out,
+                    silt_error *err)
+{
+    silt_bronze_table *t = (silt_bronze_table *)s;
+    silt_delta_snapshot *snap = NULL;
+    int rc = load(&snap, t, err);
+    if (rc) return rc;
+    char id[512];
+    app_id(id, sizeof id, t, topic, partition);
+    int64_t v = silt_delta_snapshot_txn_version(snap, id);
+    *out = v < 0 ? SILT_INGEST_OFFSET_DEFAULT : v;
+    silt_delta_snapshot_destroy(snap);
+    return 0;
+}
+
+/* Checks that every range still starts at the table's position. */
+static int check_positions(silt_bronze_table *t, const silt_delta_snapshot *snap,
+                           const silt_ingest_range *r, size_t n, silt_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        char id[512];
+        app_id(id, sizeof id, t, r[i].topic, r[i].partition);
+        int64_t v = silt_delta_snapshot_txn_version(snap, id);
+        if (v < 0) v = SILT_INGEST_OFFSET_DEFAULT;
+        if (v != r[i].start)
+            return silt_error_set(err, SILT_ECONFLICT,
+                                  "%s[%d] is at offset %" PRId64 " in table version %" PRId64
+                                  ", not %" PRId64 ": another worker wrote it",
+                                  r[i].topic, r[i].partition, v, snap->version, r[i].start);
+    }
+    return 0;
+}
+
+/* Writes rows [start, start+n) of rows (all of one ingestion date) as one data file. */
+static int write_slice(silt_bronze_table *t, silt_delta_add *out, const silt_batch *rows,
+                       int64_t start, int64_t n, silt_error *err)
+{
+    silt_batch_reset(t->slice);
+    for (size_t c = 0; c < t->slice->n_cols; c++)
+        if (silt_column_append_range(&t->slice->cols[c], &rows->cols[c], start, n))
+            return silt_error_set(err, SILT_ENOMEM, "out of memory slicing a bronze batch");
+    t->slice->n_rows = n;
+    char date[16];
+    int64_t y;
+    unsigned m, d;
+    silt_time_civil_from_days(silt_column_get_int(&rows->cols[SILT_BRONZE_INGEST_DATE], start), &y,
+                              &m, &d);
+    snprintf(date, sizeof date, "%04lld-%02u-%02u", (long long)y, m, d);
+    silt_delta_map pv = {0};
+    if (silt_delta_map_set(&pv, SILT_BRONZE_PARTITION_COLUMN, date))
+        return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    int rc = silt_delta_write_data_file(out, t->store, &t->ops, t->slice, &pv, partition_columns, 1,
+                                        err);
+    silt_delta_map_clear(&pv);
+    return rc;
+}
+
+static int commit(silt_ingest_sink *s, const silt_batch *rows, const silt_ingest_range *r,
+                  size_t n_ranges, int64_t *out_version, silt_error *err)
+{
+    silt_bronze_table *t = (silt_bronze_table *)s;
+    silt_delta_snapshot *snap = NULL;
+    silt_delta_add *adds = NULL;
+    silt_delta_txn *txns = NULL;
+    char **ids = NULL;
+    size_t n_adds = 0;
+    int rc = load(&snap, t, err);
+    if (rc) goto done;
+    if ((rc = check_positions(t, snap, r, n_ranges, err))) goto done;
+    /* one file per run of rows with the same ingestion date (ingested_at only moves forward) */
+    const silt_column *dates = &rows->cols[SILT_BRONZE_INGEST_DATE];
+    size_t runs = 1;
+    for (int64_t i = 1; i < rows->n_rows; i++)
+        if (silt_column_get_int(dates, i) != silt_column_get_int(dates, i - 1)) runs++;
+    adds = silt_calloc(runs, sizeof *adds);
+    txns = silt_calloc(n_ranges ? n_ranges : 1, sizeof *txns);
+    ids = silt_calloc(n_ranges ? n_ranges : 1, sizeof *ids);
+    if (!adds || !txns || !ids) {
+        rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (int64_t i = 0, start = 0; i <= rows->n_rows && rows->n_rows > 0; i++) {
+        if (i < rows->n_rows && silt_column_get_int(dates, i) == silt_column_get_int(dates, start))
+            continue;
+        if ((rc = write_slice(t, &adds[n_adds], rows, start, i - start, err))) goto done;
+        n_adds++;
+        start = i;
+    }
+    for (size_t i = 0; i < n_ranges; i++) {
+        char id[512];
+        app_id(id, sizeof id, t, r[i].topic, r[i].partition);
+        if (!(ids[i] = silt_strdup(id))) {
+            rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
+            goto done;
+        }
+        txns[i].app_id = ids[i];
+        txns[i].version = r[i].next;
+        txns[i].last_updated = silt_time_wall_ms();
+    }
+    silt_delta_map params = {0};
+    silt_delta_commit_opts co = {0};
+    co.operation = "STREAMING UPDATE";
+    co.operation_parameters = &params;
+    co.file_ops = &t->ops;
+    co.max_attempts = 1; /* on a lost race, re-check the positions before trying again */
+    for (int attempt = 0;; attempt++) {
+        rc = silt_delta_append(out_version, t->store, snap, adds, n_adds, txns, n_ranges, &co, err);
+        if (rc != SILT_ECONFLICT || attempt >= 1000) break;
+        /* lost the race for the next version: is it still ours to write? */
+        silt_delta_snapshot_destroy(snap);
+        snap = NULL;
+        if ((rc = load(&snap, t, err))) break;
+        if ((rc = check_positions(t, snap, r, n_ranges, err))) break;
+    }
+done:
+    for (size_t i = 0; i < n_adds; i++) silt_delta_add_clear(&adds[i]);
+    for (size_t i = 0; ids && i < n_ranges; i++) silt_free(ids[i]);
+    silt_free(ids);
+    silt_free(adds);
+    silt_free(txns);
+    silt_delta_snapshot_destroy(snap);
+    return rc;
+}
+
+static const struct silt_ingest_sink_ops sink_ops = {position, commit};
+
+void silt_bronze_table_destroy(silt_bronze_table *t)
+{
+    if (!t) return;
+    silt_batch_destroy(t->slice);
+    silt_schema_destroy(t->data_schema);
+    silt_store_destroy(t->store);
+    silt_free(t->name);
+    silt_free(t);
+}
+
+static char *name_of(const char *location)
+{
+    size_t n = strlen(location);
+    while (n > 1 && location[n - 1] == '/') n--;
+    size_t s = n;
+    while (s > 0 && location[s - 1] != '/') s--;
+    return silt_strndup(location + s, n - s);
+}
+
+int silt_bronze_table_open(silt_bronze_table **out, const char *location,
+                           const silt_delta_pqio_options *opts, silt_error *err)
+{
+    *out = NULL;
+    silt_schema *full = NULL;
+    silt_delta_snapshot *snap = NULL;
+    int rc;
+    silt_bronze_table *t = silt_calloc(1, sizeof *t);
+    if (!t) goto oom;
+    t->base.ops = &sink_ops;
+    if (opts)
+        t->pq = *opts;
+    else
+        t->pq.codec = SILT_PQ_CODEC_ZSTD;
+    silt_delta_parquet_ops_with(&t->ops, &t->pq);
+    if (!(t->name = name_of(location))) goto oom;
+    if ((rc = silt_store_open(&t->store, location, err))) goto fail;
+    if (!(full = silt_bronze_schema())) goto oom;
+    if (!(t->data_schema = silt_schema_create(SILT_BRONZE_INGEST_DATE))) goto oom;
+    for (size_t i = 0; i < SILT_BRONZE_INGEST_DATE; i++)
+        if (silt_field_copy(&t->data_schema->fields[i], &full->fields[i])) goto oom;
+    if (!(t->slice = silt_batch_create(t->data_schema))) goto oom;
+    rc = load(&snap, t, err);
+    if (rc == SILT_ENOTFOUND) {
+        silt_delta_table_def def = {
+            full, partition_columns, 1, t->name, "silt bronze table: Kafka messages as they came",
+            NULL};
+        silt_delta_commit_opts co = {0};
+        co.file_ops = &t->ops;
+        int64_t v;
+        rc = silt_delta_create_table(&v, t->store, &def, &co, err);
+        if (rc == SILT_EEXISTS) rc = 0; /* another worker created it first */
+        if (rc) goto fail;
+        silt_log_info("created bronze table %s", location);
+    } else if (rc) {
+        goto fail;
+    } else {
+        for (size_t i = 0; i < full->n_fields; i++) {
+            if (silt_schema_find(snap->schema, full->fields[i].name) < 0) {
+                rc = silt_error_set(err, SILT_EINVAL,
+                                    "table %s exists but is not a bronze table (no column '%s'); "
+                                    "choose another --table location",
+                                    location, full->fields[i].name);
+                goto fail;
+            }
+        }
+    }
+    silt_delta_snapshot_destroy(snap);
+    silt_schema_destroy(full);
+    *out = t;
+    return 0;
+oom:
+    rc = silt_error_set(err, SILT_ENOMEM, "out of memory opening the bronze table");
+fail:
+    silt_delta_snapshot_destroy(snap);
+    silt_schema_destroy(full);
+    silt_bronze_table_destroy(t);
+    return rc;
+}

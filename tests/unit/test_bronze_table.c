@@ -1,0 +1,154 @@
+/* Unit tests for the bronze Delta table sink: the ingestion runtime on a real table (Parquet
+ * files, Delta commits with txn actions): crashes and two workers fighting over the same
+ * partitions still leave exactly one row per offset, with every value byte for byte. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "delta/log.h"
+#include "pipeline/bronze_table.h"
+#include "support/mem_source.h"
+
+#define NPART 3
+#define NMSG 300
+
+typedef struct {
+    int count[NPART][NMSG];
+    int bad_values;
+} tally;
+
+static int tally_rows(void *arg, const silt_batch *b, silt_error *err)
+{
+    (void)err;
+    tally *t = arg;
+    long cp = silt_schema_find(b->schema, "partition"), co = silt_schema_find(b->schema, "offset");
+    long cv = silt_schema_find(b->schema, "value");
+    assert_true(cp >= 0 && co >= 0 && cv >= 0);
+    for (int64_t i = 0; i < b->n_rows; i++) {
+        int64_t p = silt_column_get_int(&b->cols[cp], i), o = silt_column_get_int(&b->cols[co], i);
+        assert_true(p >= 0 && p < NPART && o >= 0 && o < NMSG);
+        t->count[p][o]++;
+        char expect[32];
+        int len = snprintf(expect, sizeof expect, "v%d-%lld", (int)p, (long long)o);
+        size_t n;
+        const uint8_t *v = silt_column_bytes(&b->cols[cv], i, &n);
+        if (n != (size_t)len || memcmp(v, expect, n) != 0) t->bad_values++;
+    }
+    return 0;
+}
+
+static silt_ingest *make(silt_bronze_table *t, int64_t max_rows)
+{
+    static FILE *devnull;
+    if (!devnull) devnull = fopen("/dev/null", "w");
+    silt_ingest_options o;
+    silt_ingest_options_default(&o);
+    o.max_rows = max_rows;
+    o.until_caught_up = true;
+    o.progress_us = 0;
+    o.progress = devnull;
+    silt_ingest *ing = NULL;
+    silt_error err;
+    assert_int_equal(silt_ingest_create(&ing, silt_bronze_table_sink(t), &o, &err), 0);
+    return ing;
+}
+
+static void test_workers_crashes_exactly_once(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/silt-bronze-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char loc[128];
+    snprintf(loc, sizeof loc, "%s/bronze_events", dir);
+    silt_error err;
+    silt_bronze_table *ta = NULL, *tb = NULL;
+    int rc = silt_bronze_table_open(&ta, loc, NULL, &err);
+    if (rc) fail_msg("%s", err.msg);
+    assert_int_equal(silt_bronze_table_open(&tb, loc, NULL, &err), 0);
+    assert_string_equal(silt_bronze_table_name(ta), "bronze_events");
+
+    /* a worker that dies with rows buffered */
+    mem_source dead;
+    mem_source_init(&dead, NPART, NMSG, 7);
+    dead.pause_every = 130;
+    silt_ingest *id = make(ta, 40);
+    rc = silt_ingest_run(id, &dead.base, NULL, &err);
+    assert_int_equal(rc, SILT_ECANCELLED);
+    silt_ingest_destroy(id);
+
+    /* two workers that both think they own every partition */
+    mem_source a, b;
+    mem_source_init(&a, NPART, NMSG, 11);
+    mem_source_init(&b, NPART, NMSG, 13);
+    a.pause_every = 70;
+    b.pause_every = 90;
+    silt_ingest *ia = make(ta, 50), *ib = make(tb, 60);
+    int done_a = 0, done_b = 0;
+    for (int round = 0; round < 1000 && !(done_a && done_b); round++) {
+        if (!done_a) {
+            rc = silt_ingest_run(ia, &a.base, NULL, &err);
+            if (rc && rc != SILT_ECANCELLED) fail_msg("worker a: %s", err.msg);
+            done_a = rc == 0;
+        }
+        if (!done_b) {
+            rc = silt_ingest_run(ib, &b.base, NULL, &err);
+            if (rc && rc != SILT_ECANCELLED) fail_msg("worker b: %s", err.msg);
+            done_b = rc == 0;
+        }
+    }
+    assert_true(done_a && done_b);
+    silt_ingest_destroy(ia);
+    silt_ingest_destroy(ib);
+
+    /* the table: one row per offset, positions at the end, files readable */
+    silt_store *store = NULL;
+    assert_int_equal(silt_store_open(&store, loc, &err), 0);
+    silt_delta_read_opts ro = silt_delta_read_opts_default();
+    ro.file_ops = silt_delta_parquet_ops();
+    silt_delta_snapshot *snap = NULL;
+    assert_int_equal(silt_delta_snapshot_load(&snap, store, &ro, &err), 0);
+    for (int p = 0; p < NPART; p++) {
+        char app[64];
+        snprintf(app, sizeof app, "silt:bronze_events:t:%d", p);
+        assert_int_equal(silt_delta_snapshot_txn_version(snap, app), NMSG);
+    }
+    silt_schema *data = silt_schema_create(snap->schema->n_fields - 1);
+    for (size_t i = 0; i + 1 < snap->schema->n_fields; i++)
+        silt_field_copy(&data->fields[i], &snap->schema->fields[i]);
+    static tally t;
+    memset(&t, 0, sizeof t);
+    for (size_t i = 0; i < snap->n_files; i++) {
+        rc = ro.file_ops->read_file(NULL, store, snap->files[i].path, data, tally_rows, &t, &err);
+        if (rc) fail_msg("%s", err.msg);
+        const char *date;
+        assert_true(silt_delta_map_get(&snap->files[i].partition_values, "ingest_date", &date));
+    }
+    for (int p = 0; p < NPART; p++)
+        for (int o = 0; o < NMSG; o++)
+            if (t.count[p][o] != 1)
+                fail_msg("partition %d offset %d: %d rows", p, o, t.count[p][o]);
+    assert_int_equal(t.bad_values, 0);
+    silt_schema_destroy(data);
+    silt_delta_snapshot_destroy(snap);
+    silt_store_destroy(store);
+    silt_bronze_table_destroy(ta);
+    silt_bronze_table_destroy(tb);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_workers_crashes_exactly_once),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
