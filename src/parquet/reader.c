@@ -67,6 +67,7 @@ typedef struct leaf_data {
     silt_pq_bin dict_bin;
     int64_t dict_n;
     bool has_dict;
+    uint64_t chunk_off; /* file offset of the column chunk, for errors found after decoding */
 } leaf_data;
 
 /* ---------------------------------------------------------------- schema */
@@ -695,6 +696,10 @@ static int decode_values(chunk_ctx *c, leaf_data *d, int enc, const uint8_t *p, 
                          size_t count)
 {
     int rc;
+    if ((enc == SILT_PQ_ENC_PLAIN || enc == SILT_PQ_ENC_BYTE_STREAM_SPLIT) && !d->is_bin &&
+        c->leaf->e->type != SILT_PQ_BOOLEAN && (uint64_t)count * (uint64_t)d->width > n)
+        return chunk_err(c, SILT_ECORRUPT, c->page_off, "%s values are truncated",
+                         silt_pq_encoding_name(enc));
     if (!d->is_bin && (rc = grow_values(d, (int64_t)count)))
         return chunk_err(c, SILT_ENOMEM, c->page_off, "out of memory decoding values%s", NULL);
     uint8_t *dst = d->is_bin ? NULL : d->fixed + (size_t)d->n_values * (size_t)d->width;
@@ -915,6 +920,7 @@ static int read_chunk(silt_pq_reader *r, int rg, int leaf, leaf_data *d, silt_er
                          "column chunk byte range lies outside the file%s", NULL);
     if (cm->num_values < 0)
         return chunk_err(&c, SILT_ECORRUPT, (uint64_t)start, "negative value count%s", NULL);
+    d->chunk_off = (uint64_t)start;
     chunk = silt_malloc((size_t)size ? (size_t)size : 1);
     if (!chunk) return chunk_err(&c, SILT_ENOMEM, (uint64_t)start, "out of memory%s", NULL);
     if ((rc = r->src->ops->read_at(r->src, (uint64_t)start, chunk, (size_t)size, err))) {
@@ -1087,7 +1093,8 @@ static int convert_dense(const pq_plan *pl, leaf_data *d, uint8_t **out, bool *o
     size_t bytes;
     if (silt_mul_size(&bytes, (size_t)n, (size_t)sw)) return SILT_ENOMEM;
     uint8_t *dst = silt_malloc(bytes ? bytes : 1);
-    if (!dst) return chunk_err(c, SILT_ENOMEM, 0, "out of memory converting values%s", NULL);
+    if (!dst)
+        return chunk_err(c, SILT_ENOMEM, d->chunk_off, "out of memory converting values%s", NULL);
     *out = dst;
     *owned = true;
     const uint8_t *src = d->fixed;
@@ -1150,8 +1157,8 @@ static int convert_dense(const pq_plan *pl, leaf_data *d, uint8_t **out, bool *o
                     silt_free(dst);
                     *out = NULL;
                     *owned = false;
-                    return chunk_err(c, SILT_ECORRUPT, 0, "decimal value wider than 128 bits%s",
-                                     NULL);
+                    return chunk_err(c, SILT_ECORRUPT, d->chunk_off,
+                                     "decimal value wider than 128 bits%s", NULL);
                 }
             }
             break;
@@ -1280,12 +1287,12 @@ done:
 corrupt:
     silt_free(valid);
     if (owned) silt_free(dense);
-    return chunk_err(&c, SILT_ECORRUPT, 0, "definition levels do not match the number of values%s",
-                     NULL);
+    return chunk_err(&c, SILT_ECORRUPT, d->chunk_off,
+                     "definition levels do not match the number of values%s", NULL);
 oom:
     silt_free(valid);
     if (owned) silt_free(dense);
-    return chunk_err(&c, rc == SILT_ERANGE ? SILT_EUNSUPPORTED : SILT_ENOMEM, 0, "%s",
+    return chunk_err(&c, rc == SILT_ERANGE ? SILT_EUNSUPPORTED : SILT_ENOMEM, d->chunk_off, "%s",
                      rc == SILT_ERANGE ? "column holds more than 2 GiB" : "out of memory");
 }
 
@@ -1302,7 +1309,8 @@ static int assemble(silt_pq_reader *r, const pq_plan *pl, silt_column *col, leaf
     uint8_t *valid = silt_malloc((size_t)(slots ? slots : 1));
     if (rc || !valid) {
         silt_free(valid);
-        return chunk_err(&c, SILT_ENOMEM, 0, "out of memory assembling a nested column%s", NULL);
+        return chunk_err(&c, SILT_ENOMEM, d->chunk_off,
+                         "out of memory assembling a nested column%s", NULL);
     }
     int64_t base = col->length, row = base, j = 0;
     if (pl->type == SILT_TYPE_STRUCT) {
@@ -1318,7 +1326,7 @@ static int assemble(silt_pq_reader *r, const pq_plan *pl, silt_column *col, leaf
             if (is_slot(rep, def, i, pl->r_slot, pl->d_slot)) {
                 if (elems > INT32_MAX) {
                     silt_free(valid);
-                    return chunk_err(&c, SILT_EUNSUPPORTED, 0,
+                    return chunk_err(&c, SILT_EUNSUPPORTED, d->chunk_off,
                                      "list with more than 2^31 elements%s", NULL);
                 }
                 off[row] = (int32_t)elems;
@@ -1329,14 +1337,15 @@ static int assemble(silt_pq_reader *r, const pq_plan *pl, silt_column *col, leaf
         }
         if (elems > INT32_MAX) {
             silt_free(valid);
-            return chunk_err(&c, SILT_EUNSUPPORTED, 0, "list with more than 2^31 elements%s", NULL);
+            return chunk_err(&c, SILT_EUNSUPPORTED, d->chunk_off,
+                             "list with more than 2^31 elements%s", NULL);
         }
         off[row] = (int32_t)elems;
     }
     col->length = row;
     rc = set_validity(col, base, valid, slots);
     silt_free(valid);
-    if (rc) return chunk_err(&c, SILT_ENOMEM, 0, "out of memory%s", NULL);
+    if (rc) return chunk_err(&c, SILT_ENOMEM, d->chunk_off, "out of memory%s", NULL);
     for (size_t k = 0; k < pl->n_children; k++)
         if ((rc = assemble(r, &pl->children[k], &col->children[k], lds, err))) return rc;
     return 0;
@@ -1410,7 +1419,8 @@ int silt_pq_reader_read_row_group(silt_pq_reader *r, int row_group, const int *c
             char msg[96];
             snprintf(msg, sizeof msg, "%lld rows but the row group says %lld",
                      (long long)b->cols[i].length, (long long)want_rows);
-            rc = chunk_err(&c, SILT_ECORRUPT, 0, "column has %s", msg);
+            rc = chunk_err(&c, SILT_ECORRUPT, lds[c.leaf - r->leaves].chunk_off, "column has %s",
+                           msg);
             goto fail;
         }
     }
