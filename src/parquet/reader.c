@@ -927,6 +927,14 @@ static int read_chunk(silt_pq_reader *r, int rg, int leaf, leaf_data *d, silt_er
         silt_error_column(err, c.leaf->path);
         goto fail;
     }
+    /* size the buffers once from the metadata when it is plausible for the chunk's bytes */
+    int64_t plausible = cm->total_uncompressed_size * 8 + 4096;
+    int64_t pre = cm->num_values < plausible ? cm->num_values : plausible;
+    if (pre > (1 << 24)) pre = 1 << 24;
+    if (grow_levels(d, c.leaf, pre) || (!d->is_bin && d->width <= 16 && grow_values(d, pre))) {
+        rc = chunk_err(&c, SILT_ENOMEM, (uint64_t)start, "out of memory%s", NULL);
+        goto fail;
+    }
     size_t pos = 0;
     while (d->n < cm->num_values) {
         c.page_off = (uint64_t)start + pos;
@@ -1351,12 +1359,11 @@ static int assemble(silt_pq_reader *r, const pq_plan *pl, silt_column *col, leaf
     return 0;
 }
 
-static int plan_leaves(const pq_plan *pl, bool *need)
+/* Marks the leaves whose column chunks a plan needs. */
+static void plan_leaves(const pq_plan *pl, bool *need)
 {
-    if (pl->e) need[pl->leaf] = true;
     need[pl->leaf] = true;
     for (size_t k = 0; k < pl->n_children; k++) plan_leaves(&pl->children[k], need);
-    return 0;
 }
 
 int silt_pq_reader_read_row_group(silt_pq_reader *r, int row_group, const int *columns,
