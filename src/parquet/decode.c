@@ -291,11 +291,7 @@ int silt_pq_decode_delta_binary(int64_t *out, size_t count, const uint8_t *p, si
     uint64_t per_mini = block / mini;
     uint64_t value = (zz >> 1) ^ (~(zz & 1) + 1);
     size_t k = 0;
-    if (count == 0) {
-        /* still consume the whole stream so that following data can be located */
-        count = 0;
-    }
-    if (total > 0 && k < count) out[k++] = (int64_t)value;
+    if (count > 0) out[k++] = (int64_t)value;
     uint64_t remaining = total ? total - 1 : 0;
     while (remaining > 0) {
         uint64_t mzz;
@@ -311,10 +307,13 @@ int silt_pq_decode_delta_binary(int64_t *out, size_t count, const uint8_t *p, si
             if (bytes > (uint64_t)(end - q))
                 return corrupt(err, "truncated DELTA_BINARY_PACKED miniblock");
             uint64_t take = remaining < per_mini ? remaining : per_mini;
-            for (uint64_t i = 0; i < take; i++) {
+            /* values past `count` are only skipped over, to find where the stream ends */
+            uint64_t want = k < count ? count - k : 0;
+            if (want > take) want = take;
+            for (uint64_t i = 0; i < want; i++) {
                 uint64_t d = bw ? get_bits64(q, i * (uint64_t)bw, bw) : 0;
                 value += min_delta + d;
-                if (k < count) out[k++] = (int64_t)value;
+                out[k++] = (int64_t)value;
             }
             remaining -= take;
             q += bytes;

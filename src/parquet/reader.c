@@ -67,7 +67,8 @@ typedef struct leaf_data {
     silt_pq_bin dict_bin;
     int64_t dict_n;
     bool has_dict;
-    uint64_t chunk_off; /* file offset of the column chunk, for errors found after decoding */
+    uint64_t chunk_off;  /* file offset of the column chunk, for errors found after decoding */
+    int64_t max_entries; /* flat columns: the row group's row count */
 } leaf_data;
 
 /* ---------------------------------------------------------------- schema */
@@ -856,6 +857,10 @@ static int read_data_page(chunk_ctx *c, leaf_data *d, const silt_pq_page_header 
         return chunk_err(c, SILT_ECORRUPT, c->page_off, "bad value count in a data page%s", NULL);
     size_t count = (size_t)h->num_values;
     if (count == 0) return 0;
+    if ((uint64_t)d->n + count > INT32_MAX ||
+        (l->max_rep == 0 && d->n + (int64_t)count > d->max_entries))
+        return chunk_err(c, SILT_ECORRUPT, c->page_off,
+                         "data pages hold more values than the row group has rows%s", NULL);
     if (grow_levels(d, l, (int64_t)count))
         return chunk_err(c, SILT_ENOMEM, c->page_off, "out of memory for levels%s", NULL);
     uint16_t *rep = l->max_rep ? d->rep + d->n : NULL;
@@ -921,6 +926,7 @@ static int read_chunk(silt_pq_reader *r, int rg, int leaf, leaf_data *d, silt_er
     if (cm->num_values < 0)
         return chunk_err(&c, SILT_ECORRUPT, (uint64_t)start, "negative value count%s", NULL);
     d->chunk_off = (uint64_t)start;
+    d->max_entries = r->meta->row_groups[rg].num_rows;
     chunk = silt_malloc((size_t)size ? (size_t)size : 1);
     if (!chunk) return chunk_err(&c, SILT_ENOMEM, (uint64_t)start, "out of memory%s", NULL);
     if ((rc = r->src->ops->read_at(r->src, (uint64_t)start, chunk, (size_t)size, err))) {
@@ -993,6 +999,10 @@ static int read_chunk(silt_pq_reader *r, int rg, int leaf, leaf_data *d, silt_er
         if (compressed && !(h.type == SILT_PQ_PAGE_DATA_V2 && vlen == 0 && ulen == 0)) {
             if (ulen > (size_t)1 << 30) {
                 rc = chunk_err(&c, SILT_ECORRUPT, c.page_off, "page larger than 1 GiB%s", NULL);
+                goto fail;
+            }
+            if ((rc = silt_pq_decompress_check(c.codec, vals, vlen, ulen, err))) {
+                rc = chunk_ctx_err(&c, rc);
                 goto fail;
             }
             if (ulen > page_cap) {
