@@ -1238,7 +1238,8 @@ static int assemble_leaf(silt_pq_reader *r, const pq_plan *pl, silt_column *col,
             memset(&d->bin, 0, sizeof d->bin);
             goto done;
         }
-        if ((rc = silt_column_reserve(col, slots ? slots : 1, d->bin.len))) goto oom;
+        if ((rc = silt_column_reserve(col, slots ? slots : 1, d->bin.len ? d->bin.len : 1)))
+            goto oom;
         int32_t *off = col->offsets;
         int32_t b0 = off[base];
         if (d->bin.len) memcpy(col->values + b0, d->bin.data, (size_t)d->bin.len);
