@@ -617,6 +617,9 @@ static int read_dictionary(chunk_ctx *c, leaf_data *d, const silt_pq_page_header
     }
     int rc = decode_plain(c, d, d->dict_fixed, &d->dict_bin, p, n, cnt);
     if (rc) return rc;
+    /* 16 bytes of slack after the last value, read by the short-value copy in the gather */
+    if (d->is_bin && silt_pq_bin_reserve(&d->dict_bin, 0, 16))
+        return chunk_err(c, SILT_ENOMEM, c->page_off, "out of memory for the dictionary%s", NULL);
     d->dict_n = (int64_t)cnt;
     d->has_dict = true;
     return 0;
@@ -649,7 +652,8 @@ static int decode_dict_indices(chunk_ctx *c, leaf_data *d, const uint8_t *p, siz
                                      "dictionary index out of range%s", NULL);
                 bytes += doff[idx[i] + 1] - doff[idx[i]];
             }
-            if ((rc = silt_pq_bin_reserve(&d->bin, (int64_t)k, bytes)))
+            /* 16 bytes of slack let short values be copied with one fixed-size move */
+            if ((rc = silt_pq_bin_reserve(&d->bin, (int64_t)k, bytes + 16)))
                 return chunk_err(
                     c, rc == SILT_ERANGE ? SILT_EUNSUPPORTED : SILT_ENOMEM, c->page_off, "%s",
                     rc == SILT_ERANGE ? "column chunk holds more than 2 GiB" : "out of memory");
@@ -658,7 +662,10 @@ static int decode_dict_indices(chunk_ctx *c, leaf_data *d, const uint8_t *p, siz
             int64_t len = d->bin.len, nn = d->bin.n;
             for (size_t i = 0; i < k; i++) {
                 int32_t s = doff[idx[i]], l = doff[idx[i] + 1] - s;
-                memcpy(data + len, dd + s, (size_t)l);
+                if (l <= 16)
+                    memcpy(data + len, dd + s, 16);
+                else
+                    memcpy(data + len, dd + s, (size_t)l);
                 len += l;
                 o[++nn] = (int32_t)len;
             }
