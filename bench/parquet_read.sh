@@ -4,6 +4,7 @@
 # column materialised, single thread, against DuckDB's
 # `CREATE TABLE t AS SELECT * FROM read_parquet(...)` with threads=1, in the same run.
 # Usage: bench/parquet_read.sh [BUILD_DIR]   (default build-release, else build)
+# PARQUET_BENCH_FILE=path keeps the generated file there (and reuses it when it exists).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-}
@@ -15,11 +16,12 @@ bin=$build/bench_parquet_read
 csv=$root/../shared/fixtures/sales-transactions-sample.csv
 work=$(mktemp -d "${TMPDIR:-/tmp}/silt-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-file=$work/ecommerce.parquet
+file=${PARQUET_BENCH_FILE:-$work/ecommerce.parquet}
 
 cd "$root"
 out=$(node --input-type=module -e '
 import { DuckDBInstance } from "@duckdb/node-api";
+import fs from "node:fs";
 const [csv, file] = process.argv.slice(1);
 const db = await DuckDBInstance.create(":memory:");
 const c = await db.connect();
@@ -42,7 +44,7 @@ await c.run(`CREATE TABLE t AS SELECT
   JOIN p ON p.k = hash(i * 7) % ${np}
   JOIN co ON co.k = CASE WHEN hash(i * 19) % 10 < 9 THEN 0 ELSE hash(i * 23) % ${nc} END
   ORDER BY i`);
-await c.run(`COPY t TO ${q(file)} (FORMAT parquet, COMPRESSION snappy)`);
+if (!fs.existsSync(file)) await c.run(`COPY t TO ${q(file)} (FORMAT parquet, COMPRESSION snappy)`);
 await c.run("SET threads = 1");
 let best = 1e9;
 for (let k = 0; k < 3; k++) {

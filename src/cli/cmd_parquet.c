@@ -30,6 +30,34 @@ static int open_file(const char *cmd, const char *path, silt_pq_source **src, si
 
 /* ---------------------------------------------------------------- schema */
 
+static void print_logical(const silt_pq_schema_elem *e)
+{
+    static const char *units[] = {"?", "MILLIS", "MICROS", "NANOS"};
+    const char *unit = units[e->lt_unit >= 0 && e->lt_unit <= 3 ? e->lt_unit : 0];
+    switch (e->logical_type) {
+    case 0: return;
+    case SILT_PQ_LT_STRING: printf(" [STRING]"); return;
+    case SILT_PQ_LT_MAP: printf(" [MAP]"); return;
+    case SILT_PQ_LT_LIST: printf(" [LIST]"); return;
+    case SILT_PQ_LT_ENUM: printf(" [ENUM]"); return;
+    case SILT_PQ_LT_DECIMAL: printf(" [DECIMAL(%d,%d)]", e->lt_precision, e->lt_scale); return;
+    case SILT_PQ_LT_DATE: printf(" [DATE]"); return;
+    case SILT_PQ_LT_TIME: printf(" [TIME(%s, utc=%s)]", unit, e->lt_utc ? "true" : "false"); return;
+    case SILT_PQ_LT_TIMESTAMP:
+        printf(" [TIMESTAMP(%s, utc=%s)]", unit, e->lt_utc ? "true" : "false");
+        return;
+    case SILT_PQ_LT_INTEGER:
+        printf(" [INTEGER(%d, %s)]", e->lt_bit_width, e->lt_signed ? "signed" : "unsigned");
+        return;
+    case SILT_PQ_LT_UNKNOWN: printf(" [UNKNOWN]"); return;
+    case SILT_PQ_LT_JSON: printf(" [JSON]"); return;
+    case SILT_PQ_LT_BSON: printf(" [BSON]"); return;
+    case SILT_PQ_LT_UUID: printf(" [UUID]"); return;
+    case SILT_PQ_LT_FLOAT16: printf(" [FLOAT16]"); return;
+    default: printf(" [logical type %d]", e->logical_type); return;
+    }
+}
+
 static void print_elem(const silt_pq_schema_elem *e, int depth)
 {
     static const char *reps[] = {"required", "optional", "repeated"};
@@ -46,7 +74,7 @@ static void print_elem(const silt_pq_schema_elem *e, int depth)
         if (e->converted_type == SILT_PQ_CT_DECIMAL) printf("(%d,%d)", e->precision, e->scale);
         printf(")");
     }
-    if (e->logical_type) printf(" [logical type %d]", e->logical_type);
+    print_logical(e);
 }
 
 static size_t print_tree(const silt_pq_file_meta *m, size_t i, int depth)

@@ -47,18 +47,18 @@ int silt_pq_rle_init(silt_pq_rle *r, const uint8_t *p, size_t n, int bit_width, 
     return 0;
 }
 
-void silt_pq_unpack32(uint32_t *out, const uint8_t *p, size_t count, int bw)
+/* Unpacks count LSB-first values of bw bits starting at bit `bit` of p (avail bytes). */
+static void unpack_bits(uint32_t *out, const uint8_t *p, size_t avail, uint64_t bit, size_t count,
+                        int bw)
 {
     if (bw == 0) {
         memset(out, 0, count * sizeof *out);
         return;
     }
     uint64_t mask = (bw == 32) ? 0xffffffffu : ((1u << bw) - 1);
-    size_t nbytes = (count * (size_t)bw + 7) / 8;
-    uint64_t bit = 0;
     size_t i = 0;
     /* fast path: an 8-byte load stays inside the buffer */
-    while (i < count && (bit >> 3) + 8 <= nbytes) {
+    while (i < count && (bit >> 3) + 8 <= avail) {
         uint64_t w;
         memcpy(&w, p + (bit >> 3), 8);
         out[i++] = (uint32_t)((w >> (bit & 7)) & mask);
@@ -67,10 +67,15 @@ void silt_pq_unpack32(uint32_t *out, const uint8_t *p, size_t count, int bw)
     for (; i < count; i++) {
         uint64_t w = 0;
         size_t at = (size_t)(bit >> 3);
-        for (size_t k = 0; k < 8 && at + k < nbytes; k++) w |= (uint64_t)p[at + k] << (8 * k);
+        for (size_t k = 0; k < 8 && at + k < avail; k++) w |= (uint64_t)p[at + k] << (8 * k);
         out[i] = (uint32_t)((w >> (bit & 7)) & mask);
         bit += (uint64_t)bw;
     }
+}
+
+void silt_pq_unpack32(uint32_t *out, const uint8_t *p, size_t count, int bw)
+{
+    unpack_bits(out, p, (count * (size_t)bw + 7) / 8, 0, count, bw);
 }
 
 /* Loads the next run header. */
@@ -120,34 +125,7 @@ int silt_pq_rle_read32(silt_pq_rle *r, uint32_t *out, size_t count, silt_error *
             r->rle_left -= (uint32_t)k;
         } else if (r->bp_left) {
             size_t k = r->bp_left < count ? r->bp_left : count;
-            const uint8_t *base = r->bp + (r->bp_bit >> 3);
-            /* bp_bit is always a multiple of 8 values * bw bits from a group boundary or
-             * stays byte aligned when k is a multiple of 8; otherwise unpack from the bit */
-            if ((r->bp_bit & 7) == 0) {
-                silt_pq_unpack32(out, base, k, r->bit_width);
-            } else {
-                uint32_t tmp[8];
-                size_t done = 0;
-                while (done < k && (r->bp_bit & 7)) {
-                    uint64_t bit = r->bp_bit;
-                    uint64_t w = 0;
-                    size_t at = (size_t)(bit >> 3);
-                    size_t lim = (size_t)(r->end - r->bp);
-                    for (size_t q = 0; q < 8 && at + q < lim; q++)
-                        w |= (uint64_t)r->bp[at + q] << (8 * q);
-                    uint64_t mask = r->bit_width == 32 ? 0xffffffffu : ((1u << r->bit_width) - 1);
-                    out[done++] = (uint32_t)((w >> (bit & 7)) & mask);
-                    r->bp_bit += (uint64_t)r->bit_width;
-                }
-                (void)tmp;
-                if (done < k)
-                    silt_pq_unpack32(out + done, r->bp + (r->bp_bit >> 3), k - done, r->bit_width);
-                r->bp_bit += (uint64_t)(k - done) * (uint64_t)r->bit_width;
-                r->bp_left -= (uint32_t)k;
-                out += k;
-                count -= k;
-                continue;
-            }
+            unpack_bits(out, r->bp, (size_t)(r->p - r->bp), r->bp_bit, k, r->bit_width);
             r->bp_bit += (uint64_t)k * (uint64_t)r->bit_width;
             r->bp_left -= (uint32_t)k;
             out += k;
@@ -313,11 +291,7 @@ int silt_pq_decode_delta_binary(int64_t *out, size_t count, const uint8_t *p, si
     uint64_t per_mini = block / mini;
     uint64_t value = (zz >> 1) ^ (~(zz & 1) + 1);
     size_t k = 0;
-    if (count == 0) {
-        /* still consume the whole stream so that following data can be located */
-        count = 0;
-    }
-    if (total > 0 && k < count) out[k++] = (int64_t)value;
+    if (count > 0) out[k++] = (int64_t)value;
     uint64_t remaining = total ? total - 1 : 0;
     while (remaining > 0) {
         uint64_t mzz;
@@ -333,10 +307,13 @@ int silt_pq_decode_delta_binary(int64_t *out, size_t count, const uint8_t *p, si
             if (bytes > (uint64_t)(end - q))
                 return corrupt(err, "truncated DELTA_BINARY_PACKED miniblock");
             uint64_t take = remaining < per_mini ? remaining : per_mini;
-            for (uint64_t i = 0; i < take; i++) {
+            /* values past `count` are only skipped over, to find where the stream ends */
+            uint64_t want = k < count ? count - k : 0;
+            if (want > take) want = take;
+            for (uint64_t i = 0; i < want; i++) {
                 uint64_t d = bw ? get_bits64(q, i * (uint64_t)bw, bw) : 0;
                 value += min_delta + d;
-                if (k < count) out[k++] = (int64_t)value;
+                out[k++] = (int64_t)value;
             }
             remaining -= take;
             q += bytes;

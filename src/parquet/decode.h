@@ -48,14 +48,6 @@ typedef struct silt_pq_bin {
  * SILT_ERANGE past 2 GiB of data. */
 int silt_pq_bin_reserve(silt_pq_bin *b, int64_t rows, int64_t bytes);
 void silt_pq_bin_free(silt_pq_bin *b);
-/* Appends one value; room must have been reserved. */
-static inline void silt_pq_bin_push(silt_pq_bin *b, const uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++) b->data[b->len + (int64_t)i] = p[i];
-    b->len += (int64_t)n;
-    b->offsets[++b->n] = (int32_t)b->len;
-}
-
 /* PLAIN byte arrays: count values of (u32le length, bytes). *used = bytes consumed. */
 int silt_pq_decode_plain_bin(silt_pq_bin *out, const uint8_t *p, size_t n, size_t count,
                              size_t *used, silt_error *err);

@@ -110,3 +110,33 @@ int silt_pq_decompress(int codec, const uint8_t *src, size_t n, uint8_t *dst, si
                               silt_pq_codec_name(codec), codec);
     }
 }
+
+int silt_pq_decompress_check(int codec, const uint8_t *src, size_t n, size_t dst_n, silt_error *err)
+{
+    switch (codec) {
+    case SILT_PQ_CODEC_SNAPPY: {
+        size_t len;
+        if (snappy_uncompressed_length((const char *)src, n, &len) != SNAPPY_OK)
+            return bad(err, codec, "malformed snappy header");
+        if (len != dst_n) return bad(err, codec, "size differs from the page header");
+        return 0;
+    }
+    case SILT_PQ_CODEC_ZSTD: {
+        unsigned long long len = ZSTD_getFrameContentSize(src, n);
+        if (len == ZSTD_CONTENTSIZE_ERROR) return bad(err, codec, "malformed zstd frame header");
+        if (len != ZSTD_CONTENTSIZE_UNKNOWN && len != dst_n &&
+            ZSTD_findFrameCompressedSize(src, n) == n)
+            return bad(err, codec, "size differs from the page header");
+        return 0;
+    }
+    case SILT_PQ_CODEC_GZIP:
+        if (dst_n / 1032 > n + 64)
+            return bad(err, codec, "page size beyond what gzip can expand to");
+        return 0;
+    case SILT_PQ_CODEC_LZ4:
+    case SILT_PQ_CODEC_LZ4_RAW:
+        if (dst_n / 256 > n + 64) return bad(err, codec, "page size beyond what lz4 can expand to");
+        return 0;
+    default: return 0;
+    }
+}

@@ -15,4 +15,10 @@
 int silt_pq_decompress(int codec, const uint8_t *src, size_t n, uint8_t *dst, size_t dst_n,
                        silt_error *err);
 
+/* Checks, before the caller allocates dst_n bytes, that n bytes of src compressed with codec
+ * can plausibly expand to dst_n (the sizes in snappy and zstd headers must agree; gzip and lz4
+ * cannot exceed their maximum ratios). Returns 0 or SILT_ECORRUPT with err set. */
+int silt_pq_decompress_check(int codec, const uint8_t *src, size_t n, size_t dst_n,
+                             silt_error *err);
+
 #endif

@@ -91,7 +91,7 @@ static int rd_list(parser *p, int ft, int elem_type, size_t sz, void **out, size
     int et;
     if (want(p, ft, SILT_THRIFT_LIST)) return -1;
     if (silt_thrift_read_list(&p->d, &et, n)) return -1;
-    if (*n && et != elem_type && !(elem_type == SILT_THRIFT_I32 && et == SILT_THRIFT_I32))
+    if (*n && et != elem_type)
         return silt_thrift_fail(&p->d, "list has an unexpected element type");
     *out = NULL;
     if (*n) {
@@ -105,11 +105,6 @@ static int rd_list(parser *p, int ft, int elem_type, size_t sz, void **out, size
     return 0;
 }
 
-static int parse_empty_or_skip(parser *p, int ft)
-{
-    return silt_thrift_skip(&p->d, ft);
-}
-
 static int parse_time_unit(parser *p, int *unit)
 {
     FIELDS_BEGIN(p)
@@ -117,7 +112,7 @@ case 1:
 case 2:
 case 3:
     *unit = fid;
-    if (parse_empty_or_skip(p, ft)) return -1;
+    if (silt_thrift_skip(&p->d, ft)) return -1;
     break;
     FIELDS_END(p)
 }

@@ -67,6 +67,8 @@ typedef struct leaf_data {
     silt_pq_bin dict_bin;
     int64_t dict_n;
     bool has_dict;
+    uint64_t chunk_off;  /* file offset of the column chunk, for errors found after decoding */
+    int64_t max_entries; /* flat columns: the row group's row count */
 } leaf_data;
 
 /* ---------------------------------------------------------------- schema */
@@ -615,6 +617,9 @@ static int read_dictionary(chunk_ctx *c, leaf_data *d, const silt_pq_page_header
     }
     int rc = decode_plain(c, d, d->dict_fixed, &d->dict_bin, p, n, cnt);
     if (rc) return rc;
+    /* 16 bytes of slack after the last value, read by the short-value copy in the gather */
+    if (d->is_bin && silt_pq_bin_reserve(&d->dict_bin, 0, 16))
+        return chunk_err(c, SILT_ENOMEM, c->page_off, "out of memory for the dictionary%s", NULL);
     d->dict_n = (int64_t)cnt;
     d->has_dict = true;
     return 0;
@@ -647,7 +652,8 @@ static int decode_dict_indices(chunk_ctx *c, leaf_data *d, const uint8_t *p, siz
                                      "dictionary index out of range%s", NULL);
                 bytes += doff[idx[i] + 1] - doff[idx[i]];
             }
-            if ((rc = silt_pq_bin_reserve(&d->bin, (int64_t)k, bytes)))
+            /* 16 bytes of slack let short values be copied with one fixed-size move */
+            if ((rc = silt_pq_bin_reserve(&d->bin, (int64_t)k, bytes + 16)))
                 return chunk_err(
                     c, rc == SILT_ERANGE ? SILT_EUNSUPPORTED : SILT_ENOMEM, c->page_off, "%s",
                     rc == SILT_ERANGE ? "column chunk holds more than 2 GiB" : "out of memory");
@@ -656,7 +662,10 @@ static int decode_dict_indices(chunk_ctx *c, leaf_data *d, const uint8_t *p, siz
             int64_t len = d->bin.len, nn = d->bin.n;
             for (size_t i = 0; i < k; i++) {
                 int32_t s = doff[idx[i]], l = doff[idx[i] + 1] - s;
-                memcpy(data + len, dd + s, (size_t)l);
+                if (l <= 16)
+                    memcpy(data + len, dd + s, 16);
+                else
+                    memcpy(data + len, dd + s, (size_t)l);
                 len += l;
                 o[++nn] = (int32_t)len;
             }
@@ -695,6 +704,10 @@ static int decode_values(chunk_ctx *c, leaf_data *d, int enc, const uint8_t *p, 
                          size_t count)
 {
     int rc;
+    if ((enc == SILT_PQ_ENC_PLAIN || enc == SILT_PQ_ENC_BYTE_STREAM_SPLIT) && !d->is_bin &&
+        c->leaf->e->type != SILT_PQ_BOOLEAN && (uint64_t)count * (uint64_t)d->width > n)
+        return chunk_err(c, SILT_ECORRUPT, c->page_off, "%s values are truncated",
+                         silt_pq_encoding_name(enc));
     if (!d->is_bin && (rc = grow_values(d, (int64_t)count)))
         return chunk_err(c, SILT_ENOMEM, c->page_off, "out of memory decoding values%s", NULL);
     uint8_t *dst = d->is_bin ? NULL : d->fixed + (size_t)d->n_values * (size_t)d->width;
@@ -851,6 +864,10 @@ static int read_data_page(chunk_ctx *c, leaf_data *d, const silt_pq_page_header 
         return chunk_err(c, SILT_ECORRUPT, c->page_off, "bad value count in a data page%s", NULL);
     size_t count = (size_t)h->num_values;
     if (count == 0) return 0;
+    if ((uint64_t)d->n + count > INT32_MAX ||
+        (l->max_rep == 0 && d->n + (int64_t)count > d->max_entries))
+        return chunk_err(c, SILT_ECORRUPT, c->page_off,
+                         "data pages hold more values than the row group has rows%s", NULL);
     if (grow_levels(d, l, (int64_t)count))
         return chunk_err(c, SILT_ENOMEM, c->page_off, "out of memory for levels%s", NULL);
     uint16_t *rep = l->max_rep ? d->rep + d->n : NULL;
@@ -915,10 +932,20 @@ static int read_chunk(silt_pq_reader *r, int rg, int leaf, leaf_data *d, silt_er
                          "column chunk byte range lies outside the file%s", NULL);
     if (cm->num_values < 0)
         return chunk_err(&c, SILT_ECORRUPT, (uint64_t)start, "negative value count%s", NULL);
+    d->chunk_off = (uint64_t)start;
+    d->max_entries = r->meta->row_groups[rg].num_rows;
     chunk = silt_malloc((size_t)size ? (size_t)size : 1);
     if (!chunk) return chunk_err(&c, SILT_ENOMEM, (uint64_t)start, "out of memory%s", NULL);
     if ((rc = r->src->ops->read_at(r->src, (uint64_t)start, chunk, (size_t)size, err))) {
         silt_error_column(err, c.leaf->path);
+        goto fail;
+    }
+    /* size the buffers once from the metadata when it is plausible for the chunk's bytes */
+    int64_t plausible = cm->total_uncompressed_size * 8 + 4096;
+    int64_t pre = cm->num_values < plausible ? cm->num_values : plausible;
+    if (pre > (1 << 24)) pre = 1 << 24;
+    if (grow_levels(d, c.leaf, pre) || (!d->is_bin && d->width <= 16 && grow_values(d, pre))) {
+        rc = chunk_err(&c, SILT_ENOMEM, (uint64_t)start, "out of memory%s", NULL);
         goto fail;
     }
     size_t pos = 0;
@@ -979,6 +1006,10 @@ static int read_chunk(silt_pq_reader *r, int rg, int leaf, leaf_data *d, silt_er
         if (compressed && !(h.type == SILT_PQ_PAGE_DATA_V2 && vlen == 0 && ulen == 0)) {
             if (ulen > (size_t)1 << 30) {
                 rc = chunk_err(&c, SILT_ECORRUPT, c.page_off, "page larger than 1 GiB%s", NULL);
+                goto fail;
+            }
+            if ((rc = silt_pq_decompress_check(c.codec, vals, vlen, ulen, err))) {
+                rc = chunk_ctx_err(&c, rc);
                 goto fail;
             }
             if (ulen > page_cap) {
@@ -1087,7 +1118,8 @@ static int convert_dense(const pq_plan *pl, leaf_data *d, uint8_t **out, bool *o
     size_t bytes;
     if (silt_mul_size(&bytes, (size_t)n, (size_t)sw)) return SILT_ENOMEM;
     uint8_t *dst = silt_malloc(bytes ? bytes : 1);
-    if (!dst) return chunk_err(c, SILT_ENOMEM, 0, "out of memory converting values%s", NULL);
+    if (!dst)
+        return chunk_err(c, SILT_ENOMEM, d->chunk_off, "out of memory converting values%s", NULL);
     *out = dst;
     *owned = true;
     const uint8_t *src = d->fixed;
@@ -1150,8 +1182,8 @@ static int convert_dense(const pq_plan *pl, leaf_data *d, uint8_t **out, bool *o
                     silt_free(dst);
                     *out = NULL;
                     *owned = false;
-                    return chunk_err(c, SILT_ECORRUPT, 0, "decimal value wider than 128 bits%s",
-                                     NULL);
+                    return chunk_err(c, SILT_ECORRUPT, d->chunk_off,
+                                     "decimal value wider than 128 bits%s", NULL);
                 }
             }
             break;
@@ -1213,7 +1245,8 @@ static int assemble_leaf(silt_pq_reader *r, const pq_plan *pl, silt_column *col,
             memset(&d->bin, 0, sizeof d->bin);
             goto done;
         }
-        if ((rc = silt_column_reserve(col, slots ? slots : 1, d->bin.len))) goto oom;
+        if ((rc = silt_column_reserve(col, slots ? slots : 1, d->bin.len ? d->bin.len : 1)))
+            goto oom;
         int32_t *off = col->offsets;
         int32_t b0 = off[base];
         if (d->bin.len) memcpy(col->values + b0, d->bin.data, (size_t)d->bin.len);
@@ -1280,12 +1313,12 @@ done:
 corrupt:
     silt_free(valid);
     if (owned) silt_free(dense);
-    return chunk_err(&c, SILT_ECORRUPT, 0, "definition levels do not match the number of values%s",
-                     NULL);
+    return chunk_err(&c, SILT_ECORRUPT, d->chunk_off,
+                     "definition levels do not match the number of values%s", NULL);
 oom:
     silt_free(valid);
     if (owned) silt_free(dense);
-    return chunk_err(&c, rc == SILT_ERANGE ? SILT_EUNSUPPORTED : SILT_ENOMEM, 0, "%s",
+    return chunk_err(&c, rc == SILT_ERANGE ? SILT_EUNSUPPORTED : SILT_ENOMEM, d->chunk_off, "%s",
                      rc == SILT_ERANGE ? "column holds more than 2 GiB" : "out of memory");
 }
 
@@ -1302,7 +1335,8 @@ static int assemble(silt_pq_reader *r, const pq_plan *pl, silt_column *col, leaf
     uint8_t *valid = silt_malloc((size_t)(slots ? slots : 1));
     if (rc || !valid) {
         silt_free(valid);
-        return chunk_err(&c, SILT_ENOMEM, 0, "out of memory assembling a nested column%s", NULL);
+        return chunk_err(&c, SILT_ENOMEM, d->chunk_off,
+                         "out of memory assembling a nested column%s", NULL);
     }
     int64_t base = col->length, row = base, j = 0;
     if (pl->type == SILT_TYPE_STRUCT) {
@@ -1318,7 +1352,7 @@ static int assemble(silt_pq_reader *r, const pq_plan *pl, silt_column *col, leaf
             if (is_slot(rep, def, i, pl->r_slot, pl->d_slot)) {
                 if (elems > INT32_MAX) {
                     silt_free(valid);
-                    return chunk_err(&c, SILT_EUNSUPPORTED, 0,
+                    return chunk_err(&c, SILT_EUNSUPPORTED, d->chunk_off,
                                      "list with more than 2^31 elements%s", NULL);
                 }
                 off[row] = (int32_t)elems;
@@ -1329,25 +1363,25 @@ static int assemble(silt_pq_reader *r, const pq_plan *pl, silt_column *col, leaf
         }
         if (elems > INT32_MAX) {
             silt_free(valid);
-            return chunk_err(&c, SILT_EUNSUPPORTED, 0, "list with more than 2^31 elements%s", NULL);
+            return chunk_err(&c, SILT_EUNSUPPORTED, d->chunk_off,
+                             "list with more than 2^31 elements%s", NULL);
         }
         off[row] = (int32_t)elems;
     }
     col->length = row;
     rc = set_validity(col, base, valid, slots);
     silt_free(valid);
-    if (rc) return chunk_err(&c, SILT_ENOMEM, 0, "out of memory%s", NULL);
+    if (rc) return chunk_err(&c, SILT_ENOMEM, d->chunk_off, "out of memory%s", NULL);
     for (size_t k = 0; k < pl->n_children; k++)
         if ((rc = assemble(r, &pl->children[k], &col->children[k], lds, err))) return rc;
     return 0;
 }
 
-static int plan_leaves(const pq_plan *pl, bool *need)
+/* Marks the leaves whose column chunks a plan needs. */
+static void plan_leaves(const pq_plan *pl, bool *need)
 {
-    if (pl->e) need[pl->leaf] = true;
     need[pl->leaf] = true;
     for (size_t k = 0; k < pl->n_children; k++) plan_leaves(&pl->children[k], need);
-    return 0;
 }
 
 int silt_pq_reader_read_row_group(silt_pq_reader *r, int row_group, const int *columns,
@@ -1410,7 +1444,8 @@ int silt_pq_reader_read_row_group(silt_pq_reader *r, int row_group, const int *c
             char msg[96];
             snprintf(msg, sizeof msg, "%lld rows but the row group says %lld",
                      (long long)b->cols[i].length, (long long)want_rows);
-            rc = chunk_err(&c, SILT_ECORRUPT, 0, "column has %s", msg);
+            rc = chunk_err(&c, SILT_ECORRUPT, lds[c.leaf - r->leaves].chunk_off, "column has %s",
+                           msg);
             goto fail;
         }
     }
