@@ -77,12 +77,16 @@ static bool stat_value(silt_delta_value *out, char *buf, size_t bufsz, const sil
     if (f->type == SILT_TYPE_DECIMAL) return false; /* JSON reals are not exact */
     if (json_is_integer(v)) {
         snprintf(buf, bufsz, "%lld", (long long)json_integer_value(v));
-        return silt_delta_value_parse(out, f, buf, NULL) == 0;
+        if (silt_delta_value_parse(out, f, buf, NULL)) return false;
+        if (f->type == SILT_TYPE_FLOAT) out->d = (double)(float)out->d;
+        return true;
     }
     if (json_is_real(v) && (f->type == SILT_TYPE_FLOAT || f->type == SILT_TYPE_DOUBLE)) {
         memset(out, 0, sizeof *out);
         out->kind = SILT_DELTA_VAL_DOUBLE;
         out->d = json_real_value(v);
+        /* a float column's statistic is the shortest decimal of a float: compare the float */
+        if (f->type == SILT_TYPE_FLOAT) out->d = (double)(float)out->d;
         return true;
     }
     return false;
