@@ -248,6 +248,17 @@ static int run_describe(int argc, char **argv)
                snap->checkpoint_version, snap->n_commits_read);
     else
         printf("loaded from:   %zu JSON commits\n", snap->n_commits_read);
+    /* what a reader with checkpoint support would do for this version */
+    silt_delta_segment seg;
+    if (silt_delta_segment_plan(&seg, store, snap->version, true, &err) == 0) {
+        if (seg.checkpoint_version >= 0)
+            printf("checkpoint:    %" PRId64 " (%zu part%s%s): a checkpoint reader replays it + "
+                   "%zu JSON commits\n",
+                   seg.checkpoint_version, seg.n_checkpoint_parts,
+                   seg.n_checkpoint_parts == 1 ? "" : "s",
+                   seg.used_last_checkpoint ? ", named by _last_checkpoint" : "", seg.n_commits);
+        silt_delta_segment_clear(&seg);
+    }
 done:
     silt_delta_snapshot_destroy(snap);
     silt_store_destroy(store);

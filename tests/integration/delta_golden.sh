@@ -138,6 +138,13 @@ for i in "${!preds[@]}"; do
   pass "--where \"$where\": $sel of 421 files kept, $(wc -l <"$tmpdir/match.txt") hold matches"
 done
 
+# With _last_checkpoint at 420, a checkpoint reader starts there and reads no JSON commit.
+"$SILT" table describe "$spark" | grep -q '^checkpoint: *420 (1 part, named by _last_checkpoint): a checkpoint reader replays it + 0 JSON commits$' ||
+  fail "the plan for the Spark table does not start from the checkpoint at 420"
+"$SILT" table describe "$SILT_FIXTURES/delta-golden/multi-part-checkpoint/delta" | grep -q '^checkpoint: *1 (2 parts' ||
+  fail "the multi-part checkpoint is not planned"
+pass "plans start from the checkpoints (420 for the Spark table; 2-part checkpoint at 1)"
+
 # Time travel by timestamp: commitInfo.timestamp of version 1 is 1724782618406.
 "$SILT" table describe --timestamp 1724782618406 "$spark" | grep -q '^version: *1 ' ||
   fail "--timestamp did not select version 1"
