@@ -12,6 +12,7 @@
 #include "delta/log.h"
 #include "delta/maint.h"
 #include "delta/schema.h"
+#include "delta/skip.h"
 #include "store/store.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -70,6 +71,9 @@ static const silt_opt_spec describe_spec[] = {
      "read the latest version committed at or before T (epoch ms or 'YYYY-MM-DD HH:MM:SS', UTC)"},
     {"files", 0, SILT_OPT_FLAG, NULL, NULL, NULL,
      "list the live files: path, size, numRecords, partition values (JSON)"},
+    {"where", 0, SILT_OPT_STRING, "PRED", NULL, NULL,
+     "with --files: only files that may hold rows with COLUMN =|<|<=|>|>= VALUE or COLUMN IS "
+     "NULL (partition pruning and file statistics)"},
     {NULL, 0, 0, NULL, NULL, NULL, NULL},
 };
 
@@ -153,8 +157,19 @@ static int run_describe(int argc, char **argv)
         return silt_cli_fail("table describe", &err);
     }
     if (silt_opts_flag(&o, "files")) {
-        for (size_t i = 0; i < snap->n_files; i++) {
-            const silt_delta_add *f = &snap->files[i];
+        size_t *sel = NULL, n_sel = snap->n_files;
+        if (silt_opts_given(&o, "where")) {
+            silt_delta_pred pred;
+            rc = silt_delta_pred_parse(&pred, silt_opts_str(&o, "where"), &err);
+            if (!rc) rc = silt_delta_select_files(&sel, &n_sel, snap, &pred, &err);
+            if (rc) {
+                silt_delta_snapshot_destroy(snap);
+                silt_store_destroy(store);
+                return silt_cli_fail("table describe", &err);
+            }
+        }
+        for (size_t si = 0; si < n_sel; si++) {
+            const silt_delta_add *f = &snap->files[sel ? sel[si] : si];
             int64_t n = -1;
             silt_delta_stats_num_records(&n, f->stats, NULL);
             printf("%s\t%" PRId64 "\t", f->path, f->size);
@@ -183,6 +198,7 @@ static int run_describe(int argc, char **argv)
             }
             printf("}\n");
         }
+        silt_free(sel);
         goto done;
     }
     char when[40] = "unknown";
@@ -232,6 +248,17 @@ static int run_describe(int argc, char **argv)
                snap->checkpoint_version, snap->n_commits_read);
     else
         printf("loaded from:   %zu JSON commits\n", snap->n_commits_read);
+    /* what a reader with checkpoint support would do for this version */
+    silt_delta_segment seg;
+    if (silt_delta_segment_plan(&seg, store, snap->version, true, &err) == 0) {
+        if (seg.checkpoint_version >= 0)
+            printf("checkpoint:    %" PRId64 " (%zu part%s%s): a checkpoint reader replays it + "
+                   "%zu JSON commits\n",
+                   seg.checkpoint_version, seg.n_checkpoint_parts,
+                   seg.n_checkpoint_parts == 1 ? "" : "s",
+                   seg.used_last_checkpoint ? ", named by _last_checkpoint" : "", seg.n_commits);
+        silt_delta_segment_clear(&seg);
+    }
 done:
     silt_delta_snapshot_destroy(snap);
     silt_store_destroy(store);

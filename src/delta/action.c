@@ -578,8 +578,7 @@ int silt_delta_actions_parse(silt_delta_actions *out, const void *data, size_t n
             continue;
         }
         json_error_t jerr;
-        json_t *obj =
-            json_loadb(p + pos, n - pos, JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &jerr);
+        json_t *obj = json_loadb(p + pos, n - pos, JSON_DISABLE_EOF_CHECK, &jerr);
         if (!obj) {
             silt_error_set(err, SILT_ECORRUPT, "%s: line %lld: invalid JSON: %s", c.name,
                            (long long)c.line, jerr.text);

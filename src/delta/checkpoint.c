@@ -215,7 +215,7 @@ static int append_row(silt_batch *b, row_kind kind, const void *x)
             put_map(&s, "partitionValues", &a->partition_values, false);
             put_i64(&s, "size", a->size, false);
             put_i64(&s, "modificationTime", a->modification_time, false);
-            put_bool(&s, "dataChange", a->data_change);
+            put_bool(&s, "dataChange", false); /* as Spark writes checkpoints */
             put_map(&s, "tags", &a->tags, a->tags.n == 0);
             put_str(&s, "stats", a->stats);
             break;
@@ -224,7 +224,7 @@ static int append_row(silt_batch *b, row_kind kind, const void *x)
             const silt_delta_remove *r = x;
             put_path(&s, r->path);
             put_i64(&s, "deletionTimestamp", r->deletion_timestamp, r->deletion_timestamp < 0);
-            put_bool(&s, "dataChange", r->data_change);
+            put_bool(&s, "dataChange", false);
             put_bool(&s, "extendedFileMetadata", r->extended_file_metadata);
             put_map(&s, "partitionValues", &r->partition_values, false);
             put_i64(&s, "size", r->size, r->size < 0);

@@ -177,27 +177,22 @@ static int check_conflict(const silt_delta_actions *ours, const silt_delta_actio
 static void post_commit(silt_store *store, int64_t version, const silt_delta_commit_opts *opts)
 {
     if (!opts || !opts->file_ops || !opts->file_ops->write_checkpoint) return;
+    int64_t interval = opts->checkpoint_interval > 0 ? opts->checkpoint_interval : 10;
+    if (version <= 0 || version % interval != 0) return;
     silt_error err;
     silt_delta_read_opts ro = silt_delta_read_opts_default();
     ro.version = version;
     ro.file_ops = opts->file_ops;
     silt_delta_snapshot *snap = NULL;
     if (silt_delta_snapshot_load(&snap, store, &ro, &err)) {
-        silt_log_warn("delta: no checkpoint after version %" PRId64 ": %s", version, err.msg);
+        silt_log_warn("delta: no checkpoint at version %" PRId64 ": %s", version, err.msg);
         return;
     }
-    int64_t interval = 10;
-    const char *conf = silt_delta_snapshot_config(snap, "delta.checkpointInterval");
-    if (conf && atoll(conf) > 0) interval = atoll(conf);
-    if (version > 0 && version % interval == 0) {
-        int64_t now = silt_time_wall_ms();
-        size_t deleted = 0;
-        if (silt_delta_checkpoint_write(store, snap, opts->file_ops, now, &err))
-            silt_log_warn("delta: checkpoint of version %" PRId64 " failed: %s", version, err.msg);
-        else if (silt_delta_log_cleanup(&deleted, store, snap, silt_time_wall_ms(), &err))
-            silt_log_warn("delta: log cleanup after version %" PRId64 " failed: %s", version,
-                          err.msg);
-    }
+    size_t deleted = 0;
+    if (silt_delta_checkpoint_write(store, snap, opts->file_ops, silt_time_wall_ms(), &err))
+        silt_log_warn("delta: checkpoint of version %" PRId64 " failed: %s", version, err.msg);
+    else if (silt_delta_log_cleanup(&deleted, store, snap, silt_time_wall_ms(), &err))
+        silt_log_warn("delta: log cleanup after version %" PRId64 " failed: %s", version, err.msg);
     silt_delta_snapshot_destroy(snap);
 }
 
@@ -456,6 +451,8 @@ static int write_op(int64_t *out_version, silt_store *store, const silt_delta_sn
     silt_delta_commit_opts o = opts ? *opts : (silt_delta_commit_opts){0};
     o.operation = operation;
     o.operation_parameters = &params;
+    const char *interval = silt_delta_snapshot_config(snap, "delta.checkpointInterval");
+    if (!o.checkpoint_interval && interval) o.checkpoint_interval = atoll(interval);
     rc = silt_delta_commit(out_version, store, snap->version, &a, &o, err);
     goto fail;
 oom:

@@ -23,6 +23,9 @@ typedef struct silt_delta_commit_opts {
     /* With a checkpoint writer, a checkpoint (and expired-log cleanup) follows every commit
      * whose version is a multiple of delta.checkpointInterval (default 10). May be NULL. */
     const silt_delta_file_ops *file_ops;
+    /* delta.checkpointInterval of the table; 0: 10. create/append/overwrite/replace set it from
+     * the snapshot they write against. */
+    int64_t checkpoint_interval;
 } silt_delta_commit_opts;
 
 /* Commits `actions` (borrowed; a commitInfo with operation, operationParameters,

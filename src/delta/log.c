@@ -630,6 +630,80 @@ static int emit_checkpoint_batch(void *arg, const silt_batch *b, silt_error *err
     return rc;
 }
 
+/* Reads, parses and applies the JSON commits keys[0..n). */
+static int apply_commits(replay *r, silt_store *store, char *const *keys, size_t n, silt_error *err)
+{
+    silt_buf b = SILT_BUF_INIT;
+    silt_delta_actions acts = {0};
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        if ((rc = silt_store_get(store, &b, keys[i], err))) break;
+        if ((rc = silt_delta_actions_parse(&acts, b.ptr, b.len, keys[i], err))) break;
+        rc = apply_all(r, &acts, err);
+        silt_delta_actions_clear(&acts);
+    }
+    silt_delta_actions_clear(&acts);
+    silt_buf_free(&b);
+    return rc;
+}
+
+/* Turns a finished replay into a snapshot of `version` (protocol and metadata checks, schema,
+ * compaction and sorting). The replay's arrays move into the snapshot. */
+static int replay_finish(silt_delta_snapshot **out, replay *r, silt_store *store, int64_t version,
+                         silt_error *err)
+{
+    *out = NULL;
+    if (!r->has_protocol)
+        return silt_error_set(err, SILT_ECORRUPT,
+                              "the log of '%s' has no protocol action up to version %" PRId64,
+                              store->url, version);
+    if (!r->has_metadata)
+        return silt_error_set(err, SILT_ECORRUPT,
+                              "the log of '%s' has no metaData action up to version %" PRId64,
+                              store->url, version);
+    int rc = silt_delta_protocol_check_read(&r->protocol, &r->metadata, err);
+    if (rc) {
+        silt_error_prefix(err, "cannot read '%s'", store->url);
+        return rc;
+    }
+    silt_delta_snapshot *s = silt_calloc(1, sizeof *s);
+    if (!s) return silt_error_set(err, SILT_ENOMEM, "out of memory loading a snapshot");
+    if ((rc = silt_delta_schema_parse(&s->schema, r->metadata.schema_string, err))) {
+        silt_free(s);
+        return rc;
+    }
+    s->version = version;
+    s->timestamp_ms = r->last_commit_ts;
+    s->checkpoint_version = -1;
+    s->protocol = r->protocol;
+    s->metadata = r->metadata;
+    memset(&r->protocol, 0, sizeof r->protocol);
+    memset(&r->metadata, 0, sizeof r->metadata);
+    size_t k = 0;
+    for (size_t i = 0; i < r->n_files; i++)
+        if (r->files[i].path) r->files[k++] = r->files[i];
+    r->n_files = k;
+    k = 0;
+    for (size_t i = 0; i < r->n_tombs; i++)
+        if (r->tombs[i].path) r->tombs[k++] = r->tombs[i];
+    r->n_tombs = k;
+    if (r->n_files) qsort(r->files, r->n_files, sizeof *r->files, cmp_add);
+    if (r->n_tombs) qsort(r->tombs, r->n_tombs, sizeof *r->tombs, cmp_tomb);
+    if (r->n_txns) qsort(r->txns, r->n_txns, sizeof *r->txns, cmp_txn);
+    s->files = r->files;
+    s->n_files = r->n_files;
+    s->tombstones = r->tombs;
+    s->n_tombstones = r->n_tombs;
+    s->txns = r->txns;
+    s->n_txns = r->n_txns;
+    r->files = NULL;
+    r->tombs = NULL;
+    r->txns = NULL;
+    r->n_files = r->n_tombs = r->n_txns = 0;
+    *out = s;
+    return 0;
+}
+
 int silt_delta_snapshot_from_segment(silt_delta_snapshot **out, silt_store *store,
                                      const silt_delta_segment *seg,
                                      const silt_delta_file_ops *file_ops, silt_error *err)
@@ -638,9 +712,6 @@ int silt_delta_snapshot_from_segment(silt_delta_snapshot **out, silt_store *stor
     replay r;
     memset(&r, 0, sizeof r);
     r.last_commit_ts = -1;
-    silt_buf b = SILT_BUF_INIT;
-    silt_delta_actions acts = {0};
-    silt_delta_snapshot *s = NULL;
     int rc = 0;
     emit_ctx ec = {&r, 0};
     if (seg->checkpoint_version >= 0) {
@@ -657,77 +728,94 @@ int silt_delta_snapshot_from_segment(silt_delta_snapshot **out, silt_store *stor
             if (rc) goto fail;
         }
     }
-    for (size_t i = 0; i < seg->n_commits; i++) {
-        if ((rc = silt_store_get(store, &b, seg->commit_keys[i], err))) goto fail;
-        if ((rc = silt_delta_actions_parse(&acts, b.ptr, b.len, seg->commit_keys[i], err)))
-            goto fail;
-        if ((rc = apply_all(&r, &acts, err))) goto fail;
-        silt_delta_actions_clear(&acts);
-    }
-    if (!r.has_protocol) {
-        rc = silt_error_set(err, SILT_ECORRUPT,
-                            "the log of '%s' has no protocol action up to version %" PRId64,
-                            store->url, seg->version);
-        goto fail;
-    }
-    if (!r.has_metadata) {
-        rc = silt_error_set(err, SILT_ECORRUPT,
-                            "the log of '%s' has no metaData action up to version %" PRId64,
-                            store->url, seg->version);
-        goto fail;
-    }
-    if ((rc = silt_delta_protocol_check_read(&r.protocol, &r.metadata, err))) {
-        silt_error_prefix(err, "cannot read '%s'", store->url);
-        goto fail;
-    }
-    s = silt_calloc(1, sizeof *s);
-    if (!s) goto oom;
-    if ((rc = silt_delta_schema_parse(&s->schema, r.metadata.schema_string, err))) goto fail;
-    s->version = seg->version;
+    if ((rc = apply_commits(&r, store, seg->commit_keys, seg->n_commits, err))) goto fail;
+    int64_t ts = r.last_commit_ts;
+    if ((rc = replay_finish(out, &r, store, seg->version, err))) goto fail;
+    silt_delta_snapshot *s = *out;
     s->timestamp_ms = seg->n_commits ? seg->commit_mtimes[seg->n_commits - 1] : -1;
-    if (seg->n_commits && r.last_commit_ts >= 0) s->timestamp_ms = r.last_commit_ts;
-    s->protocol = r.protocol;
-    s->metadata = r.metadata;
-    memset(&r.protocol, 0, sizeof r.protocol);
-    memset(&r.metadata, 0, sizeof r.metadata);
-    /* compact live files and tombstones */
-    size_t k = 0;
-    for (size_t i = 0; i < r.n_files; i++)
-        if (r.files[i].path) r.files[k++] = r.files[i];
-    r.n_files = k;
-    k = 0;
-    for (size_t i = 0; i < r.n_tombs; i++)
-        if (r.tombs[i].path) r.tombs[k++] = r.tombs[i];
-    r.n_tombs = k;
-    if (r.n_files) qsort(r.files, r.n_files, sizeof *r.files, cmp_add);
-    if (r.n_tombs) qsort(r.tombs, r.n_tombs, sizeof *r.tombs, cmp_tomb);
-    if (r.n_txns) qsort(r.txns, r.n_txns, sizeof *r.txns, cmp_txn);
-    s->files = r.files;
-    s->n_files = r.n_files;
-    s->tombstones = r.tombs;
-    s->n_tombstones = r.n_tombs;
-    s->txns = r.txns;
-    s->n_txns = r.n_txns;
-    r.files = NULL;
-    r.n_files = 0;
-    r.tombs = NULL;
-    r.n_tombs = 0;
-    r.txns = NULL;
-    r.n_txns = 0;
+    if (seg->n_commits && ts >= 0) s->timestamp_ms = ts;
     s->checkpoint_version = seg->checkpoint_version;
     s->n_commits_read = seg->n_commits;
     s->n_checkpoint_batches = ec.batches;
     s->used_last_checkpoint = seg->used_last_checkpoint;
-    *out = s;
-    s = NULL;
-    goto fail;
-oom:
-    rc = silt_error_set(err, SILT_ENOMEM, "out of memory loading a snapshot");
 fail:
-    silt_delta_snapshot_destroy(s);
-    silt_delta_actions_clear(&acts);
-    silt_buf_free(&b);
     replay_free(&r);
+    return rc;
+}
+
+int silt_delta_snapshot_update(silt_delta_snapshot **snap, silt_store *store, silt_error *err)
+{
+    silt_delta_snapshot *old = *snap;
+    log_listing x;
+    replay r;
+    memset(&r, 0, sizeof r);
+    r.last_commit_ts = -1;
+    char **keys = NULL;
+    size_t n_keys = 0;
+    int rc = list_log(&x, store, err);
+    if (rc) return rc;
+    int64_t latest = x.n_commits ? x.versions[x.n_commits - 1] : -1;
+    if (latest <= old->version) goto done;
+    /* collect the commit keys old->version+1 .. latest; all must be there */
+    long at = find_commit(&x, old->version + 1);
+    size_t n = (size_t)(latest - old->version);
+    keys = silt_calloc(n, sizeof *keys);
+    if (!keys) goto oom;
+    for (size_t i = 0; i < n; i++) {
+        if (at < 0 || x.versions[at + (long)i] != old->version + 1 + (int64_t)i) {
+            rc = silt_error_set(err, SILT_ENOTFOUND,
+                                "cannot update the snapshot of '%s' from version %" PRId64
+                                ": commit %" PRId64 " is missing; load the table again",
+                                store->url, old->version, old->version + 1 + (int64_t)i);
+            goto done;
+        }
+        keys[n_keys++] = x.l.entries[x.idx[at + (long)i]].key;
+    }
+    /* a replay seeded with a copy of the old state (the old snapshot stays valid on failure) */
+    for (size_t i = 0; i < old->n_files; i++) {
+        silt_delta_action a = {.type = SILT_DELTA_ADD};
+        if (silt_delta_add_copy(&a.u.add, &old->files[i]) || apply(&r, &a)) {
+            silt_delta_action_clear(&a);
+            goto oom;
+        }
+    }
+    for (size_t i = 0; i < old->n_tombstones; i++) {
+        silt_delta_action a = {.type = SILT_DELTA_REMOVE};
+        if (silt_delta_remove_copy(&a.u.remove, &old->tombstones[i]) || apply(&r, &a)) {
+            silt_delta_action_clear(&a);
+            goto oom;
+        }
+    }
+    for (size_t i = 0; i < old->n_txns; i++) {
+        silt_delta_action a = {.type = SILT_DELTA_TXN};
+        a.u.txn = old->txns[i];
+        if (!(a.u.txn.app_id = silt_strdup(old->txns[i].app_id)) || apply(&r, &a)) {
+            silt_delta_action_clear(&a);
+            goto oom;
+        }
+    }
+    if (silt_delta_protocol_copy(&r.protocol, &old->protocol) ||
+        silt_delta_metadata_copy(&r.metadata, &old->metadata))
+        goto oom;
+    r.has_protocol = r.has_metadata = true;
+    if ((rc = apply_commits(&r, store, keys, n_keys, err))) goto done;
+    int64_t ts = r.last_commit_ts;
+    silt_delta_snapshot *s = NULL;
+    if ((rc = replay_finish(&s, &r, store, latest, err))) goto done;
+    s->timestamp_ms = ts >= 0 ? ts : x.l.entries[x.idx[x.n_commits - 1]].mtime_ms;
+    s->checkpoint_version = old->checkpoint_version;
+    s->n_commits_read = old->n_commits_read + n_keys;
+    s->n_checkpoint_batches = old->n_checkpoint_batches;
+    s->used_last_checkpoint = old->used_last_checkpoint;
+    silt_delta_snapshot_destroy(old);
+    *snap = s;
+    goto done;
+oom:
+    rc = silt_error_set(err, SILT_ENOMEM, "out of memory updating a snapshot");
+done:
+    silt_free(keys);
+    replay_free(&r);
+    listing_clear(&x);
     return rc;
 }
 

@@ -87,6 +87,12 @@ int silt_delta_snapshot_from_segment(silt_delta_snapshot **out, silt_store *stor
                                      const silt_delta_segment *seg,
                                      const silt_delta_file_ops *file_ops, silt_error *err);
 
+/* Brings *snap up to the latest version by replaying only the commits after it. On success
+ * *snap is replaced by the new snapshot (the old one is freed; unchanged when there is nothing
+ * new); on failure the old one is kept. SILT_ENOTFOUND when a needed commit was cleaned up
+ * (load the table again). */
+int silt_delta_snapshot_update(silt_delta_snapshot **snap, silt_store *store, silt_error *err);
+
 /* Version of the latest txn for app_id, or -1 when the table has none. */
 int64_t silt_delta_snapshot_txn_version(const silt_delta_snapshot *s, const char *app_id);
 /* A live file by (decoded) path, or NULL. */

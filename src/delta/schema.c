@@ -305,9 +305,18 @@ static int parse_timestamp(const char *s, int64_t *us)
         if (digits == 0) return -1;
         for (; digits < 6; digits++) frac *= 10;
     }
-    if (*s == 'Z') s++;
+    int64_t offset_min = 0;
+    if (*s == 'Z') {
+        s++;
+    } else if ((*s == '+' || *s == '-') && s[1] >= '0' && s[1] <= '9') {
+        int oh = 0, om = 0, k2 = 0;
+        if (sscanf(s + 1, "%d:%d%n", &oh, &om, &k2) != 2) return -1;
+        offset_min = (oh * 60 + om) * (*s == '-' ? -1 : 1);
+        s += 1 + k2;
+    }
     if (*s || hh > 23 || mm > 59 || ss > 60) return -1;
-    *us = ((days * 24 + hh) * 60 + mm) * 60 * 1000000LL + (int64_t)ss * 1000000LL + frac;
+    *us =
+        ((days * 24 + hh) * 60 + mm - offset_min) * 60 * 1000000LL + (int64_t)ss * 1000000LL + frac;
     return 0;
 }
 
@@ -326,7 +335,10 @@ static int parse_decimal(const char *s, int32_t scale, uint8_t le16[16])
             continue;
         }
         if (*p < '0' || *p > '9') return -1;
-        if (frac >= 0 && frac == scale) continue; /* extra digits beyond scale: truncate */
+        if (frac >= 0 && frac == scale) {
+            if (*p != '0') return -1; /* more precision than the column's scale */
+            continue;
+        }
         if (v > ((__int128)1 << 124)) return -1;
         v = v * 10 + (*p - '0');
         if (frac >= 0) frac++;
@@ -335,6 +347,83 @@ static int parse_decimal(const char *s, int32_t scale, uint8_t le16[16])
     if (neg) v = -v;
     unsigned __int128 u = (unsigned __int128)v;
     for (int i = 0; i < 16; i++) le16[i] = (uint8_t)(u >> (8 * i));
+    return 0;
+}
+
+int silt_delta_value_parse(silt_delta_value *out, const silt_field *f, const char *text,
+                           silt_error *err)
+{
+    memset(out, 0, sizeof *out);
+    char *end = NULL;
+    errno = 0;
+    switch (f->type) {
+    case SILT_TYPE_STRING:
+    case SILT_TYPE_BINARY:
+        out->kind = SILT_DELTA_VAL_BYTES;
+        out->s = text;
+        out->n = strlen(text);
+        return 0;
+    case SILT_TYPE_BOOL:
+        if (strcmp(text, "true") != 0 && strcmp(text, "false") != 0) break;
+        out->kind = SILT_DELTA_VAL_INT;
+        out->i = text[0] == 't';
+        return 0;
+    case SILT_TYPE_INT8:
+    case SILT_TYPE_INT16:
+    case SILT_TYPE_INT32:
+    case SILT_TYPE_INT64:
+        out->kind = SILT_DELTA_VAL_INT;
+        out->i = strtoll(text, &end, 10);
+        if (!*text || *end || errno) break;
+        return 0;
+    case SILT_TYPE_FLOAT:
+    case SILT_TYPE_DOUBLE:
+        out->kind = SILT_DELTA_VAL_DOUBLE;
+        out->d = strtod(text, &end);
+        if (!*text || *end) break;
+        return 0;
+    case SILT_TYPE_DATE32: {
+        int n = parse_date(text, &out->i);
+        out->kind = SILT_DELTA_VAL_INT;
+        if (!n || text[n]) break;
+        return 0;
+    }
+    case SILT_TYPE_TIMESTAMP:
+        out->kind = SILT_DELTA_VAL_INT;
+        if (parse_timestamp(text, &out->i)) break;
+        return 0;
+    case SILT_TYPE_DECIMAL: {
+        uint8_t le[16];
+        out->kind = SILT_DELTA_VAL_DECIMAL;
+        if (parse_decimal(text, f->scale, le)) break;
+        unsigned __int128 u = 0;
+        for (int i = 15; i >= 0; i--) u = (u << 8) | le[i];
+        out->dec = (__int128)u;
+        return 0;
+    }
+    default:
+        silt_error_set(err, SILT_EUNSUPPORTED, "column '%s' of type %s has no comparable values",
+                       f->name, silt_type_name(f->type));
+        return silt_error_column(err, f->name);
+    }
+    silt_error_set(err, SILT_ECORRUPT, "column '%s': '%s' is not a valid %s value", f->name, text,
+                   silt_type_name(f->type));
+    return silt_error_column(err, f->name);
+}
+
+int silt_delta_value_cmp(const silt_delta_value *a, const silt_delta_value *b)
+{
+    switch (a->kind) {
+    case SILT_DELTA_VAL_INT: return (a->i > b->i) - (a->i < b->i);
+    case SILT_DELTA_VAL_DOUBLE: return (a->d > b->d) - (a->d < b->d);
+    case SILT_DELTA_VAL_DECIMAL: return (a->dec > b->dec) - (a->dec < b->dec);
+    case SILT_DELTA_VAL_BYTES: {
+        size_t n = a->n < b->n ? a->n : b->n;
+        int c = memcmp(a->s, b->s, n);
+        if (c) return c < 0 ? -1 : 1;
+        return (a->n > b->n) - (a->n < b->n);
+    }
+    }
     return 0;
 }
 

@@ -31,6 +31,32 @@ int silt_delta_partition_append(silt_column *c, const silt_field *f, const char 
 int silt_delta_partition_format(silt_buf *out, bool *is_null, const silt_field *f,
                                 const silt_column *c, int64_t i, silt_error *err);
 
+/* A value of a primitive column in a form that compares: integers, dates and timestamps as
+ * int64 (days, microseconds), floats as double, strings and binary as bytes (borrowed from the
+ * text parsed), decimals as a scaled 128-bit integer. */
+typedef enum {
+    SILT_DELTA_VAL_INT,
+    SILT_DELTA_VAL_DOUBLE,
+    SILT_DELTA_VAL_BYTES,
+    SILT_DELTA_VAL_DECIMAL
+} silt_delta_val_kind;
+typedef struct silt_delta_value {
+    silt_delta_val_kind kind;
+    int64_t i;
+    double d;
+    const char *s; /* borrowed */
+    size_t n;
+    __int128 dec;
+} silt_delta_value;
+
+/* Parses the text form of a value of field f (a partition value, or a statistic: numbers as
+ * text, dates "YYYY-MM-DD", timestamps "YYYY-MM-DD[ T]HH:MM:SS[.f][Z|+HH:MM]"). Returns 0 or
+ * SILT_ECORRUPT / SILT_EUNSUPPORTED (nested types). */
+int silt_delta_value_parse(silt_delta_value *out, const silt_field *f, const char *text,
+                           silt_error *err);
+/* <0, 0, >0 as a is below, equal to or above b (same kind; bytes compare as unsigned). */
+int silt_delta_value_cmp(const silt_delta_value *a, const silt_delta_value *b);
+
 /* Appends "name=value" as Spark names a partition directory: characters that are unsafe in
  * paths escaped as %XX, a null as __HIVE_DEFAULT_PARTITION__. */
 int silt_delta_partition_dir(silt_buf *out, const char *name, const char *value);

@@ -18,10 +18,21 @@ typedef struct local_store {
     char *root; /* owned, no trailing '/' */
 } local_store;
 
+/* True when a path component of key is "..". */
+static bool has_dotdot(const char *key)
+{
+    for (const char *c = key; c;) {
+        if (c[0] == '.' && c[1] == '.' && (c[2] == '/' || c[2] == '\0')) return true;
+        c = strchr(c, '/');
+        if (c) c++;
+    }
+    return false;
+}
+
 static int full_path(silt_buf *out, const local_store *ls, const char *key, silt_error *err)
 {
     silt_buf_reset(out);
-    if (!key || !*key || key[0] == '/' || strstr(key, "..")) {
+    if (!key || !*key || key[0] == '/' || has_dotdot(key)) {
         return silt_error_set(err, SILT_EINVAL,
                               "object key '%s' is not a relative path inside the store",
                               key ? key : "");

@@ -105,7 +105,7 @@ int main(int argc, char **argv)
             }
             silt_delta_map params = {0};
             silt_delta_map_set(&params, "mode", "Append");
-            silt_delta_commit_opts o = {"WRITE", &params, 0, NULL};
+            silt_delta_commit_opts o = {"WRITE", &params, 0, NULL, 0};
             int64_t v = -1;
             /* a streaming writer commits against the version it last saw */
             if (!rc) rc = silt_delta_commit(&v, s, read_version, &acts, &o, &err);

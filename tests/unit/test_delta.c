@@ -19,6 +19,7 @@
 #include "delta/checkpoint.h"
 #include "delta/log.h"
 #include "delta/schema.h"
+#include "delta/skip.h"
 #include "store/store.h"
 #include "util/alloc.h"
 
@@ -800,6 +801,55 @@ static void test_multi_part_checkpoint_plan(void **state)
     silt_store_destroy(s);
 }
 
+static void test_file_selection(void **state)
+{
+    (void)state;
+    silt_delta_pred p;
+    silt_error err;
+    assert_int_equal(silt_delta_pred_parse(&p, "Quantity >= 12", &err), 0);
+    assert_string_equal(p.column, "Quantity");
+    assert_int_equal(p.op, SILT_DELTA_GE);
+    assert_string_equal(p.value, "12");
+    assert_int_equal(silt_delta_pred_parse(&p, " name = 'a b' ", &err), 0);
+    assert_string_equal(p.value, "a b");
+    assert_int_equal(silt_delta_pred_parse(&p, "x is null", &err), 0);
+    assert_int_equal(p.op, SILT_DELTA_IS_NULL);
+    assert_int_equal(silt_delta_pred_parse(&p, "x ~ 3", &err), SILT_EINVAL);
+    assert_int_equal(silt_delta_pred_parse(&p, "x <", &err), SILT_EINVAL);
+    /* partition pruning with typed values and nulls */
+    silt_store *s = open_fixture("delta-golden/data-reader-partition-values/delta");
+    silt_delta_snapshot *snap = load(s, -1, NULL);
+    size_t *sel = NULL, n = 0;
+    const struct {
+        const char *pred;
+        size_t expect;
+    } cases[] = {{"as_int = 1", 1},
+                 {"as_int >= 0", 2},
+                 {"as_int IS NULL", 1},
+                 {"as_date = 2021-09-08", 2},
+                 {"as_timestamp > 2021-09-08 11:11:10", 2},
+                 {"as_big_decimal < 1", 1},
+                 {"as_boolean = false", 1},
+                 {"as_double > 0.5", 1},
+                 {"as_string = 'null'", 0},
+                 {"as_string_lit_null = 'null'", 2}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_int_equal(silt_delta_pred_parse(&p, cases[i].pred, &err), 0);
+        if (silt_delta_select_files(&sel, &n, snap, &p, &err))
+            fail_msg("%s: %s", cases[i].pred, err.msg);
+        if (n != cases[i].expect)
+            fail_msg("%s: %zu files, expected %zu", cases[i].pred, n, cases[i].expect);
+        silt_free(sel);
+    }
+    assert_int_equal(silt_delta_pred_parse(&p, "as_nt = 1", &err), 0);
+    assert_int_equal(silt_delta_select_files(&sel, &n, snap, &p, &err), SILT_EINVAL);
+    assert_non_null(strstr(err.msg, "did you mean 'as_int'"));
+    assert_int_equal(silt_delta_pred_parse(&p, "as_int = x", &err), 0);
+    assert_int_equal(silt_delta_select_files(&sel, &n, snap, &p, &err), SILT_EINVAL);
+    silt_delta_snapshot_destroy(snap);
+    silt_store_destroy(s);
+}
+
 static void test_interval(void **state)
 {
     (void)state;
@@ -833,6 +883,7 @@ int main(void)
         cmocka_unit_test(test_checkpoint_batch_shape),
         cmocka_unit_test(test_last_checkpoint_tolerance),
         cmocka_unit_test(test_multi_part_checkpoint_plan),
+        cmocka_unit_test(test_file_selection),
         cmocka_unit_test(test_interval),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -386,7 +386,7 @@ static void test_checkpoints_and_cleanup(void **state)
     silt_error err;
     fake_pq f = {0, 0};
     silt_delta_file_ops ops = {&f, NULL, NULL, fake_read_checkpoint, fake_write_checkpoint};
-    silt_delta_commit_opts co = {NULL, NULL, 0, &ops};
+    silt_delta_commit_opts co = {NULL, NULL, 0, &ops, 0};
     silt_delta_map conf = {0};
     /* keep no expired log: everything before the newest checkpoint may go at once */
     silt_delta_map_set(&conf, "delta.logRetentionDuration", "interval 0 seconds");
@@ -450,6 +450,56 @@ static void test_checkpoints_and_cleanup(void **state)
     ro.file_ops = &ops;
     assert_int_equal(silt_delta_snapshot_load(&snap, s, &ro, &err), SILT_ENOTFOUND);
     silt_delta_map_clear(&conf);
+    silt_store_destroy(s);
+}
+
+static void test_snapshot_update(void **state)
+{
+    (void)state;
+    silt_store *s = fresh_store();
+    silt_error err;
+    create(s, NULL);
+    silt_delta_snapshot *snap = latest(s, NULL);
+    /* nothing new: unchanged */
+    silt_delta_snapshot *before = snap;
+    assert_int_equal(silt_delta_snapshot_update(&snap, s, &err), 0);
+    assert_ptr_equal(snap, before);
+    int64_t v;
+    for (int i = 0; i < 5; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "u%d.parquet", i);
+        silt_delta_add a = make_add(name, i % 2 ? "2024-01-01" : "2024-01-02", i + 1);
+        silt_delta_txn t = {"app", i + 1, -1};
+        assert_int_equal(silt_delta_append(&v, s, NULL, &a, 1, &t, 1, NULL, &err), 0);
+        silt_delta_add_clear(&a);
+    }
+    silt_delta_map part = {0};
+    silt_delta_map_set(&part, "day", "2024-01-01");
+    assert_int_equal(silt_delta_overwrite(&v, s, NULL, &part, NULL, 0, NULL, 0, NULL, &err), 0);
+    assert_int_equal(silt_delta_snapshot_update(&snap, s, &err), 0);
+    silt_delta_snapshot *full = latest(s, NULL);
+    assert_int_equal(snap->version, full->version);
+    assert_int_equal(snap->n_commits_read, 7);
+    assert_int_equal(snap->n_files, full->n_files);
+    for (size_t i = 0; i < full->n_files; i++)
+        assert_string_equal(snap->files[i].path, full->files[i].path);
+    assert_int_equal(snap->n_tombstones, full->n_tombstones);
+    assert_int_equal(silt_delta_snapshot_txn_version(snap, "app"), 5);
+    assert_int_equal(snap->timestamp_ms, full->timestamp_ms);
+    /* a missing commit: refused, the old snapshot kept */
+    silt_delta_snapshot_destroy(full);
+    silt_delta_add a = make_add("late.parquet", "2024-01-03", 1);
+    assert_int_equal(silt_delta_append(&v, s, NULL, &a, 1, NULL, 0, NULL, &err), 0);
+    assert_int_equal(silt_delta_append(&v, s, NULL, &a, 1, NULL, 0, NULL, &err), 0);
+    char key[64];
+    silt_delta_commit_key(key, sizeof key, v - 1);
+    assert_int_equal(silt_store_delete(s, key, &err), 0);
+    int64_t was = snap->version;
+    assert_int_equal(silt_delta_snapshot_update(&snap, s, &err), SILT_ENOTFOUND);
+    assert_int_equal(snap->version, was);
+    silt_delta_add_clear(&a);
+    silt_delta_map_clear(&part);
+    silt_delta_snapshot_destroy(snap);
     silt_store_destroy(s);
 }
 
@@ -518,6 +568,32 @@ static void test_write_data_file(void **state)
     silt_delta_map_clear(&part);
     silt_batch_destroy(batch);
     silt_schema_destroy(schema);
+    silt_store_destroy(s);
+}
+
+static void test_checkpoint_interval(void **state)
+{
+    (void)state;
+    silt_store *s = fresh_store();
+    silt_error err;
+    fake_pq f = {0, 0};
+    silt_delta_file_ops ops = {&f, NULL, NULL, fake_read_checkpoint, fake_write_checkpoint};
+    silt_delta_commit_opts co = {NULL, NULL, 0, &ops, 0};
+    silt_delta_map conf = {0};
+    silt_delta_map_set(&conf, "delta.checkpointInterval", "4");
+    create(s, &conf);
+    int64_t v;
+    for (int i = 0; i < 9; i++) {
+        silt_delta_add a = make_add(i % 2 ? "x.parquet" : "y.parquet", "2024-01-01", 1);
+        assert_int_equal(silt_delta_append(&v, s, NULL, &a, 1, NULL, 0, &co, &err), 0);
+        silt_delta_add_clear(&a);
+    }
+    assert_int_equal(f.writes, 2); /* versions 4 and 8 */
+    silt_store_entry e;
+    assert_int_equal(
+        silt_store_head(s, &e, "_delta_log/00000000000000000008.checkpoint.parquet", &err), 0);
+    silt_free(e.key);
+    silt_delta_map_clear(&conf);
     silt_store_destroy(s);
 }
 
@@ -590,7 +666,9 @@ int main(void)
         cmocka_unit_test(test_conflicts),
         cmocka_unit_test(test_store_faults),
         cmocka_unit_test(test_checkpoints_and_cleanup),
+        cmocka_unit_test(test_snapshot_update),
         cmocka_unit_test(test_write_data_file),
+        cmocka_unit_test(test_checkpoint_interval),
         cmocka_unit_test(test_vacuum),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -114,6 +114,9 @@ static void test_local_ops(void **state)
     check_basic_ops(s);
     /* keys may not escape the root */
     assert_int_equal(silt_store_put(s, "../evil", "x", 1, &err), SILT_EINVAL);
+    assert_int_equal(silt_store_put(s, "a/../../evil", "x", 1, &err), SILT_EINVAL);
+    assert_int_equal(silt_store_put(s, "a/..", "x", 1, &err), SILT_EINVAL);
+    assert_int_equal(silt_store_put(s, "c/a..b.parquet", "x", 1, &err), 0);
     silt_store_destroy(s);
     silt_store_destroy(NULL);
 }
