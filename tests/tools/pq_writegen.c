@@ -270,7 +270,7 @@ static void gen(silt_column *c, const silt_field *f, int64_t row)
 
 static silt_schema *flat_schema(bool nullable)
 {
-    silt_schema *s = silt_schema_create(19);
+    silt_schema *s = silt_schema_create(22);
     if (!s) die("oom", NULL);
     silt_field *f = s->fields;
     leaf(f++, "b", SILT_TYPE_BOOL, nullable);
@@ -287,7 +287,8 @@ static silt_schema *flat_schema(bool nullable)
     leaf(f++, "d", SILT_TYPE_DATE32, nullable);
     leaf(f, "ts", SILT_TYPE_TIMESTAMP, nullable);
     f++->tz_utc = true;
-    leaf(f++, "ts_ntz", SILT_TYPE_TIMESTAMP, nullable);
+    leaf(f, "ts_ntz", SILT_TYPE_TIMESTAMP, nullable);
+    f++->tz_utc = false;
     decimal(f++, "dec5", 5, 2, nullable);
     decimal(f++, "dec15", 15, 3, nullable);
     decimal(f++, "dec30", 30, 4, nullable);
@@ -295,7 +296,13 @@ static silt_schema *flat_schema(bool nullable)
     leaf(f, "u8", SILT_TYPE_INT8, nullable);
     f++->is_unsigned = true;
     leaf(f, "u16", SILT_TYPE_INT16, nullable);
-    f->is_unsigned = true;
+    f++->is_unsigned = true;
+    leaf(f, "u32", SILT_TYPE_INT32, nullable);
+    f++->is_unsigned = true;
+    leaf(f, "u64", SILT_TYPE_INT64, nullable);
+    f++->is_unsigned = true;
+    leaf(f, "ts_ns", SILT_TYPE_TIMESTAMP_NS, nullable);
+    f->tz_utc = false;
     return s;
 }
 
