@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Round trips through silt's Parquet writer, checked by DuckDB: tool_pq_writegen writes files
-# covering every type, nesting, codec and encoding path with the rows it wrote in canonical form
-# and the expected DuckDB types; DuckDB must read exactly those rows and types. Then metadata
+# covering every type, nesting, codec and encoding path (plus 16 of random schemas and options)
+# with the rows it wrote in canonical form and the expected DuckDB types; DuckDB must read exactly those rows and types. Then metadata
 # checks (encodings, codecs, row groups, statistics, key-value metadata, created_by) and a
 # 3M-row single row group checked by aggregates.
 source "$(dirname "$0")/../lib/common.sh"
@@ -9,7 +9,7 @@ GEN=${SILT_BUILD:-$SILT_ROOT/build}/tool_pq_writegen
 [ -x "$GEN" ] || fail "missing $GEN (build first)"
 out=$tmpdir/pq
 mkdir -p "$out"
-"$GEN" "$out" --big >"$tmpdir/cases" || fail "pq_writegen failed"
+"$GEN" "$out" --big --random 16 >"$tmpdir/cases" || fail "pq_writegen failed"
 
 n=0
 while read -r name; do
@@ -22,7 +22,7 @@ while read -r name; do
   fi
   n=$((n + 1))
 done <"$tmpdir/cases"
-[ "$n" -ge 15 ] || fail "expected at least 15 cases, got $n"
+[ "$n" -ge 33 ] || fail "expected at least 33 cases, got $n"
 pass "$n files read back by DuckDB with identical rows and types"
 
 q() { oracle --no-sort --sql "$1"; }
