@@ -91,7 +91,7 @@ static int gen(silt_column *c, const silt_field *f, src *s)
         silt_column *kv = &c->children[0];
         for (int j = 0; j < (ctl >> 2) % 4; j++) {
             int rc = f->children[0].children[0].type == SILT_TYPE_STRING
-                         ? silt_column_append_bytes(&kv->children[0], &v, (size_t)j)
+                         ? silt_column_append_bytes(&kv->children[0], &"k0k1k2"[2 * j], 2)
                          : silt_column_append_int(&kv->children[0], j);
             if (rc || gen(&kv->children[1], &f->children[0].children[1], s) ||
                 silt_column_append_valid(kv))

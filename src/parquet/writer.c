@@ -971,7 +971,8 @@ static int write_chunk(silt_pq_writer *w, leaf *L, silt_thrift_enc *rg, chunk_ac
     if (avg < 0.125) avg = 0.125;
     size_t target = (size_t)((double)w->opts.page_bytes / avg);
     if (target < 1) target = 1;
-    size_t max_entries = (size_t)w->opts.page_bytes * 4;
+    size_t max_entries = w->opts.page_bytes < (1 << 28) ? (size_t)w->opts.page_bytes * 4 : 1u << 30;
+    if (target > max_entries) target = max_entries; /* page value counts stay in int32 */
     const uint8_t *defs = L->def.ptr, *reps = L->rep.ptr;
     size_t l = 0, v = 0;
     while (l < L->n_levels) {
@@ -1145,7 +1146,7 @@ static int flush_row_group(silt_pq_writer *w, silt_error *err)
     silt_thrift_enc_field_i64(&e, 3, w->rg_rows);
     silt_thrift_enc_field_i64(&e, 5, (int64_t)rg_start);
     silt_thrift_enc_field_i64(&e, 6, acc.comp);
-    silt_thrift_enc_field_i16(&e, 7, (int16_t)w->n_row_groups);
+    if (w->n_row_groups <= INT16_MAX) silt_thrift_enc_field_i16(&e, 7, (int16_t)w->n_row_groups);
     silt_thrift_enc_struct_end(&e);
     if (silt_thrift_enc_status(&e))
         return silt_error_set(err, SILT_ENOMEM,

@@ -39,7 +39,9 @@ typedef struct silt_pq_column_stats {
     int64_t null_count;      /* leaf entries that are null (including null/empty parents) */
     bool has_min_max;        /* false when every value is null (or NaN) or stats are off */
     /* min (row 0) and max (row 1) as a two-row column of field->type: read them with
-     * silt_column_get_int, silt_column_bytes, values as float/double/decimal. */
+     * silt_column_get_int (integers, dates, timestamps; for is_unsigned fields cast the result
+     * to the unsigned type of that width), silt_column_bytes (strings, binary), or the values
+     * array (float, double, 16-byte little-endian decimals). Empty when !has_min_max. */
     const silt_column *min_max;
     bool min_exact; /* false when min is a truncated prefix (byte arrays) */
     bool max_exact; /* false when max was truncated and incremented */

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Round trips through silt's Parquet writer, checked by DuckDB: tool_pq_writegen writes files
-# covering every type, nesting, codec and encoding path with the rows it wrote in canonical form
-# and the expected DuckDB types; DuckDB must read exactly those rows and types. Then metadata
+# covering every type, nesting, codec and encoding path (plus 16 of random schemas and options)
+# with the rows it wrote in canonical form and the expected DuckDB types; DuckDB must read exactly those rows and types. Then metadata
 # checks (encodings, codecs, row groups, statistics, key-value metadata, created_by) and a
 # 3M-row single row group checked by aggregates.
 source "$(dirname "$0")/../lib/common.sh"
@@ -9,7 +9,7 @@ GEN=${SILT_BUILD:-$SILT_ROOT/build}/tool_pq_writegen
 [ -x "$GEN" ] || fail "missing $GEN (build first)"
 out=$tmpdir/pq
 mkdir -p "$out"
-"$GEN" "$out" --big >"$tmpdir/cases" || fail "pq_writegen failed"
+"$GEN" "$out" --big --random 16 >"$tmpdir/cases" || fail "pq_writegen failed"
 
 n=0
 while read -r name; do
@@ -22,7 +22,7 @@ while read -r name; do
   fi
   n=$((n + 1))
 done <"$tmpdir/cases"
-[ "$n" -ge 15 ] || fail "expected at least 15 cases, got $n"
+[ "$n" -ge 33 ] || fail "expected at least 33 cases, got $n"
 pass "$n files read back by DuckDB with identical rows and types"
 
 q() { oracle --no-sort --sql "$1"; }
@@ -59,6 +59,12 @@ check "chunks larger than page_bytes (split into pages) read back" \
   "SELECT total_compressed_size > 4096 FROM $(meta codec_none) WHERE path_in_schema = 's'" 'true'
 check "empty file has no row groups" \
   "SELECT num_rows, num_row_groups FROM parquet_file_metadata('$out/empty.parquet')" $'0\t0'
+check "legacy converted types on flat columns" \
+  "SELECT string_agg(name || '=' || coalesce(converted_type, '-'), ' ') FROM parquet_schema('$out/flat_nullable.parquet')" \
+  '"schema=- b=- i8=INT_8 i16=INT_16 i32=- i64=- f32=- f64=- s=UTF8 bin=- fix=- d=DATE ts=TIMESTAMP_MICROS ts_ntz=- dec5=DECIMAL dec15=DECIMAL dec30=DECIMAL dec38=DECIMAL u8=UINT_8 u16=UINT_16 u32=UINT_32 u64=UINT_64 ts_ns=-"'
+check "3-level lists, maps and repetition in the nested schema" \
+  "SELECT string_agg(name || ':' || coalesce(repetition_type, '-') || ':' || coalesce(converted_type, '-'), ' ') FROM parquet_schema('$out/nested.parquet')" \
+  '"schema:-:- st:OPTIONAL:- a:OPTIONAL:- l:OPTIONAL:LIST list:REPEATED:- element:OPTIONAL:- x:REQUIRED:- y:OPTIONAL:UTF8 m:OPTIONAL:MAP key_value:REPEATED:- key:REQUIRED:UTF8 value:OPTIONAL:LIST list:REPEATED:- element:OPTIONAL:- lm:OPTIONAL:LIST list:REPEATED:- element:OPTIONAL:MAP key_value:REPEATED:- key:REQUIRED:- value:OPTIONAL:UTF8 rs:REQUIRED:- r:REQUIRED:- o:OPTIONAL:UTF8 allnull_i:OPTIONAL:- ll:OPTIONAL:LIST list:REPEATED:- element:REQUIRED:LIST list:REPEATED:- element:OPTIONAL:UTF8 allnull_st:OPTIONAL:- z:OPTIONAL:- ck:OPTIONAL:- path:REQUIRED:UTF8 pv:OPTIONAL:MAP key_value:REPEATED:- key:REQUIRED:UTF8 value:OPTIONAL:UTF8"'
 check "created_by names silt" \
   "SELECT created_by LIKE 'silt version 0.1.0 (build %)' FROM parquet_file_metadata('$out/kv.parquet')" \
   'true'

@@ -2,7 +2,8 @@
  * encoding path, and next to each FILE.parquet the rows it wrote in canonical form
  * (FILE.expected, unsorted) and DuckDB's expected column types (FILE.types, the oracle's
  * `--types` header line). tests/integration/parquet_write_roundtrip.sh diffs them against
- * DuckDB's reading. Usage: tool_pq_writegen OUTDIR [--big] */
+ * DuckDB's reading. Usage: tool_pq_writegen OUTDIR [--big] [--random N] (N files of random
+ * schemas, nesting and writer options) */
 #include "batch/batch.h"
 #include "batch/canon.h"
 #include "parquet/io.h"
@@ -270,7 +271,7 @@ static void gen(silt_column *c, const silt_field *f, int64_t row)
 
 static silt_schema *flat_schema(bool nullable)
 {
-    silt_schema *s = silt_schema_create(19);
+    silt_schema *s = silt_schema_create(22);
     if (!s) die("oom", NULL);
     silt_field *f = s->fields;
     leaf(f++, "b", SILT_TYPE_BOOL, nullable);
@@ -287,7 +288,8 @@ static silt_schema *flat_schema(bool nullable)
     leaf(f++, "d", SILT_TYPE_DATE32, nullable);
     leaf(f, "ts", SILT_TYPE_TIMESTAMP, nullable);
     f++->tz_utc = true;
-    leaf(f++, "ts_ntz", SILT_TYPE_TIMESTAMP, nullable);
+    leaf(f, "ts_ntz", SILT_TYPE_TIMESTAMP, nullable);
+    f++->tz_utc = false;
     decimal(f++, "dec5", 5, 2, nullable);
     decimal(f++, "dec15", 15, 3, nullable);
     decimal(f++, "dec30", 30, 4, nullable);
@@ -295,7 +297,13 @@ static silt_schema *flat_schema(bool nullable)
     leaf(f, "u8", SILT_TYPE_INT8, nullable);
     f++->is_unsigned = true;
     leaf(f, "u16", SILT_TYPE_INT16, nullable);
-    f->is_unsigned = true;
+    f++->is_unsigned = true;
+    leaf(f, "u32", SILT_TYPE_INT32, nullable);
+    f++->is_unsigned = true;
+    leaf(f, "u64", SILT_TYPE_INT64, nullable);
+    f++->is_unsigned = true;
+    leaf(f, "ts_ns", SILT_TYPE_TIMESTAMP_NS, nullable);
+    f->tz_utc = false;
     return s;
 }
 
@@ -403,6 +411,75 @@ static void write_case(const char *dir, const char *name, silt_schema *schema,
     silt_buf_free(&canon);
     silt_batch_destroy(b);
     printf("%s\n", name);
+}
+
+/* A random field: any leaf type or, above depth 3, a struct, list or map of random fields. */
+static void random_field(silt_field *f, const char *name, int depth)
+{
+    static const silt_type_id T[] = {
+        SILT_TYPE_BOOL,    SILT_TYPE_INT8,         SILT_TYPE_INT16,  SILT_TYPE_INT32,
+        SILT_TYPE_INT64,   SILT_TYPE_FLOAT,        SILT_TYPE_DOUBLE, SILT_TYPE_STRING,
+        SILT_TYPE_BINARY,  SILT_TYPE_FIXED_BINARY, SILT_TYPE_DATE32, SILT_TYPE_TIMESTAMP,
+        SILT_TYPE_DECIMAL, SILT_TYPE_STRUCT,       SILT_TYPE_LIST,   SILT_TYPE_MAP};
+    size_t n_t = sizeof T / sizeof T[0];
+    silt_type_id t = T[rnd() % (depth < 3 ? n_t : n_t - 3)];
+    bool nullable = rnd() % 3 != 0;
+    char cn[32];
+    switch (t) {
+    case SILT_TYPE_STRUCT: {
+        size_t n = 1 + rnd() % 3;
+        nested(f, name, t, nullable, n);
+        for (size_t i = 0; i < n; i++) {
+            snprintf(cn, sizeof cn, "f%zu", i);
+            random_field(&f->children[i], cn, depth + 1);
+        }
+        return;
+    }
+    case SILT_TYPE_LIST:
+        nested(f, name, t, nullable, 1);
+        random_field(&f->children[0], "element", depth + 1);
+        return;
+    case SILT_TYPE_MAP:
+        random_field(map_field(f, name, rnd() % 2 ? SILT_TYPE_STRING : SILT_TYPE_INT32, nullable),
+                     "value", depth + 1);
+        return;
+    default: leaf(f, name, t, nullable); break;
+    }
+    f->byte_width = 1 + (int32_t)(rnd() % 17);
+    f->precision = 1 + (int32_t)(rnd() % 38);
+    f->scale = (int32_t)(rnd() % (uint64_t)(f->precision + 1));
+    f->tz_utc = rnd() % 2;
+}
+
+/* n files of random schemas, rows and writer options. */
+static void write_random(const char *dir, int n)
+{
+    static const silt_pq_codec codecs[] = {SILT_PQ_CODEC_UNCOMPRESSED, SILT_PQ_CODEC_SNAPPY,
+                                           SILT_PQ_CODEC_GZIP, SILT_PQ_CODEC_ZSTD};
+    for (int i = 0; i < n; i++) {
+        silt_schema *s = silt_schema_create(1 + rnd() % 4);
+        if (!s) die("oom", NULL);
+        for (size_t k = 0; k < s->n_fields; k++) {
+            char name[32];
+            snprintf(name, sizeof name, "c%zu", k);
+            random_field(&s->fields[k], name, 0);
+        }
+        silt_pq_writer_options o;
+        silt_pq_writer_options_default(&o);
+        o.codec = codecs[rnd() % 4];
+        o.dictionary = rnd() % 2;
+        o.dictionary_bytes = 16 + (int64_t)(rnd() % 2000);
+        o.page_bytes = 1 + (int64_t)(rnd() % 3000);
+        o.row_group_bytes = 100 + (int64_t)(rnd() % 20000);
+        o.stats_truncate = (int)(rnd() % 10);
+        o.rle_booleans = rnd() % 2;
+        null_pct = (int)(rnd() % 60);
+        char name[32];
+        snprintf(name, sizeof name, "random_%02d", i);
+        write_case(dir, name, s, &o, (int64_t)(rnd() % 300), 1 + (int64_t)(rnd() % 100));
+        silt_schema_destroy(s);
+    }
+    null_pct = 15;
 }
 
 /* 3M narrow rows in one row group: expected aggregates instead of rows. */
@@ -533,7 +610,10 @@ int main(int argc, char **argv)
     kv.kv_values = vals;
     write_case(dir, "kv", seq, &kv, 10, 10);
 
-    if (argc > 2 && strcmp(argv[2], "--big") == 0) write_big(dir);
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--big") == 0) write_big(dir);
+        if (strcmp(argv[i], "--random") == 0 && i + 1 < argc) write_random(dir, atoi(argv[++i]));
+    }
 
     silt_schema_destroy(flat);
     silt_schema_destroy(req);
