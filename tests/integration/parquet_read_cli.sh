@@ -35,9 +35,9 @@ assert_eq "$(head -1 "$tmpdir/proj.jsonl")" '{"double_col":0,"id":4}' "projectio
 # ---- cat: CSV with RFC 4180 quoting that DuckDB reads back to the same strings
 "$SILT" parquet cat --format csv "$PT/nested_maps.snappy.parquet" --limit 1 >"$tmpdir/m.csv"
 assert_eq "$(sed -n 2p "$tmpdir/m.csv")" '"map[""a"": map[1: true, 2: false]]",1,1' "csv quoting"
-ls "$SST"/*.parquet | head -60 | xargs "$SILT" parquet cat --format csv >"$tmpdir/sst.csv"
+printf "%s\n" "$SST"/*.parquet | sed -n 1,60p | xargs "$SILT" parquet cat --format csv >"$tmpdir/sst.csv"
 oracle --sql "SELECT TransactionNo, ProductName, Country FROM read_csv('$tmpdir/sst.csv', header=true, all_varchar=true, quote='\"', escape='\"')" >"$tmpdir/from_csv"
-files=$(ls "$SST"/*.parquet | head -60 | sed "s/.*/'&'/" | paste -sd,)
+files=$(printf "%s\n" "$SST"/*.parquet | sed -n 1,60p | sed "s/.*/'&'/" | paste -sd,)
 oracle --sql "SELECT TransactionNo, ProductName, Country FROM read_parquet([$files])" >"$tmpdir/from_pq"
 cmp -s "$tmpdir/from_csv" "$tmpdir/from_pq" || { diff "$tmpdir/from_csv" "$tmpdir/from_pq" | head >&2; fail "CSV read back differs"; }
 assert_eq "$(($(wc -l <"$tmpdir/sst.csv") - 1))" "$(wc -l <"$tmpdir/from_pq")" "csv row count"
