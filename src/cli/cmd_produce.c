@@ -128,7 +128,7 @@ static void progress(run_state *s, bool force)
     if (!force && now - s->last_progress < every) return;
     s->last_progress = now;
     silt_kafka_producer_stats st;
-    silt_kafka_producer_stats_get(s->p, &st);
+    silt_kafka_producer_stats_get(&st, s->p);
     double secs = (double)(now - s->t0) / 1e9;
     fprintf(stderr, "%sproduced %lld messages, %.1f MB, %.0f msgs/s, %lld delivered, %lld failed%s",
             s->tty ? "\r" : "", (long long)s->sent, (double)s->bytes / 1e6,
@@ -377,7 +377,7 @@ static int run(int argc, char **argv)
     progress(&s, true);
     if (s.tty) fputc('\n', stderr);
     silt_kafka_producer_stats st;
-    silt_kafka_producer_stats_get(s.p, &st);
+    silt_kafka_producer_stats_get(&st, s.p);
     double secs = (double)(silt_time_mono_ns() - s.t0) / 1e9;
     fprintf(stderr,
             "silt produce: %lld messages, %lld bytes to %s in %.2f s (%.0f msgs/s); %lld "

@@ -219,7 +219,7 @@ static int batch_grow(silt_kafka_batch *b, size_t need)
     return 0;
 }
 
-int silt_kafka_consumer_poll(silt_kafka_consumer *c, silt_kafka_batch *out, size_t max,
+int silt_kafka_consumer_poll(silt_kafka_batch *out, silt_kafka_consumer *c, size_t max,
                              int timeout_ms, silt_error *err)
 {
     size_t added = 0;
@@ -304,8 +304,8 @@ size_t silt_kafka_msg_header_count(const silt_kafka_msg *m)
     return rd_kafka_header_cnt(h);
 }
 
-int silt_kafka_msg_header(const silt_kafka_msg *m, size_t i, const char **out_name,
-                          const void **out_value, size_t *out_len)
+int silt_kafka_msg_header(const char **out_name, const void **out_value, size_t *out_len,
+                          const silt_kafka_msg *m, size_t i)
 {
     rd_kafka_headers_t *h = NULL;
     if (rd_kafka_message_headers((rd_kafka_message_t *)m->handle_, &h) || !h) return SILT_ENOTFOUND;

@@ -192,7 +192,7 @@ int main(int argc, char **argv)
     while (!stop_flag && (count == 0 || got < count)) {
         size_t want = batch_max;
         if (count && (int64_t)want > count - got) want = (size_t)(count - got);
-        int k = silt_kafka_consumer_poll(t.c, &b, want, 100, &err);
+        int k = silt_kafka_consumer_poll(&b, t.c, want, 100, &err);
         uint64_t now = silt_time_mono_ns();
         if (k < 0) {
             fprintf(stderr, "kafka_consume: %s\n", err.msg);
