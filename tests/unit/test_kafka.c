@@ -328,13 +328,14 @@ static void test_produce_consume(void **state)
     silt_kafka_dev_destroy(d);
 }
 
-static void test_headers_and_null_values(void **state)
+static void test_headers_tombstones_two_topics(void **state)
 {
     (void)state;
     silt_kafka_dev *d;
     silt_error err;
     assert_int_equal(silt_kafka_dev_create(&d, 1, &err), 0);
     assert_int_equal(silt_kafka_dev_topic_create(d, "h", 1, &err), 0);
+    assert_int_equal(silt_kafka_dev_topic_create(d, "h2", 2, &err), 0);
     char reason[256];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     assert_int_equal(rd_kafka_conf_set(conf, "bootstrap.servers", silt_kafka_dev_bootstrap(d),
@@ -349,19 +350,33 @@ static void test_headers_and_null_values(void **state)
     assert_int_equal(rd_kafka_producev(rk, RD_KAFKA_V_TOPIC("h"), RD_KAFKA_V_PARTITION(0),
                                        RD_KAFKA_V_KEY("k", 1), RD_KAFKA_V_END),
                      0);
+    assert_int_equal(rd_kafka_producev(rk, RD_KAFKA_V_TOPIC("h2"), RD_KAFKA_V_PARTITION(1),
+                                       RD_KAFKA_V_VALUE("", 0), RD_KAFKA_V_END),
+                     0);
     assert_int_equal(rd_kafka_flush(rk, 10000), 0);
     rd_kafka_destroy(rk);
 
-    const char *topics[] = {"h"};
+    /* two topics in one subscription */
+    const char *topics[] = {"h", "h2"};
     silt_kafka_consumer_config cfg = {
-        .brokers = silt_kafka_dev_bootstrap(d), .group = "gh", .topics = topics, .n_topics = 1};
+        .brokers = silt_kafka_dev_bootstrap(d), .group = "gh", .topics = topics, .n_topics = 2};
     silt_kafka_consumer *c;
     assert_int_equal(silt_kafka_consumer_create(&c, &cfg, &err), 0);
     silt_kafka_batch b = {0};
-    for (int tries = 0; tries < 300 && b.n < 2; tries++)
-        assert_true(silt_kafka_consumer_poll(&b, c, 2 - b.n, 100, &err) >= 0);
-    assert_int_equal(b.n, 2);
+    for (int tries = 0; tries < 300 && b.n < 3; tries++)
+        assert_true(silt_kafka_consumer_poll(&b, c, 3 - b.n, 100, &err) >= 0);
+    assert_int_equal(b.n, 3);
+    assert_int_equal(silt_kafka_consumer_assignment_count(c), 3);
+    /* order across topics is not defined: put h2's message last */
+    for (size_t i = 0; i < 2; i++)
+        if (strcmp(b.msgs[i].topic, "h2") == 0) {
+            silt_kafka_msg tmp = b.msgs[i];
+            memmove(&b.msgs[i], &b.msgs[i + 1], (2 - i) * sizeof tmp);
+            b.msgs[2] = tmp;
+            break;
+        }
     const silt_kafka_msg *m = &b.msgs[0];
+    assert_string_equal(m->topic, "h");
     assert_null(m->key);
     assert_int_equal(m->value_len, 1);
     assert_int_equal(silt_kafka_msg_header_count(m), 2);
@@ -381,6 +396,11 @@ static void test_headers_and_null_values(void **state)
     assert_int_equal(m->value_len, 0);
     assert_int_equal(m->key_len, 1);
     assert_int_equal(silt_kafka_msg_header_count(m), 0);
+    m = &b.msgs[2];
+    assert_string_equal(m->topic, "h2");
+    assert_int_equal(m->partition, 1);
+    assert_non_null(m->value); /* empty, not null */
+    assert_int_equal(m->value_len, 0);
     assert_int_equal(b.bytes, 2);
     silt_kafka_batch_free(&b);
     silt_kafka_consumer_destroy(c);
@@ -390,9 +410,12 @@ static void test_headers_and_null_values(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_gen_deterministic), cmocka_unit_test(test_gen_variety),
-        cmocka_unit_test(test_dev_parse_topic),   cmocka_unit_test(test_dev_control),
-        cmocka_unit_test(test_produce_consume),   cmocka_unit_test(test_headers_and_null_values),
+        cmocka_unit_test(test_gen_deterministic),
+        cmocka_unit_test(test_gen_variety),
+        cmocka_unit_test(test_dev_parse_topic),
+        cmocka_unit_test(test_dev_control),
+        cmocka_unit_test(test_produce_consume),
+        cmocka_unit_test(test_headers_tombstones_two_topics),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
