@@ -18,6 +18,7 @@
 #include "kafka/devcluster.h"
 #include "kafka/gen.h"
 #include "kafka/producer.h"
+#include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/hash.h"
@@ -407,6 +408,45 @@ static void test_headers_tombstones_two_topics(void **state)
     silt_kafka_dev_destroy(d);
 }
 
+/* Every allocation silt makes while creating the generator, producer and consumer may fail:
+ * the call reports SILT_ENOMEM and leaves nothing behind (checked by the sanitizer build). */
+static void test_create_oom(void **state)
+{
+    (void)state;
+    silt_kafka_dev *d;
+    silt_error err;
+    assert_int_equal(silt_kafka_dev_create(&d, 1, &err), 0);
+    const char *topics[] = {"oom"};
+    silt_kafka_consumer_config cfg = {
+        .brokers = silt_kafka_dev_bootstrap(d), .group = "go", .topics = topics, .n_topics = 1};
+    bool gen_ok = false, prod_ok = false, cons_ok = false;
+    for (uint64_t nth = 1; nth <= 8; nth++) {
+        silt_gen *g = NULL;
+        silt_kafka_producer *p = NULL;
+        silt_kafka_consumer *c = NULL;
+        silt_alloc_fail_nth(nth);
+        int rc = silt_gen_create(&g, 1, &err);
+        silt_alloc_fail_nth(0);
+        assert_true(rc == 0 ? g != NULL : (rc == SILT_ENOMEM && g == NULL));
+        gen_ok |= rc == 0;
+        silt_gen_destroy(g);
+        silt_alloc_fail_nth(nth);
+        rc = silt_kafka_producer_create(&p, silt_kafka_dev_bootstrap(d), NULL, NULL, 0, &err);
+        silt_alloc_fail_nth(0);
+        assert_true(rc == 0 ? p != NULL : (rc == SILT_ENOMEM && p == NULL));
+        prod_ok |= rc == 0;
+        silt_kafka_producer_destroy(p);
+        silt_alloc_fail_nth(nth);
+        rc = silt_kafka_consumer_create(&c, &cfg, &err);
+        silt_alloc_fail_nth(0);
+        assert_true(rc == 0 ? c != NULL : (rc == SILT_ENOMEM && c == NULL));
+        cons_ok |= rc == 0;
+        silt_kafka_consumer_destroy(c);
+    }
+    assert_true(gen_ok && prod_ok && cons_ok);
+    silt_kafka_dev_destroy(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -416,6 +456,7 @@ int main(void)
         cmocka_unit_test(test_dev_control),
         cmocka_unit_test(test_produce_consume),
         cmocka_unit_test(test_headers_tombstones_two_topics),
+        cmocka_unit_test(test_create_oom),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
