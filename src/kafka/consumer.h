@@ -100,6 +100,20 @@ int silt_kafka_consumer_commit(silt_kafka_consumer *c, const silt_kafka_tp *part
 /* Number of partitions currently assigned to this member. */
 size_t silt_kafka_consumer_assignment_count(silt_kafka_consumer *c);
 
+/* The partitions currently assigned: *out is an owned array of *out_n entries (topics included)
+ * to free with silt_kafka_tp_array_free. Returns 0, SILT_ENOMEM or SILT_EIO. */
+int silt_kafka_consumer_assignment(silt_kafka_tp **out, size_t *out_n, silt_kafka_consumer *c,
+                                   silt_error *err);
+void silt_kafka_tp_array_free(silt_kafka_tp *parts, size_t n);
+
+/* Low and high watermarks (first offset, next offset to be written) of a partition. With
+ * query = false, the values cached from the last fetch (no network; -1 when unknown), for lag
+ * in progress lines; with query = true, asks the leader (waits up to timeout_ms). Returns 0,
+ * or SILT_EIO / SILT_ETIMEOUT (retriable). */
+int silt_kafka_consumer_watermarks(int64_t *out_low, int64_t *out_high, silt_kafka_consumer *c,
+                                   const char *topic, int32_t partition, bool query, int timeout_ms,
+                                   silt_error *err);
+
 /* Number of headers of m, and header i (name NUL-terminated; value NULL for a null header).
  * Both borrowed from the message. Returns 0 or SILT_ENOTFOUND. */
 size_t silt_kafka_msg_header_count(const silt_kafka_msg *m);

@@ -318,6 +318,25 @@ static void test_produce_consume(void **state)
         assert_int_equal(s.first_off[part], part % 2 == 0 ? 10 + part : 0);
     assert_int_equal(s.assigned, 6);
     assert_int_equal(silt_kafka_consumer_assignment_count(c), 6);
+    silt_kafka_tp *asg;
+    size_t n_asg;
+    assert_int_equal(silt_kafka_consumer_assignment(&asg, &n_asg, c, &err), 0);
+    assert_int_equal(n_asg, 6);
+    int seen = 0;
+    for (size_t i = 0; i < n_asg; i++) {
+        assert_string_equal(asg[i].topic, "pc");
+        seen |= 1 << asg[i].partition;
+    }
+    assert_int_equal(seen, 0x3f);
+    silt_kafka_tp_array_free(asg, n_asg);
+    int64_t lo, hi;
+    assert_int_equal(silt_kafka_consumer_watermarks(&lo, &hi, c, "pc", 3, true, 5000, &err), 0);
+    assert_int_equal(lo, 0);
+    assert_int_equal(hi, 50);
+    assert_int_equal(silt_kafka_consumer_watermarks(&lo, &hi, c, "pc", 3, false, 0, &err), 0);
+    assert_int_equal(hi, 50); /* cached from the fetches */
+    assert_int_not_equal(silt_kafka_consumer_watermarks(&lo, &hi, c, "pc", 99, true, 2000, &err),
+                         0);
     silt_kafka_tp tp = {"pc", 1};
     int64_t off = 50;
     assert_int_equal(silt_kafka_consumer_commit(c, &tp, &off, 1, false, &err), 0);
