@@ -58,7 +58,7 @@ static void handle_line(silt_kafka_dev *d, const char *line)
     silt_error err;
     silt_error_clear(&err);
     if (line[0] == '\0' || line[0] == '#') return;
-    if (silt_kafka_dev_control(d, line, reply, sizeof reply, &err))
+    if (silt_kafka_dev_control(reply, sizeof reply, d, line, &err))
         printf("error %s\n", err.msg);
     else
         printf("%s\n", reply);
@@ -102,7 +102,10 @@ static int run(int argc, char **argv)
         "keeps only about 5 MiB (and at most 100,000 message batches) -- older batches are "
         "dropped, so compress and spread large volumes over partitions; topics that are "
         "not created here are auto-created on first use with 4 partitions; replication is only "
-        "simulated; no TLS, SASL or ACLs.\n\n"
+        "simulated; no TLS, SASL or ACLs. Consumer groups work (cooperative-sticky included) but "
+        "a new group waits 3 s for its first assignment and a rebalance of a running group "
+        "takes about session.timeout.ms - 1 s: give clients a short "
+        "kafka.session.timeout.ms (e.g. 6000) in tests.\n\n"
         "%s",
         silt_kafka_dev_control_help());
     if (silt_cli_parse(&o, &code, opts_spec, argc, argv, 1, NULL, usage, description)) return code;

@@ -128,7 +128,7 @@ static void progress(run_state *s, bool force)
     if (!force && now - s->last_progress < every) return;
     s->last_progress = now;
     silt_kafka_producer_stats st;
-    silt_kafka_producer_stats_get(s->p, &st);
+    silt_kafka_producer_stats_get(&st, s->p);
     double secs = (double)(now - s->t0) / 1e9;
     fprintf(stderr, "%sproduced %lld messages, %.1f MB, %.0f msgs/s, %lld delivered, %lld failed%s",
             s->tty ? "\r" : "", (long long)s->sent, (double)s->bytes / 1e6,
@@ -262,6 +262,26 @@ static int produce_jsonl(run_state *s, const char *path, const char *key_field, 
     return rc;
 }
 
+/* The text of generated field `idx` (as in `fields`) for --key: strings as they are, numbers as
+ * in the JSON; NULL (no key) for a missing CustomerNo or no --key. kb holds formatted numbers. */
+static const char *gen_key(char *kb, const silt_gen_row *row, int idx)
+{
+    switch (idx) {
+    case 0: return row->transaction_no;
+    case 1: return row->date;
+    case 2: return row->product_no;
+    case 3: return row->product_name;
+    case 4: silt_json_format_double(kb, row->price); return kb;
+    case 5: snprintf(kb, SILT_JSON_DOUBLE_MAX, "%lld", (long long)row->quantity); return kb;
+    case 6:
+        if (!row->has_customer) return NULL;
+        silt_json_format_double(kb, row->customer_no);
+        return kb;
+    case 7: return row->country;
+    default: return NULL;
+    }
+}
+
 static int produce_generated(run_state *s, int64_t n, uint64_t seed, const char *key_field,
                              silt_error *err)
 {
@@ -289,22 +309,9 @@ static int produce_generated(run_state *s, int64_t n, uint64_t seed, const char 
             rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
             break;
         }
-        char kb[64];
-        const char *k = NULL;
+        char kb[SILT_JSON_DOUBLE_MAX + 8];
+        const char *k = gen_key(kb, &row, key_idx);
         size_t kl = 0;
-        switch (key_idx) {
-        case 0: k = row.transaction_no; break;
-        case 1: k = row.date; break;
-        case 2: k = row.product_no; break;
-        case 3: k = row.product_name; break;
-        case 4: silt_json_format_double(kb, row.price), k = kb; break;
-        case 5: snprintf(kb, sizeof kb, "%lld", (long long)row.quantity), k = kb; break;
-        case 6:
-            if (row.has_customer) silt_json_format_double(kb, row.customer_no), k = kb;
-            break;
-        case 7: k = row.country; break;
-        default: break;
-        }
         if (k) kl = strlen(k);
         rc = send_one(s, k, kl, json.ptr, json.len, err);
         if (rc) break;
@@ -377,7 +384,7 @@ static int run(int argc, char **argv)
     progress(&s, true);
     if (s.tty) fputc('\n', stderr);
     silt_kafka_producer_stats st;
-    silt_kafka_producer_stats_get(s.p, &st);
+    silt_kafka_producer_stats_get(&st, s.p);
     double secs = (double)(silt_time_mono_ns() - s.t0) / 1e9;
     fprintf(stderr,
             "silt produce: %lld messages, %lld bytes to %s in %.2f s (%.0f msgs/s); %lld "

@@ -149,6 +149,50 @@ size_t silt_json_format_double(char *out, double v)
         memcpy(out, z, n + 1);
         return n;
     }
+    /* Fast path for the common case of few decimals (prices, amounts): the smallest k such that
+     * m / 10^k == v for an integer m = round(v * 10^k) gives the shortest decimal that round-trips
+     * (m and 10^k are exact doubles, so the division is the correctly rounded value of the decimal,
+     * as strtod would read it); within |v| < 1e15 every round-tripping decimal keeps v's integer
+     * part, so fewer digits means fewer decimals. */
+    static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+    double av = fabs(v);
+    if (av >= 1e-4 && av < 1e15) {
+        for (int k = 0; k < 9; k++) {
+            double sc = av * p10[k];
+            if (sc >= 4503599627370496.0) break; /* 2^52: rounding no longer exact */
+            double m = nearbyint(sc);
+            if (m / p10[k] != av) continue;
+            char digits[24], rev[24];
+            int nd = 0;
+            uint64_t u = (uint64_t)m;
+            do {
+                rev[nd++] = (char)('0' + u % 10);
+                u /= 10;
+            } while (u);
+            for (int d = 0; d < nd; d++) digits[d] = rev[nd - 1 - d];
+            char *o = out;
+            if (v < 0) *o++ = '-';
+            if (nd <= k) { /* 0.0ddd */
+                *o++ = '0';
+                *o++ = '.';
+                for (int z = nd; z < k; z++) *o++ = '0';
+                memcpy(o, digits, (size_t)nd);
+                o += nd;
+            } else {
+                memcpy(o, digits, (size_t)(nd - k));
+                o += nd - k;
+                *o++ = '.';
+                if (k == 0) {
+                    *o++ = '0';
+                } else {
+                    memcpy(o, digits + nd - k, (size_t)k);
+                    o += k;
+                }
+            }
+            *o = '\0';
+            return (size_t)(o - out);
+        }
+    }
     /* Shortest round-tripping digits: a normal double has 53 bits, so any decimal of <= 15
      * significant digits survives a trip through it and trying 15, 16 and 17 digits in turn finds
      * the shortest. Subnormals have fewer bits and are searched from 1 digit up. */

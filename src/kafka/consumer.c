@@ -219,7 +219,7 @@ static int batch_grow(silt_kafka_batch *b, size_t need)
     return 0;
 }
 
-int silt_kafka_consumer_poll(silt_kafka_consumer *c, silt_kafka_batch *out, size_t max,
+int silt_kafka_consumer_poll(silt_kafka_batch *out, silt_kafka_consumer *c, size_t max,
                              int timeout_ms, silt_error *err)
 {
     size_t added = 0;
@@ -297,6 +297,59 @@ size_t silt_kafka_consumer_assignment_count(silt_kafka_consumer *c)
     return n;
 }
 
+int silt_kafka_consumer_assignment(silt_kafka_tp **out, size_t *out_n, silt_kafka_consumer *c,
+                                   silt_error *err)
+{
+    *out = NULL;
+    *out_n = 0;
+    rd_kafka_topic_partition_list_t *l = NULL;
+    rd_kafka_resp_err_t e = rd_kafka_assignment(c->rk, &l);
+    if (e) return silt_error_set(err, SILT_EIO, "reading the assignment: %s", rd_kafka_err2str(e));
+    silt_kafka_tp *tp = silt_calloc(l->cnt ? (size_t)l->cnt : 1, sizeof *tp);
+    if (!tp) goto oom;
+    for (int i = 0; i < l->cnt; i++) {
+        tp[i].topic = silt_strdup(l->elems[i].topic);
+        tp[i].partition = l->elems[i].partition;
+        if (!tp[i].topic) {
+            silt_kafka_tp_array_free(tp, (size_t)i);
+            goto oom;
+        }
+    }
+    *out = tp;
+    *out_n = (size_t)l->cnt;
+    rd_kafka_topic_partition_list_destroy(l);
+    return 0;
+oom:
+    rd_kafka_topic_partition_list_destroy(l);
+    return silt_error_set(err, SILT_ENOMEM, "out of memory");
+}
+
+void silt_kafka_tp_array_free(silt_kafka_tp *parts, size_t n)
+{
+    if (!parts) return;
+    for (size_t i = 0; i < n; i++) silt_free((char *)parts[i].topic);
+    silt_free(parts);
+}
+
+int silt_kafka_consumer_watermarks(int64_t *out_low, int64_t *out_high, silt_kafka_consumer *c,
+                                   const char *topic, int32_t partition, bool query, int timeout_ms,
+                                   silt_error *err)
+{
+    *out_low = *out_high = -1;
+    rd_kafka_resp_err_t e =
+        query ? rd_kafka_query_watermark_offsets(c->rk, topic, partition, out_low, out_high,
+                                                 timeout_ms)
+              : rd_kafka_get_watermark_offsets(c->rk, topic, partition, out_low, out_high);
+    if (e) {
+        int code = e == RD_KAFKA_RESP_ERR__TIMED_OUT ? SILT_ETIMEOUT : SILT_EIO;
+        silt_error_set(err, code, "watermarks of %s [%d]: %s", topic, (int)partition,
+                       rd_kafka_err2str(e));
+        silt_error_retriable(err, true);
+        return code;
+    }
+    return 0;
+}
+
 size_t silt_kafka_msg_header_count(const silt_kafka_msg *m)
 {
     rd_kafka_headers_t *h = NULL;
@@ -304,8 +357,8 @@ size_t silt_kafka_msg_header_count(const silt_kafka_msg *m)
     return rd_kafka_header_cnt(h);
 }
 
-int silt_kafka_msg_header(const silt_kafka_msg *m, size_t i, const char **out_name,
-                          const void **out_value, size_t *out_len)
+int silt_kafka_msg_header(const char **out_name, const void **out_value, size_t *out_len,
+                          const silt_kafka_msg *m, size_t i)
 {
     rd_kafka_headers_t *h = NULL;
     if (rd_kafka_message_headers((rd_kafka_message_t *)m->handle_, &h) || !h) return SILT_ENOTFOUND;

@@ -80,26 +80,45 @@ void silt_kafka_consumer_destroy(silt_kafka_consumer *c);
 int silt_kafka_consumer_close(silt_kafka_consumer *c, silt_error *err);
 
 /* Appends up to `max` messages to out (which must have been released or be empty), waiting at
- * most timeout_ms for the first one; serves rebalance callbacks meanwhile. Returns the number of
- * messages added (0 on timeout), or a negative code on a fatal consumer error. Transient errors
- * (broker down, retries) are logged and do not end polling. */
-int silt_kafka_consumer_poll(silt_kafka_consumer *c, silt_kafka_batch *out, size_t max,
+ * most timeout_ms for the first one; serves rebalance callbacks meanwhile. Messages of partitions
+ * revoked during the call are dropped before it returns (the caller was told through revoke_fn;
+ * the next owner reads them again). Returns the number of messages added (0 on timeout), or a
+ * negative code on a fatal consumer error. Transient errors (broker down, retries) are logged
+ * and do not end polling. */
+int silt_kafka_consumer_poll(silt_kafka_batch *out, silt_kafka_consumer *c, size_t max,
                              int timeout_ms, silt_error *err);
 
 /* Commits next-offsets for the given partitions to Kafka (synchronously unless async).
  * offsets[i] is the next offset to read of parts[i]. Returns 0 or SILT_EIO (retriable when
- * librdkafka says so). */
+ * librdkafka says so). A commit sent while the member is rejoining a rebalance can be refused
+ * with an illegal generation, and librdkafka then treats the whole assignment as lost (revoke_fn
+ * with lost = true): commit from revoke_fn and at batch boundaries, and keep the true positions
+ * elsewhere (silt: the Delta log); Kafka's committed offsets are for lag tools. */
 int silt_kafka_consumer_commit(silt_kafka_consumer *c, const silt_kafka_tp *parts,
                                const int64_t *offsets, size_t n, bool async, silt_error *err);
 
 /* Number of partitions currently assigned to this member. */
 size_t silt_kafka_consumer_assignment_count(silt_kafka_consumer *c);
 
+/* The partitions currently assigned: *out is an owned array of *out_n entries (topics included)
+ * to free with silt_kafka_tp_array_free. Returns 0, SILT_ENOMEM or SILT_EIO. */
+int silt_kafka_consumer_assignment(silt_kafka_tp **out, size_t *out_n, silt_kafka_consumer *c,
+                                   silt_error *err);
+void silt_kafka_tp_array_free(silt_kafka_tp *parts, size_t n);
+
+/* Low and high watermarks (first offset, next offset to be written) of a partition. With
+ * query = false, the values cached from the last fetch (no network; -1 when unknown), for lag
+ * in progress lines; with query = true, asks the leader (waits up to timeout_ms). Returns 0,
+ * or SILT_EIO / SILT_ETIMEOUT (retriable). */
+int silt_kafka_consumer_watermarks(int64_t *out_low, int64_t *out_high, silt_kafka_consumer *c,
+                                   const char *topic, int32_t partition, bool query, int timeout_ms,
+                                   silt_error *err);
+
 /* Number of headers of m, and header i (name NUL-terminated; value NULL for a null header).
  * Both borrowed from the message. Returns 0 or SILT_ENOTFOUND. */
 size_t silt_kafka_msg_header_count(const silt_kafka_msg *m);
-int silt_kafka_msg_header(const silt_kafka_msg *m, size_t i, const char **out_name,
-                          const void **out_value, size_t *out_len);
+int silt_kafka_msg_header(const char **out_name, const void **out_value, size_t *out_len,
+                          const silt_kafka_msg *m, size_t i);
 
 /* Gives the messages back to librdkafka; keeps the storage for the next poll. */
 void silt_kafka_batch_release(silt_kafka_batch *b);

@@ -181,7 +181,7 @@ const char *silt_kafka_dev_control_help(void)
 
 #define MAX_TOK 66
 
-int silt_kafka_dev_control(silt_kafka_dev *d, const char *line, char *reply, size_t n,
+int silt_kafka_dev_control(char *reply, size_t n, silt_kafka_dev *d, const char *line,
                            silt_error *err)
 {
     char buf[1024];

@@ -28,7 +28,7 @@ int silt_kafka_dev_parse_topic(char *name, size_t n, int *out_parts, const char 
 
 /* Runs one control command (see silt_kafka_dev_control_help) and writes a one-line reply into
  * reply (size n). Returns 0, or SILT_EINVAL for an unknown command or bad argument. */
-int silt_kafka_dev_control(silt_kafka_dev *d, const char *line, char *reply, size_t n,
+int silt_kafka_dev_control(char *reply, size_t n, silt_kafka_dev *d, const char *line,
                            silt_error *err);
 
 /* Text describing the control commands, for --help. */

@@ -118,7 +118,7 @@ int64_t silt_kafka_producer_in_flight(const silt_kafka_producer *p)
     return p->st.queued - p->st.delivered - p->st.failed;
 }
 
-void silt_kafka_producer_stats_get(const silt_kafka_producer *p, silt_kafka_producer_stats *out)
+void silt_kafka_producer_stats_get(silt_kafka_producer_stats *out, const silt_kafka_producer *p)
 {
     *out = p->st;
 }

@@ -45,6 +45,6 @@ int silt_kafka_producer_flush(silt_kafka_producer *p, int timeout_ms, silt_error
 /* Messages queued but neither delivered nor failed yet. */
 int64_t silt_kafka_producer_in_flight(const silt_kafka_producer *p);
 
-void silt_kafka_producer_stats_get(const silt_kafka_producer *p, silt_kafka_producer_stats *out);
+void silt_kafka_producer_stats_get(silt_kafka_producer_stats *out, const silt_kafka_producer *p);
 
 #endif

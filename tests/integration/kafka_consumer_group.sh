@@ -33,7 +33,8 @@ wait_for 30 'test "$(count assigned "$tmpdir/a.err")" -ge 6' || fail "A got no a
 wait_for 30 'test "$(wc -l <"$tmpdir/a.txt")" -ge 300' || fail "A consumes nothing"
 pass "A alone is assigned all 6 partitions"
 
-"$consume" -b "$boot" -t ev -g grp --committed --commit --batch 10 --delay-ms 20 $fast \
+# B: fast; it finishes what A leaves.
+"$consume" -b "$boot" -t ev -g grp --committed --commit --batch 500 $fast \
   >"$tmpdir/b.txt" 2>"$tmpdir/b.err" &
 b=$!
 _silt_pids+=("$b")

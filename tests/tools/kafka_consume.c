@@ -1,5 +1,7 @@
 /* Test tool: consumes with silt's Kafka consumer in a group and prints one line per message
- * ("topic partition offset key-hash value-hash value-length"), committing what it printed.
+ * ("topic partition offset key-hash value-hash value-length"), committing what it printed. Like
+ * silt ingest with its Delta positions, it resumes a partition it gets back after losing it from
+ * its own position rather than from the fallback.
  * Assignment and revocation events go to stderr. Used by the kafka_* integration tests and the
  * consumer benchmark. */
 #include "kafka/consumer.h"
@@ -56,11 +58,18 @@ static void on_signal(int sig)
     stop_flag = 1;
 }
 
+static size_t tp_index(tool *t, const char *topic, int32_t partition);
+
+/* Starting offset: this process's own position when it read the partition before and did not
+ * hand it over (it came back after being lost), else --start-offsets, else the fallback. */
 static int64_t start_fn(void *opaque, const char *topic, int32_t partition)
 {
     tool *t = opaque;
     int64_t off = -1;
-    if (t->start_spec) {
+    size_t ti = tp_index(t, topic, partition);
+    if (ti < MAX_TP && t->tp_next[ti] >= 0) {
+        off = t->tp_next[ti];
+    } else if (t->start_spec) {
         char want[300];
         snprintf(want, sizeof want, "%s:%d=", topic, (int)partition);
         const char *p = t->start_spec;
@@ -111,7 +120,11 @@ static void revoke_fn(void *opaque, const silt_kafka_tp *parts, size_t n, bool l
     for (size_t i = 0; i < n; i++) {
         fprintf(stderr, "revoked %s %d%s\n", parts[i].topic, (int)parts[i].partition,
                 lost ? " lost" : "");
-        if (t->commit && !lost) commit_all(t, parts[i].topic, parts[i].partition);
+        if (lost) continue;
+        if (t->commit) commit_all(t, parts[i].topic, parts[i].partition);
+        /* handed over cleanly: the next owner continues from the commit */
+        size_t ti = tp_index(t, parts[i].topic, parts[i].partition);
+        if (ti < MAX_TP) t->tp_next[ti] = -1;
     }
 }
 
@@ -179,7 +192,7 @@ int main(int argc, char **argv)
     while (!stop_flag && (count == 0 || got < count)) {
         size_t want = batch_max;
         if (count && (int64_t)want > count - got) want = (size_t)(count - got);
-        int k = silt_kafka_consumer_poll(t.c, &b, want, 100, &err);
+        int k = silt_kafka_consumer_poll(&b, t.c, want, 100, &err);
         uint64_t now = silt_time_mono_ns();
         if (k < 0) {
             fprintf(stderr, "kafka_consume: %s\n", err.msg);

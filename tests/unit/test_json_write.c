@@ -114,6 +114,50 @@ static void test_double_roundtrip_random(void **state)
     }
 }
 
+/* Values with few decimals take the fast path: same round-trip and shortness checks. */
+static void check_shortest(double v)
+{
+    char out[SILT_JSON_DOUBLE_MAX];
+    silt_json_format_double(out, v);
+    assert_true(strtod(out, NULL) == v);
+    char digits[32];
+    size_t nd = 0;
+    for (const char *p = out; *p && *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9' && (nd > 0 || *p != '0')) digits[nd++] = *p;
+    while (nd > 1 && digits[nd - 1] == '0') nd--;
+    if (nd > 1) {
+        char fewer[40];
+        snprintf(fewer, sizeof fewer, "%.*e", (int)nd - 2, v);
+        if (strtod(fewer, NULL) == v) fail_msg("%s is not the shortest for %.17g", out, v);
+    }
+    /* the same digits as printf's correctly rounded output with nd digits */
+    char sci[40];
+    snprintf(sci, sizeof sci, "%.*e", nd > 0 ? (int)nd - 1 : 0, v);
+    size_t j = 0;
+    for (const char *p = sci; *p && *p != 'e' && j < nd; p++)
+        if (*p >= '0' && *p <= '9' && (j > 0 || *p != '0')) assert_int_equal(*p, digits[j++]);
+}
+
+static void test_double_few_decimals(void **state)
+{
+    (void)state;
+    uint64_t x = 42;
+    static const double scale[] = {1, 10, 100, 1000, 1e4, 1e6, 1e8, 1e10};
+    for (int i = 0; i < 200000; i++) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        double m = (double)(x >> (12 + (x & 31)));
+        double v = m / scale[(x >> 5) & 7];
+        check_shortest(v);
+        check_shortest(-v);
+        check_shortest(nextafter(v, 1e300));
+    }
+    check_double(0.05, "0.05");
+    check_double(123.0, "123.0");
+    check_double(-0.001, "-0.001");
+    check_double(999999999999999.9, "999999999999999.9");
+    check_double(2.9999999999999996, "2.9999999999999996");
+}
+
 static void test_object(void **state)
 {
     (void)state;
@@ -171,6 +215,7 @@ int main(void)
         cmocka_unit_test(test_string_invalid_utf8),
         cmocka_unit_test(test_double_python_repr),
         cmocka_unit_test(test_double_roundtrip_random),
+        cmocka_unit_test(test_double_few_decimals),
         cmocka_unit_test(test_object),
         cmocka_unit_test(test_oom),
     };

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <librdkafka/rdkafka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "kafka/devcluster.h"
 #include "kafka/gen.h"
 #include "kafka/producer.h"
+#include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/hash.h"
@@ -196,7 +198,7 @@ static void test_dev_control(void **state)
                         "coordinator group g 2"};
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         silt_error_clear(&err);
-        if (silt_kafka_dev_control(d, ok[i], reply, sizeof reply, &err))
+        if (silt_kafka_dev_control(reply, sizeof reply, d, ok[i], &err))
             fail_msg("'%s' failed: %s", ok[i], err.msg);
         assert_int_equal(strncmp(reply, "ok", 2), 0);
     }
@@ -211,7 +213,7 @@ static void test_dev_control(void **state)
                          "broker-rtt 1 -5"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         silt_error_clear(&err);
-        assert_int_not_equal(silt_kafka_dev_control(d, bad[i], reply, sizeof reply, &err), 0);
+        assert_int_not_equal(silt_kafka_dev_control(reply, sizeof reply, d, bad[i], &err), 0);
         assert_true(err.msg[0] != '\0');
     }
     silt_kafka_dev_destroy(d);
@@ -266,7 +268,7 @@ static void test_produce_consume(void **state)
         }
     assert_int_equal(silt_kafka_producer_flush(p, 10000, &err), 0);
     silt_kafka_producer_stats st;
-    silt_kafka_producer_stats_get(p, &st);
+    silt_kafka_producer_stats_get(&st, p);
     assert_int_equal(st.delivered, 300);
     assert_int_equal(st.failed, 0);
     assert_int_equal(silt_kafka_producer_in_flight(p), 0);
@@ -289,7 +291,7 @@ static void test_produce_consume(void **state)
     int64_t want = 3 * 50 + (40 + 38 + 36), got = 0;
     int64_t next[6] = {0};
     for (int tries = 0; tries < 300 && got < want; tries++) {
-        int n = silt_kafka_consumer_poll(c, &b, 1000, 100, &err);
+        int n = silt_kafka_consumer_poll(&b, c, 1000, 100, &err);
         assert_true(n >= 0);
         for (size_t i = 0; i < b.n; i++) {
             const silt_kafka_msg *m = &b.msgs[i];
@@ -316,6 +318,25 @@ static void test_produce_consume(void **state)
         assert_int_equal(s.first_off[part], part % 2 == 0 ? 10 + part : 0);
     assert_int_equal(s.assigned, 6);
     assert_int_equal(silt_kafka_consumer_assignment_count(c), 6);
+    silt_kafka_tp *asg;
+    size_t n_asg;
+    assert_int_equal(silt_kafka_consumer_assignment(&asg, &n_asg, c, &err), 0);
+    assert_int_equal(n_asg, 6);
+    int seen = 0;
+    for (size_t i = 0; i < n_asg; i++) {
+        assert_string_equal(asg[i].topic, "pc");
+        seen |= 1 << asg[i].partition;
+    }
+    assert_int_equal(seen, 0x3f);
+    silt_kafka_tp_array_free(asg, n_asg);
+    int64_t lo, hi;
+    assert_int_equal(silt_kafka_consumer_watermarks(&lo, &hi, c, "pc", 3, true, 5000, &err), 0);
+    assert_int_equal(lo, 0);
+    assert_int_equal(hi, 50);
+    assert_int_equal(silt_kafka_consumer_watermarks(&lo, &hi, c, "pc", 3, false, 0, &err), 0);
+    assert_int_equal(hi, 50); /* cached from the fetches */
+    assert_int_not_equal(silt_kafka_consumer_watermarks(&lo, &hi, c, "pc", 99, true, 2000, &err),
+                         0);
     silt_kafka_tp tp = {"pc", 1};
     int64_t off = 50;
     assert_int_equal(silt_kafka_consumer_commit(c, &tp, &off, 1, false, &err), 0);
@@ -327,12 +348,134 @@ static void test_produce_consume(void **state)
     silt_kafka_dev_destroy(d);
 }
 
+static void test_headers_tombstones_two_topics(void **state)
+{
+    (void)state;
+    silt_kafka_dev *d;
+    silt_error err;
+    assert_int_equal(silt_kafka_dev_create(&d, 1, &err), 0);
+    assert_int_equal(silt_kafka_dev_topic_create(d, "h", 1, &err), 0);
+    assert_int_equal(silt_kafka_dev_topic_create(d, "h2", 2, &err), 0);
+    char reason[256];
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    assert_int_equal(rd_kafka_conf_set(conf, "bootstrap.servers", silt_kafka_dev_bootstrap(d),
+                                       reason, sizeof reason),
+                     RD_KAFKA_CONF_OK);
+    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, reason, sizeof reason);
+    assert_non_null(rk);
+    assert_int_equal(rd_kafka_producev(rk, RD_KAFKA_V_TOPIC("h"), RD_KAFKA_V_PARTITION(0),
+                                       RD_KAFKA_V_VALUE("v", 1), RD_KAFKA_V_HEADER("a", "\0x", 2),
+                                       RD_KAFKA_V_HEADER("n", NULL, 0), RD_KAFKA_V_END),
+                     0);
+    assert_int_equal(rd_kafka_producev(rk, RD_KAFKA_V_TOPIC("h"), RD_KAFKA_V_PARTITION(0),
+                                       RD_KAFKA_V_KEY("k", 1), RD_KAFKA_V_END),
+                     0);
+    assert_int_equal(rd_kafka_producev(rk, RD_KAFKA_V_TOPIC("h2"), RD_KAFKA_V_PARTITION(1),
+                                       RD_KAFKA_V_VALUE("", 0), RD_KAFKA_V_END),
+                     0);
+    assert_int_equal(rd_kafka_flush(rk, 10000), 0);
+    rd_kafka_destroy(rk);
+
+    /* two topics in one subscription */
+    const char *topics[] = {"h", "h2"};
+    silt_kafka_consumer_config cfg = {
+        .brokers = silt_kafka_dev_bootstrap(d), .group = "gh", .topics = topics, .n_topics = 2};
+    silt_kafka_consumer *c;
+    assert_int_equal(silt_kafka_consumer_create(&c, &cfg, &err), 0);
+    silt_kafka_batch b = {0};
+    for (int tries = 0; tries < 300 && b.n < 3; tries++)
+        assert_true(silt_kafka_consumer_poll(&b, c, 3 - b.n, 100, &err) >= 0);
+    assert_int_equal(b.n, 3);
+    assert_int_equal(silt_kafka_consumer_assignment_count(c), 3);
+    /* order across topics is not defined: put h2's message last */
+    for (size_t i = 0; i < 2; i++)
+        if (strcmp(b.msgs[i].topic, "h2") == 0) {
+            silt_kafka_msg tmp = b.msgs[i];
+            memmove(&b.msgs[i], &b.msgs[i + 1], (2 - i) * sizeof tmp);
+            b.msgs[2] = tmp;
+            break;
+        }
+    const silt_kafka_msg *m = &b.msgs[0];
+    assert_string_equal(m->topic, "h");
+    assert_null(m->key);
+    assert_int_equal(m->value_len, 1);
+    assert_int_equal(silt_kafka_msg_header_count(m), 2);
+    const char *name;
+    const void *val;
+    size_t len;
+    assert_int_equal(silt_kafka_msg_header(&name, &val, &len, m, 0), 0);
+    assert_string_equal(name, "a");
+    assert_int_equal(len, 2);
+    assert_memory_equal(val, "\0x", 2);
+    assert_int_equal(silt_kafka_msg_header(&name, &val, &len, m, 1), 0);
+    assert_string_equal(name, "n");
+    assert_null(val);
+    assert_int_equal(silt_kafka_msg_header(&name, &val, &len, m, 2), SILT_ENOTFOUND);
+    m = &b.msgs[1];
+    assert_null(m->value); /* tombstone */
+    assert_int_equal(m->value_len, 0);
+    assert_int_equal(m->key_len, 1);
+    assert_int_equal(silt_kafka_msg_header_count(m), 0);
+    m = &b.msgs[2];
+    assert_string_equal(m->topic, "h2");
+    assert_int_equal(m->partition, 1);
+    assert_non_null(m->value); /* empty, not null */
+    assert_int_equal(m->value_len, 0);
+    assert_int_equal(b.bytes, 2);
+    silt_kafka_batch_free(&b);
+    silt_kafka_consumer_destroy(c);
+    silt_kafka_dev_destroy(d);
+}
+
+/* Every allocation silt makes while creating the generator, producer and consumer may fail:
+ * the call reports SILT_ENOMEM and leaves nothing behind (checked by the sanitizer build). */
+static void test_create_oom(void **state)
+{
+    (void)state;
+    silt_kafka_dev *d;
+    silt_error err;
+    assert_int_equal(silt_kafka_dev_create(&d, 1, &err), 0);
+    const char *topics[] = {"oom"};
+    silt_kafka_consumer_config cfg = {
+        .brokers = silt_kafka_dev_bootstrap(d), .group = "go", .topics = topics, .n_topics = 1};
+    bool gen_ok = false, prod_ok = false, cons_ok = false;
+    for (uint64_t nth = 1; nth <= 8; nth++) {
+        silt_gen *g = NULL;
+        silt_kafka_producer *p = NULL;
+        silt_kafka_consumer *c = NULL;
+        silt_alloc_fail_nth(nth);
+        int rc = silt_gen_create(&g, 1, &err);
+        silt_alloc_fail_nth(0);
+        assert_true(rc == 0 ? g != NULL : (rc == SILT_ENOMEM && g == NULL));
+        gen_ok |= rc == 0;
+        silt_gen_destroy(g);
+        silt_alloc_fail_nth(nth);
+        rc = silt_kafka_producer_create(&p, silt_kafka_dev_bootstrap(d), NULL, NULL, 0, &err);
+        silt_alloc_fail_nth(0);
+        assert_true(rc == 0 ? p != NULL : (rc == SILT_ENOMEM && p == NULL));
+        prod_ok |= rc == 0;
+        silt_kafka_producer_destroy(p);
+        silt_alloc_fail_nth(nth);
+        rc = silt_kafka_consumer_create(&c, &cfg, &err);
+        silt_alloc_fail_nth(0);
+        assert_true(rc == 0 ? c != NULL : (rc == SILT_ENOMEM && c == NULL));
+        cons_ok |= rc == 0;
+        silt_kafka_consumer_destroy(c);
+    }
+    assert_true(gen_ok && prod_ok && cons_ok);
+    silt_kafka_dev_destroy(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_gen_deterministic), cmocka_unit_test(test_gen_variety),
-        cmocka_unit_test(test_dev_parse_topic),   cmocka_unit_test(test_dev_control),
+        cmocka_unit_test(test_gen_deterministic),
+        cmocka_unit_test(test_gen_variety),
+        cmocka_unit_test(test_dev_parse_topic),
+        cmocka_unit_test(test_dev_control),
         cmocka_unit_test(test_produce_consume),
+        cmocka_unit_test(test_headers_tombstones_two_topics),
+        cmocka_unit_test(test_create_oom),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
