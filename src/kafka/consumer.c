@@ -380,3 +380,26 @@ void silt_kafka_batch_free(silt_kafka_batch *b)
     b->msgs = NULL;
     b->cap = 0;
 }
+
+int silt_kafka_consumer_seek(silt_kafka_consumer *c, const char *topic, int32_t partition,
+                             int64_t offset, silt_error *err)
+{
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+    if (!l) return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    rd_kafka_topic_partition_list_add(l, topic, partition)->offset = offset;
+    int rc = 0;
+    rd_kafka_error_t *ke = rd_kafka_seek_partitions(c->rk, l, 5000);
+    if (ke) {
+        rc = silt_error_set(err, SILT_EIO, "cannot seek %s [%d] to %lld: %s", topic, (int)partition,
+                            (long long)offset, rd_kafka_error_string(ke));
+        rd_kafka_error_destroy(ke);
+    } else if (l->elems[0].err) {
+        rc = silt_error_set(err,
+                            l->elems[0].err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION ? SILT_ENOTFOUND
+                                                                                    : SILT_EIO,
+                            "cannot seek %s [%d] to %lld: %s", topic, (int)partition,
+                            (long long)offset, rd_kafka_err2str(l->elems[0].err));
+    }
+    rd_kafka_topic_partition_list_destroy(l);
+    return rc;
+}

@@ -125,4 +125,9 @@ void silt_kafka_batch_release(silt_kafka_batch *b);
 /* Releases and frees the storage. */
 void silt_kafka_batch_free(silt_kafka_batch *b);
 
+/* Moves an assigned partition's fetch position to offset (the next offset to read), e.g. after
+ * a commit conflict. Returns 0, SILT_ENOTFOUND (not assigned) or SILT_EIO. */
+int silt_kafka_consumer_seek(silt_kafka_consumer *c, const char *topic, int32_t partition,
+                             int64_t offset, silt_error *err);
+
 #endif

@@ -4,6 +4,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <errno.h>
 
 #include "util/alloc.h"
 
@@ -30,8 +33,22 @@ int silt_store_open(silt_store **out, const char *url, silt_error *err)
                               "location '%s': unsupported scheme '%.*s' (use /abs/path, "
                               "file:///abs/path or mem://name)",
                               url, (int)(colon - url), url);
-    return silt_error_set(err, SILT_EINVAL,
-                          "location '%s' is relative: give an absolute path or a URL", url);
+    /* a relative path: relative to the current directory */
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof cwd))
+        return silt_error_set_errno(err, SILT_EIO, errno,
+                                    "location '%s' is relative and the current directory is "
+                                    "unknown: give an absolute path",
+                                    url);
+    size_t need = strlen(cwd) + strlen(url) + 2;
+    char *abs = silt_malloc(need);
+    if (!abs) return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    const char *rel = url;
+    while (rel[0] == '.' && rel[1] == '/') rel += 2;
+    snprintf(abs, need, "%s/%s", strcmp(cwd, "/") == 0 ? "" : cwd, rel);
+    int rc = silt_store_local_create(out, abs, err);
+    silt_free(abs);
+    return rc;
 }
 
 void silt_store_destroy(silt_store *s)
