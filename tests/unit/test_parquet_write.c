@@ -501,7 +501,8 @@ static silt_batch *oom_batch(const silt_schema *s, int rows)
 }
 
 /* Writes b twice with small limits (dictionary fallback, several row groups). */
-static int oom_run(const silt_schema *s, const silt_batch *b, silt_buf *out, silt_error *err)
+static int oom_run(const silt_schema *s, const silt_batch *b, silt_pq_codec codec, silt_buf *out,
+                   silt_error *err)
 {
     silt_pq_sink *sink = silt_pq_sink_buf(out);
     if (!sink) return SILT_ENOMEM;
@@ -511,6 +512,7 @@ static int oom_run(const silt_schema *s, const silt_batch *b, silt_buf *out, sil
     o.row_group_bytes = 4000;
     o.page_bytes = 500;
     o.stats_truncate = 3;
+    o.codec = codec;
     const char *k[] = {"a"}, *v[] = {"b"};
     o.n_kv = 1;
     o.kv_keys = k;
@@ -525,22 +527,21 @@ static int oom_run(const silt_schema *s, const silt_batch *b, silt_buf *out, sil
     return rc;
 }
 
-static void test_writer_oom(void **state)
+static void oom_loop(silt_pq_codec codec)
 {
-    (void)state;
     silt_schema *s = oom_schema();
     silt_batch *b = oom_batch(s, 300);
     silt_error err;
     silt_buf ref = SILT_BUF_INIT;
     uint64_t before = silt_alloc_count();
-    assert_int_equal(oom_run(s, b, &ref, &err), 0);
+    assert_int_equal(oom_run(s, b, codec, &ref, &err), 0);
     uint64_t total = silt_alloc_count() - before;
     assert_true(total > 20);
     int failures = 0;
     for (uint64_t n = 1; n <= total; n++) {
         silt_buf out = SILT_BUF_INIT;
         silt_alloc_fail_nth(n);
-        int rc = oom_run(s, b, &out, &err);
+        int rc = oom_run(s, b, codec, &out, &err);
         silt_alloc_fail_nth(0);
         if (rc) {
             assert_int_equal(rc, SILT_ENOMEM);
@@ -556,6 +557,14 @@ static void test_writer_oom(void **state)
     silt_buf_free(&ref);
     silt_batch_destroy(b);
     silt_schema_destroy(s);
+}
+
+static void test_writer_oom(void **state)
+{
+    (void)state;
+    oom_loop(SILT_PQ_CODEC_ZSTD);
+    oom_loop(SILT_PQ_CODEC_GZIP); /* zlib allocates through silt_calloc */
+    oom_loop(SILT_PQ_CODEC_UNCOMPRESSED);
 }
 
 int main(void)
