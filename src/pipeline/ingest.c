@@ -173,6 +173,7 @@ int silt_ingest_flush(silt_ingest *ing, silt_error *err)
     }
     int64_t version = -1;
     int rc = 0;
+    uint64_t t0 = silt_time_mono_ns();
     for (int attempt = 0; attempt < 6; attempt++) {
         silt_error_clear(err);
         rc = ing->sink->ops->commit(ing->sink, ing->batch, ing->ranges, n, &version, err);
@@ -199,6 +200,9 @@ int silt_ingest_flush(silt_ingest *ing, silt_error *err)
     ing->stats.bytes += ing->batch_bytes;
     ing->stats.commits++;
     ing->stats.last_version = version;
+    ing->stats.last_commit_ms = (double)(silt_time_mono_ns() - t0) / 1e6;
+    silt_log_debug("ingest: committed %lld rows as table version %lld in %.1f ms",
+                   (long long)ing->batch->n_rows, (long long)version, ing->stats.last_commit_ms);
     for (size_t i = 0; i < n; i++) {
         part *p = find_part(ing, ing->ranges[i].topic, ing->ranges[i].partition);
         p->start = p->next;
@@ -290,9 +294,10 @@ static void progress(silt_ingest *ing, bool final)
     char lagbuf[32] = "?";
     if (lag >= 0) snprintf(lagbuf, sizeof lagbuf, "%lld", (long long)lag);
     fprintf(ing->opts.progress,
-            "ingest: %lld rows in %lld commits (%.0f rows/s), table version %lld, lag %s%s\n",
+            "ingest: %lld rows in %lld commits (%.0f rows/s), table version %lld (last commit "
+            "%.0f ms), lag %s%s\n",
             (long long)ing->stats.rows, (long long)ing->stats.commits, rate,
-            (long long)ing->stats.last_version, lagbuf,
+            (long long)ing->stats.last_version, ing->stats.last_commit_ms, lagbuf,
             ing->stats.conflicts ? " (conflicts resolved)" : "");
     fflush(ing->opts.progress);
     ing->last_progress_ns = now;

@@ -3,6 +3,7 @@
 
 #include "util/alloc.h"
 #include "util/log.h"
+#include "util/time.h"
 
 #include <string.h>
 
@@ -21,6 +22,7 @@ struct silt_kafka_source {
     silt_kafka_start start;
     tracked *parts;
     size_t n_parts, cap_parts;
+    uint64_t caught_up_since_ns; /* first check that saw no lag, 0 = not caught up */
 };
 
 static tracked *track(silt_kafka_source *s, const char *topic, int32_t partition)
@@ -171,11 +173,21 @@ static int64_t total_lag(silt_kafka_source *s, bool query, bool *out_all_known)
     return lag;
 }
 
+/* Caught up when the watermarks cached from fetch responses (no network round trip: a query
+ * per partition costs hundreds of ms) show no lag on two checks at least 600 ms apart, so that
+ * a fetch response newer than the last message has come in between. */
 static bool src_caught_up(silt_ingest_source *base)
 {
+    silt_kafka_source *s = (silt_kafka_source *)base;
     bool known;
-    int64_t lag = total_lag((silt_kafka_source *)base, true, &known);
-    return known && lag == 0;
+    int64_t lag = total_lag(s, false, &known);
+    if (!known || lag != 0) {
+        s->caught_up_since_ns = 0;
+        return false;
+    }
+    uint64_t now = silt_time_mono_ns();
+    if (!s->caught_up_since_ns) s->caught_up_since_ns = now;
+    return now - s->caught_up_since_ns >= 600000000ull;
 }
 
 static int64_t src_lag(silt_ingest_source *base)
