@@ -89,12 +89,12 @@ typedef struct silt_ingest_options {
 } silt_ingest_options;
 
 typedef struct silt_ingest_stats {
-    int64_t rows;         /* rows committed */
-    int64_t bytes;        /* key+value bytes committed */
-    int64_t commits;      /* successful commits */
-    int64_t conflicts;    /* commits refused because another worker had written the offsets */
-    int64_t dropped;      /* rows dropped after a conflict (re-read by their owner) */
-    int64_t last_version; /* table version of the last commit, -1 if none */
+    int64_t rows;          /* rows committed */
+    int64_t bytes;         /* key+value bytes committed */
+    int64_t commits;       /* successful commits */
+    int64_t conflicts;     /* commits refused because another worker had written the offsets */
+    int64_t dropped;       /* rows dropped after a conflict (re-read by their owner) */
+    int64_t last_version;  /* table version of the last commit, -1 if none */
     double last_commit_ms; /* how long the last commit took (files + log), ms */
 } silt_ingest_stats;
 
