@@ -207,7 +207,7 @@ static void commit_all(tool *t, const char *topic_only, int32_t part_only)
     }
     silt_error err;
     silt_error_clear(&err);
-    if (silt_kafka_consumer_commit(t->c, tps, offs, n, false, &err))
+    if (silt_kafka_consumer_commit(t->c, tps, offs, n, 5000, &err))
         fprintf(stderr, "commit failed: %s\n", err.msg);
 }
 

@@ -351,7 +351,7 @@ static void test_produce_consume(void **state)
         tps[part].partition = part;
         offs[part] = 40 + part;
     }
-    assert_int_equal(silt_kafka_consumer_commit(c, tps, offs, 6, false, &err), 0);
+    assert_int_equal(silt_kafka_consumer_commit(c, tps, offs, 6, 10000, &err), 0);
     assert_int_equal(silt_kafka_consumer_close(c, &err), 0);
     assert_int_equal(s.revoked, 6);
     silt_kafka_consumer_destroy(c);
