@@ -264,26 +264,54 @@ int silt_kafka_consumer_poll(silt_kafka_batch *out, silt_kafka_consumer *c, size
 }
 
 int silt_kafka_consumer_commit(silt_kafka_consumer *c, const silt_kafka_tp *parts,
-                               const int64_t *offsets, size_t n, bool async, silt_error *err)
+                               const int64_t *offsets, size_t n, int timeout_ms, silt_error *err)
 {
     if (n == 0) return 0;
+    rd_kafka_queue_t *q = NULL;
+    rd_kafka_event_t *ev = NULL;
+    rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR_NO_ERROR;
+    int rc = 0;
     rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new((int)n);
     if (!l) return silt_error_set(err, SILT_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++)
         rd_kafka_topic_partition_list_add(l, parts[i].topic, parts[i].partition)->offset =
             offsets[i];
-    rd_kafka_resp_err_t e = rd_kafka_commit(c->rk, l, async ? 1 : 0);
-    int rc = 0;
-    if (!e && !async)
-        for (int i = 0; i < l->cnt; i++)
-            if (l->elems[i].err) {
-                e = l->elems[i].err;
-                break;
-            }
-    if (e) {
-        rc = silt_error_set(err, SILT_EIO, "committing offsets to Kafka: %s", rd_kafka_err2str(e));
-        silt_error_retriable(err, e != RD_KAFKA_RESP_ERR__FATAL);
+    if (timeout_ms <= 0) {
+        e = rd_kafka_commit(c->rk, l, 1);
+        if (e) goto fail_err;
+        goto done;
     }
+    /* A synchronous rd_kafka_commit() can wait forever for a coordinator that is gone: wait
+     * for the result on a private queue instead, for at most timeout_ms. */
+    q = rd_kafka_queue_new(c->rk);
+    if (!q) {
+        rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
+        goto done;
+    }
+    e = rd_kafka_commit_queue(c->rk, l, q, NULL, NULL);
+    if (e) goto fail_err;
+    ev = rd_kafka_queue_poll(q, timeout_ms);
+    if (!ev) {
+        rc = silt_error_set(err, SILT_ETIMEOUT,
+                            "committing offsets to Kafka: no answer within %d ms (is the group "
+                            "coordinator reachable?)",
+                            timeout_ms);
+        silt_error_retriable(err, true);
+        goto done;
+    }
+    e = rd_kafka_event_error(ev);
+    if (!e) {
+        const rd_kafka_topic_partition_list_t *res = rd_kafka_event_topic_partition_list(ev);
+        for (int i = 0; res && i < res->cnt && !e; i++) e = res->elems[i].err;
+    }
+    if (e) goto fail_err;
+    goto done;
+fail_err:
+    rc = silt_error_set(err, SILT_EIO, "committing offsets to Kafka: %s", rd_kafka_err2str(e));
+    silt_error_retriable(err, e != RD_KAFKA_RESP_ERR__FATAL);
+done:
+    if (ev) rd_kafka_event_destroy(ev);
+    if (q) rd_kafka_queue_destroy(q);
     rd_kafka_topic_partition_list_destroy(l);
     return rc;
 }

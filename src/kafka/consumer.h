@@ -88,14 +88,16 @@ int silt_kafka_consumer_close(silt_kafka_consumer *c, silt_error *err);
 int silt_kafka_consumer_poll(silt_kafka_batch *out, silt_kafka_consumer *c, size_t max,
                              int timeout_ms, silt_error *err);
 
-/* Commits next-offsets for the given partitions to Kafka (synchronously unless async).
- * offsets[i] is the next offset to read of parts[i]. Returns 0 or SILT_EIO (retriable when
- * librdkafka says so). A commit sent while the member is rejoining a rebalance can be refused
+/* Commits next-offsets for the given partitions to Kafka. offsets[i] is the next offset to read
+ * of parts[i]. With timeout_ms > 0 waits at most that long for the broker's answer; with 0
+ * sends it and returns at once (errors are then only logged by librdkafka). Returns 0,
+ * SILT_ETIMEOUT (retriable; the commit may still land) or SILT_EIO (retriable when librdkafka
+ * says so). A commit sent while the member is rejoining a rebalance can be refused
  * with an illegal generation, and librdkafka then treats the whole assignment as lost (revoke_fn
  * with lost = true): commit from revoke_fn and at batch boundaries, and keep the true positions
  * elsewhere (silt: the Delta log); Kafka's committed offsets are for lag tools. */
 int silt_kafka_consumer_commit(silt_kafka_consumer *c, const silt_kafka_tp *parts,
-                               const int64_t *offsets, size_t n, bool async, silt_error *err);
+                               const int64_t *offsets, size_t n, int timeout_ms, silt_error *err);
 
 /* Number of partitions currently assigned to this member. */
 size_t silt_kafka_consumer_assignment_count(silt_kafka_consumer *c);

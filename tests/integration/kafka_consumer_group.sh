@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Two consumers in one group on kafka-dev: they split 6 partitions; when one leaves, the other
-# gets all of them; with offsets committed on revocation every message is consumed exactly once.
+# gets all of them. Positions live in a shared store read by the assignment callback (as silt
+# ingest will read the bronze table's txn actions), so every message is consumed exactly once.
 source "$(dirname "$0")/../lib/common.sh"
 consume="$SILT_BUILD/tool_kafka_consume"
 
@@ -17,6 +18,8 @@ assert_eq "$(cut -d' ' -f1 "$tmpdir/all.txt" | sort -u | wc -l)" 6 "partitions w
 
 # The mock coordinator waits session.timeout.ms - 1 s before completing a rebalance: keep it short.
 fast="kafka.session.timeout.ms=6000 kafka.heartbeat.interval.ms=500"
+# Events (not librdkafka's log lines) of a consumer, for failure messages.
+events() { grep -v '^%' "$1" | tail -20; }
 count() { grep -c "^$1 " "$2" || true; }
 wait_for() { # wait_for SECONDS 'CONDITION': until the shell condition holds
   local t=$1 cond=$2
@@ -24,22 +27,23 @@ wait_for() { # wait_for SECONDS 'CONDITION': until the shell condition holds
   return 1
 }
 
-# A: slow (about 1,000 msgs/s), commits what it printed after each batch and on revocation.
-"$consume" -b "$boot" -t ev -g grp --committed --commit --batch 10 --delay-ms 20 $fast \
+# A: slow (about 500 msgs/s); records its positions after each batch, commits them to Kafka on
+# revocation (for lag tools only).
+"$consume" -b "$boot" -t ev -g grp --positions "$tmpdir/pos" --commit --batch 10 --delay-ms 20 $fast \
   >"$tmpdir/a.txt" 2>"$tmpdir/a.err" &
 a=$!
 _silt_pids+=("$a")
-wait_for 30 'test "$(count assigned "$tmpdir/a.err")" -ge 6' || fail "A got no assignment: $(cat "$tmpdir/a.err")"
+wait_for 30 'test "$(count assigned "$tmpdir/a.err")" -ge 6' || fail "A got no assignment: $(events "$tmpdir/a.err")"
 wait_for 30 'test "$(wc -l <"$tmpdir/a.txt")" -ge 300' || fail "A consumes nothing"
 pass "A alone is assigned all 6 partitions"
 
 # B: fast; it finishes what A leaves.
-"$consume" -b "$boot" -t ev -g grp --committed --commit --batch 500 $fast \
+"$consume" -b "$boot" -t ev -g grp --positions "$tmpdir/pos" --commit --batch 500 $fast \
   >"$tmpdir/b.txt" 2>"$tmpdir/b.err" &
 b=$!
 _silt_pids+=("$b")
-wait_for 30 'test "$(count revoked "$tmpdir/a.err")" -ge 3' || fail "A lost nothing: $(cat "$tmpdir/a.err")"
-wait_for 30 'test "$(count assigned "$tmpdir/b.err")" -ge 3' || fail "B got nothing: $(cat "$tmpdir/b.err")"
+wait_for 30 'test "$(count revoked "$tmpdir/a.err")" -ge 3' || fail "A lost nothing: $(events "$tmpdir/a.err") // B: $(events "$tmpdir/b.err")"
+wait_for 30 'test "$(count assigned "$tmpdir/b.err")" -ge 3' || fail "B got nothing: $(events "$tmpdir/b.err") // A: $(events "$tmpdir/a.err")"
 assert_eq "$(count revoked "$tmpdir/a.err")" 3 "partitions A gave up"
 assert_eq "$(count assigned "$tmpdir/b.err")" 3 "partitions B got"
 # The two sets are disjoint and together make all 6.
@@ -51,7 +55,7 @@ pass "A and B split the 6 partitions 3/3 (cooperative-sticky)"
 
 kill -TERM "$a"
 wait "$a" || fail "A did not exit cleanly"
-wait_for 30 'test "$(count assigned "$tmpdir/b.err")" -ge 6' || fail "B did not take over: $(cat "$tmpdir/b.err")"
+wait_for 30 'test "$(count assigned "$tmpdir/b.err")" -ge 6' || fail "B did not take over: $(events "$tmpdir/b.err")"
 pass "after A leaves, B is assigned all 6 partitions"
 
 wait_for 60 'test "$(($(wc -l <"$tmpdir/a.txt") + $(wc -l <"$tmpdir/b.txt")))" -ge 6000' ||

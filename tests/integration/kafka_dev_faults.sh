@@ -27,7 +27,12 @@ pass "control FIFO answers"
 "$SILT" produce -b "$boot" -t f --generate 3000 --seed 3 --key TransactionNo 2>"$tmpdir/p1.log" ||
   fail "produce 1: $(cat "$tmpdir/p1.log")"
 
-"$consume" -b "$boot" -t f -g faults --count 6000 --timeout-ms 90000 --batch 100 --delay-ms 10 \
+# The group's coordinator stays on broker 2 (the mock coordinator does not survive its broker
+# going away gracefully); positions live in a store the assignment callback reads, as in ingest.
+control coordinator group faults 2
+wait_reply "ok coordinator group faults 2"
+"$consume" -b "$boot" -t f -g faults --positions "$tmpdir/pos" --count 6000 --timeout-ms 90000 \
+  --batch 100 --delay-ms 10 \
   kafka.session.timeout.ms=6000 kafka.heartbeat.interval.ms=500 >"$tmpdir/got.txt" 2>"$tmpdir/got.err" &
 cons=$!
 _silt_pids+=("$cons")

@@ -2,8 +2,12 @@
  * ("topic partition offset key-hash value-hash value-length"), committing what it printed. Like
  * silt ingest with its Delta positions, it resumes a partition it gets back after losing it from
  * its own position rather than from the fallback.
- * Assignment and revocation events go to stderr. Used by the kafka_* integration tests and the
- * consumer benchmark. */
+ * Assignment and revocation events go to stderr. With --positions FILE, consumers share a position
+ * store that plays the part of the bronze table's txn actions: positions are read from it on
+ * assignment, and each batch is printed and recorded under a lock only if the store still holds
+ * the position this consumer started from (else another member owns the partition now and the
+ * batch is dropped), which is how silt ingest gets exactly-once whatever Kafka's commits do.
+ * Used by the kafka_* integration tests and the consumer benchmark. */
 #include "kafka/consumer.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -11,11 +15,14 @@
 #include "util/opt.h"
 #include "util/time.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
+#include <unistd.h>
 
 static const silt_opt_spec spec[] = {
     {"brokers", 'b', SILT_OPT_STRING, "HOST:PORT", NULL, NULL, "bootstrap brokers"},
@@ -35,6 +42,8 @@ static const silt_opt_spec spec[] = {
     {"commit-every", 0, SILT_OPT_INT, "MS", "0", "0..",
      "also commit every MS (0 = never; a commit racing a rebalance can lose the assignment)"},
     {"print", 0, SILT_OPT_CHOICE, "WHAT", "hash", "hash|value|none", "what to print per msg"},
+    {"positions", 0, SILT_OPT_STRING, "FILE", NULL, NULL,
+     "shared position store (see the top of this file)"},
     {NULL, 0, 0, NULL, NULL, NULL, NULL},
 };
 
@@ -47,8 +56,82 @@ typedef struct tool {
     size_t n_tp;
     char *tp_topic[MAX_TP];
     int32_t tp_part[MAX_TP];
-    int64_t tp_next[MAX_TP]; /* next offset after the last printed message, -1 = none */
+    int64_t tp_next[MAX_TP];   /* next offset after the last printed message, -1 = none */
+    int64_t tp_expect[MAX_TP]; /* what the position store should hold, -1 = no entry */
+    bool tp_fenced[MAX_TP];    /* the store moved on: another member owns the partition */
+    const char *positions;     /* --positions FILE or NULL */
 } tool;
+
+/* ---- the position store: lines "topic partition next-offset", guarded by flock ---- */
+#define MAX_POS 1024
+
+typedef struct pos_entry {
+    char topic[128];
+    int32_t part;
+    int64_t next;
+} pos_entry;
+
+static pos_entry store[MAX_POS];
+static size_t n_store;
+
+/* Opens and locks the store and reads it into `store`; returns the fd or -1. */
+static int store_open(const char *path)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0 || flock(fd, LOCK_EX) != 0) {
+        perror(path);
+        if (fd >= 0) close(fd);
+        return -1;
+    }
+    static char text[MAX_POS * 160];
+    ssize_t k = pread(fd, text, sizeof text - 1, 0);
+    text[k > 0 ? k : 0] = '\0';
+    n_store = 0;
+    for (char *save = NULL, *line = strtok_r(text, "\n", &save); line && n_store < MAX_POS;
+         line = strtok_r(NULL, "\n", &save)) {
+        pos_entry *e = &store[n_store];
+        long long next;
+        int part;
+        if (sscanf(line, "%127s %d %lld", e->topic, &part, &next) == 3) {
+            e->part = part;
+            e->next = next;
+            n_store++;
+        }
+    }
+    return fd;
+}
+
+static int64_t store_get(const char *topic, int32_t part)
+{
+    for (size_t i = 0; i < n_store; i++)
+        if (store[i].part == part && strcmp(store[i].topic, topic) == 0) return store[i].next;
+    return -1;
+}
+
+static void store_set(const char *topic, int32_t part, int64_t next)
+{
+    for (size_t i = 0; i < n_store; i++)
+        if (store[i].part == part && strcmp(store[i].topic, topic) == 0) {
+            store[i].next = next;
+            return;
+        }
+    if (n_store == MAX_POS) return;
+    snprintf(store[n_store].topic, sizeof store[n_store].topic, "%s", topic);
+    store[n_store].part = part;
+    store[n_store++].next = next;
+}
+
+/* Writes `store` back and unlocks. */
+static void store_close(int fd)
+{
+    static char text[MAX_POS * 160];
+    size_t len = 0;
+    for (size_t i = 0; i < n_store; i++)
+        len += (size_t)snprintf(text + len, sizeof text - len, "%s %d %lld\n", store[i].topic,
+                                (int)store[i].part, (long long)store[i].next);
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, text, len, 0) != (ssize_t)len) perror("store");
+    close(fd);
+}
 
 static volatile sig_atomic_t stop_flag;
 
@@ -67,7 +150,19 @@ static int64_t start_fn(void *opaque, const char *topic, int32_t partition)
     tool *t = opaque;
     int64_t off = -1;
     size_t ti = tp_index(t, topic, partition);
-    if (ti < MAX_TP && t->tp_next[ti] >= 0) {
+    if (t->positions && ti < MAX_TP) {
+        int fd = store_open(t->positions);
+        if (fd >= 0) {
+            off = store_get(topic, partition);
+            close(fd);
+        }
+        t->tp_expect[ti] = off;
+        t->tp_next[ti] = off; /* forget a position from before the partition was lost */
+        t->tp_fenced[ti] = false;
+    }
+    if (off >= 0) {
+        /* from the store */
+    } else if (!t->positions && ti < MAX_TP && t->tp_next[ti] >= 0) {
         off = t->tp_next[ti];
     } else if (t->start_spec) {
         char want[300];
@@ -92,6 +187,8 @@ static size_t tp_index(tool *t, const char *topic, int32_t partition)
     t->tp_topic[t->n_tp] = silt_strdup(topic);
     t->tp_part[t->n_tp] = partition;
     t->tp_next[t->n_tp] = -1;
+    t->tp_expect[t->n_tp] = -1;
+    t->tp_fenced[t->n_tp] = false;
     return t->n_tp++;
 }
 
@@ -110,7 +207,7 @@ static void commit_all(tool *t, const char *topic_only, int32_t part_only)
     }
     silt_error err;
     silt_error_clear(&err);
-    if (silt_kafka_consumer_commit(t->c, tps, offs, n, false, &err))
+    if (silt_kafka_consumer_commit(t->c, tps, offs, n, 5000, &err))
         fprintf(stderr, "commit failed: %s\n", err.msg);
 }
 
@@ -157,6 +254,7 @@ int main(int argc, char **argv)
     static tool t;
     t.start_spec = silt_opts_str(&o, "start-offsets");
     t.commit = silt_opts_flag(&o, "commit");
+    t.positions = silt_opts_str(&o, "positions");
     silt_kafka_consumer_config cfg = {
         .brokers = brokers,
         .group = silt_opts_str(&o, "group"),
@@ -200,8 +298,29 @@ int main(int argc, char **argv)
             break;
         }
         if (k > 0 && !first) first = now;
+        int store_fd = -1;
+        if (t.positions && b.n) {
+            store_fd = store_open(t.positions);
+            if (store_fd < 0) {
+                rc = 1;
+                break;
+            }
+            /* a partition whose stored position moved away from ours belongs to someone else */
+            for (size_t i = 0; i < b.n; i++) {
+                size_t ti = tp_index(&t, b.msgs[i].topic, b.msgs[i].partition);
+                if (ti == MAX_TP || t.tp_fenced[ti]) continue;
+                int64_t have = store_get(b.msgs[i].topic, b.msgs[i].partition);
+                if (have != t.tp_expect[ti]) {
+                    t.tp_fenced[ti] = true;
+                    fprintf(stderr, "fenced %s %d: store at %lld, expected %lld\n", b.msgs[i].topic,
+                            (int)b.msgs[i].partition, (long long)have, (long long)t.tp_expect[ti]);
+                }
+            }
+        }
         for (size_t i = 0; i < b.n; i++) {
             const silt_kafka_msg *m = &b.msgs[i];
+            size_t ti = tp_index(&t, m->topic, m->partition);
+            if (t.positions && (ti == MAX_TP || t.tp_fenced[ti])) continue;
             if (mode == 0) {
                 char kh[20] = "null", vh[20] = "null";
                 if (m->key)
@@ -216,11 +335,19 @@ int main(int argc, char **argv)
                 if (m->value) fwrite(m->value, 1, m->value_len, stdout);
                 putchar('\n');
             }
-            size_t ti = tp_index(&t, m->topic, m->partition);
             if (ti < MAX_TP) t.tp_next[ti] = m->offset + 1;
             bytes += (int64_t)(m->key_len + m->value_len);
+            got++;
         }
-        got += (int64_t)b.n;
+        if (store_fd >= 0) {
+            fflush(stdout);
+            for (size_t i = 0; i < t.n_tp; i++)
+                if (!t.tp_fenced[i] && t.tp_next[i] >= 0 && t.tp_next[i] != t.tp_expect[i]) {
+                    store_set(t.tp_topic[i], t.tp_part[i], t.tp_next[i]);
+                    t.tp_expect[i] = t.tp_next[i];
+                }
+            store_close(store_fd);
+        }
         if (b.n) last_msg = now;
         silt_kafka_batch_release(&b);
         if (k > 0) {

@@ -277,8 +277,14 @@ static void test_produce_consume(void **state)
     cstate s = {0};
     for (int i = 0; i < 6; i++) s.first_off[i] = -1;
     const char *topics[] = {"pc"};
+    /* the mock coordinator completes a rebalance after session.timeout.ms - 1 s */
+    const char *sk[] = {"kafka.session.timeout.ms", "kafka.heartbeat.interval.ms"};
+    const char *sv[] = {"3000", "300"};
     silt_kafka_consumer_config cfg = {.brokers = silt_kafka_dev_bootstrap(d),
                                       .group = "g1",
+                                      .prop_keys = sk,
+                                      .prop_vals = sv,
+                                      .n_props = 2,
                                       .topics = topics,
                                       .n_topics = 1,
                                       .start = SILT_KAFKA_START_EARLIEST,
@@ -337,14 +343,42 @@ static void test_produce_consume(void **state)
     assert_int_equal(hi, 50); /* cached from the fetches */
     assert_int_not_equal(silt_kafka_consumer_watermarks(&lo, &hi, c, "pc", 99, true, 2000, &err),
                          0);
-    silt_kafka_tp tp = {"pc", 1};
-    int64_t off = 50;
-    assert_int_equal(silt_kafka_consumer_commit(c, &tp, &off, 1, false, &err), 0);
+    /* commit 40 + p for every partition, then a new member that trusts committed offsets */
+    silt_kafka_tp tps[6];
+    int64_t offs[6];
+    for (int part = 0; part < 6; part++) {
+        tps[part].topic = "pc";
+        tps[part].partition = part;
+        offs[part] = 40 + part;
+    }
+    assert_int_equal(silt_kafka_consumer_commit(c, tps, offs, 6, 10000, &err), 0);
     assert_int_equal(silt_kafka_consumer_close(c, &err), 0);
     assert_int_equal(s.revoked, 6);
-    silt_kafka_batch_free(&b);
     silt_kafka_consumer_destroy(c);
     silt_kafka_consumer_destroy(NULL);
+
+    silt_kafka_consumer_config cfg2 = {.brokers = silt_kafka_dev_bootstrap(d),
+                                       .group = "g1",
+                                       .topics = topics,
+                                       .n_topics = 1,
+                                       .prop_keys = sk,
+                                       .prop_vals = sv,
+                                       .n_props = 2,
+                                       .use_committed = true};
+    assert_int_equal(silt_kafka_consumer_create(&c, &cfg2, &err), 0);
+    int64_t first[6] = {-1, -1, -1, -1, -1, -1};
+    got = 0;
+    for (int tries = 0; tries < 300 && got < 45; tries++) {
+        assert_true(silt_kafka_consumer_poll(&b, c, 100, 100, &err) >= 0);
+        for (size_t i = 0; i < b.n; i++)
+            if (first[b.msgs[i].partition] < 0) first[b.msgs[i].partition] = b.msgs[i].offset;
+        got += (int64_t)b.n;
+        silt_kafka_batch_release(&b);
+    }
+    assert_int_equal(got, 45); /* sum of 50 - (40 + p) */
+    for (int part = 0; part < 6; part++) assert_int_equal(first[part], 40 + part);
+    silt_kafka_batch_free(&b);
+    silt_kafka_consumer_destroy(c);
     silt_kafka_dev_destroy(d);
 }
 
