@@ -19,6 +19,7 @@
 #include "delta/pqio.h"
 #include "delta/scan.h"
 #include "delta/schema.h"
+#include "util/alloc.h"
 
 #define OK(call)                                                                                   \
     do {                                                                                           \
@@ -474,6 +475,69 @@ static void test_auto_compact_keeps_few_files(void **state)
     table_destroy(&u);
 }
 
+static int count_rows_cb(void *arg, const silt_batch *b, silt_error *err)
+{
+    (void)err;
+    *(int64_t *)arg += b->n_rows;
+    return 0;
+}
+
+/* Every allocation of a scan and of an OPTIMIZE failing in turn: an error, never a crash, and
+ * the table keeps its rows whatever step failed. */
+static void test_out_of_memory(void **state)
+{
+    (void)state;
+    table p;
+    table_create(&p, true, NULL);
+    fill(&p);
+    append_rows(&p, 40, 4, 1, 1);
+    silt_delta_snapshot *s = load(&p, -1);
+    silt_delta_pred pred;
+    silt_error err;
+    OK(silt_delta_pred_parse(&pred, "id > 3", &err));
+    int rc = -1;
+    int64_t rows = 0;
+    uint64_t n;
+    for (n = 1; rc != 0 && n < 100000; n++) {
+        silt_delta_scan_opts o = silt_delta_scan_opts_default();
+        o.pred = &pred;
+        o.file_ops = silt_delta_parquet_ops();
+        rows = 0;
+        silt_alloc_fail_nth(n);
+        rc = silt_delta_scan(NULL, s, p.store, &o, count_rows_cb, &rows, &err);
+        silt_alloc_fail_nth(0);
+        if (rc) assert_int_equal(rc, SILT_ENOMEM);
+    }
+    assert_int_equal(rc, 0);
+    assert_int_equal(rows, 35);
+    assert_true(n > 10);
+    silt_delta_optimize_opts oo = {0};
+    oo.file_ops = silt_delta_parquet_ops();
+    silt_delta_optimize_result r;
+    rc = -1;
+    for (n = 1; rc != 0 && n < 100000; n++) {
+        silt_alloc_fail_nth(n);
+        rc = silt_delta_optimize(&r, p.store, s, &oo, &err);
+        silt_alloc_fail_nth(0);
+        if (rc == 0) break;
+        silt_delta_snapshot *now = load(&p, -1);
+        char *a = scan_sorted(&p, now, NULL, NULL);
+        assert_int_equal(count_lines(a), 39);
+        free(a);
+        silt_delta_snapshot_destroy(now);
+    }
+    assert_int_equal(rc, 0);
+    assert_int_equal(r.files_removed, 2);
+    silt_delta_snapshot *now = load(&p, -1);
+    assert_int_equal(now->version, s->version + 1);
+    char *a = scan_sorted(&p, now, NULL, NULL);
+    assert_int_equal(count_lines(a), 39);
+    free(a);
+    silt_delta_snapshot_destroy(now);
+    silt_delta_snapshot_destroy(s);
+    table_destroy(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -482,6 +546,7 @@ int main(void)
         cmocka_unit_test(test_optimize),
         cmocka_unit_test(test_optimize_races),
         cmocka_unit_test(test_auto_compact_keeps_few_files),
+        cmocka_unit_test(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
