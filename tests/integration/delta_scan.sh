@@ -51,6 +51,12 @@ while read -r v n; do
   got=$("$SILT" table scan --format canonical --version "$v" "$spark" | wc -l)
   assert_eq "$got" "$n" "rows at version $v"
 done <"$tmpdir/expect_counts.txt"
+# --timestamp: the commit time of version 100 selects version 100, one ms earlier version 99
+ts100=$("$SILT" table history "$spark" | awk -F'\t' '$1 == 100 {print $4}' | jq -r .timestamp)
+n100=$(awk '$1 == 100 {print $2}' "$tmpdir/expect_counts.txt")
+assert_eq "$("$SILT" table scan -f canonical --timestamp "$ts100" "$spark" | wc -l)" "$n100" "rows at the time of version 100"
+"$SILT" table scan --stats -f canonical --timestamp "$((ts100 - 1))" "$spark" 2>"$tmpdir/st.txt" >/dev/null
+grep -q "^snapshot: version 99 " "$tmpdir/st.txt" || fail "--timestamp before version 100: $(cat "$tmpdir/st.txt")"
 pass "time travel to versions $versions: row counts equal the log's ($(awk '{printf "v%s: %s rows; ", $1, $2}' "$tmpdir/expect_counts.txt"))"
 
 # ---- OPTIMIZE on a copy: 421 files into one, both versions readable ----
