@@ -359,6 +359,12 @@ int silt_delta_scan(silt_delta_scan_stats *out_stats, const silt_delta_snapshot 
         s.st.files_read++;
         rc = opts->file_ops->read_file(opts->file_ops->ctx, store, file->path, s.read_schema,
                                        on_batch, &s, err);
+        if (rc == SILT_ENOTFOUND)
+            silt_error_prefix(err,
+                              "version %lld of '%s' references a data file that is missing "
+                              "(deleted by hand, or by a VACUUM with a retention shorter than "
+                              "the age of this version?)",
+                              (long long)snap->version, store->url);
         if (rc) goto fail;
     }
 fail:
