@@ -19,13 +19,16 @@
 typedef struct file_ref {
     size_t index;
     char *part_key; /* owned */
+    int tier;       /* size tier (auto-compaction); 0 for OPTIMIZE */
 } file_ref;
 
 static int cmp_ref(const void *a, const void *b)
 {
     const file_ref *x = a, *y = b;
     int c = strcmp(x->part_key, y->part_key);
-    return c ? c : (x->index > y->index) - (x->index < y->index);
+    if (c) return c;
+    if (x->tier != y->tier) return x->tier < y->tier ? -1 : 1;
+    return (x->index > y->index) - (x->index < y->index);
 }
 
 static char *partition_key(const silt_delta_snapshot *snap, const silt_delta_add *f)
@@ -164,11 +167,22 @@ static int64_t config_int(const silt_delta_snapshot *snap, const char *key, int6
     return (*v && !*end && n > 0) ? n : dflt;
 }
 
+/* Size tier of a file: 0 below base, then one tier per factor `ratio`. */
+static int size_tier(int64_t size, int64_t base, int64_t ratio)
+{
+    int t = 0;
+    for (int64_t lim = base; base > 0 && size >= lim && t < 60; lim *= ratio) t++;
+    return t;
+}
+
 /* The shared engine. small_limit: files at or above it are left alone; min_small: a partition
- * needs at least this many small files to be compacted (OPTIMIZE: 2). */
+ * needs at least this many small files to be compacted (OPTIMIZE: 2). tier_base > 0 packs only
+ * files of the same size tier together (tiers grow by factor min_small from tier_base), so a
+ * partition fed many small commits rewrites each byte a few times, not at every compaction. */
 static int compact(silt_delta_optimize_result *out, silt_store *store,
                    const silt_delta_snapshot *snap, const silt_delta_optimize_opts *opts,
-                   int64_t target, int64_t small_limit, int64_t min_small, silt_error *err)
+                   int64_t target, int64_t small_limit, int64_t min_small, int64_t tier_base,
+                   silt_error *err)
 {
     file_ref *refs = NULL;
     const silt_delta_add **bin = NULL;
@@ -205,6 +219,7 @@ static int compact(silt_delta_optimize_result *out, silt_store *store,
         if (f->size >= small_limit || !in_partition(f, opts->partition)) continue;
         if (f->has_deletion_vector) continue;
         refs[n_refs].index = i;
+        refs[n_refs].tier = size_tier(f->size, tier_base, min_small);
         if (!(refs[n_refs].part_key = partition_key(snap, f))) goto oom;
         n_refs++;
     }
@@ -215,11 +230,12 @@ static int compact(silt_delta_optimize_result *out, silt_store *store,
         if ((int64_t)(g1 - g0) >= min_small) {
             size_t before = out->files_added;
             for (size_t i = g0; i < g1;) {
-                size_t n_bin = 0;
+                size_t n_bin = 0, first = i;
                 int64_t total = 0;
                 while (i < g1) {
                     const silt_delta_add *f = &snap->files[refs[i].index];
-                    if (n_bin > 0 && total + f->size > target) break;
+                    if (n_bin > 0 && (total + f->size > target || refs[i].tier != refs[first].tier))
+                        break;
                     bin[n_bin++] = f;
                     total += f->size;
                     i++;
@@ -307,7 +323,7 @@ int silt_delta_optimize(silt_delta_optimize_result *out, silt_store *store,
     if (rc == 0) {
         int64_t target =
             opts->target_size > 0 ? opts->target_size : SILT_DELTA_OPTIMIZE_TARGET_DEFAULT;
-        rc = compact(out, store, snap, opts, target, target, 2, err);
+        rc = compact(out, store, snap, opts, target, target, 2, 0, err);
     }
     silt_delta_snapshot_destroy(owned);
     return rc;
@@ -331,7 +347,11 @@ int silt_delta_auto_compact(silt_delta_optimize_result *out, silt_store *store,
                                 : config_int(snap, SILT_DELTA_PROP_AUTO_COMPACT_MIN_FILES,
                                              SILT_DELTA_AUTO_COMPACT_MIN_FILES_DEFAULT);
         if (min_files < 2) min_files = 2;
-        rc = compact(out, store, snap, opts, target, target / 2, min_files, err);
+        /* tiers: [0, b), [b, b*N), [b*N, b*N^2), ... with b = (target/2) / N^3: four tiers below
+         * half the target (for 128 MiB and N = 10: 67 KB, 671 KB, 6.7 MB, 64 MiB) */
+        int64_t base = target / 2;
+        for (int k = 0; k < 3 && base / min_files > 0; k++) base /= min_files;
+        rc = compact(out, store, snap, opts, target, target / 2, min_files, base, err);
         if (rc == SILT_ECONFLICT) {
             /* another compaction (or an overwrite) got there first: nothing to do now */
             silt_log_info("delta: auto-compaction of '%s' skipped: %s", store->url, err->msg);

@@ -55,8 +55,11 @@ int silt_delta_optimize(silt_delta_optimize_result *out, silt_store *store,
                         silt_error *err);
 
 /* For a streaming writer, after each commit: compacts the small files (smaller than half the
- * target) of each partition (or only opts->partition) that holds at least min_files of them,
- * as silt_delta_optimize does. Losing a race with another compaction is not an error: *out
+ * target) of each partition (or only opts->partition) that holds at least min_files of them.
+ * Files are packed with files of their own size tier only (tiers grow by factor min_files, four
+ * of them below half the target), so a file is rewritten about once per tier rather than at
+ * every compaction, and a partition keeps at most about 4 * min_files files below half the
+ * target. Losing a race with another compaction is not an error: *out
  * reports version -1 and the table is left as the winner made it. Returns 0 or an error. */
 int silt_delta_auto_compact(silt_delta_optimize_result *out, silt_store *store,
                             const silt_delta_snapshot *snap, const silt_delta_optimize_opts *opts,

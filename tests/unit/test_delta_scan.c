@@ -482,6 +482,48 @@ static int count_rows_cb(void *arg, const silt_batch *b, silt_error *err)
     return 0;
 }
 
+/* Auto-compaction packs files of one size tier together: a big file is not rewritten with
+ * every batch of small ones. */
+static void test_auto_compact_tiers(void **state)
+{
+    (void)state;
+    silt_error err;
+    table u;
+    table_create(&u, false, NULL);
+    append_rows(&u, 0, 20000, 1, 1);
+    silt_delta_snapshot *s = load(&u, -1);
+    char *big = strdup(s->files[0].path);
+    int64_t big_size = s->files[0].size;
+    silt_delta_snapshot_destroy(s);
+    for (int i = 0; i < 9; i++) append_rows(&u, 100000 + i, 1, 1, 1);
+    s = load(&u, -1);
+    for (size_t i = 0; i < s->n_files; i++)
+        if (strcmp(s->files[i].path, big) != 0 && s->files[i].size * 10 > big_size)
+            fail_msg("test setup: a one-row file (%lld bytes) is not 10x smaller than the big "
+                     "file (%lld bytes)",
+                     (long long)s->files[i].size, (long long)big_size);
+    silt_delta_snapshot_destroy(s);
+    silt_delta_optimize_opts oo = {0};
+    oo.file_ops = silt_delta_parquet_ops();
+    oo.target_size = 4 * 1024 * 1024; /* tiers from 2 KiB: [0,2K) [2K,20K) [20K,200K) ... */
+    silt_delta_optimize_result r;
+    OK(silt_delta_auto_compact(&r, u.store, NULL, &oo, &err));
+    assert_int_equal(r.files_removed, 9);
+    assert_int_equal(r.files_added, 1);
+    s = load(&u, -1);
+    assert_int_equal(s->n_files, 2);
+    assert_non_null(silt_delta_snapshot_find(s, big));
+    char *rows = scan_sorted(&u, s, NULL, NULL);
+    assert_int_equal(count_lines(rows), 20009);
+    free(rows);
+    /* OPTIMIZE itself packs across sizes */
+    OK(silt_delta_optimize(&r, u.store, s, &oo, &err));
+    assert_int_equal(r.files_removed, 2);
+    silt_delta_snapshot_destroy(s);
+    free(big);
+    table_destroy(&u);
+}
+
 /* Every allocation of a scan and of an OPTIMIZE failing in turn: an error, never a crash, and
  * the table keeps its rows whatever step failed. */
 static void test_out_of_memory(void **state)
@@ -546,6 +588,7 @@ int main(void)
         cmocka_unit_test(test_optimize),
         cmocka_unit_test(test_optimize_races),
         cmocka_unit_test(test_auto_compact_keeps_few_files),
+        cmocka_unit_test(test_auto_compact_tiers),
         cmocka_unit_test(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
