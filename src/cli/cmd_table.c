@@ -1,5 +1,7 @@
-/* `silt table describe|history|vacuum LOCATION`: inspect a Delta table (at a version or a
- * timestamp), list its commit history, and find or delete files VACUUM would remove. */
+/* `silt table describe|history|scan|optimize|vacuum|checkpoint LOCATION`: inspect a Delta table
+ * (at a version or a timestamp), list its commit history, print its rows, compact its small
+ * files, find or delete files VACUUM would remove, and write a checkpoint. Every read goes
+ * through the Parquet file ops, so checkpoints are used. */
 #include "cli/cli.h"
 
 #include <inttypes.h>
@@ -9,8 +11,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "batch/canon.h"
+#include "delta/checkpoint.h"
 #include "delta/log.h"
 #include "delta/maint.h"
+#include "delta/optimize.h"
+#include "delta/pqio.h"
+#include "delta/scan.h"
 #include "delta/schema.h"
 #include "delta/skip.h"
 #include "store/store.h"
@@ -83,6 +90,7 @@ static int load_snapshot(silt_delta_snapshot **out, silt_store **store, const si
     int rc = open_location(store, o->args[0], err);
     if (rc) return rc;
     silt_delta_read_opts ro = silt_delta_read_opts_default();
+    ro.file_ops = silt_delta_parquet_ops();
     if (silt_opts_given(o, "version")) ro.version = silt_opts_int(o, "version");
     if (silt_opts_given(o, "timestamp") &&
         (rc = parse_when(&ro.timestamp_ms, silt_opts_str(o, "timestamp"), err)))
@@ -333,7 +341,9 @@ static int run_vacuum(int argc, char **argv)
     silt_delta_snapshot *snap = NULL;
     silt_delta_vacuum_result r = {0};
     int rc = open_location(&store, o.args[0], &err);
-    if (!rc) rc = silt_delta_snapshot_load(&snap, store, NULL, &err);
+    silt_delta_read_opts ro = silt_delta_read_opts_default();
+    ro.file_ops = silt_delta_parquet_ops();
+    if (!rc) rc = silt_delta_snapshot_load(&snap, store, &ro, &err);
     int64_t retention =
         silt_opts_given(&o, "retention") ? silt_opts_duration_us(&o, "retention") / 1000 : -1;
     bool dry = silt_opts_flag(&o, "dry-run");
@@ -349,10 +359,435 @@ static int run_vacuum(int argc, char **argv)
     return rc ? silt_cli_fail("table vacuum", &err) : 0;
 }
 
+/* ---- scan ---- */
+
+static const silt_opt_spec scan_spec[] = {
+    {"version", 0, SILT_OPT_INT, "N", NULL, "0..", "read the table as of version N"},
+    {"timestamp", 0, SILT_OPT_STRING, "T", NULL, NULL,
+     "read the latest version committed at or before T (epoch ms or 'YYYY-MM-DD HH:MM:SS', UTC)"},
+    {"format", 'f', SILT_OPT_CHOICE, "FMT", "table", "jsonl|csv|table|canonical",
+     "output: JSON lines, CSV with a header, an aligned table, or the canonical test form"},
+    {"columns", 'c', SILT_OPT_STRING, "A,B,...", NULL, NULL,
+     "print only these columns, in this order (default: all)"},
+    {"where", 'w', SILT_OPT_STRING, "PRED", NULL, NULL,
+     "only rows with COLUMN =|<|<=|>|>= VALUE or COLUMN IS NULL (files that cannot match are "
+     "skipped using partition values and statistics)"},
+    {"limit", 'n', SILT_OPT_INT, "N", NULL, "0..", "stop after N rows"},
+    {"stats", 0, SILT_OPT_FLAG, NULL, NULL, NULL,
+     "print to stderr how the snapshot was loaded and how many files and rows were read"},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL},
+};
+
+typedef enum { FMT_JSONL, FMT_CSV, FMT_TABLE, FMT_CANONICAL } scan_format;
+
+/* Appends row i of column c as a JSON value. */
+static int json_value(silt_buf *out, const silt_field *f, const silt_column *c, int64_t i)
+{
+    if (!silt_column_is_valid(c, i)) return silt_buf_puts(out, "null");
+    switch (f->type) {
+    case SILT_TYPE_BOOL:
+    case SILT_TYPE_INT8:
+    case SILT_TYPE_INT16:
+    case SILT_TYPE_INT32:
+    case SILT_TYPE_INT64:
+    case SILT_TYPE_DECIMAL:
+    case SILT_TYPE_STRING: return silt_canon_value(out, f, c, i);
+    case SILT_TYPE_FLOAT:
+    case SILT_TYPE_DOUBLE: {
+        double v = f->type == SILT_TYPE_FLOAT ? ((const float *)c->values)[i]
+                                              : ((const double *)c->values)[i];
+        if (v != v || v - v != 0) break; /* NaN and infinities as strings */
+        return silt_canon_value(out, f, c, i);
+    }
+    case SILT_TYPE_STRUCT:
+        silt_buf_putc(out, '{');
+        for (size_t k = 0; k < f->n_children; k++) {
+            if (k) silt_buf_putc(out, ',');
+            silt_canon_json_string(out, (const uint8_t *)f->children[k].name,
+                                   strlen(f->children[k].name));
+            silt_buf_putc(out, ':');
+            json_value(out, &f->children[k], &c->children[k], i);
+        }
+        return silt_buf_putc(out, '}');
+    case SILT_TYPE_LIST:
+        silt_buf_putc(out, '[');
+        for (int32_t j = c->offsets[i]; j < c->offsets[i + 1]; j++) {
+            if (j > c->offsets[i]) silt_buf_putc(out, ',');
+            json_value(out, &f->children[0], &c->children[0], j);
+        }
+        return silt_buf_putc(out, ']');
+    case SILT_TYPE_MAP: {
+        const silt_field *kf = &f->children[0].children[0], *vf = &f->children[0].children[1];
+        const silt_column *kc = &c->children[0].children[0], *vc = &c->children[0].children[1];
+        bool obj = kf->type == SILT_TYPE_STRING;
+        silt_buf_putc(out, obj ? '{' : '[');
+        for (int32_t j = c->offsets[i]; j < c->offsets[i + 1]; j++) {
+            if (j > c->offsets[i]) silt_buf_putc(out, ',');
+            if (obj) {
+                json_value(out, kf, kc, j);
+                silt_buf_putc(out, ':');
+            } else {
+                silt_buf_puts(out, "{\"key\":");
+                json_value(out, kf, kc, j);
+                silt_buf_puts(out, ",\"value\":");
+            }
+            json_value(out, vf, vc, j);
+            if (!obj) silt_buf_putc(out, '}');
+        }
+        return silt_buf_putc(out, obj ? '}' : ']');
+    }
+    default: break;
+    }
+    /* dates, timestamps, binary, NaN: their canonical text as a JSON string */
+    silt_buf t = SILT_BUF_INIT;
+    silt_canon_value(&t, f, c, i);
+    int rc = silt_buf_oom(&t) ? SILT_ENOMEM : silt_canon_json_string(out, t.ptr, t.len);
+    silt_buf_free(&t);
+    return rc;
+}
+
+/* Appends a CSV cell: strings as they are, nested values as JSON, null as nothing; quoted when
+ * needed. */
+static int csv_value(silt_buf *out, const silt_field *f, const silt_column *c, int64_t i)
+{
+    if (!silt_column_is_valid(c, i)) return 0;
+    silt_buf t = SILT_BUF_INIT;
+    if (f->type == SILT_TYPE_STRING) {
+        size_t n;
+        const uint8_t *p = silt_column_bytes(c, i, &n);
+        silt_buf_append(&t, p, n);
+    } else if (f->type == SILT_TYPE_STRUCT || f->type == SILT_TYPE_LIST ||
+               f->type == SILT_TYPE_MAP) {
+        json_value(&t, f, c, i);
+    } else {
+        silt_canon_value(&t, f, c, i);
+    }
+    bool quote = false;
+    for (size_t k = 0; k < t.len; k++)
+        quote |= t.ptr[k] == ',' || t.ptr[k] == '"' || t.ptr[k] == '\n' || t.ptr[k] == '\r';
+    if (quote) {
+        silt_buf_putc(out, '"');
+        for (size_t k = 0; k < t.len; k++) {
+            if (t.ptr[k] == '"') silt_buf_putc(out, '"');
+            silt_buf_putc(out, t.ptr[k]);
+        }
+        silt_buf_putc(out, '"');
+    } else if (t.len) {
+        silt_buf_append(out, t.ptr, t.len);
+    }
+    int rc = silt_buf_oom(&t) ? SILT_ENOMEM : 0;
+    silt_buf_free(&t);
+    return rc;
+}
+
+typedef struct scan_out {
+    scan_format fmt;
+    silt_buf line;
+    /* --format table: every cell, row-major, kept until the end to size the columns */
+    size_t n_cols;
+    size_t n_cells, cap_cells;
+    char **cells;
+} scan_out;
+
+static int keep_cell(scan_out *so, silt_buf *cell, silt_error *err)
+{
+    if (so->n_cells == so->cap_cells) {
+        size_t cap = so->cap_cells ? so->cap_cells * 2 : 256;
+        char **c = silt_realloc(so->cells, cap * sizeof *c);
+        if (!c) return silt_error_set(err, SILT_ENOMEM, "out of memory");
+        so->cells = c;
+        so->cap_cells = cap;
+    }
+    if (silt_buf_cstr(cell)) return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    so->cells[so->n_cells++] = (char *)silt_buf_detach(cell, NULL);
+    return 0;
+}
+
+static int scan_emit(void *arg, const silt_batch *b, silt_error *err)
+{
+    scan_out *so = arg;
+    for (int64_t i = 0; i < b->n_rows; i++) {
+        silt_buf *l = &so->line;
+        silt_buf_reset(l);
+        switch (so->fmt) {
+        case FMT_CANONICAL: silt_canon_row(l, b, i); break;
+        case FMT_JSONL:
+            silt_buf_putc(l, '{');
+            for (size_t k = 0; k < b->n_cols; k++) {
+                const silt_field *f = &b->schema->fields[k];
+                if (k) silt_buf_putc(l, ',');
+                silt_canon_json_string(l, (const uint8_t *)f->name, strlen(f->name));
+                silt_buf_putc(l, ':');
+                json_value(l, f, &b->cols[k], i);
+            }
+            silt_buf_putc(l, '}');
+            break;
+        case FMT_CSV:
+            for (size_t k = 0; k < b->n_cols; k++) {
+                if (k) silt_buf_putc(l, ',');
+                csv_value(l, &b->schema->fields[k], &b->cols[k], i);
+            }
+            break;
+        case FMT_TABLE:
+            for (size_t k = 0; k < b->n_cols; k++) {
+                silt_buf cell = SILT_BUF_INIT;
+                const silt_field *f = &b->schema->fields[k];
+                if (f->type == SILT_TYPE_STRING && silt_column_is_valid(&b->cols[k], i)) {
+                    size_t n;
+                    const uint8_t *p = silt_column_bytes(&b->cols[k], i, &n);
+                    silt_buf_append(&cell, p, n);
+                } else {
+                    silt_canon_value(&cell, f, &b->cols[k], i);
+                }
+                int rc = keep_cell(so, &cell, err);
+                silt_buf_free(&cell);
+                if (rc) return rc;
+            }
+            continue;
+        }
+        silt_buf_putc(l, '\n');
+        if (silt_buf_oom(l)) return silt_error_set(err, SILT_ENOMEM, "out of memory");
+        if (fwrite(l->ptr, 1, l->len, stdout) != l->len)
+            return silt_error_set(err, SILT_EIO, "cannot write to standard output");
+    }
+    return 0;
+}
+
+/* Size in display columns of a UTF-8 string (code points). */
+static size_t display_width(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++) n += ((unsigned char)*s & 0xc0) != 0x80;
+    return n;
+}
+
+static void print_table(const scan_out *so, const silt_schema *schema)
+{
+    size_t nc = schema->n_fields;
+    if (nc == 0) return;
+    size_t *w = silt_calloc(nc, sizeof *w);
+    if (!w) return;
+    for (size_t k = 0; k < nc; k++) w[k] = display_width(schema->fields[k].name);
+    for (size_t i = 0; i < so->n_cells; i++) {
+        size_t dw = display_width(so->cells[i]);
+        if (dw > w[i % nc]) w[i % nc] = dw;
+    }
+    for (size_t k = 0; k < nc; k++)
+        printf("%s%s%*s", k ? " | " : "", schema->fields[k].name,
+               (int)(w[k] - display_width(schema->fields[k].name)), "");
+    printf("\n");
+    for (size_t k = 0; k < nc; k++) {
+        printf("%s", k ? "-+-" : "");
+        for (size_t j = 0; j < w[k]; j++) putchar('-');
+    }
+    printf("\n");
+    for (size_t i = 0; i < so->n_cells; i++) {
+        size_t k = i % nc;
+        printf("%s%s%*s", k ? " | " : "", so->cells[i], (int)(w[k] - display_width(so->cells[i])),
+               "");
+        if (k == nc - 1) printf("\n");
+    }
+    silt_free(w);
+}
+
+/* Splits "a,b,c" into names (pointers into buf, which is modified). Returns their number. */
+static size_t split_columns(char **names, size_t max, char *buf)
+{
+    size_t n = 0;
+    for (char *tok = strtok(buf, ","); tok && n < max; tok = strtok(NULL, ",")) {
+        while (*tok == ' ') tok++;
+        char *e = tok + strlen(tok);
+        while (e > tok && e[-1] == ' ') *--e = 0;
+        if (*tok) names[n++] = tok;
+    }
+    return n;
+}
+
+static int run_scan(int argc, char **argv)
+{
+    silt_opts o;
+    int code;
+    if (silt_cli_parse(
+            &o, &code, scan_spec, argc, argv, 1, NULL,
+            "silt table scan LOCATION [--version N | --timestamp T] [--format jsonl|csv|table|"
+            "canonical] [--columns A,B] [--where PRED] [--limit N]",
+            "Print the rows of a Delta table (partition columns included), reading only the "
+            "files that can hold rows matching --where."))
+        return code;
+    silt_error err;
+    silt_error_clear(&err);
+    if (o.n_args != 1) {
+        silt_error_set(&err, SILT_EINVAL, "give exactly one table LOCATION");
+        return silt_cli_fail("table scan", &err);
+    }
+    silt_store *store = NULL;
+    silt_delta_snapshot *snap = NULL;
+    silt_schema *schema = NULL;
+    scan_out so;
+    memset(&so, 0, sizeof so);
+    char colbuf[4096];
+    char *names[256];
+    silt_delta_pred pred;
+    silt_delta_scan_opts sopts = silt_delta_scan_opts_default();
+    silt_delta_scan_stats st;
+    memset(&st, 0, sizeof st);
+    sopts.file_ops = silt_delta_parquet_ops();
+    const char *fmt = silt_opts_str(&o, "format");
+    so.fmt = strcmp(fmt, "jsonl") == 0       ? FMT_JSONL
+             : strcmp(fmt, "csv") == 0       ? FMT_CSV
+             : strcmp(fmt, "canonical") == 0 ? FMT_CANONICAL
+                                             : FMT_TABLE;
+    int rc = 0;
+    if (silt_opts_given(&o, "columns")) {
+        snprintf(colbuf, sizeof colbuf, "%s", silt_opts_str(&o, "columns"));
+        sopts.n_columns = split_columns(names, 256, colbuf);
+        sopts.columns = (const char *const *)names;
+        if (sopts.n_columns == 0)
+            rc = silt_error_set(&err, SILT_EINVAL, "--columns: give column names like 'a,b'");
+    }
+    if (!rc && silt_opts_given(&o, "where")) {
+        rc = silt_delta_pred_parse(&pred, silt_opts_str(&o, "where"), &err);
+        if (rc) silt_error_prefix(&err, "--where");
+        sopts.pred = &pred;
+    }
+    if (silt_opts_given(&o, "limit")) sopts.limit = silt_opts_int(&o, "limit");
+    if (!rc) rc = load_snapshot(&snap, &store, &o, &err);
+    if (!rc) rc = silt_delta_scan_schema(&schema, snap, sopts.columns, sopts.n_columns, &err);
+    if (!rc && so.fmt == FMT_CSV) {
+        for (size_t k = 0; k < schema->n_fields; k++) {
+            bool q = strpbrk((char *)schema->fields[k].name, ",\"\n") != NULL;
+            printf("%s%s%s%s", k ? "," : "", q ? "\"" : "", schema->fields[k].name, q ? "\"" : "");
+        }
+        printf("\n");
+    }
+    if (!rc) rc = silt_delta_scan(&st, snap, store, &sopts, scan_emit, &so, &err);
+    if (!rc && so.fmt == FMT_TABLE) print_table(&so, schema);
+    if (snap && silt_opts_flag(&o, "stats")) {
+        if (snap->checkpoint_version >= 0)
+            fprintf(stderr,
+                    "snapshot: version %" PRId64 " from checkpoint %" PRId64
+                    " + %zu JSON commits\n",
+                    snap->version, snap->checkpoint_version, snap->n_commits_read);
+        else
+            fprintf(stderr, "snapshot: version %" PRId64 " from %zu JSON commits\n", snap->version,
+                    snap->n_commits_read);
+        fprintf(stderr,
+                "scan: %zu of %zu files read, %" PRId64 " rows read, %" PRId64 " rows returned\n",
+                st.files_read, st.files_total, st.rows_read, st.rows_emitted);
+    }
+    for (size_t i = 0; i < so.n_cells; i++) silt_free(so.cells[i]);
+    silt_free(so.cells);
+    silt_buf_free(&so.line);
+    silt_schema_destroy(schema);
+    silt_delta_snapshot_destroy(snap);
+    silt_store_destroy(store);
+    if (fflush(stdout) != 0 && !rc)
+        rc = silt_error_set(&err, SILT_EIO, "cannot write to standard output");
+    return rc ? silt_cli_fail("table scan", &err) : 0;
+}
+
+/* ---- optimize ---- */
+
+static const silt_opt_spec optimize_spec[] = {
+    {"target-size", 0, SILT_OPT_SIZE, "BYTES", "128M", NULL,
+     "pack small files into files of about this size (files this big are left alone)"},
+    {"auto", 0, SILT_OPT_FLAG, NULL, NULL, NULL,
+     "auto-compaction rule: only partitions holding at least --min-files files smaller than "
+     "half the target"},
+    {"min-files", 0, SILT_OPT_INT, "N", NULL, "2..",
+     "with --auto: small files a partition needs (default: table property "
+     "silt.autoCompact.minFiles, else 10)"},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL},
+};
+
+static int run_optimize(int argc, char **argv)
+{
+    silt_opts o;
+    int code;
+    if (silt_cli_parse(
+            &o, &code, optimize_spec, argc, argv, 1, NULL,
+            "silt table optimize LOCATION [--target-size BYTES] [--auto [--min-files N]]",
+            "Compact a Delta table's small files: within each partition, files smaller "
+            "than the target are packed into bins and each bin is rewritten as one "
+            "file, committed as an OPTIMIZE (dataChange false) version."))
+        return code;
+    silt_error err;
+    silt_error_clear(&err);
+    if (o.n_args != 1) {
+        silt_error_set(&err, SILT_EINVAL, "give exactly one table LOCATION");
+        return silt_cli_fail("table optimize", &err);
+    }
+    silt_store *store = NULL;
+    silt_delta_optimize_result r;
+    silt_delta_optimize_opts oo;
+    memset(&oo, 0, sizeof oo);
+    oo.file_ops = silt_delta_parquet_ops();
+    bool autoc = silt_opts_flag(&o, "auto");
+    if (!autoc || silt_opts_given(&o, "target-size"))
+        oo.target_size = silt_opts_size(&o, "target-size");
+    if (silt_opts_given(&o, "min-files")) oo.min_files = silt_opts_int(&o, "min-files");
+    int rc = open_location(&store, o.args[0], &err);
+    if (!rc)
+        rc = autoc ? silt_delta_auto_compact(&r, store, NULL, &oo, &err)
+                   : silt_delta_optimize(&r, store, NULL, &oo, &err);
+    if (!rc) {
+        if (r.version < 0)
+            printf("nothing to compact\n");
+        else
+            printf("version %" PRId64 ": %zu files (%" PRId64 " bytes) compacted into %zu (%" PRId64
+                   " bytes) in %zu partition%s, %" PRId64 " rows\n",
+                   r.version, r.files_removed, r.bytes_removed, r.files_added, r.bytes_added,
+                   r.partitions, r.partitions == 1 ? "" : "s", r.rows);
+    }
+    silt_store_destroy(store);
+    return rc ? silt_cli_fail("table optimize", &err) : 0;
+}
+
+/* ---- checkpoint ---- */
+
+static const silt_opt_spec checkpoint_spec[] = {
+    {"version", 0, SILT_OPT_INT, "N", NULL, "0..", "checkpoint version N (default: the latest)"},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL},
+};
+
+static int run_checkpoint(int argc, char **argv)
+{
+    silt_opts o;
+    int code;
+    if (silt_cli_parse(&o, &code, checkpoint_spec, argc, argv, 1, NULL,
+                       "silt table checkpoint LOCATION [--version N]",
+                       "Write a classic Parquet checkpoint of the table (and _last_checkpoint), so "
+                       "readers need not replay the JSON commits before it."))
+        return code;
+    silt_error err;
+    silt_error_clear(&err);
+    if (o.n_args != 1) {
+        silt_error_set(&err, SILT_EINVAL, "give exactly one table LOCATION");
+        return silt_cli_fail("table checkpoint", &err);
+    }
+    silt_store *store = NULL;
+    silt_delta_snapshot *snap = NULL;
+    int rc = load_snapshot(&snap, &store, &o, &err);
+    if (!rc)
+        rc = silt_delta_checkpoint_write(store, snap, silt_delta_parquet_ops(), silt_time_wall_ms(),
+                                         &err);
+    if (!rc) {
+        char key[80];
+        silt_delta_checkpoint_key(key, sizeof key, snap->version);
+        printf("%s\n", key);
+    }
+    silt_delta_snapshot_destroy(snap);
+    silt_store_destroy(store);
+    return rc ? silt_cli_fail("table checkpoint", &err) : 0;
+}
+
 static const silt_command subs[] = {
     {"describe", "show a table's version, schema, files and txn versions", run_describe},
     {"history", "list the table's commits from their commitInfo", run_history},
+    {"scan", "print the table's rows (projection, --where filtering, time travel)", run_scan},
+    {"optimize", "compact small files into larger ones (OPTIMIZE)", run_optimize},
     {"vacuum", "delete (or with --dry-run list) files no version references", run_vacuum},
+    {"checkpoint", "write a Parquet checkpoint of the latest (or a given) version", run_checkpoint},
 };
 
 static int run(int argc, char **argv)

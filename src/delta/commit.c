@@ -45,7 +45,8 @@ static void uuid4(char out[37])
 /* ---- commitInfo ---- */
 
 static int commit_info_json(char **out, const silt_delta_actions *a, int64_t read_version,
-                            const silt_delta_commit_opts *opts, int64_t now_ms)
+                            const silt_delta_commit_opts *opts, const silt_delta_map *extra,
+                            int64_t now_ms)
 {
     int64_t rows = 0, bytes = 0, n_add = 0, n_remove = 0;
     bool blind = true, rows_known = true;
@@ -90,6 +91,12 @@ static int commit_info_json(char **out, const silt_delta_actions *a, int64_t rea
     METRIC("numOutputBytes", bytes);
     if (rows_known) METRIC("numOutputRows", rows);
 #undef METRIC
+    if (extra)
+        for (size_t i = 0; i < extra->n; i++) {
+            const silt_delta_kv *kv = &extra->items[i];
+            f |= json_object_set_new(metrics, kv->key,
+                                     kv->value ? json_string(kv->value) : json_null()) != 0;
+        }
     f |= json_object_set_new(o, "timestamp", json_integer(now_ms)) != 0;
     f |= json_object_set_new(o, "operation",
                              json_string(opts && opts->operation ? opts->operation : "WRITE")) != 0;
@@ -160,7 +167,8 @@ static int check_conflict(const silt_delta_actions *ours, const silt_delta_actio
                 silt_error_retriable(err, true);
                 return SILT_ECONFLICT;
             }
-            if (o->type == SILT_DELTA_REMOVE && t->type == SILT_DELTA_ADD && t->u.add.data_change &&
+            if (o->type == SILT_DELTA_REMOVE && o->u.remove.data_change &&
+                t->type == SILT_DELTA_ADD && t->u.add.data_change &&
                 same_partition(&o->u.remove.partition_values, &t->u.add.partition_values)) {
                 silt_error_set(err, SILT_ECONFLICT,
                                "version %" PRId64 " added files to a partition this commit "
@@ -200,14 +208,23 @@ int silt_delta_commit(int64_t *out_version, silt_store *store, int64_t read_vers
                       const silt_delta_actions *actions, const silt_delta_commit_opts *opts,
                       silt_error *err)
 {
+    return silt_delta_commit_with_metrics(out_version, store, read_version, actions, opts, NULL,
+                                          err);
+}
+
+int silt_delta_commit_with_metrics(int64_t *out_version, silt_store *store, int64_t read_version,
+                                   const silt_delta_actions *actions,
+                                   const silt_delta_commit_opts *opts,
+                                   const silt_delta_map *extra_metrics, silt_error *err)
+{
     silt_buf body = SILT_BUF_INIT, theirs_buf = SILT_BUF_INIT;
     silt_delta_actions with_ci = {0}, theirs = {0};
     int rc = 0;
     int max = opts && opts->max_attempts > 0 ? opts->max_attempts : 10000;
     /* the commit file: commitInfo first, then the actions */
     silt_delta_action *ci = silt_delta_actions_push(&with_ci, SILT_DELTA_COMMIT_INFO);
-    if (!ci ||
-        commit_info_json(&ci->u.commit_info.json, actions, read_version, opts, silt_time_wall_ms()))
+    if (!ci || commit_info_json(&ci->u.commit_info.json, actions, read_version, opts, extra_metrics,
+                                silt_time_wall_ms()))
         goto oom;
     if ((rc = silt_delta_actions_write(&body, &with_ci, err)) ||
         (rc = silt_delta_actions_write(&body, actions, err)))

@@ -32,13 +32,21 @@ typedef struct silt_delta_commit_opts {
  * operationMetrics, readVersion, isBlindAppend and engineInfo is written first) as version
  * read_version + 1 (-1: version 0, creating the table). When another writer took that version,
  * its commit is read and checked for a real conflict: metadata or protocol changed, a file we
- * remove already removed, files added to a partition we overwrite, or a txn appId of ours
+ * remove already removed, files added to a partition we overwrite (removes with dataChange
+ * false, as OPTIMIZE writes, do not conflict with appends), or a txn appId of ours
  * already at or past our version; without one the next version is tried. Returns 0 and
  * *out_version, or SILT_ECONFLICT (message names the conflict and the winning version),
  * SILT_EEXISTS (creating a table that exists), or a store error. */
 int silt_delta_commit(int64_t *out_version, silt_store *store, int64_t read_version,
                       const silt_delta_actions *actions, const silt_delta_commit_opts *opts,
                       silt_error *err);
+
+/* silt_delta_commit with more operationMetrics (string values, e.g. OPTIMIZE's
+ * numRemovedBytes; extra_metrics may be NULL). */
+int silt_delta_commit_with_metrics(int64_t *out_version, silt_store *store, int64_t read_version,
+                                   const silt_delta_actions *actions,
+                                   const silt_delta_commit_opts *opts,
+                                   const silt_delta_map *extra_metrics, silt_error *err);
 
 typedef struct silt_delta_table_def {
     const silt_schema *schema;

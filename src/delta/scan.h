@@ -1,0 +1,54 @@
+/* Scanning a Delta snapshot: the rows of its live files as column batches in the table schema
+ * (partition columns rebuilt from partitionValues), with column projection, partition pruning and
+ * file skipping from statistics, and row filtering for one simple predicate. */
+#ifndef SILT_DELTA_SCAN_H
+#define SILT_DELTA_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "batch/batch.h"
+#include "delta/fileio.h"
+#include "delta/log.h"
+#include "delta/skip.h"
+#include "store/store.h"
+#include "util/error.h"
+
+typedef struct silt_delta_scan_opts {
+    const char *const *columns; /* projection, in output order; NULL: every column */
+    size_t n_columns;
+    const silt_delta_pred *pred;         /* NULL: every row; else files skipped and rows filtered */
+    int64_t limit;                       /* stop after this many rows; < 0: no limit */
+    const silt_delta_file_ops *file_ops; /* data-file reader (required: read_file) */
+} silt_delta_scan_opts;
+
+/* What a scan did. */
+typedef struct silt_delta_scan_stats {
+    size_t files_total;   /* live files in the snapshot */
+    size_t files_read;    /* files opened (after pruning and skipping) */
+    int64_t rows_read;    /* rows in the files read */
+    int64_t rows_emitted; /* rows passed to emit */
+} silt_delta_scan_stats;
+
+/* Default options: every column, no predicate, no limit, silt_delta_parquet_ops is NOT implied:
+ * the caller sets file_ops. */
+silt_delta_scan_opts silt_delta_scan_opts_default(void);
+
+/* The schema of the batches a scan emits: the projected fields of snap->schema in the order
+ * given. Returns 0 and *out (owned) or SILT_EINVAL naming an unknown column (with a suggestion). */
+int silt_delta_scan_schema(silt_schema **out, const silt_delta_snapshot *snap,
+                           const char *const *columns, size_t n_columns, silt_error *err);
+
+typedef int (*silt_delta_scan_emit_fn)(void *arg, const silt_batch *b, silt_error *err);
+
+/* Reads the rows of snap's live files (in path order) and calls emit with batches of the scan
+ * schema (borrowed for the call; emit returns 0 to go on, or an error code that stops the scan
+ * and is returned). Partition columns are typed from partitionValues (null included). With a
+ * predicate, files that provably hold no match are not read and only matching rows are emitted
+ * (comparisons with null are false; IS NULL matches nulls). out_stats may be NULL. Returns 0,
+ * SILT_EINVAL (bad column or predicate), or the reader's / emit's error (err names the file). */
+int silt_delta_scan(silt_delta_scan_stats *out_stats, const silt_delta_snapshot *snap,
+                    silt_store *store, const silt_delta_scan_opts *opts,
+                    silt_delta_scan_emit_fn emit, void *arg, silt_error *err);
+
+#endif
