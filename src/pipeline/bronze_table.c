@@ -3,6 +3,7 @@
 
 #include "delta/commit.h"
 #include "delta/log.h"
+#include "delta/optimize.h"
 #include "util/alloc.h"
 #include "util/log.h"
 #include "util/time.h"
@@ -103,6 +104,28 @@ static int write_slice(silt_bronze_table *t, silt_delta_add *out, const silt_bat
     return rc;
 }
 
+/* After a commit: merge small files so that a table fed a trickle of messages holds tens of
+ * files, not one per micro-batch. Failures (a lost race included) are logged, never fatal: the
+ * data is committed already. */
+static void compact(silt_bronze_table *t)
+{
+    silt_delta_snapshot *snap = NULL;
+    silt_error e;
+    silt_error_clear(&e);
+    if (load(&snap, t, &e) == 0) {
+        silt_delta_optimize_opts oo = {0};
+        oo.file_ops = &t->ops;
+        silt_delta_optimize_result res;
+        memset(&res, 0, sizeof res);
+        if (silt_delta_auto_compact(&res, t->store, snap, &oo, &e))
+            silt_log_warn("ingest: compaction skipped: %s", e.msg);
+        else if (res.version >= 0)
+            silt_log_debug("ingest: compacted %zu small files into %zu (table version %lld)",
+                           res.files_removed, res.files_added, (long long)res.version);
+    }
+    silt_delta_snapshot_destroy(snap);
+}
+
 static int commit(silt_ingest_sink *s, const silt_batch *rows, const silt_ingest_range *r,
                   size_t n_ranges, int64_t *out_version, silt_error *err)
 {
@@ -160,6 +183,7 @@ static int commit(silt_ingest_sink *s, const silt_batch *rows, const silt_ingest
         if ((rc = load(&snap, t, err))) break;
         if ((rc = check_positions(t, snap, r, n_ranges, err))) break;
     }
+    if (rc == 0) compact(t);
 done:
     for (size_t i = 0; i < n_adds; i++) silt_delta_add_clear(&adds[i]);
     for (size_t i = 0; ids && i < n_ranges; i++) silt_free(ids[i]);

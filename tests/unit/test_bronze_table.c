@@ -145,10 +145,59 @@ static void test_workers_crashes_exactly_once(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* A trickle: 300 micro-batches of 3 messages each stay a few tens of files, and every row
+ * is still there exactly once. */
+static void test_trickle_stays_compact(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/silt-trickle-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char loc[128];
+    snprintf(loc, sizeof loc, "%s/bronze_trickle", dir);
+    silt_error err;
+    silt_bronze_table *tb = NULL;
+    assert_int_equal(silt_bronze_table_open(&tb, loc, NULL, &err), 0);
+    mem_source src;
+    mem_source_init(&src, NPART, NMSG, 3);
+    silt_ingest *ing = make(tb, 3);
+    int rc = silt_ingest_run(ing, &src.base, NULL, &err);
+    if (rc) fail_msg("%s", err.msg);
+    assert_int_equal(silt_ingest_get_stats(ing)->commits, NPART * NMSG / 3);
+    silt_ingest_destroy(ing);
+    silt_store *store = NULL;
+    assert_int_equal(silt_store_open(&store, loc, &err), 0);
+    silt_delta_read_opts ro = silt_delta_read_opts_default();
+    ro.file_ops = silt_delta_parquet_ops();
+    silt_delta_snapshot *snap = NULL;
+    assert_int_equal(silt_delta_snapshot_load(&snap, store, &ro, &err), 0);
+    if (snap->n_files > 40) fail_msg("%zu live files after 300 commits", snap->n_files);
+    silt_schema *data = silt_schema_create(snap->schema->n_fields - 1);
+    for (size_t i = 0; i + 1 < snap->schema->n_fields; i++)
+        silt_field_copy(&data->fields[i], &snap->schema->fields[i]);
+    static tally t;
+    memset(&t, 0, sizeof t);
+    for (size_t i = 0; i < snap->n_files; i++)
+        assert_int_equal(
+            ro.file_ops->read_file(NULL, store, snap->files[i].path, data, tally_rows, &t, &err),
+            0);
+    for (int p = 0; p < NPART; p++)
+        for (int o = 0; o < NMSG; o++)
+            if (t.count[p][o] != 1)
+                fail_msg("partition %d offset %d: %d rows", p, o, t.count[p][o]);
+    silt_schema_destroy(data);
+    silt_delta_snapshot_destroy(snap);
+    silt_store_destroy(store);
+    silt_bronze_table_destroy(tb);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_workers_crashes_exactly_once),
+        cmocka_unit_test(test_trickle_stays_compact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
