@@ -139,6 +139,13 @@ static int run(int argc, char **argv)
             (long long)st->rows, (double)st->bytes / 1e6, (long long)st->commits, secs,
             secs > 0 ? (double)st->rows / secs : 0.0, (long long)st->last_version,
             st->conflicts ? " (commits by other workers resolved)" : "");
+    double active = silt_ingest_active_seconds(ing);
+    if (st->rows > 0 && active > 0)
+        fprintf(stderr,
+                "ingest: from first message to last commit: %.2f s, %.0f rows/s; latency from "
+                "produce to commit: p50 %.0f ms, p99 %.0f ms\n",
+                active, (double)st->rows / active, silt_ingest_latency_ms(ing, 0.5),
+                silt_ingest_latency_ms(ing, 0.99));
 done:
     silt_kafka_source_destroy(src);
     silt_ingest_destroy(ing);

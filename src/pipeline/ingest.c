@@ -17,6 +17,8 @@ typedef struct part {
     bool dirty;    /* the current batch holds rows of this partition */
 } part;
 
+#define LAT_MAX 60000
+
 struct silt_ingest {
     silt_ingest_sink *sink;
     silt_ingest_source *src; /* set while running */
@@ -32,6 +34,9 @@ struct silt_ingest {
     silt_ingest_stats stats;
     silt_error pending; /* first error raised inside a callback, reported by run */
     uint64_t started_ns, last_progress_ns;
+    uint64_t first_msg_ns, last_commit_ns;
+    int64_t *latency; /* histogram: committed rows per ms of latency, LAT_MAX = overflow */
+    int64_t latency_n;
     int64_t progress_rows;
 };
 
@@ -60,6 +65,8 @@ int silt_ingest_create(silt_ingest **out, silt_ingest_sink *sink, const silt_ing
     if (!ing->schema) goto oom;
     ing->batch = silt_batch_create(ing->schema);
     if (!ing->batch) goto oom;
+    ing->latency = silt_calloc(LAT_MAX + 1, sizeof *ing->latency);
+    if (!ing->latency) goto oom;
     ing->stats.last_version = -1;
     silt_error_clear(&ing->pending);
     *out = ing;
@@ -78,6 +85,7 @@ void silt_ingest_destroy(silt_ingest *ing)
     silt_free(ing->tps);
     silt_batch_destroy(ing->batch);
     silt_schema_destroy(ing->schema);
+    silt_free(ing->latency);
     silt_free(ing);
 }
 
@@ -161,6 +169,37 @@ static void drop_batch(silt_ingest *ing)
     reset_batch(ing);
 }
 
+static void record_latency(silt_ingest *ing)
+{
+    int64_t now_ms = silt_time_wall_ms();
+    const silt_column *ts = &ing->batch->cols[SILT_BRONZE_TIMESTAMP];
+    for (int64_t i = 0; i < ing->batch->n_rows; i++) {
+        if (!silt_column_is_valid(ts, i)) continue;
+        int64_t lat = now_ms - silt_column_get_int(ts, i) / 1000;
+        if (lat < 0) lat = 0;
+        if (lat > LAT_MAX) lat = LAT_MAX;
+        ing->latency[lat]++;
+        ing->latency_n++;
+    }
+}
+
+double silt_ingest_latency_ms(const silt_ingest *ing, double q)
+{
+    if (ing->latency_n == 0) return -1;
+    int64_t rank = (int64_t)(q * (double)(ing->latency_n - 1)), seen = 0;
+    for (int64_t ms = 0; ms <= LAT_MAX; ms++) {
+        seen += ing->latency[ms];
+        if (seen > rank) return (double)ms;
+    }
+    return LAT_MAX;
+}
+
+double silt_ingest_active_seconds(const silt_ingest *ing)
+{
+    if (!ing->first_msg_ns || ing->last_commit_ns < ing->first_msg_ns) return 0;
+    return (double)(ing->last_commit_ns - ing->first_msg_ns) / 1e9;
+}
+
 int silt_ingest_flush(silt_ingest *ing, silt_error *err)
 {
     if (ing->batch->n_rows == 0) return 0;
@@ -196,6 +235,8 @@ int silt_ingest_flush(silt_ingest *ing, silt_error *err)
         return 0;
     }
     if (rc) return rc;
+    record_latency(ing);
+    ing->last_commit_ns = silt_time_mono_ns();
     ing->stats.rows += ing->batch->n_rows;
     ing->stats.bytes += ing->batch_bytes;
     ing->stats.commits++;
@@ -235,6 +276,7 @@ static int on_message(silt_ingest *ing, const silt_bronze_msg *m)
     if (p->next >= 0 && m->offset < p->next) return 0; /* already in the table or the batch */
     if (p->start == SILT_INGEST_OFFSET_DEFAULT && !p->dirty) p->next = m->offset;
     if (ing->batch->n_rows == 0) ing->batch_started_ns = silt_time_mono_ns();
+    if (!ing->first_msg_ns) ing->first_msg_ns = ing->batch_started_ns;
     int rc = silt_bronze_append(ing->batch, m, silt_time_wall_us());
     if (rc == SILT_ERANGE && ing->batch->n_rows > 0) {
         /* the batch cannot hold this message: commit what is there and start a new one */
