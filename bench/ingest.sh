@@ -43,7 +43,7 @@ now() { date +%s.%N; }
 t0=$(now); kcat -C -e -q -o beginning -b "$boot" -t bench >/dev/null; t1=$(now)
 kcat_s=$(echo "$t1 - $t0" | bc -l)
 t0=$(now)
-"$silt" ingest -b "$boot" -t bench --table "$tmp/bronze" --until-caught-up --progress 0 "${K[@]}" \
+"$silt" ingest -b "$boot" -t bench --table "$tmp/bronze" --until-caught-up --trigger 250ms --progress 0 "${K[@]}" \
   2>"$tmp/ingest.log"
 t1=$(now)
 wall_s=$(echo "$t1 - $t0" | bc -l)

@@ -187,7 +187,7 @@ static bool src_caught_up(silt_ingest_source *base)
     }
     uint64_t now = silt_time_mono_ns();
     if (!s->caught_up_since_ns) s->caught_up_since_ns = now;
-    return now - s->caught_up_since_ns >= 600000000ull;
+    return now - s->caught_up_since_ns >= 600000000ull; /* > fetch.wait.max.ms (500) */
 }
 
 static int64_t src_lag(silt_ingest_source *base)

@@ -4,14 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Atomic: allocations also happen on the ingestion runtime's commit thread. */
 static uint64_t g_count;
 static uint64_t g_fail_at; /* absolute allocation number that fails; 0 = never */
 
 static int should_fail(void)
 {
-    g_count++;
-    if (g_fail_at && g_count == g_fail_at) {
-        g_fail_at = 0;
+    uint64_t n = __atomic_add_fetch(&g_count, 1, __ATOMIC_RELAXED);
+    uint64_t at = __atomic_load_n(&g_fail_at, __ATOMIC_RELAXED);
+    if (at && n == at) {
+        __atomic_store_n(&g_fail_at, 0, __ATOMIC_RELAXED);
         return 1;
     }
     return 0;
@@ -65,10 +67,11 @@ int silt_mul_size(size_t *out, size_t a, size_t b)
 
 void silt_alloc_fail_nth(uint64_t n)
 {
-    g_fail_at = n ? g_count + n : 0;
+    uint64_t now = __atomic_load_n(&g_count, __ATOMIC_RELAXED);
+    __atomic_store_n(&g_fail_at, n ? now + n : 0, __ATOMIC_RELAXED);
 }
 
 uint64_t silt_alloc_count(void)
 {
-    return g_count;
+    return __atomic_load_n(&g_count, __ATOMIC_RELAXED);
 }

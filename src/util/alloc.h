@@ -21,7 +21,7 @@ char *silt_strndup(const char *s, size_t n);
 int silt_mul_size(size_t *out, size_t a, size_t b);
 
 /* Test hook: the nth allocation from now (1 = the next one) fails, and every one after it
- * succeeds again. 0 disables the hook. Not thread-safe; for single-threaded tests. */
+ * succeeds again. 0 disables the hook. Counts allocations of every thread. */
 void silt_alloc_fail_nth(uint64_t n);
 
 /* Number of allocations made since start (for tests that loop over failure points). */
