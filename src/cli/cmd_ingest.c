@@ -47,7 +47,8 @@ static const char description[] =
     " so a restart, a crash or a rebalance between several `silt ingest` processes in one group "
     "neither loses nor duplicates a message. Offsets are also committed to Kafka after each "
     "Delta commit, for lag tools only. Any kafka.<property>=<value> (or --kafka.<property> "
-    "VALUE) is passed to librdkafka as is, e.g. kafka.security.protocol=SASL_SSL. Stop with "
+    "VALUE) is passed to librdkafka as is, e.g. kafka.security.protocol=SASL_SSL (silt sets "
+    "fetch.wait.max.ms=100 unless given). Stop with "
     "Ctrl-C: what is buffered is committed first.";
 
 static volatile sig_atomic_t g_stop;
@@ -115,9 +116,18 @@ static int run(int argc, char **argv)
     kc.start = strcmp(silt_opts_str(&o, "starting-offsets"), "latest") == 0
                    ? SILT_KAFKA_START_LATEST
                    : SILT_KAFKA_START_EARLIEST;
-    kc.prop_keys = o.extra_key;
-    kc.prop_vals = o.extra_val;
-    kc.n_props = o.n_extra;
+    /* silt's defaults first (the user's kafka.* settings come after and win): brokers answer a
+     * fetch within 100 ms even when little data is waiting, so a micro-batch is cut on time */
+    const char *keys[SILT_OPT_MAX_ARGS + 1], *vals[SILT_OPT_MAX_ARGS + 1];
+    keys[0] = "fetch.wait.max.ms";
+    vals[0] = "100";
+    for (size_t i = 0; i < o.n_extra; i++) {
+        keys[i + 1] = o.extra_key[i];
+        vals[i + 1] = o.extra_val[i];
+    }
+    kc.prop_keys = keys;
+    kc.prop_vals = vals;
+    kc.n_props = o.n_extra + 1;
     if ((rc = silt_kafka_source_create(&src, &kc, ing, &err))) goto done;
 
     struct sigaction sa;
