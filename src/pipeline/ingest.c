@@ -429,13 +429,19 @@ static void progress(silt_ingest *ing, bool final)
     double dt = (double)(now - ing->last_progress_ns) / 1e9;
     double rate = dt > 0 ? (double)(ing->stats.rows - ing->progress_rows) / dt : 0;
     int64_t lag = ing->src && ing->src->ops->lag ? ing->src->ops->lag(ing->src) : -1;
-    char lagbuf[32] = "?";
+    char lagbuf[32] = "?", detail[256] = "";
     if (lag >= 0) snprintf(lagbuf, sizeof lagbuf, "%lld", (long long)lag);
+    if (lag > 0 && ing->src->ops->lag_detail) {
+        detail[0] = ' ';
+        detail[1] = '(';
+        ing->src->ops->lag_detail(ing->src, detail + 2, sizeof detail - 3);
+        strcat(detail, ")");
+    }
     fprintf(ing->opts.progress,
             "ingest: %lld rows in %lld commits (%.0f rows/s), table version %lld (last commit "
-            "%.0f ms), lag %s%s\n",
+            "%.0f ms), lag %s%s%s\n",
             (long long)ing->stats.rows, (long long)ing->stats.commits, rate,
-            (long long)ing->stats.last_version, ing->stats.last_commit_ms, lagbuf,
+            (long long)ing->stats.last_version, ing->stats.last_commit_ms, lagbuf, detail,
             ing->stats.conflicts ? " (conflicts resolved)" : "");
     fflush(ing->opts.progress);
     ing->last_progress_ns = now;

@@ -74,6 +74,9 @@ struct silt_ingest_source_ops {
     bool (*caught_up)(silt_ingest_source *s);
     /* Total lag (messages) over assigned partitions, -1 if unknown; for the progress line. */
     int64_t (*lag)(silt_ingest_source *s);
+    /* Optional (may be NULL): writes the lag per partition ("t[0]=12 t[1]=0 ...") into out
+     * (size n), for the progress line. */
+    void (*lag_detail)(silt_ingest_source *s, char *out, size_t n);
 };
 struct silt_ingest_source {
     const struct silt_ingest_source_ops *ops;

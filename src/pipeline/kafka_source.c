@@ -197,8 +197,35 @@ static int64_t src_lag(silt_ingest_source *base)
     return known ? lag : -1;
 }
 
-static const struct silt_ingest_source_ops kafka_ops = {src_poll, src_seek, src_commit_offsets,
-                                                        src_caught_up, src_lag};
+static void src_lag_detail(silt_ingest_source *base, char *out, size_t n)
+{
+    silt_kafka_source *s = (silt_kafka_source *)base;
+    silt_kafka_tp *tps = NULL;
+    size_t np = 0, used = 0;
+    silt_error err;
+    out[0] = '\0';
+    if (silt_kafka_consumer_assignment(&tps, &np, s->consumer, &err)) return;
+    for (size_t i = 0; i < np && used + 1 < n; i++) {
+        int64_t lo, hi;
+        if (silt_kafka_consumer_watermarks(&lo, &hi, s->consumer, tps[i].topic, tps[i].partition,
+                                           false, 0, &err) ||
+            hi < 0)
+            continue;
+        tracked *t = track(s, tps[i].topic, tps[i].partition);
+        int64_t next = t && t->next >= 0 ? t->next : lo;
+        int w = snprintf(out + used, n - used, "%s%s[%d]=%lld", used ? " " : "", tps[i].topic,
+                         (int)tps[i].partition, (long long)(hi > next ? hi - next : 0));
+        if (w < 0 || (size_t)w >= n - used) {
+            out[used] = '\0';
+            break;
+        }
+        used += (size_t)w;
+    }
+    silt_kafka_tp_array_free(tps, np);
+}
+
+static const struct silt_ingest_source_ops kafka_ops = {src_poll,      src_seek, src_commit_offsets,
+                                                        src_caught_up, src_lag,  src_lag_detail};
 
 silt_ingest_source *silt_kafka_source_base(silt_kafka_source *s)
 {

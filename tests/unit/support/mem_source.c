@@ -60,8 +60,8 @@ static bool src_caught_up(silt_ingest_source *s)
     return mem_source_caught_up((mem_source *)s);
 }
 
-static const struct silt_ingest_source_ops src_ops = {src_poll, src_seek, NULL, src_caught_up,
-                                                      NULL};
+static const struct silt_ingest_source_ops src_ops = {src_poll,      src_seek, NULL,
+                                                      src_caught_up, NULL,     NULL};
 
 void mem_source_init(mem_source *m, int n_parts, int64_t n_msgs, int per_poll)
 {
