@@ -383,6 +383,17 @@ static void test_codecs(void **state)
     assert_int_equal(
         silt_pq_decompress(SILT_PQ_CODEC_LZ4_RAW, comp, (size_t)l, out, sizeof out, &err), 0);
     assert_memory_equal(out, plain, sizeof plain);
+    /* legacy Hadoop-framed LZ4: [u32be raw size][u32be block size][block] */
+    uint8_t framed[8200];
+    int bl = LZ4_compress_default(plain, (char *)framed + 8, (int)sizeof plain, 8000);
+    assert_true(bl > 0);
+    const uint32_t sizes[2] = {(uint32_t)sizeof plain, (uint32_t)bl};
+    for (int k = 0; k < 2; k++)
+        for (int b = 0; b < 4; b++) framed[4 * k + b] = (uint8_t)(sizes[k] >> (24 - 8 * b));
+    memset(out, 0, sizeof out);
+    assert_int_equal(
+        silt_pq_decompress(SILT_PQ_CODEC_LZ4, framed, (size_t)bl + 8, out, sizeof out, &err), 0);
+    assert_memory_equal(out, plain, sizeof plain);
     /* gzip: two members, each half of the text */
     size_t total = 0;
     for (int m = 0; m < 2; m++) {
