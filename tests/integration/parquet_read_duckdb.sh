@@ -39,7 +39,7 @@ oracle "$tmpdir/t_V1_uncompressed.parquet" >"$tmpdir/duck.txt"
 n=0
 for f in "$tmpdir"/t_*.parquet; do
   "$SILT" parquet cat --format canonical "$f" | sort >"$tmpdir/silt.txt"
-  cmp -s "$tmpdir/silt.txt" "$tmpdir/duck.txt" || { diff "$tmpdir/silt.txt" "$tmpdir/duck.txt" | head -6 >&2; fail "$(basename "$f"): silt and DuckDB differ"; }
+  cmp -s "$tmpdir/silt.txt" "$tmpdir/duck.txt" || { diff "$tmpdir/silt.txt" "$tmpdir/duck.txt" | sed -n 1,6p >&2; fail "$(basename "$f"): silt and DuckDB differ"; }
   n=$((n + 1))
 done
 [ "$n" -eq 10 ] || fail "expected 10 files, found $n"
