@@ -72,6 +72,11 @@ static int hadoop_lz4(const uint8_t *src, size_t n, uint8_t *dst, size_t dst_n)
 int silt_pq_decompress(int codec, const uint8_t *src, size_t n, uint8_t *dst, size_t dst_n,
                        silt_error *err)
 {
+    uint8_t empty = 0;
+    if (!dst) { /* an empty page: give the codecs a valid pointer to write nothing to */
+        dst = &empty;
+        dst_n = 0;
+    }
     switch (codec) {
     case SILT_PQ_CODEC_UNCOMPRESSED:
         if (n != dst_n) return bad(err, codec, "sizes differ for an uncompressed page");

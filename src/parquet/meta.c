@@ -13,22 +13,23 @@ typedef struct parser {
     bool oom;
 } parser;
 
-#define FIELDS_BEGIN(P)                                                                            \
-    int16_t last_id_ = 0, fid;                                                                     \
-    int ft;                                                                                        \
-    if (silt_thrift_struct_begin(&(P)->d)) return -1;                                              \
-    for (;;) {                                                                                     \
-        if (silt_thrift_read_field(&(P)->d, &ft, &fid, &last_id_)) return -1;                      \
-        if (ft == SILT_THRIFT_STOP) break;                                                         \
-        switch (fid) {
-#define FIELDS_END(P)                                                                              \
-    default:                                                                                       \
-        if (silt_thrift_skip(&(P)->d, ft)) return -1;                                              \
-        break;                                                                                     \
-        }                                                                                          \
-        }                                                                                          \
-        silt_thrift_struct_end(&(P)->d);                                                           \
-        return 0;
+/* Parses one struct field (id, wire type) into obj. Returns 0 or -1. */
+typedef int (*field_fn)(parser *p, void *obj, int16_t fid, int ft);
+
+/* Reads a struct, handing each field to fn; unknown fields are skipped by fn's default. */
+static int read_struct(parser *p, void *obj, field_fn fn)
+{
+    if (silt_thrift_struct_begin(&p->d)) return -1;
+    int16_t last = 0, fid;
+    int ft;
+    for (;;) {
+        if (silt_thrift_read_field(&p->d, &ft, &fid, &last)) return -1;
+        if (ft == SILT_THRIFT_STOP) break;
+        if (fn(p, obj, fid, ft)) return -1;
+    }
+    silt_thrift_struct_end(&p->d);
+    return 0;
+}
 
 static int want(parser *p, int ft, int type)
 {
@@ -105,95 +106,137 @@ static int rd_list(parser *p, int ft, int elem_type, size_t sz, void **out, size
     return 0;
 }
 
+static int parse_time_unit_field(parser *p, void *obj, int16_t fid, int ft)
+{
+    int *unit = obj;
+    switch (fid) {
+    case 1:
+    case 2:
+    case 3:
+        *unit = fid;
+        if (silt_thrift_skip(&p->d, ft)) return -1;
+        break;
+    default: return silt_thrift_skip(&p->d, ft);
+    }
+    return 0;
+}
+
 static int parse_time_unit(parser *p, int *unit)
 {
-    FIELDS_BEGIN(p)
-case 1:
-case 2:
-case 3:
-    *unit = fid;
-    if (silt_thrift_skip(&p->d, ft)) return -1;
-    break;
-    FIELDS_END(p)
+    return read_struct(p, unit, parse_time_unit_field);
+}
+
+/* DecimalType */
+static int decimal_field(parser *p, void *obj, int16_t fid, int ft)
+{
+    silt_pq_schema_elem *e = obj;
+    switch (fid) {
+    case 1: return rd_i32(p, ft, &e->lt_scale);
+    case 2: return rd_i32(p, ft, &e->lt_precision);
+    default: return silt_thrift_skip(&p->d, ft);
+    }
+}
+
+/* TimeType and TimestampType */
+static int time_field(parser *p, void *obj, int16_t fid, int ft)
+{
+    silt_pq_schema_elem *e = obj;
+    if (fid == 1 && (ft == SILT_THRIFT_TRUE || ft == SILT_THRIFT_FALSE)) {
+        e->lt_utc = silt_thrift_field_bool(ft);
+        return 0;
+    }
+    if (fid == 2 && ft == SILT_THRIFT_STRUCT) return parse_time_unit(p, &e->lt_unit);
+    return silt_thrift_skip(&p->d, ft);
+}
+
+/* IntType */
+static int int_field(parser *p, void *obj, int16_t fid, int ft)
+{
+    silt_pq_schema_elem *e = obj;
+    if (fid == 1 && ft == SILT_THRIFT_BYTE) {
+        uint8_t b;
+        if (silt_thrift_read_byte(&p->d, &b)) return -1;
+        e->lt_bit_width = (int8_t)b;
+        return 0;
+    }
+    if (fid == 2 && (ft == SILT_THRIFT_TRUE || ft == SILT_THRIFT_FALSE)) {
+        e->lt_signed = silt_thrift_field_bool(ft);
+        return 0;
+    }
+    return silt_thrift_skip(&p->d, ft);
+}
+
+/* The LogicalType union: the field id names the type. */
+static int parse_logical_field(parser *p, void *obj, int16_t fid, int ft)
+{
+    silt_pq_schema_elem *e = obj;
+    switch (fid) {
+    case SILT_PQ_LT_DECIMAL:
+    case SILT_PQ_LT_TIME:
+    case SILT_PQ_LT_TIMESTAMP:
+    case SILT_PQ_LT_INTEGER:
+        e->logical_type = fid;
+        if (want(p, ft, SILT_THRIFT_STRUCT)) return -1;
+        return read_struct(p, e,
+                           fid == SILT_PQ_LT_DECIMAL   ? decimal_field
+                           : fid == SILT_PQ_LT_INTEGER ? int_field
+                                                       : time_field);
+    case SILT_PQ_LT_STRING:
+    case SILT_PQ_LT_MAP:
+    case SILT_PQ_LT_LIST:
+    case SILT_PQ_LT_ENUM:
+    case SILT_PQ_LT_DATE:
+    case SILT_PQ_LT_UNKNOWN:
+    case SILT_PQ_LT_JSON:
+    case SILT_PQ_LT_BSON:
+    case SILT_PQ_LT_UUID:
+    case SILT_PQ_LT_FLOAT16: e->logical_type = fid; return silt_thrift_skip(&p->d, ft);
+    default: return silt_thrift_skip(&p->d, ft);
+    }
 }
 
 static int parse_logical(parser *p, silt_pq_schema_elem *e)
 {
-    FIELDS_BEGIN(p)
-case SILT_PQ_LT_DECIMAL: {
-    e->logical_type = fid;
-    if (want(p, ft, SILT_THRIFT_STRUCT)) return -1;
-    int16_t l2 = 0, f2;
-    int t2;
-    if (silt_thrift_struct_begin(&p->d)) return -1;
-    for (;;) {
-        if (silt_thrift_read_field(&p->d, &t2, &f2, &l2)) return -1;
-        if (t2 == SILT_THRIFT_STOP) break;
-        if (f2 == 1) {
-            if (rd_i32(p, t2, &e->lt_scale)) return -1;
-        } else if (f2 == 2) {
-            if (rd_i32(p, t2, &e->lt_precision)) return -1;
-        } else if (silt_thrift_skip(&p->d, t2))
-            return -1;
-    }
-    silt_thrift_struct_end(&p->d);
-    break;
+    return read_struct(p, e, parse_logical_field);
 }
-case SILT_PQ_LT_TIME:
-case SILT_PQ_LT_TIMESTAMP: {
-    e->logical_type = fid;
-    if (want(p, ft, SILT_THRIFT_STRUCT)) return -1;
-    int16_t l2 = 0, f2;
-    int t2;
-    if (silt_thrift_struct_begin(&p->d)) return -1;
-    for (;;) {
-        if (silt_thrift_read_field(&p->d, &t2, &f2, &l2)) return -1;
-        if (t2 == SILT_THRIFT_STOP) break;
-        if (f2 == 1 && (t2 == SILT_THRIFT_TRUE || t2 == SILT_THRIFT_FALSE)) {
-            e->lt_utc = silt_thrift_field_bool(t2);
-        } else if (f2 == 2 && t2 == SILT_THRIFT_STRUCT) {
-            if (parse_time_unit(p, &e->lt_unit)) return -1;
-        } else if (silt_thrift_skip(&p->d, t2))
-            return -1;
+
+static int parse_schema_elem_field(parser *p, void *obj, int16_t fid, int ft)
+{
+    silt_pq_schema_elem *e = obj;
+    switch (fid) {
+    case 1:
+        if (rd_int(p, ft, &e->type)) return -1;
+        break;
+    case 2:
+        if (rd_i32(p, ft, &e->type_length)) return -1;
+        break;
+    case 3:
+        if (rd_int(p, ft, &e->repetition)) return -1;
+        break;
+    case 4:
+        if (rd_str(p, ft, &e->name)) return -1;
+        break;
+    case 5:
+        if (rd_i32(p, ft, &e->num_children)) return -1;
+        break;
+    case 6:
+        if (rd_int(p, ft, &e->converted_type)) return -1;
+        break;
+    case 7:
+        if (rd_i32(p, ft, &e->scale)) return -1;
+        break;
+    case 8:
+        if (rd_i32(p, ft, &e->precision)) return -1;
+        break;
+    case 9:
+        if (rd_i32(p, ft, &e->field_id)) return -1;
+        break;
+    case 10:
+        if (want(p, ft, SILT_THRIFT_STRUCT) || parse_logical(p, e)) return -1;
+        break;
+    default: return silt_thrift_skip(&p->d, ft);
     }
-    silt_thrift_struct_end(&p->d);
-    break;
-}
-case SILT_PQ_LT_INTEGER: {
-    e->logical_type = fid;
-    if (want(p, ft, SILT_THRIFT_STRUCT)) return -1;
-    int16_t l2 = 0, f2;
-    int t2;
-    if (silt_thrift_struct_begin(&p->d)) return -1;
-    for (;;) {
-        if (silt_thrift_read_field(&p->d, &t2, &f2, &l2)) return -1;
-        if (t2 == SILT_THRIFT_STOP) break;
-        if (f2 == 1 && t2 == SILT_THRIFT_BYTE) {
-            uint8_t b;
-            if (silt_thrift_read_byte(&p->d, &b)) return -1;
-            e->lt_bit_width = (int8_t)b;
-        } else if (f2 == 2 && (t2 == SILT_THRIFT_TRUE || t2 == SILT_THRIFT_FALSE)) {
-            e->lt_signed = silt_thrift_field_bool(t2);
-        } else if (silt_thrift_skip(&p->d, t2))
-            return -1;
-    }
-    silt_thrift_struct_end(&p->d);
-    break;
-}
-case SILT_PQ_LT_STRING:
-case SILT_PQ_LT_MAP:
-case SILT_PQ_LT_LIST:
-case SILT_PQ_LT_ENUM:
-case SILT_PQ_LT_DATE:
-case SILT_PQ_LT_UNKNOWN:
-case SILT_PQ_LT_JSON:
-case SILT_PQ_LT_BSON:
-case SILT_PQ_LT_UUID:
-case SILT_PQ_LT_FLOAT16:
-    e->logical_type = fid;
-    if (silt_thrift_skip(&p->d, ft)) return -1;
-    break;
-    FIELDS_END(p)
+    return 0;
 }
 
 static int parse_schema_elem(parser *p, silt_pq_schema_elem *e)
@@ -202,38 +245,7 @@ static int parse_schema_elem(parser *p, silt_pq_schema_elem *e)
     e->repetition = -1;
     e->converted_type = -1;
     e->field_id = -1;
-    FIELDS_BEGIN(p)
-case 1:
-    if (rd_int(p, ft, &e->type)) return -1;
-    break;
-case 2:
-    if (rd_i32(p, ft, &e->type_length)) return -1;
-    break;
-case 3:
-    if (rd_int(p, ft, &e->repetition)) return -1;
-    break;
-case 4:
-    if (rd_str(p, ft, &e->name)) return -1;
-    break;
-case 5:
-    if (rd_i32(p, ft, &e->num_children)) return -1;
-    break;
-case 6:
-    if (rd_int(p, ft, &e->converted_type)) return -1;
-    break;
-case 7:
-    if (rd_i32(p, ft, &e->scale)) return -1;
-    break;
-case 8:
-    if (rd_i32(p, ft, &e->precision)) return -1;
-    break;
-case 9:
-    if (rd_i32(p, ft, &e->field_id)) return -1;
-    break;
-case 10:
-    if (want(p, ft, SILT_THRIFT_STRUCT) || parse_logical(p, e)) return -1;
-    break;
-    FIELDS_END(p)
+    return read_struct(p, e, parse_schema_elem_field);
 }
 
 static int parse_stats(parser *p, silt_pq_stats *s)
@@ -286,145 +298,185 @@ static int parse_stats(parser *p, silt_pq_stats *s)
     return 0;
 }
 
+static int parse_column_meta_field(parser *p, void *obj, int16_t fid, int ft)
+{
+    silt_pq_column_meta *m = obj;
+    switch (fid) {
+    case 1:
+        if (rd_int(p, ft, &m->type)) return -1;
+        break;
+    case 2: {
+        void *arr;
+        if (rd_list(p, ft, SILT_THRIFT_I32, sizeof(int32_t), &arr, &m->n_encodings)) return -1;
+        m->encodings = arr;
+        for (size_t i = 0; i < m->n_encodings; i++)
+            if (silt_thrift_read_i32(&p->d, &m->encodings[i])) return -1;
+        break;
+    }
+    case 3: {
+        void *arr;
+        if (rd_list(p, ft, SILT_THRIFT_BINARY, sizeof(char *), &arr, &m->n_path)) return -1;
+        m->path = arr;
+        for (size_t i = 0; i < m->n_path; i++)
+            if (rd_str(p, SILT_THRIFT_BINARY, &m->path[i])) return -1;
+        break;
+    }
+    case 4:
+        if (rd_int(p, ft, &m->codec)) return -1;
+        break;
+    case 5:
+        if (rd_i64(p, ft, &m->num_values)) return -1;
+        break;
+    case 6:
+        if (rd_i64(p, ft, &m->total_uncompressed_size)) return -1;
+        break;
+    case 7:
+        if (rd_i64(p, ft, &m->total_compressed_size)) return -1;
+        break;
+    case 9:
+        if (rd_i64(p, ft, &m->data_page_offset)) return -1;
+        break;
+    case 10:
+        if (rd_i64(p, ft, &m->index_page_offset)) return -1;
+        break;
+    case 11:
+        if (rd_i64(p, ft, &m->dictionary_page_offset)) return -1;
+        break;
+    case 12:
+        if (want(p, ft, SILT_THRIFT_STRUCT) || parse_stats(p, &m->stats)) return -1;
+        m->has_stats = true;
+        break;
+    default: return silt_thrift_skip(&p->d, ft);
+    }
+    return 0;
+}
+
 static int parse_column_meta(parser *p, silt_pq_column_meta *m)
 {
     m->data_page_offset = m->index_page_offset = m->dictionary_page_offset = -1;
-    FIELDS_BEGIN(p)
-case 1:
-    if (rd_int(p, ft, &m->type)) return -1;
-    break;
-case 2: {
-    void *arr;
-    if (rd_list(p, ft, SILT_THRIFT_I32, sizeof(int32_t), &arr, &m->n_encodings)) return -1;
-    m->encodings = arr;
-    for (size_t i = 0; i < m->n_encodings; i++)
-        if (silt_thrift_read_i32(&p->d, &m->encodings[i])) return -1;
-    break;
+    return read_struct(p, m, parse_column_meta_field);
 }
-case 3: {
-    void *arr;
-    if (rd_list(p, ft, SILT_THRIFT_BINARY, sizeof(char *), &arr, &m->n_path)) return -1;
-    m->path = arr;
-    for (size_t i = 0; i < m->n_path; i++)
-        if (rd_str(p, SILT_THRIFT_BINARY, &m->path[i])) return -1;
-    break;
-}
-case 4:
-    if (rd_int(p, ft, &m->codec)) return -1;
-    break;
-case 5:
-    if (rd_i64(p, ft, &m->num_values)) return -1;
-    break;
-case 6:
-    if (rd_i64(p, ft, &m->total_uncompressed_size)) return -1;
-    break;
-case 7:
-    if (rd_i64(p, ft, &m->total_compressed_size)) return -1;
-    break;
-case 9:
-    if (rd_i64(p, ft, &m->data_page_offset)) return -1;
-    break;
-case 10:
-    if (rd_i64(p, ft, &m->index_page_offset)) return -1;
-    break;
-case 11:
-    if (rd_i64(p, ft, &m->dictionary_page_offset)) return -1;
-    break;
-case 12:
-    if (want(p, ft, SILT_THRIFT_STRUCT) || parse_stats(p, &m->stats)) return -1;
-    m->has_stats = true;
-    break;
-    FIELDS_END(p)
+
+static int parse_column_chunk_field(parser *p, void *obj, int16_t fid, int ft)
+{
+    silt_pq_column_chunk *c = obj;
+    switch (fid) {
+    case 1:
+        if (rd_str(p, ft, &c->file_path)) return -1;
+        break;
+    case 2:
+        if (rd_i64(p, ft, &c->file_offset)) return -1;
+        break;
+    case 3:
+        if (want(p, ft, SILT_THRIFT_STRUCT) || parse_column_meta(p, &c->meta)) return -1;
+        c->has_meta = true;
+        break;
+    default: return silt_thrift_skip(&p->d, ft);
+    }
+    return 0;
 }
 
 static int parse_column_chunk(parser *p, silt_pq_column_chunk *c)
 {
-    FIELDS_BEGIN(p)
-case 1:
-    if (rd_str(p, ft, &c->file_path)) return -1;
-    break;
-case 2:
-    if (rd_i64(p, ft, &c->file_offset)) return -1;
-    break;
-case 3:
-    if (want(p, ft, SILT_THRIFT_STRUCT) || parse_column_meta(p, &c->meta)) return -1;
-    c->has_meta = true;
-    break;
-    FIELDS_END(p)
+    return read_struct(p, c, parse_column_chunk_field);
+}
+
+static int parse_row_group_field(parser *p, void *obj, int16_t fid, int ft)
+{
+    silt_pq_row_group *g = obj;
+    switch (fid) {
+    case 1: {
+        void *arr;
+        if (rd_list(p, ft, SILT_THRIFT_STRUCT, sizeof(silt_pq_column_chunk), &arr, &g->n_columns))
+            return -1;
+        g->columns = arr;
+        for (size_t i = 0; i < g->n_columns; i++)
+            if (parse_column_chunk(p, &g->columns[i])) return -1;
+        break;
+    }
+    case 2:
+        if (rd_i64(p, ft, &g->total_byte_size)) return -1;
+        break;
+    case 3:
+        if (rd_i64(p, ft, &g->num_rows)) return -1;
+        break;
+    default: return silt_thrift_skip(&p->d, ft);
+    }
+    return 0;
 }
 
 static int parse_row_group(parser *p, silt_pq_row_group *g)
 {
-    FIELDS_BEGIN(p)
-case 1: {
-    void *arr;
-    if (rd_list(p, ft, SILT_THRIFT_STRUCT, sizeof(silt_pq_column_chunk), &arr, &g->n_columns))
-        return -1;
-    g->columns = arr;
-    for (size_t i = 0; i < g->n_columns; i++)
-        if (parse_column_chunk(p, &g->columns[i])) return -1;
-    break;
+    return read_struct(p, g, parse_row_group_field);
 }
-case 2:
-    if (rd_i64(p, ft, &g->total_byte_size)) return -1;
-    break;
-case 3:
-    if (rd_i64(p, ft, &g->num_rows)) return -1;
-    break;
-    FIELDS_END(p)
+
+static int parse_kv_field(parser *p, void *obj, int16_t fid, int ft)
+{
+    silt_pq_kv *kv = obj;
+    switch (fid) {
+    case 1:
+        if (rd_str(p, ft, &kv->key)) return -1;
+        break;
+    case 2:
+        if (rd_str(p, ft, &kv->value)) return -1;
+        break;
+    default: return silt_thrift_skip(&p->d, ft);
+    }
+    return 0;
 }
 
 static int parse_kv(parser *p, silt_pq_kv *kv)
 {
-    FIELDS_BEGIN(p)
-case 1:
-    if (rd_str(p, ft, &kv->key)) return -1;
-    break;
-case 2:
-    if (rd_str(p, ft, &kv->value)) return -1;
-    break;
-    FIELDS_END(p)
+    return read_struct(p, kv, parse_kv_field);
+}
+
+static int parse_file_meta_field(parser *p, void *obj, int16_t fid, int ft)
+{
+    silt_pq_file_meta *m = obj;
+    switch (fid) {
+    case 1:
+        if (rd_i32(p, ft, &m->version)) return -1;
+        break;
+    case 2: {
+        void *arr;
+        if (rd_list(p, ft, SILT_THRIFT_STRUCT, sizeof(silt_pq_schema_elem), &arr, &m->n_schema))
+            return -1;
+        m->schema = arr;
+        for (size_t i = 0; i < m->n_schema; i++)
+            if (parse_schema_elem(p, &m->schema[i])) return -1;
+        break;
+    }
+    case 3:
+        if (rd_i64(p, ft, &m->num_rows)) return -1;
+        break;
+    case 4: {
+        void *arr;
+        if (rd_list(p, ft, SILT_THRIFT_STRUCT, sizeof(silt_pq_row_group), &arr, &m->n_row_groups))
+            return -1;
+        m->row_groups = arr;
+        for (size_t i = 0; i < m->n_row_groups; i++)
+            if (parse_row_group(p, &m->row_groups[i])) return -1;
+        break;
+    }
+    case 5: {
+        void *arr;
+        if (rd_list(p, ft, SILT_THRIFT_STRUCT, sizeof(silt_pq_kv), &arr, &m->n_kv)) return -1;
+        m->kv = arr;
+        for (size_t i = 0; i < m->n_kv; i++)
+            if (parse_kv(p, &m->kv[i])) return -1;
+        break;
+    }
+    case 6:
+        if (rd_str(p, ft, &m->created_by)) return -1;
+        break;
+    default: return silt_thrift_skip(&p->d, ft);
+    }
+    return 0;
 }
 
 static int parse_file_meta(parser *p, silt_pq_file_meta *m)
 {
-    FIELDS_BEGIN(p)
-case 1:
-    if (rd_i32(p, ft, &m->version)) return -1;
-    break;
-case 2: {
-    void *arr;
-    if (rd_list(p, ft, SILT_THRIFT_STRUCT, sizeof(silt_pq_schema_elem), &arr, &m->n_schema))
-        return -1;
-    m->schema = arr;
-    for (size_t i = 0; i < m->n_schema; i++)
-        if (parse_schema_elem(p, &m->schema[i])) return -1;
-    break;
-}
-case 3:
-    if (rd_i64(p, ft, &m->num_rows)) return -1;
-    break;
-case 4: {
-    void *arr;
-    if (rd_list(p, ft, SILT_THRIFT_STRUCT, sizeof(silt_pq_row_group), &arr, &m->n_row_groups))
-        return -1;
-    m->row_groups = arr;
-    for (size_t i = 0; i < m->n_row_groups; i++)
-        if (parse_row_group(p, &m->row_groups[i])) return -1;
-    break;
-}
-case 5: {
-    void *arr;
-    if (rd_list(p, ft, SILT_THRIFT_STRUCT, sizeof(silt_pq_kv), &arr, &m->n_kv)) return -1;
-    m->kv = arr;
-    for (size_t i = 0; i < m->n_kv; i++)
-        if (parse_kv(p, &m->kv[i])) return -1;
-    break;
-}
-case 6:
-    if (rd_str(p, ft, &m->created_by)) return -1;
-    break;
-    FIELDS_END(p)
+    return read_struct(p, m, parse_file_meta_field);
 }
 
 int silt_pq_file_meta_parse(silt_pq_file_meta **out, const void *data, size_t n, silt_error *err)
@@ -460,87 +512,91 @@ void silt_pq_file_meta_destroy(silt_pq_file_meta *m)
     silt_free(m);
 }
 
-static int parse_page_sub(parser *p, silt_pq_page_header *h, int which)
+/* DataPageHeader (v1) */
+static int data_page_field(parser *p, void *obj, int16_t fid, int ft)
 {
-    FIELDS_BEGIN(p)
-case 1:
-    if (rd_i32(p, ft, &h->num_values)) return -1;
-    break;
-case 2:
-    if (which == 2) {
-        if (rd_int(p, ft, &h->encoding)) return -1;
-    } else if (which == 3) {
-        if (rd_i32(p, ft, &h->num_nulls)) return -1;
-    } else if (rd_int(p, ft, &h->encoding))
-        return -1;
-    break;
-case 3:
-    if (which == 1) {
-        if (rd_int(p, ft, &h->def_encoding)) return -1;
-    } else if (which == 3) {
-        if (rd_i32(p, ft, &h->num_rows)) return -1;
-    } else if (silt_thrift_skip(&p->d, ft))
-        return -1;
-    break;
-case 4:
-    if (which == 1) {
-        if (rd_int(p, ft, &h->rep_encoding)) return -1;
-    } else if (which == 3) {
-        if (rd_int(p, ft, &h->encoding)) return -1;
-    } else if (silt_thrift_skip(&p->d, ft))
-        return -1;
-    break;
-case 5:
-    if (which == 3) {
-        if (rd_i32(p, ft, &h->def_length)) return -1;
-    } else if (silt_thrift_skip(&p->d, ft))
-        return -1;
-    break;
-case 6:
-    if (which == 3) {
-        if (rd_i32(p, ft, &h->rep_length)) return -1;
-    } else if (silt_thrift_skip(&p->d, ft))
-        return -1;
-    break;
-case 7:
-    if (which == 3 && (ft == SILT_THRIFT_TRUE || ft == SILT_THRIFT_FALSE))
+    silt_pq_page_header *h = obj;
+    switch (fid) {
+    case 1: return rd_i32(p, ft, &h->num_values);
+    case 2: return rd_int(p, ft, &h->encoding);
+    case 3: return rd_int(p, ft, &h->def_encoding);
+    case 4: return rd_int(p, ft, &h->rep_encoding);
+    default: return silt_thrift_skip(&p->d, ft);
+    }
+}
+
+/* DictionaryPageHeader */
+static int dict_page_field(parser *p, void *obj, int16_t fid, int ft)
+{
+    silt_pq_page_header *h = obj;
+    switch (fid) {
+    case 1: return rd_i32(p, ft, &h->num_values);
+    case 2: return rd_int(p, ft, &h->encoding);
+    default: return silt_thrift_skip(&p->d, ft);
+    }
+}
+
+/* DataPageHeaderV2 */
+static int data_page_v2_field(parser *p, void *obj, int16_t fid, int ft)
+{
+    silt_pq_page_header *h = obj;
+    switch (fid) {
+    case 1: return rd_i32(p, ft, &h->num_values);
+    case 2: return rd_i32(p, ft, &h->num_nulls);
+    case 3: return rd_i32(p, ft, &h->num_rows);
+    case 4: return rd_int(p, ft, &h->encoding);
+    case 5: return rd_i32(p, ft, &h->def_length);
+    case 6: return rd_i32(p, ft, &h->rep_length);
+    case 7:
+        if (ft != SILT_THRIFT_TRUE && ft != SILT_THRIFT_FALSE) return silt_thrift_skip(&p->d, ft);
         h->is_compressed = silt_thrift_field_bool(ft);
-    else if (silt_thrift_skip(&p->d, ft))
-        return -1;
-    break;
-    FIELDS_END(p)
+        return 0;
+    default: return silt_thrift_skip(&p->d, ft);
+    }
+}
+
+static int parse_page_header_field(parser *p, void *obj, int16_t fid, int ft)
+{
+    silt_pq_page_header *h = obj;
+    switch (fid) {
+    case 1:
+        if (rd_int(p, ft, &h->type)) return -1;
+        break;
+    case 2:
+        if (rd_i32(p, ft, &h->uncompressed_size)) return -1;
+        break;
+    case 3:
+        if (rd_i32(p, ft, &h->compressed_size)) return -1;
+        break;
+    case 4: {
+        int32_t crc;
+        if (rd_i32(p, ft, &crc)) return -1;
+        h->crc = (uint32_t)crc;
+        h->has_crc = true;
+        break;
+    }
+    case 5:
+    case 7:
+    case 8:
+        if (want(p, ft, SILT_THRIFT_STRUCT)) return -1;
+        if ((fid == 5 && h->type == SILT_PQ_PAGE_DATA) ||
+            (fid == 7 && h->type == SILT_PQ_PAGE_DICTIONARY) ||
+            (fid == 8 && h->type == SILT_PQ_PAGE_DATA_V2))
+            h->has_type_header = true;
+        if (read_struct(p, h,
+                        fid == 5   ? data_page_field
+                        : fid == 7 ? dict_page_field
+                                   : data_page_v2_field))
+            return -1;
+        break;
+    default: return silt_thrift_skip(&p->d, ft);
+    }
+    return 0;
 }
 
 static int parse_page_header(parser *p, silt_pq_page_header *h)
 {
-    FIELDS_BEGIN(p)
-case 1:
-    if (rd_int(p, ft, &h->type)) return -1;
-    break;
-case 2:
-    if (rd_i32(p, ft, &h->uncompressed_size)) return -1;
-    break;
-case 3:
-    if (rd_i32(p, ft, &h->compressed_size)) return -1;
-    break;
-case 4: {
-    int32_t crc;
-    if (rd_i32(p, ft, &crc)) return -1;
-    h->crc = (uint32_t)crc;
-    h->has_crc = true;
-    break;
-}
-case 5:
-case 7:
-case 8:
-    if (want(p, ft, SILT_THRIFT_STRUCT)) return -1;
-    if ((fid == 5 && h->type == SILT_PQ_PAGE_DATA) ||
-        (fid == 7 && h->type == SILT_PQ_PAGE_DICTIONARY) ||
-        (fid == 8 && h->type == SILT_PQ_PAGE_DATA_V2))
-        h->has_type_header = true;
-    if (parse_page_sub(p, h, fid == 5 ? 1 : fid == 7 ? 2 : 3)) return -1;
-    break;
-    FIELDS_END(p)
+    return read_struct(p, h, parse_page_header_field);
 }
 
 int silt_pq_page_header_parse(silt_pq_page_header *out, size_t *out_len, const void *data, size_t n,

@@ -51,10 +51,16 @@ struct silt_pq_reader {
     pq_leaf *leaves;
     silt_schema *schema;
     pq_plan *plans; /* one per top-level field */
+    /* scratch kept across row groups, so large buffers are not faulted in again each time */
+    uint8_t *chunk_buf, *page_buf;
+    size_t chunk_cap, page_cap;
+    struct leaf_data *lds; /* one per leaf */
 };
 
+static void leaf_data_free(struct leaf_data *d);
+
 /* Decoded contents of one column chunk. */
-typedef struct leaf_data {
+struct leaf_data {
     uint16_t *def, *rep;
     int64_t n, cap; /* level entries */
     uint8_t *fixed; /* fixed-width physical values */
@@ -69,7 +75,8 @@ typedef struct leaf_data {
     bool has_dict;
     uint64_t chunk_off;  /* file offset of the column chunk, for errors found after decoding */
     int64_t max_entries; /* flat columns: the row group's row count */
-} leaf_data;
+};
+typedef struct leaf_data leaf_data;
 
 /* ---------------------------------------------------------------- schema */
 
@@ -455,6 +462,11 @@ fail:
 void silt_pq_reader_destroy(silt_pq_reader *r)
 {
     if (!r) return;
+    if (r->lds)
+        for (int l = 0; l < r->n_leaves; l++) leaf_data_free(&r->lds[l]);
+    silt_free(r->lds);
+    silt_free(r->chunk_buf);
+    silt_free(r->page_buf);
     if (r->plans && r->schema)
         for (size_t i = 0; i < r->schema->n_fields; i++) plan_free(&r->plans[i]);
     silt_free(r->plans);
@@ -495,6 +507,34 @@ static void leaf_data_free(leaf_data *d)
     silt_free(d->dict_fixed);
     silt_pq_bin_free(&d->dict_bin);
     memset(d, 0, sizeof *d);
+}
+
+/* Empties d for the next row group, keeping the level, value and byte buffers. */
+static void leaf_data_recycle(leaf_data *d)
+{
+    leaf_data keep = *d;
+    silt_free(d->dict_fixed);
+    silt_pq_bin_free(&d->dict_bin);
+    memset(d, 0, sizeof *d);
+    d->def = keep.def;
+    d->rep = keep.rep;
+    d->cap = keep.cap;
+    d->fixed = keep.fixed;
+    d->cap_values = keep.cap_values;
+    d->bin = keep.bin;
+    d->bin.n = 0;
+    d->bin.len = 0;
+}
+
+/* Grows a scratch buffer to at least n bytes. Returns 0 or SILT_ENOMEM. */
+static int scratch(uint8_t **buf, size_t *cap, size_t n)
+{
+    if (n <= *cap && *buf) return 0;
+    uint8_t *p = silt_realloc(*buf, n ? n : 1);
+    if (!p) return SILT_ENOMEM;
+    *buf = p;
+    *cap = n;
+    return 0;
 }
 
 static int phys_width(const silt_pq_schema_elem *e)
@@ -906,8 +946,7 @@ static int read_chunk(silt_pq_reader *r, int rg, int leaf, leaf_data *d, silt_er
     const silt_pq_column_chunk *cc = &r->meta->row_groups[rg].columns[leaf];
     chunk_ctx c = {.r = r, .leaf = &r->leaves[leaf], .err = err};
     const silt_pq_column_meta *cm = &cc->meta;
-    uint8_t *chunk = NULL, *page = NULL;
-    size_t page_cap = 0;
+    uint8_t *chunk, *page = r->page_buf;
     int rc;
     d->width = phys_width(c.leaf->e);
     d->is_bin = c.leaf->e->type == SILT_PQ_BYTE_ARRAY;
@@ -934,8 +973,9 @@ static int read_chunk(silt_pq_reader *r, int rg, int leaf, leaf_data *d, silt_er
         return chunk_err(&c, SILT_ECORRUPT, (uint64_t)start, "negative value count%s", NULL);
     d->chunk_off = (uint64_t)start;
     d->max_entries = r->meta->row_groups[rg].num_rows;
-    chunk = silt_malloc((size_t)size ? (size_t)size : 1);
-    if (!chunk) return chunk_err(&c, SILT_ENOMEM, (uint64_t)start, "out of memory%s", NULL);
+    if (scratch(&r->chunk_buf, &r->chunk_cap, (size_t)size))
+        return chunk_err(&c, SILT_ENOMEM, (uint64_t)start, "out of memory%s", NULL);
+    chunk = r->chunk_buf;
     if ((rc = r->src->ops->read_at(r->src, (uint64_t)start, chunk, (size_t)size, err))) {
         silt_error_column(err, c.leaf->path);
         goto fail;
@@ -1012,15 +1052,11 @@ static int read_chunk(silt_pq_reader *r, int rg, int leaf, leaf_data *d, silt_er
                 rc = chunk_ctx_err(&c, rc);
                 goto fail;
             }
-            if (ulen > page_cap) {
-                uint8_t *np = silt_realloc(page, ulen);
-                if (!np) {
-                    rc = chunk_err(&c, SILT_ENOMEM, c.page_off, "out of memory%s", NULL);
-                    goto fail;
-                }
-                page = np;
-                page_cap = ulen;
+            if (scratch(&r->page_buf, &r->page_cap, ulen)) {
+                rc = chunk_err(&c, SILT_ENOMEM, c.page_off, "out of memory%s", NULL);
+                goto fail;
             }
+            page = r->page_buf;
             if ((rc = silt_pq_decompress(c.codec, vals, vlen, page, ulen, err))) {
                 rc = chunk_ctx_err(&c, rc);
                 goto fail;
@@ -1039,12 +1075,8 @@ static int read_chunk(silt_pq_reader *r, int rg, int leaf, leaf_data *d, silt_er
                        "pages hold more values than the column chunk metadata says%s", NULL);
         goto fail;
     }
-    silt_free(chunk);
-    silt_free(page);
     return 0;
 fail:
-    silt_free(chunk);
-    silt_free(page);
     return rc;
 }
 
@@ -1275,6 +1307,16 @@ static int assemble_leaf(silt_pq_reader *r, const pq_plan *pl, silt_column *col,
     int sw = pl->type == SILT_TYPE_BOOL           ? 1
              : pl->type == SILT_TYPE_FIXED_BINARY ? (int)col->byte_width
                                                   : silt_type_width(pl->type);
+    if (pl->type != SILT_TYPE_BOOL && flat_full && base == 0 && !owned && dense &&
+        pl->type != SILT_TYPE_FIXED_BINARY && !col->values && !col->validity) {
+        /* the decoded values are already silt values: hand the buffer to the column */
+        col->values = d->fixed;
+        col->cap_rows = d->cap_values;
+        col->length = n;
+        d->fixed = NULL;
+        d->cap_values = 0;
+        goto done;
+    }
     if ((rc = silt_column_reserve(col, slots, 0))) goto oom;
     if (pl->type != SILT_TYPE_BOOL && flat_full && base == 0) {
         if (n) memcpy(col->values, dense, (size_t)n * (size_t)sw);
@@ -1427,7 +1469,8 @@ int silt_pq_reader_read_row_group(silt_pq_reader *r, int row_group, const int *c
         }
     }
     b = silt_batch_create_owned(s);
-    lds = silt_calloc((size_t)(r->n_leaves ? r->n_leaves : 1), sizeof *lds);
+    if (!r->lds) r->lds = silt_calloc((size_t)(r->n_leaves ? r->n_leaves : 1), sizeof *r->lds);
+    lds = r->lds;
     need = silt_calloc((size_t)(r->n_leaves ? r->n_leaves : 1), sizeof *need);
     if (!b || !lds || !need) {
         rc = silt_error_set(err, SILT_ENOMEM, "out of memory reading a row group");
@@ -1454,16 +1497,14 @@ int silt_pq_reader_read_row_group(silt_pq_reader *r, int row_group, const int *c
         goto fail;
     }
     b->n_rows = want_rows;
-    for (int l = 0; l < r->n_leaves; l++) leaf_data_free(&lds[l]);
-    silt_free(lds);
+    for (int l = 0; l < r->n_leaves; l++) leaf_data_recycle(&lds[l]);
     silt_free(need);
     silt_free(cols);
     *out = b;
     return 0;
 fail:
     if (lds)
-        for (int l = 0; l < r->n_leaves; l++) leaf_data_free(&lds[l]);
-    silt_free(lds);
+        for (int l = 0; l < r->n_leaves; l++) leaf_data_recycle(&lds[l]);
     silt_free(need);
     silt_free(cols);
     silt_batch_destroy(b);

@@ -15,7 +15,8 @@
 typedef struct silt_pq_reader silt_pq_reader;
 
 /* Opens a reader over src (borrowed: must outlive the reader). Reads and validates the footer
- * and schema. Returns 0 and an owned *out, or a SILT_E* code with err naming the file. */
+ * and schema. Returns 0 and an owned *out, or a SILT_E* code with err naming the file.
+ * A reader keeps scratch buffers between calls: use it from one thread at a time. */
 int silt_pq_reader_open(silt_pq_reader **out, silt_pq_source *src, silt_error *err);
 /* Frees the reader (not the source). NULL is a no-op. */
 void silt_pq_reader_destroy(silt_pq_reader *r);

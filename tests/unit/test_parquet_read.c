@@ -383,6 +383,17 @@ static void test_codecs(void **state)
     assert_int_equal(
         silt_pq_decompress(SILT_PQ_CODEC_LZ4_RAW, comp, (size_t)l, out, sizeof out, &err), 0);
     assert_memory_equal(out, plain, sizeof plain);
+    /* legacy Hadoop-framed LZ4: [u32be raw size][u32be block size][block] */
+    uint8_t framed[8200];
+    int bl = LZ4_compress_default(plain, (char *)framed + 8, (int)sizeof plain, 8000);
+    assert_true(bl > 0);
+    const uint32_t sizes[2] = {(uint32_t)sizeof plain, (uint32_t)bl};
+    for (int k = 0; k < 2; k++)
+        for (int b = 0; b < 4; b++) framed[4 * k + b] = (uint8_t)(sizes[k] >> (24 - 8 * b));
+    memset(out, 0, sizeof out);
+    assert_int_equal(
+        silt_pq_decompress(SILT_PQ_CODEC_LZ4, framed, (size_t)bl + 8, out, sizeof out, &err), 0);
+    assert_memory_equal(out, plain, sizeof plain);
     /* gzip: two members, each half of the text */
     size_t total = 0;
     for (int m = 0; m < 2; m++) {
@@ -482,6 +493,39 @@ static void test_statistics(void **state)
                      SILT_EINVAL);
     assert_int_equal(silt_pq_reader_row_group_may_match(r, 0, "Quantity", SILT_PQ_OP_EQ, "x", &err),
                      SILT_EINVAL);
+    silt_pq_reader_destroy(r);
+    silt_pq_source_destroy(src);
+    free(data);
+}
+
+static void test_statistics_dates(void **state)
+{
+    (void)state;
+    size_t n;
+    uint8_t *data =
+        load_fixture("delta-golden/data-reader-date-types-utc/delta/"
+                     "part-00001-0108113a-2933-41b3-b9a6-e68bb9ed25cc-c000.snappy.parquet",
+                     &n);
+    silt_pq_source *src = silt_pq_source_mem(data, n, "dates.parquet");
+    silt_pq_reader *r;
+    silt_error err;
+    silt_error_clear(&err);
+    assert_int_equal(silt_pq_reader_open(&r, src, &err), 0);
+    /* one row: date 2020-01-01 */
+    assert_int_equal(
+        silt_pq_reader_row_group_may_match(r, 0, "date", SILT_PQ_OP_EQ, "2020-01-01", &err), 1);
+    assert_int_equal(
+        silt_pq_reader_row_group_may_match(r, 0, "date", SILT_PQ_OP_EQ, "2020-01-02", &err), 0);
+    assert_int_equal(
+        silt_pq_reader_row_group_may_match(r, 0, "date", SILT_PQ_OP_GT, "2019-12-31", &err), 1);
+    assert_int_equal(
+        silt_pq_reader_row_group_may_match(r, 0, "date", SILT_PQ_OP_LT, "2020-01-01", &err), 0);
+    assert_int_equal(
+        silt_pq_reader_row_group_may_match(r, 0, "date", SILT_PQ_OP_EQ, "1/1/2020", &err),
+        SILT_EINVAL);
+    /* INT96 statistics are not comparable: always "may match" */
+    assert_int_equal(
+        silt_pq_reader_row_group_may_match(r, 0, "timestamp", SILT_PQ_OP_EQ, "0", &err), 1);
     silt_pq_reader_destroy(r);
     silt_pq_source_destroy(src);
     free(data);
@@ -605,6 +649,7 @@ int main(void)
         cmocka_unit_test(test_codecs),
         cmocka_unit_test(test_read_fixture_projection),
         cmocka_unit_test(test_statistics),
+        cmocka_unit_test(test_statistics_dates),
         cmocka_unit_test(test_every_prefix_fails),
         cmocka_unit_test(test_bit_flips),
         cmocka_unit_test(test_oom),
