@@ -22,7 +22,7 @@ SECS=${SECS:-10}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/silt-bench.XXXXXX")
 pids=()
 cleanup() {
-  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null; done
+  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
   rm -rf "$tmp"
 }
 trap cleanup EXIT
