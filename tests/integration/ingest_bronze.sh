@@ -72,3 +72,16 @@ nulls=$(oracle --sql "SELECT count(*) FROM read_parquet($files) WHERE value IS N
 empty=$(oracle --sql "SELECT count(*) FROM read_parquet($files) WHERE octet_length(value) = 0")
 [ "$empty" -ge 1 ] || fail "DuckDB sees no empty value"
 pass "$(wc -l <"$tmpdir/sent.txt") awkward messages (garbage, empty, null, 5 MB) land unchanged"
+
+# ---- several topics into one table (a comma-separated --topic)
+M="$tmpdir/lake/bronze_both"
+"$SILT" ingest -b "$boot" -t tx,odd --table "$M" --until-caught-up --trigger 250ms "${K[@]}" \
+  kafka.fetch.max.bytes=10000000 kafka.max.partition.fetch.bytes=10000000 \
+  kafka.receive.message.max.bytes=20000000 2>"$tmpdir/ingest4.log" ||
+  fail "ingest of two topics failed: $(tail -5 "$tmpdir/ingest4.log")"
+"$SILT_BUILD/tool_bronze_dump" "$M" >"$tmpdir/both.txt" || fail "dump failed"
+want=$(($(wc -l <"$tmpdir/dump.txt") + $(wc -l <"$tmpdir/sent.txt")))
+assert_eq "$(wc -l <"$tmpdir/both.txt")" "$want" "rows from both topics"
+assert_eq "$(awk '{print $1}' "$tmpdir/both.txt" | sort -u | paste -sd,)" "odd,tx" "topics"
+assert_eq "$(grep -c '^txn: *silt:bronze_both:' <("$SILT" table describe "$M"))" 5 "txn per partition"
+pass "two topics into one table: $want rows, one txn per topic-partition"
