@@ -1,6 +1,7 @@
 /* `silt parquet schema|meta|cat FILE`: inspect a Parquet file's schema and footer, and print
  * its rows as JSON lines, CSV or silt's canonical text form. */
 #include "batch/canon.h"
+#include "batch/render.h"
 #include "cli/cli.h"
 #include "parquet/format.h"
 #include "parquet/reader.h"
@@ -250,104 +251,6 @@ static int run_meta(int argc, char **argv)
 
 /* ---------------------------------------------------------------- cat */
 
-static int json_value(silt_buf *out, const silt_field *f, const silt_column *c, int64_t i)
-{
-    if (!silt_column_is_valid(c, i)) return silt_buf_puts(out, "null");
-    switch (c->type) {
-    case SILT_TYPE_BOOL:
-    case SILT_TYPE_INT8:
-    case SILT_TYPE_INT16:
-    case SILT_TYPE_INT32:
-    case SILT_TYPE_INT64:
-    case SILT_TYPE_DECIMAL: return silt_canon_value(out, f, c, i);
-    case SILT_TYPE_FLOAT:
-    case SILT_TYPE_DOUBLE: {
-        double d = c->type == SILT_TYPE_FLOAT ? ((const float *)c->values)[i]
-                                              : ((const double *)c->values)[i];
-        if (d != d || d - d != 0) { /* NaN and infinities are not JSON numbers */
-            silt_buf tmp = SILT_BUF_INIT;
-            silt_canon_double(&tmp, d);
-            silt_canon_json_string(out, tmp.ptr, tmp.len);
-            silt_buf_free(&tmp);
-            return silt_buf_oom(out) ? SILT_ENOMEM : 0;
-        }
-        return silt_canon_double(out, d);
-    }
-    case SILT_TYPE_STRING: return silt_canon_value(out, f, c, i);
-    case SILT_TYPE_STRUCT:
-        silt_buf_putc(out, '{');
-        for (size_t k = 0; k < c->n_children; k++) {
-            if (k) silt_buf_putc(out, ',');
-            silt_canon_json_string(out, (const uint8_t *)f->children[k].name,
-                                   strlen(f->children[k].name));
-            silt_buf_putc(out, ':');
-            json_value(out, &f->children[k], &c->children[k], i);
-        }
-        return silt_buf_putc(out, '}');
-    case SILT_TYPE_LIST:
-        silt_buf_putc(out, '[');
-        for (int32_t k = c->offsets[i]; k < c->offsets[i + 1]; k++) {
-            if (k > c->offsets[i]) silt_buf_putc(out, ',');
-            json_value(out, &f->children[0], &c->children[0], k);
-        }
-        return silt_buf_putc(out, ']');
-    case SILT_TYPE_MAP: {
-        const silt_column *kv = &c->children[0];
-        const silt_field *kf = &f->children[0];
-        silt_buf_putc(out, '[');
-        for (int32_t k = c->offsets[i]; k < c->offsets[i + 1]; k++) {
-            if (k > c->offsets[i]) silt_buf_putc(out, ',');
-            silt_buf_puts(out, "{\"key\":");
-            json_value(out, &kf->children[0], &kv->children[0], k);
-            silt_buf_puts(out, ",\"value\":");
-            json_value(out, &kf->children[1], &kv->children[1], k);
-            silt_buf_putc(out, '}');
-        }
-        return silt_buf_putc(out, ']');
-    }
-    default: {
-        /* dates, timestamps and binary: their canonical text as a JSON string */
-        silt_buf tmp = SILT_BUF_INIT;
-        silt_canon_value(&tmp, f, c, i);
-        silt_canon_json_string(out, tmp.ptr, tmp.len);
-        silt_buf_free(&tmp);
-        return silt_buf_oom(out) ? SILT_ENOMEM : 0;
-    }
-    }
-}
-
-static void csv_text(silt_buf *out, const uint8_t *p, size_t n)
-{
-    bool quote = false;
-    for (size_t k = 0; k < n; k++)
-        if (p[k] == ',' || p[k] == '"' || p[k] == '\n' || p[k] == '\r') quote = true;
-    if (!quote) {
-        silt_buf_append(out, p, n);
-        return;
-    }
-    silt_buf_putc(out, '"');
-    for (size_t k = 0; k < n; k++) {
-        if (p[k] == '"') silt_buf_putc(out, '"');
-        silt_buf_putc(out, p[k]);
-    }
-    silt_buf_putc(out, '"');
-}
-
-static void csv_value(silt_buf *out, const silt_field *f, const silt_column *c, int64_t i)
-{
-    if (!silt_column_is_valid(c, i)) return;
-    if (c->type == SILT_TYPE_STRING) {
-        size_t len;
-        const uint8_t *p = silt_column_bytes(c, i, &len);
-        csv_text(out, p, len);
-        return;
-    }
-    silt_buf tmp = SILT_BUF_INIT;
-    silt_canon_value(&tmp, f, c, i);
-    csv_text(out, tmp.ptr, tmp.len);
-    silt_buf_free(&tmp);
-}
-
 static const silt_opt_spec cat_opts[] = {
     {"columns", 'c', SILT_OPT_STRING, "A,B", NULL, NULL,
      "comma-separated top-level columns to print (default: all)"},
@@ -417,7 +320,7 @@ static int cat_file(const char *path, const char *colspec, int64_t *left, const 
         for (size_t i = 0; i < nf; i++) {
             const char *name = s->fields[ncols ? (size_t)cols[i] : i].name;
             if (i) silt_buf_putc(&out, ',');
-            csv_text(&out, (const uint8_t *)name, strlen(name));
+            silt_render_csv_text(&out, (const uint8_t *)name, strlen(name));
         }
         silt_buf_putc(&out, '\n');
     }
@@ -437,7 +340,7 @@ static int cat_file(const char *path, const char *colspec, int64_t *left, const 
             } else if (csv) {
                 for (size_t k = 0; k < b->n_cols; k++) {
                     if (k) silt_buf_putc(&out, ',');
-                    csv_value(&out, &b->schema->fields[k], &b->cols[k], i);
+                    silt_render_csv_value(&out, &b->schema->fields[k], &b->cols[k], i);
                 }
             } else {
                 silt_buf_putc(&out, '{');
@@ -446,7 +349,7 @@ static int cat_file(const char *path, const char *colspec, int64_t *left, const 
                     if (k) silt_buf_putc(&out, ',');
                     silt_canon_json_string(&out, (const uint8_t *)f->name, strlen(f->name));
                     silt_buf_putc(&out, ':');
-                    json_value(&out, f, &b->cols[k], i);
+                    silt_render_json_value(&out, f, &b->cols[k], i);
                 }
                 silt_buf_putc(&out, '}');
             }

@@ -2,6 +2,7 @@
  * (at a version or a timestamp), list its commit history, print its rows, compact its small
  * files, find or delete files VACUUM would remove, and write a checkpoint. Every read goes
  * through the Parquet file ops, so checkpoints are used. */
+#include "batch/render.h"
 #include "cli/cli.h"
 
 #include <inttypes.h>
@@ -380,106 +381,6 @@ static const silt_opt_spec scan_spec[] = {
 
 typedef enum { FMT_JSONL, FMT_CSV, FMT_TABLE, FMT_CANONICAL } scan_format;
 
-/* Appends row i of column c as a JSON value. */
-static int json_value(silt_buf *out, const silt_field *f, const silt_column *c, int64_t i)
-{
-    if (!silt_column_is_valid(c, i)) return silt_buf_puts(out, "null");
-    switch (f->type) {
-    case SILT_TYPE_BOOL:
-    case SILT_TYPE_INT8:
-    case SILT_TYPE_INT16:
-    case SILT_TYPE_INT32:
-    case SILT_TYPE_INT64:
-    case SILT_TYPE_DECIMAL:
-    case SILT_TYPE_STRING: return silt_canon_value(out, f, c, i);
-    case SILT_TYPE_FLOAT:
-    case SILT_TYPE_DOUBLE: {
-        double v = f->type == SILT_TYPE_FLOAT ? ((const float *)c->values)[i]
-                                              : ((const double *)c->values)[i];
-        if (v != v || v - v != 0) break; /* NaN and infinities as strings */
-        return silt_canon_value(out, f, c, i);
-    }
-    case SILT_TYPE_STRUCT:
-        silt_buf_putc(out, '{');
-        for (size_t k = 0; k < f->n_children; k++) {
-            if (k) silt_buf_putc(out, ',');
-            silt_canon_json_string(out, (const uint8_t *)f->children[k].name,
-                                   strlen(f->children[k].name));
-            silt_buf_putc(out, ':');
-            json_value(out, &f->children[k], &c->children[k], i);
-        }
-        return silt_buf_putc(out, '}');
-    case SILT_TYPE_LIST:
-        silt_buf_putc(out, '[');
-        for (int32_t j = c->offsets[i]; j < c->offsets[i + 1]; j++) {
-            if (j > c->offsets[i]) silt_buf_putc(out, ',');
-            json_value(out, &f->children[0], &c->children[0], j);
-        }
-        return silt_buf_putc(out, ']');
-    case SILT_TYPE_MAP: {
-        const silt_field *kf = &f->children[0].children[0], *vf = &f->children[0].children[1];
-        const silt_column *kc = &c->children[0].children[0], *vc = &c->children[0].children[1];
-        bool obj = kf->type == SILT_TYPE_STRING;
-        silt_buf_putc(out, obj ? '{' : '[');
-        for (int32_t j = c->offsets[i]; j < c->offsets[i + 1]; j++) {
-            if (j > c->offsets[i]) silt_buf_putc(out, ',');
-            if (obj) {
-                json_value(out, kf, kc, j);
-                silt_buf_putc(out, ':');
-            } else {
-                silt_buf_puts(out, "{\"key\":");
-                json_value(out, kf, kc, j);
-                silt_buf_puts(out, ",\"value\":");
-            }
-            json_value(out, vf, vc, j);
-            if (!obj) silt_buf_putc(out, '}');
-        }
-        return silt_buf_putc(out, obj ? '}' : ']');
-    }
-    default: break;
-    }
-    /* dates, timestamps, binary, NaN: their canonical text as a JSON string */
-    silt_buf t = SILT_BUF_INIT;
-    silt_canon_value(&t, f, c, i);
-    int rc = silt_buf_oom(&t) ? SILT_ENOMEM : silt_canon_json_string(out, t.ptr, t.len);
-    silt_buf_free(&t);
-    return rc;
-}
-
-/* Appends a CSV cell: strings as they are, nested values as JSON, null as nothing; quoted when
- * needed. */
-static int csv_value(silt_buf *out, const silt_field *f, const silt_column *c, int64_t i)
-{
-    if (!silt_column_is_valid(c, i)) return 0;
-    silt_buf t = SILT_BUF_INIT;
-    if (f->type == SILT_TYPE_STRING) {
-        size_t n;
-        const uint8_t *p = silt_column_bytes(c, i, &n);
-        silt_buf_append(&t, p, n);
-    } else if (f->type == SILT_TYPE_STRUCT || f->type == SILT_TYPE_LIST ||
-               f->type == SILT_TYPE_MAP) {
-        json_value(&t, f, c, i);
-    } else {
-        silt_canon_value(&t, f, c, i);
-    }
-    bool quote = false;
-    for (size_t k = 0; k < t.len; k++)
-        quote |= t.ptr[k] == ',' || t.ptr[k] == '"' || t.ptr[k] == '\n' || t.ptr[k] == '\r';
-    if (quote) {
-        silt_buf_putc(out, '"');
-        for (size_t k = 0; k < t.len; k++) {
-            if (t.ptr[k] == '"') silt_buf_putc(out, '"');
-            silt_buf_putc(out, t.ptr[k]);
-        }
-        silt_buf_putc(out, '"');
-    } else if (t.len) {
-        silt_buf_append(out, t.ptr, t.len);
-    }
-    int rc = silt_buf_oom(&t) ? SILT_ENOMEM : 0;
-    silt_buf_free(&t);
-    return rc;
-}
-
 typedef struct scan_out {
     scan_format fmt;
     silt_buf line;
@@ -518,14 +419,14 @@ static int scan_emit(void *arg, const silt_batch *b, silt_error *err)
                 if (k) silt_buf_putc(l, ',');
                 silt_canon_json_string(l, (const uint8_t *)f->name, strlen(f->name));
                 silt_buf_putc(l, ':');
-                json_value(l, f, &b->cols[k], i);
+                silt_render_json_value(l, f, &b->cols[k], i);
             }
             silt_buf_putc(l, '}');
             break;
         case FMT_CSV:
             for (size_t k = 0; k < b->n_cols; k++) {
                 if (k) silt_buf_putc(l, ',');
-                csv_value(l, &b->schema->fields[k], &b->cols[k], i);
+                silt_render_csv_value(l, &b->schema->fields[k], &b->cols[k], i);
             }
             break;
         case FMT_TABLE:
