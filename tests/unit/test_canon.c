@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "batch/canon.h"
+#include "batch/render.h"
 
 static void check_double(double v, const char *expect)
 {
@@ -78,11 +79,50 @@ static void test_strings_decimals_dates(void **state)
     silt_buf_free(&b);
 }
 
+static void test_render_json_csv(void **state)
+{
+    (void)state;
+    silt_schema *s = silt_schema_create(3);
+    silt_field_init_nested(&s->fields[0], "m", SILT_TYPE_MAP, true, 1);
+    silt_field_init_nested(&s->fields[0].children[0], "key_value", SILT_TYPE_STRUCT, false, 2);
+    silt_field_init(&s->fields[0].children[0].children[0], "key", SILT_TYPE_STRING, false);
+    silt_field_init(&s->fields[0].children[0].children[1], "value", SILT_TYPE_DOUBLE, true);
+    silt_field_init(&s->fields[1], "d", SILT_TYPE_DATE32, true);
+    silt_field_init(&s->fields[2], "t", SILT_TYPE_STRING, true);
+    silt_batch *b = silt_batch_create_owned(s);
+    silt_column *kv = &b->cols[0].children[0];
+    silt_column_append_bytes(&kv->children[0], "a,b", 3);
+    silt_column_append_double(&kv->children[1], NAN);
+    silt_column_append_valid(kv);
+    silt_column_append_bytes(&kv->children[0], "c", 1);
+    silt_column_append_double(&kv->children[1], 1.5);
+    silt_column_append_valid(kv);
+    silt_column_append_valid(&b->cols[0]);
+    silt_column_append_int(&b->cols[1], 0);
+    silt_column_append_bytes(&b->cols[2], "say \"hi\"", 8);
+    silt_buf j = SILT_BUF_INIT, c = SILT_BUF_INIT;
+    for (size_t k = 0; k < 3; k++) {
+        if (k) silt_buf_putc(&j, ' '), silt_buf_putc(&c, ',');
+        silt_render_json_value(&j, &s->fields[k], &b->cols[k], 0);
+        silt_render_csv_value(&c, &s->fields[k], &b->cols[k], 0);
+    }
+    silt_buf_cstr(&j);
+    silt_buf_cstr(&c);
+    assert_string_equal((char *)j.ptr,
+                        "{\"a,b\":\"NaN\",\"c\":1.5} \"1970-01-01\" \"say \\\"hi\\\"\"");
+    assert_string_equal(
+        (char *)c.ptr, "\"{\"\"a,b\"\":\"\"NaN\"\",\"\"c\"\":1.5}\",1970-01-01,\"say \"\"hi\"\"\"");
+    silt_buf_free(&j);
+    silt_buf_free(&c);
+    silt_batch_destroy(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_doubles_match_ecmascript),
         cmocka_unit_test(test_strings_decimals_dates),
+        cmocka_unit_test(test_render_json_csv),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
