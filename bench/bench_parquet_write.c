@@ -4,6 +4,7 @@
  * DuckDB (bench/parquet_write.sh compares). Usage: bench_parquet_write OUTDIR [ROWS] */
 #include "batch/batch.h"
 #include "parquet/io.h"
+#include "kafka/gen.h"
 #include "parquet/writer.h"
 
 #include <stdio.h>
@@ -12,93 +13,12 @@
 #include <sys/stat.h>
 #include <time.h>
 
-static uint64_t st = 0x2545f4914f6cdd1dull;
-static uint64_t rnd(void)
-{
-    st ^= st << 13;
-    st ^= st >> 7;
-    st ^= st << 17;
-    return st;
-}
-
 static double now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
-
-#define N_PRODUCTS 3800
-static const char *const ADJ[] = {"WHITE",   "RED",      "PINK",   "BLUE",     "VINTAGE",
-                                  "REGENCY", "SET OF 3", "JUMBO",  "SMALL",    "LARGE",
-                                  "RETRO",   "GLASS",    "WOODEN", "HEART",    "PAPER",
-                                  "CERAMIC", "GREEN",    "IVORY",  "POLKADOT", "FELT"};
-static const char *const NOUN[] = {"HANGING HEART T-LIGHT HOLDER",
-                                   "LANTERN",
-                                   "CAKE CASES",
-                                   "BAG",
-                                   "ALARM CLOCK BAKELIKE",
-                                   "CHRISTMAS DECORATION",
-                                   "TEACUP AND SAUCER",
-                                   "LUNCH BOX",
-                                   "BUNTING",
-                                   "DOORMAT",
-                                   "WATER BOTTLE",
-                                   "NAPKINS",
-                                   "PHOTO FRAME",
-                                   "CANDLE",
-                                   "HOT WATER BOTTLE",
-                                   "STORAGE JAR",
-                                   "MUG",
-                                   "NOTEBOOK",
-                                   "GIFT WRAP",
-                                   "TRINKET BOX",
-                                   "PARTY BUNTING",
-                                   "CUSHION COVER"};
-static const char *const COUNTRY[] = {"United Kingdom",
-                                      "Germany",
-                                      "France",
-                                      "EIRE",
-                                      "Spain",
-                                      "Netherlands",
-                                      "Belgium",
-                                      "Switzerland",
-                                      "Portugal",
-                                      "Australia",
-                                      "Norway",
-                                      "Italy",
-                                      "Channel Islands",
-                                      "Finland",
-                                      "Cyprus",
-                                      "Sweden",
-                                      "Austria",
-                                      "Denmark",
-                                      "Japan",
-                                      "Poland",
-                                      "USA",
-                                      "Israel",
-                                      "Unspecified",
-                                      "Singapore",
-                                      "Iceland",
-                                      "Canada",
-                                      "Greece",
-                                      "Malta",
-                                      "United Arab Emirates",
-                                      "European Community",
-                                      "RSA",
-                                      "Lebanon",
-                                      "Lithuania",
-                                      "Brazil",
-                                      "Czech Republic",
-                                      "Bahrain",
-                                      "Saudi Arabia",
-                                      "Hong Kong"};
-
-typedef struct product {
-    char no[8];
-    char name[64];
-    float price;
-} product;
 
 static void add_str(silt_column *c, const char *s)
 {
@@ -107,55 +27,35 @@ static void add_str(silt_column *c, const char *s)
 
 static int64_t data_bytes;
 
+/* The seed's e-commerce rows, from the same generator as `silt produce --generate`. */
 static silt_batch *generate(const silt_schema *s, int64_t rows)
 {
-    static product P[N_PRODUCTS];
-    for (int i = 0; i < N_PRODUCTS; i++) {
-        int no = 20000 + (int)(rnd() % 70000);
-        snprintf(P[i].no, sizeof P[i].no, rnd() % 10 == 0 ? "%dA" : "%d", no);
-        snprintf(P[i].name, sizeof P[i].name, "%s %s %s", ADJ[rnd() % 20], ADJ[rnd() % 20],
-                 NOUN[rnd() % 22]);
-        P[i].price = (float)((int)(rnd() % 2500) + 99) / 100.0f;
-    }
+    silt_gen *g = NULL;
+    silt_error err;
+    if (silt_gen_create(&g, 1, &err)) exit(1);
     silt_batch *b = silt_batch_create(s);
     if (!b) exit(1);
     for (size_t i = 0; i < b->n_cols; i++)
         if (silt_column_reserve(&b->cols[i], rows, i == 3 ? rows * 30 : rows * 10)) exit(1);
-    int64_t r = 0, tx = 536365;
-    int day = 0;
-    while (r < rows) {
-        int items = 1 + (int)(rnd() % 40);
-        bool cancel = rnd() % 33 == 0;
-        char txs[24], date[40];
-        snprintf(txs, sizeof txs, cancel ? "C%lld" : "%lld", (long long)tx++);
-        if (rnd() % 60 == 0) day++;
-        int d = day % 365, m = d / 31 + 1, dd = d % 28 + 1;
-        snprintf(date, sizeof date, "%d/%d/%d", m, dd, 2019 + day / 365);
-        bool nocust = rnd() % 200 == 0;
-        float cust = (float)(12346 + (int)(rnd() % 5900));
-        const char *country = rnd() % 10 < 9 ? COUNTRY[0] : COUNTRY[1 + rnd() % 37];
-        for (int k = 0; k < items && r < rows; k++, r++) {
-            uint64_t x = rnd() % N_PRODUCTS;
-            const product *p = &P[(x * x) / N_PRODUCTS]; /* skewed popularity */
-            add_str(&b->cols[0], txs);
-            add_str(&b->cols[1], date);
-            add_str(&b->cols[2], p->no);
-            add_str(&b->cols[3], p->name);
-            float price = rnd() % 8 == 0 ? p->price * 0.85f : p->price;
-            silt_column_append_float(&b->cols[4], (float)(int)(price * 100) / 100.0f);
-            static const int Q[] = {1, 1, 2, 2, 3, 4, 6, 12, 12, 24, 48, 96};
-            int q = Q[rnd() % 12];
-            silt_column_append_int(&b->cols[5], cancel ? -q : q);
-            if (nocust)
-                silt_column_append_null(&b->cols[6]);
-            else
-                silt_column_append_float(&b->cols[6], cust);
-            add_str(&b->cols[7], country);
-            data_bytes += (int64_t)(strlen(txs) + strlen(date) + strlen(p->no) + strlen(p->name) +
-                                    strlen(country) + 12);
-        }
+    for (int64_t r = 0; r < rows; r++) {
+        silt_gen_row row;
+        silt_gen_next(g, &row);
+        add_str(&b->cols[0], row.transaction_no);
+        add_str(&b->cols[1], row.date);
+        add_str(&b->cols[2], row.product_no);
+        add_str(&b->cols[3], row.product_name);
+        silt_column_append_float(&b->cols[4], (float)row.price);
+        silt_column_append_int(&b->cols[5], row.quantity);
+        if (row.has_customer)
+            silt_column_append_float(&b->cols[6], (float)row.customer_no);
+        else
+            silt_column_append_null(&b->cols[6]);
+        add_str(&b->cols[7], row.country);
+        data_bytes +=
+            (int64_t)(strlen(row.transaction_no) + strlen(row.date) + strlen(row.product_no) +
+                      strlen(row.product_name) + strlen(row.country) + 12);
     }
-    silt_error err;
+    silt_gen_destroy(g);
     if (silt_batch_validate(b, &err)) exit(1);
     return b;
 }
