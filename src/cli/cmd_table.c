@@ -26,19 +26,11 @@
 #include "util/buf.h"
 #include "util/time.h"
 
-/* Opens the store for a location given on the command line (relative paths are made absolute). */
+/* Opens the store for a location given on the command line (the store resolves relative
+ * paths against the current directory). */
 static int open_location(silt_store **out, const char *loc, silt_error *err)
 {
-    if (loc[0] == '/' || strstr(loc, "://")) return silt_store_open(out, loc, err);
-    char cwd[4096];
-    if (!getcwd(cwd, sizeof cwd))
-        return silt_error_set(err, SILT_EIO, "cannot get the current directory");
-    silt_buf b = SILT_BUF_INIT;
-    silt_buf_printf(&b, "%s/%s", cwd, loc);
-    if (silt_buf_cstr(&b)) return silt_error_set(err, SILT_ENOMEM, "out of memory");
-    int rc = silt_store_open(out, (char *)b.ptr, err);
-    silt_buf_free(&b);
-    return rc;
+    return silt_store_open(out, loc, err);
 }
 
 /* Epoch milliseconds, or "YYYY-MM-DD[ T]HH:MM:SS[.fff][Z]" in UTC. */
