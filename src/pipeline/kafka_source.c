@@ -174,7 +174,7 @@ static int64_t total_lag(silt_kafka_source *s, bool query, bool *out_all_known)
 }
 
 /* Caught up when the watermarks cached from fetch responses (no network round trip: a query
- * per partition costs hundreds of ms) show no lag on two checks at least 250 ms apart, so that
+ * per partition costs hundreds of ms) show no lag on two checks at least 600 ms apart, so that
  * a fetch response newer than the last message has come in between. */
 static bool src_caught_up(silt_ingest_source *base)
 {
@@ -187,7 +187,7 @@ static bool src_caught_up(silt_ingest_source *base)
     }
     uint64_t now = silt_time_mono_ns();
     if (!s->caught_up_since_ns) s->caught_up_since_ns = now;
-    return now - s->caught_up_since_ns >= 250000000ull; /* > fetch.wait.max.ms (100 by default) */
+    return now - s->caught_up_since_ns >= 600000000ull; /* > fetch.wait.max.ms (500) */
 }
 
 static int64_t src_lag(silt_ingest_source *base)
