@@ -58,4 +58,21 @@ start_service() {
   echo "$pid"
 }
 
-oracle() { node "$SILT_ROOT/tests/oracle/duckdb-rows.mjs" "$@"; }
+# (a query is handed over in a file: lists of thousands of Parquet files outgrow argv)
+_oracle_n=0
+oracle() {
+  local a=() q
+  while [ $# -gt 0 ]; do
+    if [ "$1" = "--sql" ] && [ $# -ge 2 ]; then
+      _oracle_n=$((_oracle_n + 1))
+      q="$tmpdir/oracle.$_oracle_n.sql"
+      printf '%s' "$2" >"$q"
+      a+=(--sql-file "$q")
+      shift 2
+    else
+      a+=("$1")
+      shift
+    fi
+  done
+  node "$SILT_ROOT/tests/oracle/duckdb-rows.mjs" "${a[@]}"
+}

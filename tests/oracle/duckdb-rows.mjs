@@ -5,6 +5,7 @@
 //
 // Usage: node tests/oracle/duckdb-rows.mjs FILE [--columns a,b] [--types] [--no-sort]
 //        node tests/oracle/duckdb-rows.mjs --sql "SELECT ..." [--types] [--no-sort]
+//        node tests/oracle/duckdb-rows.mjs --sql-file FILE.sql [--types] [--no-sort]
 // FILE ending in .parquet is read with read_parquet, .json/.jsonl/.ndjson with read_json
 // (format newline_delimited). --types prints a first line "# name TYPE<TAB>name TYPE...".
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -15,6 +16,7 @@ for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--columns') columns = args[++i].split(',');
   else if (a === '--sql') sql = args[++i];
+  else if (a === '--sql-file') sql = (await import('node:fs')).readFileSync(args[++i], 'utf8');
   else if (a === '--types') types = true;
   else if (a === '--no-sort') sort = false;
   else if (a === '--help' || a === '-h') {
