@@ -47,11 +47,10 @@ struct silt_ingest {
     uint64_t batch_started_ns;
     part *parts;
     size_t n_parts, cap_parts;
-    silt_ingest_range *ranges;
     silt_ingest_tp *tps;
     silt_ingest_stats stats;
     silt_error pending; /* first error raised inside a callback, reported by run */
-    uint64_t started_ns, last_progress_ns;
+    uint64_t last_progress_ns;
     uint64_t first_msg_ns, last_commit_ns;
     int64_t *latency; /* histogram: committed rows per ms of latency, LAT_MAX = overflow */
     int64_t latency_n;
@@ -105,7 +104,6 @@ void silt_ingest_destroy(silt_ingest *ing)
     silt_free(ing->parts);
     silt_free(ing->fl.ranges);
     silt_batch_destroy(ing->fl.batch);
-    silt_free(ing->ranges);
     silt_free(ing->tps);
     silt_batch_destroy(ing->batch);
     silt_schema_destroy(ing->schema);
@@ -133,9 +131,6 @@ static part *add_part(silt_ingest *ing, const char *topic, int32_t partition)
         part *p = silt_realloc(ing->parts, cap * sizeof *p);
         if (!p) return NULL;
         ing->parts = p;
-        silt_ingest_range *r = silt_realloc(ing->ranges, cap * sizeof *r);
-        if (!r) return NULL;
-        ing->ranges = r;
         silt_ingest_tp *t = silt_realloc(ing->tps, cap * sizeof *t);
         if (!t) return NULL;
         ing->tps = t;
@@ -452,7 +447,7 @@ int silt_ingest_run(silt_ingest *ing, silt_ingest_source *src, volatile sig_atom
                     silt_error *err)
 {
     ing->src = src;
-    ing->started_ns = ing->last_progress_ns = silt_time_mono_ns();
+    ing->last_progress_ns = silt_time_mono_ns();
     int rc = 0;
     while (!(stop && *stop)) {
         int timeout_ms = 100;
