@@ -47,9 +47,13 @@ static const char description[] =
     " so a restart, a crash or a rebalance between several `silt ingest` processes in one group "
     "neither loses nor duplicates a message. Offsets are also committed to Kafka after each "
     "Delta commit, for lag tools only. Any kafka.<property>=<value> (or --kafka.<property> "
-    "VALUE) is passed to librdkafka as is, e.g. kafka.security.protocol=SASL_SSL (silt sets "
-    "fetch.wait.max.ms=100 unless given). Stop with "
-    "Ctrl-C: what is buffered is committed first.";
+    "VALUE) is passed to librdkafka as is, e.g. kafka.security.protocol=SASL_SSL (unless given, "
+    "silt sets fetch.wait.max.ms=100 so that batches are cut on time, and queued.min.messages="
+    "1000000 with queued.max.messages.kbytes=262144 so that prefetching never pauses: the "
+    "prefetch queue may hold up to 256 MiB). Stop with "
+    "Ctrl-C: what is buffered is committed first. Memory: the prefetch queue, up to 24 chunks "
+    "of 8 MiB of messages waiting to be encoded, and the batch's compressed files until its "
+    "commit.";
 
 static volatile sig_atomic_t g_stop;
 
@@ -116,18 +120,30 @@ static int run(int argc, char **argv)
     kc.start = strcmp(silt_opts_str(&o, "starting-offsets"), "latest") == 0
                    ? SILT_KAFKA_START_LATEST
                    : SILT_KAFKA_START_EARLIEST;
-    /* silt's defaults first (the user's kafka.* settings come after and win): brokers answer a
-     * fetch within 100 ms even when little data is waiting, so a micro-batch is cut on time */
-    const char *keys[SILT_OPT_MAX_ARGS + 1], *vals[SILT_OPT_MAX_ARGS + 1];
-    keys[0] = "fetch.wait.max.ms";
-    vals[0] = "100";
+    /* silt's defaults first (the user's kafka.* settings come after and win):
+     * - brokers answer a fetch within 100 ms even when little data is waiting, so a micro-batch
+     *   is cut on time;
+     * - a deeper prefetch queue: librdkafka (2.0 here) stops fetching for a whole second once
+     *   its queue holds queued.min.messages (100,000) or queued.max.messages.kbytes, and one
+     *   zstd fetch response alone can hold more than 100,000 small messages; with room for a
+     *   few responses, reading never pauses while silt keeps up (the queue is bounded at
+     *   256 MiB either way). */
+    static const char *const dk[] = {"fetch.wait.max.ms", "queued.min.messages",
+                                     "queued.max.messages.kbytes"};
+    static const char *const dv[] = {"100", "1000000", "262144"};
+    const size_t nd = sizeof dk / sizeof dk[0];
+    const char *keys[SILT_OPT_MAX_ARGS + 3], *vals[SILT_OPT_MAX_ARGS + 3];
+    for (size_t i = 0; i < nd; i++) {
+        keys[i] = dk[i];
+        vals[i] = dv[i];
+    }
     for (size_t i = 0; i < o.n_extra; i++) {
-        keys[i + 1] = o.extra_key[i];
-        vals[i + 1] = o.extra_val[i];
+        keys[i + nd] = o.extra_key[i];
+        vals[i + nd] = o.extra_val[i];
     }
     kc.prop_keys = keys;
     kc.prop_vals = vals;
-    kc.n_props = o.n_extra + 1;
+    kc.n_props = o.n_extra + nd;
     if ((rc = silt_kafka_source_create(&src, &kc, ing, &err))) goto done;
 
     struct sigaction sa;

@@ -506,6 +506,21 @@ int silt_delta_replace(int64_t *out_version, silt_store *store, const silt_delta
                     "CREATE OR REPLACE TABLE", "Overwrite", opts, err);
 }
 
+int silt_delta_new_data_key(silt_buf *key, const silt_delta_map *partition_values,
+                            const char *const *partition_columns, size_t n_partition_columns)
+{
+    for (size_t i = 0; i < n_partition_columns; i++) {
+        const char *v = NULL;
+        if (partition_values) silt_delta_map_get(partition_values, partition_columns[i], &v);
+        silt_delta_partition_dir(key, partition_columns[i], v);
+        silt_buf_putc(key, '/');
+    }
+    char id[37];
+    uuid4(id);
+    silt_buf_printf(key, "part-00000-%s-c000.snappy.parquet", id);
+    return silt_buf_cstr(key) ? SILT_ENOMEM : 0;
+}
+
 int silt_delta_write_data_file(silt_delta_add *out, silt_store *store,
                                const silt_delta_file_ops *file_ops, const silt_batch *batch,
                                const silt_delta_map *partition_values,
@@ -518,16 +533,7 @@ int silt_delta_write_data_file(silt_delta_add *out, silt_store *store,
                               "cannot write data files to '%s': no Parquet writer is available",
                               store->url);
     silt_buf key = SILT_BUF_INIT;
-    for (size_t i = 0; i < n_partition_columns; i++) {
-        const char *v = NULL;
-        if (partition_values) silt_delta_map_get(partition_values, partition_columns[i], &v);
-        silt_delta_partition_dir(&key, partition_columns[i], v);
-        silt_buf_putc(&key, '/');
-    }
-    char id[37];
-    uuid4(id);
-    silt_buf_printf(&key, "part-00000-%s-c000.snappy.parquet", id);
-    if (silt_buf_cstr(&key)) {
+    if (silt_delta_new_data_key(&key, partition_values, partition_columns, n_partition_columns)) {
         silt_buf_free(&key);
         return silt_error_set(err, SILT_ENOMEM, "out of memory");
     }

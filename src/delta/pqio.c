@@ -231,23 +231,6 @@ int silt_delta_stats_json(silt_buf *out, const silt_pq_writer *w)
 
 /* ---- writing ---- */
 
-static int write_parquet(silt_buf *out, silt_pq_writer **out_w, const silt_batch *batch,
-                         const silt_pq_writer_options *o, silt_error *err)
-{
-    silt_pq_sink *sink = silt_pq_sink_buf(out);
-    if (!sink) return silt_error_set(err, SILT_ENOMEM, "out of memory");
-    silt_pq_writer *w = NULL;
-    int rc = silt_pq_writer_create(&w, sink, batch->schema, o, err);
-    if (rc == 0) rc = silt_pq_writer_write(w, batch, err);
-    if (rc == 0) rc = silt_pq_writer_close(w, err);
-    silt_pq_sink_destroy(sink);
-    if (rc || !out_w)
-        silt_pq_writer_destroy(w);
-    else
-        *out_w = w;
-    return rc;
-}
-
 static void writer_options(silt_pq_writer_options *o, const silt_delta_pqio_options *opts)
 {
     silt_pq_writer_options_default(o);
@@ -259,37 +242,93 @@ static void writer_options(silt_pq_writer_options *o, const silt_delta_pqio_opti
     }
 }
 
-static int pq_write_file(void *ctx, silt_delta_add *out, silt_store *store, const char *key,
-                         const silt_batch *batch, silt_error *err)
+struct silt_delta_file_writer {
+    silt_buf data, stats;
+    bool closed;
+    silt_pq_sink *sink;
+    silt_pq_writer *w;
+    int64_t rows;
+};
+
+void silt_delta_file_writer_destroy(silt_delta_file_writer *fw)
 {
-    silt_pq_writer_options o;
-    writer_options(&o, ctx);
-    silt_buf data = SILT_BUF_INIT, stats = SILT_BUF_INIT;
-    silt_pq_writer *w = NULL;
-    int rc = write_parquet(&data, &w, batch, &o, err);
-    if (rc) goto done;
-    if ((rc = silt_delta_stats_json(&stats, w)) || (rc = silt_buf_cstr(&stats))) {
-        silt_error_set(err, rc, "out of memory building file statistics");
-        goto done;
+    if (!fw) return;
+    silt_pq_writer_destroy(fw->w);
+    silt_pq_sink_destroy(fw->sink);
+    silt_buf_free(&fw->data);
+    silt_buf_free(&fw->stats);
+    silt_free(fw);
+}
+
+int silt_delta_file_writer_open(silt_delta_file_writer **out, const silt_delta_pqio_options *opts,
+                                const silt_schema *schema, silt_error *err)
+{
+    *out = NULL;
+    silt_delta_file_writer *fw = silt_calloc(1, sizeof *fw);
+    if (!fw) return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    silt_buf_init(&fw->data);
+    silt_buf_init(&fw->stats);
+    if (!(fw->sink = silt_pq_sink_buf(&fw->data))) {
+        silt_delta_file_writer_destroy(fw);
+        return silt_error_set(err, SILT_ENOMEM, "out of memory");
     }
-    if ((rc = silt_store_put(store, key, data.ptr, data.len, err))) goto done;
+    silt_pq_writer_options o;
+    writer_options(&o, opts);
+    int rc = silt_pq_writer_create(&fw->w, fw->sink, schema, &o, err);
+    if (rc) {
+        silt_delta_file_writer_destroy(fw);
+        return rc;
+    }
+    *out = fw;
+    return 0;
+}
+
+int silt_delta_file_writer_write(silt_delta_file_writer *fw, const silt_batch *b, silt_error *err)
+{
+    int rc = silt_pq_writer_write(fw->w, b, err);
+    if (rc == 0) fw->rows += b->n_rows;
+    return rc;
+}
+
+int64_t silt_delta_file_writer_rows(const silt_delta_file_writer *fw)
+{
+    return fw->rows;
+}
+
+int silt_delta_file_writer_finish(silt_delta_file_writer *fw, silt_delta_add *out,
+                                  silt_store *store, const char *key, silt_error *err)
+{
     memset(out, 0, sizeof *out);
+    int rc;
+    if (!fw->closed) {
+        if ((rc = silt_pq_writer_close(fw->w, err))) return rc;
+        if (silt_delta_stats_json(&fw->stats, fw->w) || silt_buf_cstr(&fw->stats))
+            return silt_error_set(err, SILT_ENOMEM, "out of memory building file statistics");
+        fw->closed = true;
+    }
+    if ((rc = silt_store_put(store, key, fw->data.ptr, fw->data.len, err))) return rc;
     out->path = silt_strdup(key);
-    out->stats = (char *)silt_buf_detach(&stats, NULL);
+    out->stats = silt_strdup((const char *)fw->stats.ptr);
     if (!out->path || !out->stats) {
         silt_free(out->path);
         silt_free(out->stats);
         out->path = out->stats = NULL;
-        rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
-        goto done;
+        return silt_error_set(err, SILT_ENOMEM, "out of memory");
     }
-    out->size = (int64_t)data.len;
+    out->size = (int64_t)fw->data.len;
     out->modification_time = silt_time_wall_ms();
     out->data_change = true;
-done:
-    silt_pq_writer_destroy(w);
-    silt_buf_free(&data);
-    silt_buf_free(&stats);
+    return 0;
+}
+
+static int pq_write_file(void *ctx, silt_delta_add *out, silt_store *store, const char *key,
+                         const silt_batch *batch, silt_error *err)
+{
+    silt_delta_file_writer *fw = NULL;
+    int rc = silt_delta_file_writer_open(&fw, ctx, batch->schema, err);
+    if (rc == 0) rc = silt_delta_file_writer_write(fw, batch, err);
+    if (rc == 0) rc = silt_delta_file_writer_finish(fw, out, store, key, err);
+    silt_delta_file_writer_destroy(fw);
     return rc;
 }
 
@@ -302,7 +341,14 @@ static int pq_write_checkpoint(void *ctx, uint64_t *out_size, silt_store *store,
     o.codec = SILT_PQ_CODEC_SNAPPY;
     o.stats_truncate = 32;
     silt_buf data = SILT_BUF_INIT;
-    int rc = write_parquet(&data, NULL, batch, &o, err);
+    silt_pq_sink *sink = silt_pq_sink_buf(&data);
+    if (!sink) return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    silt_pq_writer *w = NULL;
+    int rc = silt_pq_writer_create(&w, sink, batch->schema, &o, err);
+    if (rc == 0) rc = silt_pq_writer_write(w, batch, err);
+    if (rc == 0) rc = silt_pq_writer_close(w, err);
+    silt_pq_writer_destroy(w);
+    silt_pq_sink_destroy(sink);
     if (rc == 0) rc = silt_store_put(store, key, data.ptr, data.len, err);
     if (rc == 0 && out_size) *out_size = data.len;
     silt_buf_free(&data);

@@ -150,7 +150,8 @@ int silt_kafka_consumer_create(silt_kafka_consumer **out, const silt_kafka_consu
         silt_kafka_conf_set(conf, "partition.assignment.strategy", "cooperative-sticky", err) ||
         silt_kafka_conf_set(conf, "auto.offset.reset",
                             cfg->start == SILT_KAFKA_START_LATEST ? "latest" : "earliest", err) ||
-        silt_kafka_conf_set_all(conf, cfg->prop_keys, cfg->prop_vals, cfg->n_props, err))
+        silt_kafka_conf_set_all(conf, cfg->prop_keys, cfg->prop_vals, cfg->n_props, err) ||
+        (cfg->enable_eof && silt_kafka_conf_set(conf, "enable.partition.eof", "true", err)))
         goto fail;
     rd_kafka_conf_set_rebalance_cb(conf, rebalance_cb);
     rd_kafka_conf_set_error_cb(conf, error_cb);
@@ -237,6 +238,8 @@ int silt_kafka_consumer_poll(silt_kafka_batch *out, silt_kafka_consumer *c, size
         }
         if (!m) break;
         wait = 0;
+        if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF && m->rkt && c->cfg.eof_fn)
+            c->cfg.eof_fn(c->cfg.opaque, rd_kafka_topic_name(m->rkt), m->partition, m->offset);
         if (m->err) {
             if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
                 silt_log_warn("kafka: consumer error on %s [%d]: %s",

@@ -20,6 +20,13 @@ struct silt_bronze_table {
     silt_delta_file_ops ops;
     silt_schema *data_schema; /* bronze columns without the partition column */
     silt_batch *slice;
+    /* the files of the batch being staged: one per ingestion date */
+    struct pending {
+        int64_t day;
+        silt_delta_file_writer *fw;
+        silt_delta_add add; /* filled once the file is in the store (path set) */
+    } * pending;
+    size_t n_pending, cap_pending;
 };
 
 static const char *const partition_columns[] = {SILT_BRONZE_PARTITION_COLUMN};
@@ -80,28 +87,101 @@ static int check_positions(silt_bronze_table *t, const silt_delta_snapshot *snap
     return 0;
 }
 
-/* Writes rows [start, start+n) of rows (all of one ingestion date) as one data file. */
-static int write_slice(silt_bronze_table *t, silt_delta_add *out, const silt_batch *rows,
-                       int64_t start, int64_t n, silt_error *err)
+static void discard(silt_ingest_sink *s)
 {
+    silt_bronze_table *t = (silt_bronze_table *)s;
+    for (size_t i = 0; i < t->n_pending; i++) {
+        silt_delta_file_writer_destroy(t->pending[i].fw);
+        silt_delta_add_clear(&t->pending[i].add);
+    }
+    t->n_pending = 0;
+}
+
+static struct pending *pending_for(silt_bronze_table *t, int64_t day, silt_error *err)
+{
+    for (size_t i = 0; i < t->n_pending; i++)
+        if (t->pending[i].day == day) return &t->pending[i];
+    if (t->n_pending == t->cap_pending) {
+        size_t cap = t->cap_pending ? 2 * t->cap_pending : 4;
+        struct pending *p = silt_realloc(t->pending, cap * sizeof *p);
+        if (!p) {
+            silt_error_set(err, SILT_ENOMEM, "out of memory");
+            return NULL;
+        }
+        t->pending = p;
+        t->cap_pending = cap;
+    }
+    struct pending *p = &t->pending[t->n_pending];
+    memset(p, 0, sizeof *p);
+    p->day = day;
+    if (silt_delta_file_writer_open(&p->fw, &t->pq, t->data_schema, err)) return NULL;
+    t->n_pending++;
+    return p;
+}
+
+/* Writes rows [start, start+n) of rows (all of one ingestion date) to that date's file. */
+static int stage_run(silt_bronze_table *t, const silt_batch *rows, int64_t start, int64_t n,
+                     silt_error *err)
+{
+    struct pending *p =
+        pending_for(t, silt_column_get_int(&rows->cols[SILT_BRONZE_INGEST_DATE], start), err);
+    if (!p) return err->code ? err->code : SILT_ENOMEM;
+    if (start == 0 && n == rows->n_rows) {
+        /* the whole chunk: its columns as they are, without the partition column */
+        silt_batch view = {t->data_schema, NULL, n, t->data_schema->n_fields, rows->cols};
+        return silt_delta_file_writer_write(p->fw, &view, err);
+    }
     silt_batch_reset(t->slice);
     for (size_t c = 0; c < t->slice->n_cols; c++)
         if (silt_column_append_range(&t->slice->cols[c], &rows->cols[c], start, n))
             return silt_error_set(err, SILT_ENOMEM, "out of memory slicing a bronze batch");
     t->slice->n_rows = n;
-    char date[16];
-    int64_t y;
-    unsigned m, d;
-    silt_time_civil_from_days(silt_column_get_int(&rows->cols[SILT_BRONZE_INGEST_DATE], start), &y,
-                              &m, &d);
-    snprintf(date, sizeof date, "%04lld-%02u-%02u", (long long)y, m, d);
-    silt_delta_map pv = {0};
-    if (silt_delta_map_set(&pv, SILT_BRONZE_PARTITION_COLUMN, date))
-        return silt_error_set(err, SILT_ENOMEM, "out of memory");
-    int rc = silt_delta_write_data_file(out, t->store, &t->ops, t->slice, &pv, partition_columns, 1,
-                                        err);
-    silt_delta_map_clear(&pv);
-    return rc;
+    return silt_delta_file_writer_write(p->fw, t->slice, err);
+}
+
+static int stage(silt_ingest_sink *s, const silt_batch *rows, silt_error *err)
+{
+    silt_bronze_table *t = (silt_bronze_table *)s;
+    /* one run per ingestion date (ingested_at only moves forward) */
+    const silt_column *dates = &rows->cols[SILT_BRONZE_INGEST_DATE];
+    for (int64_t i = 1, start = 0; i <= rows->n_rows; i++) {
+        if (i < rows->n_rows && silt_column_get_int(dates, i) == silt_column_get_int(dates, start))
+            continue;
+        int rc = stage_run(t, rows, start, i - start, err);
+        if (rc) return rc;
+        start = i;
+    }
+    return 0;
+}
+
+/* Closes the staged files and puts them in the store (again after a failed put: what is
+ * already there stays). */
+static int finish_files(silt_bronze_table *t, silt_error *err)
+{
+    for (size_t i = 0; i < t->n_pending; i++) {
+        struct pending *p = &t->pending[i];
+        if (p->add.path) continue;
+        char date[16];
+        int64_t y;
+        unsigned m, d;
+        silt_time_civil_from_days(p->day, &y, &m, &d);
+        snprintf(date, sizeof date, "%04lld-%02u-%02u", (long long)y, m, d);
+        silt_buf key = SILT_BUF_INIT;
+        silt_delta_map pv = {0};
+        int rc =
+            silt_delta_map_set(&pv, SILT_BRONZE_PARTITION_COLUMN, date) ||
+                    silt_delta_new_data_key(&key, &pv, partition_columns, 1)
+                ? silt_error_set(err, SILT_ENOMEM, "out of memory")
+                : silt_delta_file_writer_finish(p->fw, &p->add, t->store, (char *)key.ptr, err);
+        if (rc == 0) {
+            p->add.partition_values = pv;
+            memset(&pv, 0, sizeof pv);
+        }
+        silt_delta_map_clear(&pv);
+        silt_buf_free(&key);
+        if (rc) return rc;
+    }
+    return 0;
 }
 
 /* After a commit: merge small files so that a table fed a trickle of messages holds tens of
@@ -126,37 +206,26 @@ static void compact(silt_bronze_table *t)
     silt_delta_snapshot_destroy(snap);
 }
 
-static int commit(silt_ingest_sink *s, const silt_batch *rows, const silt_ingest_range *r,
-                  size_t n_ranges, int64_t *out_version, silt_error *err)
+static int commit(silt_ingest_sink *s, const silt_ingest_range *r, size_t n_ranges,
+                  int64_t *out_version, silt_error *err)
 {
     silt_bronze_table *t = (silt_bronze_table *)s;
     silt_delta_snapshot *snap = NULL;
     silt_delta_add *adds = NULL;
     silt_delta_txn *txns = NULL;
     char **ids = NULL;
-    size_t n_adds = 0;
     int rc = load(&snap, t, err);
     if (rc) goto done;
     if ((rc = check_positions(t, snap, r, n_ranges, err))) goto done;
-    /* one file per run of rows with the same ingestion date (ingested_at only moves forward) */
-    const silt_column *dates = &rows->cols[SILT_BRONZE_INGEST_DATE];
-    size_t runs = 1;
-    for (int64_t i = 1; i < rows->n_rows; i++)
-        if (silt_column_get_int(dates, i) != silt_column_get_int(dates, i - 1)) runs++;
-    adds = silt_calloc(runs, sizeof *adds);
+    if ((rc = finish_files(t, err))) goto done;
+    adds = silt_calloc(t->n_pending ? t->n_pending : 1, sizeof *adds);
     txns = silt_calloc(n_ranges ? n_ranges : 1, sizeof *txns);
     ids = silt_calloc(n_ranges ? n_ranges : 1, sizeof *ids);
     if (!adds || !txns || !ids) {
         rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
         goto done;
     }
-    for (int64_t i = 0, start = 0; i <= rows->n_rows && rows->n_rows > 0; i++) {
-        if (i < rows->n_rows && silt_column_get_int(dates, i) == silt_column_get_int(dates, start))
-            continue;
-        if ((rc = write_slice(t, &adds[n_adds], rows, start, i - start, err))) goto done;
-        n_adds++;
-        start = i;
-    }
+    for (size_t i = 0; i < t->n_pending; i++) adds[i] = t->pending[i].add; /* shallow */
     for (size_t i = 0; i < n_ranges; i++) {
         char id[512];
         app_id(id, sizeof id, t, r[i].topic, r[i].partition);
@@ -175,7 +244,8 @@ static int commit(silt_ingest_sink *s, const silt_batch *rows, const silt_ingest
     co.file_ops = &t->ops;
     co.max_attempts = 1; /* on a lost race, re-check the positions before trying again */
     for (int attempt = 0;; attempt++) {
-        rc = silt_delta_append(out_version, t->store, snap, adds, n_adds, txns, n_ranges, &co, err);
+        rc = silt_delta_append(out_version, t->store, snap, adds, t->n_pending, txns, n_ranges, &co,
+                               err);
         if (rc != SILT_ECONFLICT || attempt >= 1000) break;
         /* lost the race for the next version: is it still ours to write? */
         silt_delta_snapshot_destroy(snap);
@@ -183,9 +253,11 @@ static int commit(silt_ingest_sink *s, const silt_batch *rows, const silt_ingest
         if ((rc = load(&snap, t, err))) break;
         if ((rc = check_positions(t, snap, r, n_ranges, err))) break;
     }
-    if (rc == 0) compact(t);
+    if (rc == 0) {
+        discard(s); /* committed: the staged files are the table's now */
+        compact(t);
+    }
 done:
-    for (size_t i = 0; i < n_adds; i++) silt_delta_add_clear(&adds[i]);
     for (size_t i = 0; ids && i < n_ranges; i++) silt_free(ids[i]);
     silt_free(ids);
     silt_free(adds);
@@ -194,11 +266,13 @@ done:
     return rc;
 }
 
-static const struct silt_ingest_sink_ops sink_ops = {position, commit};
+static const struct silt_ingest_sink_ops sink_ops = {position, stage, commit, discard};
 
 void silt_bronze_table_destroy(silt_bronze_table *t)
 {
     if (!t) return;
+    discard(&t->base);
+    silt_free(t->pending);
     silt_batch_destroy(t->slice);
     silt_schema_destroy(t->data_schema);
     silt_store_destroy(t->store);
@@ -229,6 +303,10 @@ int silt_bronze_table_open(silt_bronze_table **out, const char *location,
         t->pq = *opts;
     else
         t->pq.codec = SILT_PQ_CODEC_ZSTD;
+    /* Row groups of 16 MiB: each is encoded as soon as it fills, while messages keep coming, so
+     * a commit has little left to encode (readers handle such row groups well: DuckDB writes
+     * ~122k rows per group). */
+    if (t->pq.row_group_bytes <= 0) t->pq.row_group_bytes = 16ll << 20;
     silt_delta_parquet_ops_with(&t->ops, &t->pq);
     if (!(t->name = name_of(location))) goto oom;
     if ((rc = silt_store_open(&t->store, location, err))) goto fail;

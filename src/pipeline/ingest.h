@@ -36,18 +36,27 @@ typedef struct silt_ingest_range {
 
 typedef struct silt_ingest silt_ingest;
 
-/* ---- sink: where batches are committed (the bronze table) ---- */
+/* ---- sink: where batches are committed (the bronze table) ----
+ * A batch reaches the sink in pieces: stage() is called with each chunk of its rows as the batch
+ * fills (so that encoding keeps pace with reading), then commit() once with the positions. All
+ * calls but position() come from the runtime's commit thread, in order. */
 typedef struct silt_ingest_sink silt_ingest_sink;
 struct silt_ingest_sink_ops {
     /* The next offset to read for topic/partition according to the table, or
      * SILT_INGEST_OFFSET_DEFAULT when the table has never seen it. */
     int (*position)(silt_ingest_sink *s, const char *topic, int32_t partition, int64_t *out,
                     silt_error *err);
-    /* Commits rows and the new positions atomically. Returns 0; SILT_ECONFLICT when, for some
-     * range, the table's position is no longer range.start (nothing was written); other codes
-     * for failures (err->retriable says whether to try again). *out_version: the table version. */
-    int (*commit)(silt_ingest_sink *s, const silt_batch *rows, const silt_ingest_range *ranges,
-                  size_t n_ranges, int64_t *out_version, silt_error *err);
+    /* Adds rows (borrowed for the call) to the pending commit. Returns 0 or an error (the batch
+     * is then dropped: discard() follows). */
+    int (*stage)(silt_ingest_sink *s, const silt_batch *rows, silt_error *err);
+    /* Commits the staged rows and the new positions atomically, then forgets them. Returns 0;
+     * SILT_ECONFLICT when, for some range, the table's position is no longer range.start
+     * (nothing was committed); other codes for failures (err->retriable says whether commit may
+     * be called again with the same staged rows). *out_version: the table version. */
+    int (*commit)(silt_ingest_sink *s, const silt_ingest_range *ranges, size_t n_ranges,
+                  int64_t *out_version, silt_error *err);
+    /* Forgets the staged rows (after a failed commit, or a dropped batch). */
+    void (*discard)(silt_ingest_sink *s);
 };
 struct silt_ingest_sink {
     const struct silt_ingest_sink_ops *ops;
@@ -86,6 +95,7 @@ typedef struct silt_ingest_options {
     int64_t trigger_us;   /* cut a batch this long after its first row (default 1 s) */
     int64_t max_rows;     /* ... or at this many rows (default 1,000,000) */
     int64_t max_bytes;    /* ... or at this many key+value bytes (default 128 MiB) */
+    int64_t chunk_rows;   /* rows per chunk handed to the commit thread (0 = 32768) */
     bool until_caught_up; /* stop once every partition is read to its end and committed */
     int64_t progress_us;  /* progress line interval; 0 = none (default 5 s) */
     FILE *progress;       /* where progress lines go (default stderr) */

@@ -11,6 +11,7 @@ typedef struct tracked {
     char *topic;
     int32_t partition;
     int64_t next; /* next offset expected; -1 unknown */
+    int64_t eof;  /* offset at which the fetcher last reported the partition's end; -1 none */
 } tracked;
 
 struct silt_kafka_source {
@@ -41,6 +42,7 @@ static tracked *track(silt_kafka_source *s, const char *topic, int32_t partition
     if (!(t->topic = silt_strdup(topic))) return NULL;
     t->partition = partition;
     t->next = -1;
+    t->eof = -1;
     s->n_parts++;
     return t;
 }
@@ -58,7 +60,10 @@ static int64_t start_fn(void *opaque, const char *topic, int32_t partition)
         return -1;
     }
     tracked *t = track(s, topic, partition);
-    if (t) t->next = tp.offset;
+    if (t) {
+        t->next = tp.offset;
+        t->eof = -1;
+    }
     silt_log_info("ingest: assigned %s [%d], starting at %s%lld", topic, (int)partition,
                   tp.offset < 0 ? "--starting-offsets, " : "offset ",
                   (long long)(tp.offset < 0 ? 0 : tp.offset));
@@ -78,9 +83,15 @@ static void revoke_fn(void *opaque, const silt_kafka_tp *parts, size_t n, bool l
     silt_ingest_on_revoke(s->ing, tps, n);
     for (size_t i = 0; i < n; i++) {
         tracked *t = track(s, parts[i].topic, parts[i].partition);
-        if (t) t->next = -1;
+        if (t) t->next = t->eof = -1;
     }
     if (tps != stack) silt_free(tps);
+}
+
+static void eof_fn(void *opaque, const char *topic, int32_t partition, int64_t offset)
+{
+    tracked *t = track(opaque, topic, partition);
+    if (t) t->eof = offset;
 }
 
 static int src_poll(silt_ingest_source *base, silt_ingest *ing, int timeout_ms,
@@ -122,7 +133,10 @@ static int src_seek(silt_ingest_source *base, const char *topic, int32_t partiti
 {
     silt_kafka_source *s = (silt_kafka_source *)base;
     tracked *t = track(s, topic, partition);
-    if (t) t->next = offset;
+    if (t) {
+        t->next = offset;
+        t->eof = -1; /* the end must be seen again from the new position */
+    }
     return silt_kafka_consumer_seek(s->consumer, topic, partition, offset, err);
 }
 
@@ -173,12 +187,35 @@ static int64_t total_lag(silt_kafka_source *s, bool query, bool *out_all_known)
     return lag;
 }
 
-/* Caught up when the watermarks cached from fetch responses (no network round trip: a query
- * per partition costs hundreds of ms) show no lag on two checks at least 600 ms apart, so that
- * a fetch response newer than the last message has come in between. */
+/* True when the fetcher has reported the end of every assigned partition at exactly the offset
+ * read next: every message up to the end seen by the last fetch has been handed to the runtime.
+ * This is what `kcat -e` waits for, and it needs no extra round trip. */
+static bool all_at_eof(silt_kafka_source *s)
+{
+    silt_kafka_tp *tps = NULL;
+    size_t n = 0;
+    silt_error err;
+    if (silt_kafka_consumer_assignment(&tps, &n, s->consumer, &err) || n == 0) {
+        silt_kafka_tp_array_free(tps, n);
+        return false;
+    }
+    bool all = true;
+    for (size_t i = 0; i < n && all; i++) {
+        tracked *t = track(s, tps[i].topic, tps[i].partition);
+        all = t && t->eof >= 0 && (t->next < 0 || t->next == t->eof);
+    }
+    silt_kafka_tp_array_free(tps, n);
+    return all;
+}
+
+/* Caught up when every assigned partition's end was reported at the offset read next (see
+ * all_at_eof). As a fallback (a partition whose end event was lost to a seek or a rebalance),
+ * also when the watermarks cached from fetch responses show no lag on two checks at least
+ * 600 ms apart, so that a fetch response newer than the last message has come in between. */
 static bool src_caught_up(silt_ingest_source *base)
 {
     silt_kafka_source *s = (silt_kafka_source *)base;
+    if (all_at_eof(s)) return true;
     bool known;
     int64_t lag = total_lag(s, false, &known);
     if (!known || lag != 0) {
@@ -253,6 +290,8 @@ int silt_kafka_source_create(silt_kafka_source **out, const silt_kafka_source_co
     kc.n_props = cfg->n_props;
     kc.start_fn = start_fn;
     kc.revoke_fn = revoke_fn;
+    kc.eof_fn = eof_fn;
+    kc.enable_eof = true;
     kc.opaque = s;
     int rc = silt_kafka_consumer_create(&s->consumer, &kc, err);
     if (rc) {
