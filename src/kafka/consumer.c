@@ -23,8 +23,12 @@ static int64_t fallback_offset(const silt_kafka_consumer *c)
 {
     if (c->cfg.use_committed)
         return RD_KAFKA_OFFSET_INVALID; /* committed, else auto.offset.reset */
-    return c->cfg.start == SILT_KAFKA_START_LATEST ? RD_KAFKA_OFFSET_END
-                                                   : RD_KAFKA_OFFSET_BEGINNING;
+    /* "earliest" starts at offset 0 rather than at the logical BEGINNING: the same place (a
+     * log that no longer starts at 0 answers OFFSET_OUT_OF_RANGE, and auto.offset.reset=earliest
+     * moves the fetcher to its first offset), without an offset query first. librdkafka delays
+     * that query by up to a second for partitions whose leader it has not learnt yet, as is the
+     * case for all but the first just after a group assignment. */
+    return c->cfg.start == SILT_KAFKA_START_LATEST ? RD_KAFKA_OFFSET_END : 0;
 }
 
 static void call_revoke(silt_kafka_consumer *c, rd_kafka_topic_partition_list_t *parts, bool lost)

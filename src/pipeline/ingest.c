@@ -59,7 +59,8 @@ struct silt_ingest {
     uint64_t last_progress_ns;
     uint64_t first_msg_ns, last_commit_ns;
     int64_t progress_rows;
-    bool running; /* a commit was requested and its result not yet taken */
+    uint64_t chunk_wait_ns; /* time the reader waited for a free chunk */
+    bool running;           /* a commit was requested and its result not yet taken */
     silt_ingest_range *fl_ranges;
     size_t fl_n;
     int64_t fl_rows, fl_bytes;
@@ -361,8 +362,12 @@ static int load_position(silt_ingest *ing, part *p, silt_error *err)
 static silt_batch *take_chunk(silt_ingest *ing)
 {
     pthread_mutex_lock(&ing->mu);
-    while (ing->n_free == 0 && ing->n_chunks >= MAX_CHUNKS)
-        pthread_cond_wait(&ing->cv_reader, &ing->mu);
+    if (ing->n_free == 0 && ing->n_chunks >= MAX_CHUNKS) {
+        uint64_t t0 = silt_time_mono_ns();
+        while (ing->n_free == 0 && ing->n_chunks >= MAX_CHUNKS)
+            pthread_cond_wait(&ing->cv_reader, &ing->mu);
+        ing->chunk_wait_ns += silt_time_mono_ns() - t0;
+    }
     silt_batch *b = NULL;
     if (ing->n_free > 0) {
         b = ing->free_chunks[--ing->n_free];
@@ -691,6 +696,8 @@ int silt_ingest_run(silt_ingest *ing, silt_ingest_source *src, volatile sig_atom
         finish_commit(ing, &e);
     }
     progress(ing, true);
+    silt_log_debug("ingest: the reader waited %.0f ms in all for the commit thread to free chunks",
+                   (double)ing->chunk_wait_ns / 1e6);
     ing->src = NULL;
     return rc;
 }
