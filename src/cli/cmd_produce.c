@@ -5,6 +5,7 @@
 #include "kafka/csv.h"
 #include "kafka/gen.h"
 #include "kafka/producer.h"
+#include "util/log.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/time.h"
@@ -359,6 +360,14 @@ static int run(int argc, char **argv)
     memset(&s, 0, sizeof s);
     int rc = silt_kafka_producer_create(&s.p, brokers, pk, pv, np, &err);
     if (rc) return silt_cli_fail("produce", &err);
+    /* connected and the topic's leaders known before the clock starts: --rate paces from
+     * here, and the first messages' timestamps are not aged by the connection set-up. Without
+     * an answer, messages are queued anyway: they are delivered when a broker comes back, or
+     * fail after message.timeout.ms and are counted. */
+    if (silt_kafka_producer_wait_ready(s.p, brokers, topic, 5000, &err)) {
+        silt_log_warn("produce: %s; queueing messages anyway", err.msg);
+        silt_error_clear(&err);
+    }
     s.topic = topic;
     s.partition = (int32_t)silt_opts_int(&o, "partition");
     s.rate = silt_opts_double(&o, "rate");

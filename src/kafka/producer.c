@@ -58,6 +58,25 @@ fail:
     return err && err->code ? err->code : SILT_ENOMEM;
 }
 
+int silt_kafka_producer_wait_ready(silt_kafka_producer *p, const char *brokers, const char *topic,
+                                   int timeout_ms, silt_error *err)
+{
+    rd_kafka_topic_t *rkt = rd_kafka_topic_new(p->rk, topic, NULL);
+    if (!rkt) return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    const struct rd_kafka_metadata *md = NULL;
+    rd_kafka_resp_err_t e = rd_kafka_metadata(p->rk, 0, rkt, &md, timeout_ms);
+    rd_kafka_topic_destroy(rkt);
+    if (md) rd_kafka_metadata_destroy(md);
+    if (e == RD_KAFKA_RESP_ERR_NO_ERROR) return 0;
+    int code = e == RD_KAFKA_RESP_ERR__TIMED_OUT ? SILT_ETIMEOUT : SILT_EIO;
+    silt_error_set(err, code,
+                   "no Kafka broker at %s answered within %d ms (%s): check --brokers and that "
+                   "the cluster is up",
+                   brokers, timeout_ms, rd_kafka_err2str(e));
+    silt_error_retriable(err, true);
+    return code;
+}
+
 void silt_kafka_producer_destroy(silt_kafka_producer *p)
 {
     if (!p) return;

@@ -35,6 +35,12 @@ int silt_kafka_producer_send(silt_kafka_producer *p, const char *topic, int32_t 
                              const void *key, size_t key_len, const void *value, size_t value_len,
                              silt_error *err);
 
+/* Connects to the cluster and learns topic's partitions and leaders (a metadata request), so
+ * that the first messages are not held back while the producer finds its way. Returns 0, or
+ * SILT_EIO / SILT_ETIMEOUT (err names the brokers) when no broker answered within timeout_ms. */
+int silt_kafka_producer_wait_ready(silt_kafka_producer *p, const char *brokers, const char *topic,
+                                   int timeout_ms, silt_error *err);
+
 /* Serves delivery reports without blocking. */
 void silt_kafka_producer_poll(silt_kafka_producer *p);
 
