@@ -507,7 +507,8 @@ int silt_delta_replace(int64_t *out_version, silt_store *store, const silt_delta
 }
 
 int silt_delta_new_data_key(silt_buf *key, const silt_delta_map *partition_values,
-                            const char *const *partition_columns, size_t n_partition_columns)
+                            const char *const *partition_columns, size_t n_partition_columns,
+                            const char *suffix)
 {
     for (size_t i = 0; i < n_partition_columns; i++) {
         const char *v = NULL;
@@ -517,7 +518,7 @@ int silt_delta_new_data_key(silt_buf *key, const silt_delta_map *partition_value
     }
     char id[37];
     uuid4(id);
-    silt_buf_printf(key, "part-00000-%s-c000.snappy.parquet", id);
+    silt_buf_printf(key, "part-00000-%s-c000%s", id, suffix ? suffix : ".parquet");
     return silt_buf_cstr(key) ? SILT_ENOMEM : 0;
 }
 
@@ -533,7 +534,8 @@ int silt_delta_write_data_file(silt_delta_add *out, silt_store *store,
                               "cannot write data files to '%s': no Parquet writer is available",
                               store->url);
     silt_buf key = SILT_BUF_INIT;
-    if (silt_delta_new_data_key(&key, partition_values, partition_columns, n_partition_columns)) {
+    if (silt_delta_new_data_key(&key, partition_values, partition_columns, n_partition_columns,
+                                file_ops->data_file_suffix)) {
         silt_buf_free(&key);
         return silt_error_set(err, SILT_ENOMEM, "out of memory");
     }

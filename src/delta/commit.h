@@ -87,10 +87,11 @@ int silt_delta_replace(int64_t *out_version, silt_store *store, const silt_delta
  * partition directory given by partition_values, NULL for an unpartitioned table) and fills
  * *out with its add action (dataChange true). Returns 0 or the writer's error. */
 /* Appends to key the path of a new data file under the table: the partition directories of
- * partition_values (NULL for an unpartitioned table), then part-00000-<uuid>-c000.<codec>.parquet.
- * Returns 0 or SILT_ENOMEM. */
+ * partition_values (NULL for an unpartitioned table), then part-00000-<uuid>-c000<suffix>
+ * (suffix NULL: ".parquet"). Returns 0 or SILT_ENOMEM. */
 int silt_delta_new_data_key(silt_buf *key, const silt_delta_map *partition_values,
-                            const char *const *partition_columns, size_t n_partition_columns);
+                            const char *const *partition_columns, size_t n_partition_columns,
+                            const char *suffix);
 
 int silt_delta_write_data_file(silt_delta_add *out, silt_store *store,
                                const silt_delta_file_ops *file_ops, const silt_batch *batch,

@@ -32,6 +32,9 @@ typedef struct silt_delta_file_ops {
      * atomically (put, not a partial file). *out_size is the file's size in bytes. */
     int (*write_checkpoint)(void *ctx, uint64_t *out_size, silt_store *store, const char *key,
                             const silt_batch *batch, silt_error *err);
+    /* End of new data files' names after the uuid, as Spark names them by codec:
+     * ".zstd.parquet", ".snappy.parquet", ... (NULL: ".parquet"). */
+    const char *data_file_suffix;
 } silt_delta_file_ops;
 
 #endif

@@ -461,8 +461,8 @@ done:
     return rc;
 }
 
-static const silt_delta_file_ops parquet_ops = {NULL, pq_write_file, pq_read_file,
-                                                pq_read_checkpoint, pq_write_checkpoint};
+static const silt_delta_file_ops parquet_ops = {
+    NULL, pq_write_file, pq_read_file, pq_read_checkpoint, pq_write_checkpoint, ".zstd.parquet"};
 
 const silt_delta_file_ops *silt_delta_parquet_ops(void)
 {
@@ -473,4 +473,12 @@ void silt_delta_parquet_ops_with(silt_delta_file_ops *out, const silt_delta_pqio
 {
     *out = parquet_ops;
     out->ctx = (void *)opts;
+    if (opts) {
+        switch (opts->codec) {
+        case SILT_PQ_CODEC_SNAPPY: out->data_file_suffix = ".snappy.parquet"; break;
+        case SILT_PQ_CODEC_GZIP: out->data_file_suffix = ".gz.parquet"; break;
+        case SILT_PQ_CODEC_ZSTD: out->data_file_suffix = ".zstd.parquet"; break;
+        default: out->data_file_suffix = ".parquet"; break;
+        }
+    }
 }

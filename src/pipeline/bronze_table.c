@@ -170,7 +170,8 @@ static int finish_files(silt_bronze_table *t, silt_error *err)
         silt_delta_map pv = {0};
         int rc =
             silt_delta_map_set(&pv, SILT_BRONZE_PARTITION_COLUMN, date) ||
-                    silt_delta_new_data_key(&key, &pv, partition_columns, 1)
+                    silt_delta_new_data_key(&key, &pv, partition_columns, 1,
+                                            t->ops.data_file_suffix)
                 ? silt_error_set(err, SILT_ENOMEM, "out of memory")
                 : silt_delta_file_writer_finish(p->fw, &p->add, t->store, (char *)key.ptr, err);
         if (rc == 0) {

@@ -574,7 +574,7 @@ static void test_checkpoint_roundtrip_spark(void **state)
     silt_delta_segment_clear(&seg);
     /* loading through a checkpoint reader: one call, zero JSON commits, same state */
     fake_cp f = {json_snap, 0, ""};
-    silt_delta_file_ops ops = {&f, NULL, NULL, fake_read_checkpoint, NULL};
+    silt_delta_file_ops ops = {&f, NULL, NULL, fake_read_checkpoint, NULL, NULL};
     silt_delta_snapshot *cp_snap = load(s, -1, &ops);
     assert_int_equal(f.calls, 1);
     assert_string_equal(f.last_key, "_delta_log/00000000000000000420.checkpoint.parquet");
