@@ -193,11 +193,88 @@ static void test_trickle_stays_compact(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* The sink on its own: one staged chunk whose rows straddle midnight (UTC) becomes two files,
+ * one per ingest_date partition, in one commit with the partition's txn; a second commit
+ * built on a stale position is refused and leaves nothing behind in the log. */
+static void test_chunk_across_midnight(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/silt-midnight-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char loc[128];
+    snprintf(loc, sizeof loc, "%s/bronze_events", dir);
+    silt_error err;
+    silt_error_clear(&err);
+    silt_bronze_table *t = NULL;
+    assert_int_equal(silt_bronze_table_open(&t, loc, NULL, &err), 0);
+    silt_ingest_sink *sink = silt_bronze_table_sink(t);
+    silt_schema *schema = silt_bronze_schema();
+    silt_batch *b = silt_batch_create(schema);
+    const int64_t midnight_us = 1767225600LL * 1000000; /* 2026-01-01T00:00:00Z */
+    for (int o = 0; o < 10; o++) {
+        char v[32];
+        int len = snprintf(v, sizeof v, "v0-%d", o);
+        silt_bronze_msg m = {NULL, 0, v, (size_t)len, "t", 0, o, 1767225590000 + o, 0, NULL};
+        assert_int_equal(silt_bronze_append(b, &m, midnight_us + (o - 6) * 1000000), 0);
+    }
+    assert_int_equal(sink->ops->stage(sink, b, &err), 0);
+    silt_ingest_range r = {"t", 0, SILT_INGEST_OFFSET_DEFAULT, 10};
+    int64_t version = -1;
+    assert_int_equal(sink->ops->commit(sink, &r, 1, &version, &err), 0);
+    assert_int_equal(version, 1);
+
+    silt_store *store = NULL;
+    assert_int_equal(silt_store_open(&store, loc, &err), 0);
+    silt_delta_read_opts ro = silt_delta_read_opts_default();
+    ro.file_ops = silt_delta_parquet_ops();
+    silt_delta_snapshot *snap = NULL;
+    assert_int_equal(silt_delta_snapshot_load(&snap, store, &ro, &err), 0);
+    assert_int_equal(snap->n_files, 2);
+    assert_int_equal(silt_delta_snapshot_txn_version(snap, "silt:bronze_events:t:0"), 10);
+    silt_schema *data = silt_schema_create(snap->schema->n_fields - 1);
+    for (size_t i = 0; i + 1 < snap->schema->n_fields; i++)
+        silt_field_copy(&data->fields[i], &snap->schema->fields[i]);
+    static tally tl;
+    memset(&tl, 0, sizeof tl);
+    int days = 0;
+    for (size_t i = 0; i < snap->n_files; i++) {
+        const char *date;
+        assert_true(silt_delta_map_get(&snap->files[i].partition_values, "ingest_date", &date));
+        days += strcmp(date, "2025-12-31") == 0 ? 1 : strcmp(date, "2026-01-01") == 0 ? 10 : 100;
+        assert_non_null(strstr(snap->files[i].path, ".zstd.parquet"));
+        if (ro.file_ops->read_file(NULL, store, snap->files[i].path, data, tally_rows, &tl, &err))
+            fail_msg("%s", err.msg);
+    }
+    assert_int_equal(days, 11); /* one file per date */
+    for (int o = 0; o < 10; o++) assert_int_equal(tl.count[0][o], 1);
+    assert_int_equal(tl.bad_values, 0);
+
+    /* the same range again: the table has moved on, nothing is committed */
+    assert_int_equal(sink->ops->stage(sink, b, &err), 0);
+    assert_int_equal(sink->ops->commit(sink, &r, 1, &version, &err), SILT_ECONFLICT);
+    sink->ops->discard(sink);
+    silt_delta_snapshot_destroy(snap);
+    snap = NULL;
+    assert_int_equal(silt_delta_snapshot_load(&snap, store, &ro, &err), 0);
+    assert_int_equal(snap->version, 1);
+
+    silt_schema_destroy(data);
+    silt_delta_snapshot_destroy(snap);
+    silt_store_destroy(store);
+    silt_batch_destroy(b);
+    silt_schema_destroy(schema);
+    silt_bronze_table_destroy(t);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_workers_crashes_exactly_once),
         cmocka_unit_test(test_trickle_stays_compact),
+        cmocka_unit_test(test_chunk_across_midnight),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

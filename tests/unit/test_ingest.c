@@ -154,6 +154,17 @@ static void destroy(silt_ingest *ing)
     silt_ingest_destroy(ing);
 }
 
+/* A worker that reads every message (per_poll at a time) and stops once caught up. */
+static void run_all(mem_sink *sink, int64_t max_rows, int64_t chunk_rows, int per_poll)
+{
+    mem_source src;
+    mem_source_init(&src, NPART, NMSG, per_poll);
+    silt_ingest *ing = make(sink, max_rows, chunk_rows);
+    silt_error err;
+    assert_int_equal(silt_ingest_run(ing, &src.base, NULL, &err), 0);
+    destroy(ing);
+}
+
 static void test_batches_exactly_once(void **state)
 {
     (void)state;
@@ -192,11 +203,7 @@ static void test_crash_and_restart(void **state)
         assert_true(rc == SILT_ECANCELLED || rc == 0); /* 0: it finished before its crash */
         destroy(ing); /* no final flush: the buffered rows die with the worker */
     }
-    mem_source b;
-    mem_source_init(&b, NPART, NMSG, 10);
-    silt_ingest *ing = make(&sink, 400, 64);
-    assert_int_equal(silt_ingest_run(ing, &b.base, NULL, &err), 0);
-    destroy(ing);
+    run_all(&sink, 400, 64, 10);
     check_exactly_once(&table);
 }
 
@@ -238,12 +245,7 @@ static void test_retried_commit(void **state)
     table_init(&table);
     sink_init(&sink, &table);
     table.fail_retriable = 2;
-    mem_source src;
-    mem_source_init(&src, NPART, NMSG, 100);
-    silt_ingest *ing = make(&sink, 500, 50);
-    silt_error err;
-    assert_int_equal(silt_ingest_run(ing, &src.base, NULL, &err), 0);
-    destroy(ing);
+    run_all(&sink, 500, 50, 100);
     check_exactly_once(&table);
 }
 
@@ -257,31 +259,24 @@ static void test_chunks_and_failed_stage(void **state)
     static mem_sink sink;
     table_init(&table);
     sink_init(&sink, &table);
-    mem_source src;
-    mem_source_init(&src, NPART, NMSG, 1000);
-    silt_ingest *ing = make(&sink, 2000, 3);
-    table.fail_stage = 0;
-    silt_error err;
-    assert_int_equal(silt_ingest_run(ing, &src.base, NULL, &err), 0);
-    destroy(ing);
+    run_all(&sink, 2000, 3, 1000);
     check_exactly_once(&table);
     assert_true(table.version >= 2);
 
     table_init(&table);
     sink_init(&sink, &table);
     table.fail_stage = 1;
+    mem_source src;
     mem_source_init(&src, NPART, NMSG, 1000);
-    ing = make(&sink, 2000, 7);
+    silt_ingest *ing = make(&sink, 2000, 7);
+    silt_error err;
     silt_error_clear(&err);
     assert_int_equal(silt_ingest_run(ing, &src.base, NULL, &err), SILT_EIO);
     assert_non_null(strstr(err.msg, "injected stage failure"));
     const silt_ingest_stats *st = silt_ingest_get_stats(ing);
     assert_true(st->dropped > 0);
     destroy(ing);
-    mem_source_init(&src, NPART, NMSG, 1000);
-    ing = make(&sink, 2000, 7);
-    assert_int_equal(silt_ingest_run(ing, &src.base, NULL, &err), 0);
-    destroy(ing);
+    run_all(&sink, 2000, 7, 1000);
     check_exactly_once(&table);
 }
 
