@@ -582,7 +582,7 @@ static int on_message(silt_ingest *ing, const silt_bronze_msg *m, int64_t now_us
     return 0;
 }
 
-/* The source's callback: one clock reading serves every message of a poll. */
+/* The source's callback: each message is stamped with the wall clock as it is buffered. */
 static int on_message_cb(silt_ingest *ing, const silt_bronze_msg *m)
 {
     return on_message(ing, m, silt_time_wall_us());
