@@ -132,7 +132,8 @@ static int run(int argc, char **argv)
                                      "queued.max.messages.kbytes"};
     static const char *const dv[] = {"100", "1000000", "262144"};
     const size_t nd = sizeof dk / sizeof dk[0];
-    const char *keys[SILT_OPT_MAX_ARGS + 3], *vals[SILT_OPT_MAX_ARGS + 3];
+    const char *keys[SILT_OPT_MAX_ARGS + sizeof dk / sizeof dk[0]];
+    const char *vals[SILT_OPT_MAX_ARGS + sizeof dk / sizeof dk[0]];
     for (size_t i = 0; i < nd; i++) {
         keys[i] = dk[i];
         vals[i] = dv[i];

@@ -83,9 +83,6 @@ int silt_delta_replace(int64_t *out_version, silt_store *store, const silt_delta
                        const silt_delta_table_def *def, const silt_delta_add *adds, size_t n_adds,
                        const silt_delta_commit_opts *opts, silt_error *err);
 
-/* Writes batch as a new data file through file_ops->write_file under the table (in the
- * partition directory given by partition_values, NULL for an unpartitioned table) and fills
- * *out with its add action (dataChange true). Returns 0 or the writer's error. */
 /* Appends to key the path of a new data file under the table: the partition directories of
  * partition_values (NULL for an unpartitioned table), then part-00000-<uuid>-c000<suffix>
  * (suffix NULL: ".parquet"). Returns 0 or SILT_ENOMEM. */
@@ -93,6 +90,9 @@ int silt_delta_new_data_key(silt_buf *key, const silt_delta_map *partition_value
                             const char *const *partition_columns, size_t n_partition_columns,
                             const char *suffix);
 
+/* Writes batch as a new data file through file_ops->write_file under the table (in the
+ * partition directory given by partition_values, NULL for an unpartitioned table) and fills
+ * *out with its add action (dataChange true). Returns 0 or the writer's error. */
 int silt_delta_write_data_file(silt_delta_add *out, silt_store *store,
                                const silt_delta_file_ops *file_ops, const silt_batch *batch,
                                const silt_delta_map *partition_values,

@@ -247,7 +247,6 @@ struct silt_delta_file_writer {
     bool closed;
     silt_pq_sink *sink;
     silt_pq_writer *w;
-    int64_t rows;
 };
 
 void silt_delta_file_writer_destroy(silt_delta_file_writer *fw)
@@ -285,14 +284,7 @@ int silt_delta_file_writer_open(silt_delta_file_writer **out, const silt_delta_p
 
 int silt_delta_file_writer_write(silt_delta_file_writer *fw, const silt_batch *b, silt_error *err)
 {
-    int rc = silt_pq_writer_write(fw->w, b, err);
-    if (rc == 0) fw->rows += b->n_rows;
-    return rc;
-}
-
-int64_t silt_delta_file_writer_rows(const silt_delta_file_writer *fw)
-{
-    return fw->rows;
+    return silt_pq_writer_write(fw->w, b, err);
 }
 
 int silt_delta_file_writer_finish(silt_delta_file_writer *fw, silt_delta_add *out,

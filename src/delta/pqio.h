@@ -28,8 +28,6 @@ typedef struct silt_delta_file_writer silt_delta_file_writer;
 int silt_delta_file_writer_open(silt_delta_file_writer **out, const silt_delta_pqio_options *opts,
                                 const silt_schema *schema, silt_error *err);
 int silt_delta_file_writer_write(silt_delta_file_writer *w, const silt_batch *b, silt_error *err);
-/* Rows written so far. */
-int64_t silt_delta_file_writer_rows(const silt_delta_file_writer *w);
 /* Closes the file, puts it at key and fills *out (path = key, size, modificationTime, stats,
  * dataChange true; partitionValues are the caller's). After a failed put it may be called
  * again (with another key); no more rows may be written once it was called. */

@@ -155,7 +155,7 @@ int silt_kafka_consumer_create(silt_kafka_consumer **out, const silt_kafka_consu
         silt_kafka_conf_set(conf, "auto.offset.reset",
                             cfg->start == SILT_KAFKA_START_LATEST ? "latest" : "earliest", err) ||
         silt_kafka_conf_set_all(conf, cfg->prop_keys, cfg->prop_vals, cfg->n_props, err) ||
-        (cfg->enable_eof && silt_kafka_conf_set(conf, "enable.partition.eof", "true", err)))
+        (cfg->eof_fn && silt_kafka_conf_set(conf, "enable.partition.eof", "true", err)))
         goto fail;
     rd_kafka_conf_set_rebalance_cb(conf, rebalance_cb);
     rd_kafka_conf_set_error_cb(conf, error_cb);

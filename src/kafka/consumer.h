@@ -35,7 +35,7 @@ typedef void (*silt_kafka_revoke_fn)(void *opaque, const silt_kafka_tp *parts, s
 
 /* Told, during a poll, that the fetcher of a partition has reached the partition's end: every
  * message before `offset` (the high watermark at that fetch) has been handed out, in order, by
- * this or an earlier poll. Needs enable_eof. */
+ * this or an earlier poll. */
 typedef void (*silt_kafka_eof_fn)(void *opaque, const char *topic, int32_t partition,
                                   int64_t offset);
 
@@ -51,9 +51,7 @@ typedef struct silt_kafka_consumer_config {
     size_t n_props;
     silt_kafka_start_fn start_fn;   /* may be NULL */
     silt_kafka_revoke_fn revoke_fn; /* may be NULL */
-    silt_kafka_eof_fn eof_fn;       /* may be NULL */
-    bool enable_eof;                /* enable.partition.eof (forced on: it is not the caller's
-                                       to turn off when eof_fn relies on it) */
+    silt_kafka_eof_fn eof_fn;       /* may be NULL; when set, enable.partition.eof is forced on */
     void *opaque;                   /* passed to the callbacks */
 } silt_kafka_consumer_config;
 

@@ -4,6 +4,7 @@
 #include "delta/commit.h"
 #include "delta/log.h"
 #include "delta/optimize.h"
+#include "delta/schema.h"
 #include "util/alloc.h"
 #include "util/log.h"
 #include "util/time.h"
@@ -24,7 +25,8 @@ struct silt_bronze_table {
     struct pending {
         int64_t day;
         silt_delta_file_writer *fw;
-        silt_delta_add add; /* filled once the file is in the store (path set) */
+        silt_delta_add add; /* partitionValues from the start; the rest once the file is in the
+                               store (path set) */
     } * pending;
     size_t n_pending, cap_pending;
 };
@@ -97,10 +99,14 @@ static void discard(silt_ingest_sink *s)
     t->n_pending = 0;
 }
 
-static struct pending *pending_for(silt_bronze_table *t, int64_t day, silt_error *err)
+/* The staged file of the ingestion date of row i of rows, opened on first use. */
+static struct pending *pending_for(silt_bronze_table *t, const silt_batch *rows, int64_t i,
+                                   silt_error *err)
 {
-    for (size_t i = 0; i < t->n_pending; i++)
-        if (t->pending[i].day == day) return &t->pending[i];
+    const silt_column *dates = &rows->cols[SILT_BRONZE_INGEST_DATE];
+    int64_t day = silt_column_get_int(dates, i);
+    for (size_t k = 0; k < t->n_pending; k++)
+        if (t->pending[k].day == day) return &t->pending[k];
     if (t->n_pending == t->cap_pending) {
         size_t cap = t->cap_pending ? 2 * t->cap_pending : 4;
         struct pending *p = silt_realloc(t->pending, cap * sizeof *p);
@@ -114,7 +120,20 @@ static struct pending *pending_for(silt_bronze_table *t, int64_t day, silt_error
     struct pending *p = &t->pending[t->n_pending];
     memset(p, 0, sizeof *p);
     p->day = day;
-    if (silt_delta_file_writer_open(&p->fw, &t->pq, t->data_schema, err)) return NULL;
+    silt_buf date = SILT_BUF_INIT;
+    bool is_null = false;
+    int rc = silt_delta_partition_format(
+        &date, &is_null, &rows->schema->fields[SILT_BRONZE_INGEST_DATE], dates, i, err);
+    if (rc == 0 && (silt_buf_cstr(&date) ||
+                    silt_delta_map_set(&p->add.partition_values, SILT_BRONZE_PARTITION_COLUMN,
+                                       (const char *)date.ptr)))
+        rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
+    silt_buf_free(&date);
+    if (rc == 0) rc = silt_delta_file_writer_open(&p->fw, &t->pq, t->data_schema, err);
+    if (rc) {
+        silt_delta_add_clear(&p->add);
+        return NULL;
+    }
     t->n_pending++;
     return p;
 }
@@ -123,8 +142,7 @@ static struct pending *pending_for(silt_bronze_table *t, int64_t day, silt_error
 static int stage_run(silt_bronze_table *t, const silt_batch *rows, int64_t start, int64_t n,
                      silt_error *err)
 {
-    struct pending *p =
-        pending_for(t, silt_column_get_int(&rows->cols[SILT_BRONZE_INGEST_DATE], start), err);
+    struct pending *p = pending_for(t, rows, start, err);
     if (!p) return err->code ? err->code : SILT_ENOMEM;
     if (start == 0 && n == rows->n_rows) {
         /* the whole chunk: its columns as they are, without the partition column */
@@ -161,24 +179,19 @@ static int finish_files(silt_bronze_table *t, silt_error *err)
     for (size_t i = 0; i < t->n_pending; i++) {
         struct pending *p = &t->pending[i];
         if (p->add.path) continue;
-        char date[16];
-        int64_t y;
-        unsigned m, d;
-        silt_time_civil_from_days(p->day, &y, &m, &d);
-        snprintf(date, sizeof date, "%04lld-%02u-%02u", (long long)y, m, d);
         silt_buf key = SILT_BUF_INIT;
-        silt_delta_map pv = {0};
-        int rc =
-            silt_delta_map_set(&pv, SILT_BRONZE_PARTITION_COLUMN, date) ||
-                    silt_delta_new_data_key(&key, &pv, partition_columns, 1,
-                                            t->ops.data_file_suffix)
-                ? silt_error_set(err, SILT_ENOMEM, "out of memory")
-                : silt_delta_file_writer_finish(p->fw, &p->add, t->store, (char *)key.ptr, err);
-        if (rc == 0) {
-            p->add.partition_values = pv;
-            memset(&pv, 0, sizeof pv);
+        int rc = silt_delta_new_data_key(&key, &p->add.partition_values, partition_columns, 1,
+                                         t->ops.data_file_suffix);
+        if (rc) {
+            rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
+        } else {
+            silt_delta_add done; /* every field but partitionValues, which p->add holds */
+            rc = silt_delta_file_writer_finish(p->fw, &done, t->store, (char *)key.ptr, err);
+            if (rc == 0) {
+                done.partition_values = p->add.partition_values;
+                p->add = done;
+            }
         }
-        silt_delta_map_clear(&pv);
         silt_buf_free(&key);
         if (rc) return rc;
     }

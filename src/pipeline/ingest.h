@@ -133,7 +133,8 @@ int silt_ingest_flush(silt_ingest *ing, silt_error *err);
 const silt_ingest_stats *silt_ingest_get_stats(const silt_ingest *ing);
 /* End-to-end latency of committed rows, from their Kafka timestamp (the producer's create time)
  * to the moment their commit became visible, at quantile q (0..1), in ms; -1 when no row had a
- * timestamp. Resolution 1 ms up to 60 s. */
+ * timestamp. Resolution 1 ms up to 60 s. The commit thread keeps these figures: read them once
+ * silt_ingest_run has returned. */
 double silt_ingest_latency_ms(const silt_ingest *ing, double q);
 /* Seconds from the first message received to the last commit; 0 before any. */
 double silt_ingest_active_seconds(const silt_ingest *ing);

@@ -154,24 +154,31 @@ static int src_commit_offsets(silt_ingest_source *base, const silt_ingest_tp *tp
     return silt_kafka_consumer_commit(s->consumer, stack_tp, stack_off, n, true, err);
 }
 
-/* Sums the lag of the assigned partitions; *out_all_known says every partition had a position
- * and watermarks. Returns the lag, or -1 when nothing is assigned. */
-static int64_t total_lag(silt_kafka_source *s, bool query, bool *out_all_known)
+/* The assigned partitions (*n = 0 when none or unknown); free with silt_kafka_tp_array_free. */
+static silt_kafka_tp *assignment(silt_kafka_source *s, size_t *n)
 {
     silt_kafka_tp *tps = NULL;
-    size_t n = 0;
     silt_error err;
-    *out_all_known = false;
-    if (silt_kafka_consumer_assignment(&tps, &n, s->consumer, &err) || n == 0) {
-        silt_kafka_tp_array_free(tps, n);
-        return -1;
+    *n = 0;
+    if (silt_kafka_consumer_assignment(&tps, n, s->consumer, &err)) {
+        silt_kafka_tp_array_free(tps, *n);
+        *n = 0;
+        return NULL;
     }
+    return tps;
+}
+
+/* Sums the lag of partitions tps from the watermarks cached from fetch responses;
+ * *out_all_known says every partition had them. */
+static int64_t lag_of(silt_kafka_source *s, const silt_kafka_tp *tps, size_t n, bool *out_all_known)
+{
     int64_t lag = 0;
     bool known = true;
+    silt_error err;
     for (size_t i = 0; i < n; i++) {
         int64_t lo, hi;
         if (silt_kafka_consumer_watermarks(&lo, &hi, s->consumer, tps[i].topic, tps[i].partition,
-                                           query, 2000, &err) ||
+                                           false, 0, &err) ||
             hi < 0) {
             known = false;
             continue;
@@ -182,42 +189,35 @@ static int64_t total_lag(silt_kafka_source *s, bool query, bool *out_all_known)
         if (next < lo) next = lo;
         if (hi > next) lag += hi - next;
     }
-    silt_kafka_tp_array_free(tps, n);
     *out_all_known = known;
     return lag;
 }
 
-/* True when the fetcher has reported the end of every assigned partition at exactly the offset
+/* True when the fetcher has reported the end of every partition of tps at exactly the offset
  * read next: every message up to the end seen by the last fetch has been handed to the runtime.
  * This is what `kcat -e` waits for, and it needs no extra round trip. */
-static bool all_at_eof(silt_kafka_source *s)
+static bool all_at_eof(silt_kafka_source *s, const silt_kafka_tp *tps, size_t n)
 {
-    silt_kafka_tp *tps = NULL;
-    size_t n = 0;
-    silt_error err;
-    if (silt_kafka_consumer_assignment(&tps, &n, s->consumer, &err) || n == 0) {
-        silt_kafka_tp_array_free(tps, n);
-        return false;
-    }
-    bool all = true;
-    for (size_t i = 0; i < n && all; i++) {
+    for (size_t i = 0; i < n; i++) {
         tracked *t = track(s, tps[i].topic, tps[i].partition);
-        all = t && t->eof >= 0 && (t->next < 0 || t->next == t->eof);
+        if (!t || t->eof < 0 || (t->next >= 0 && t->next != t->eof)) return false;
     }
-    silt_kafka_tp_array_free(tps, n);
-    return all;
+    return true;
 }
 
 /* Caught up when every assigned partition's end was reported at the offset read next (see
  * all_at_eof). As a fallback (a partition whose end event was lost to a seek or a rebalance),
- * also when the watermarks cached from fetch responses show no lag on two checks at least
- * 600 ms apart, so that a fetch response newer than the last message has come in between. */
+ * also when the cached watermarks show no lag on two checks at least 600 ms apart, so that a
+ * fetch response newer than the last message has come in between. */
 static bool src_caught_up(silt_ingest_source *base)
 {
     silt_kafka_source *s = (silt_kafka_source *)base;
-    if (all_at_eof(s)) return true;
-    bool known;
-    int64_t lag = total_lag(s, false, &known);
+    size_t n;
+    silt_kafka_tp *tps = assignment(s, &n);
+    bool known = false, done = n > 0 && all_at_eof(s, tps, n);
+    int64_t lag = n > 0 && !done ? lag_of(s, tps, n, &known) : -1;
+    silt_kafka_tp_array_free(tps, n);
+    if (done) return true;
     if (!known || lag != 0) {
         s->caught_up_since_ns = 0;
         return false;
@@ -229,19 +229,22 @@ static bool src_caught_up(silt_ingest_source *base)
 
 static int64_t src_lag(silt_ingest_source *base)
 {
-    bool known;
-    int64_t lag = total_lag((silt_kafka_source *)base, false, &known);
+    silt_kafka_source *s = (silt_kafka_source *)base;
+    size_t n;
+    silt_kafka_tp *tps = assignment(s, &n);
+    bool known = false;
+    int64_t lag = n > 0 ? lag_of(s, tps, n, &known) : -1;
+    silt_kafka_tp_array_free(tps, n);
     return known ? lag : -1;
 }
 
 static void src_lag_detail(silt_ingest_source *base, char *out, size_t n)
 {
     silt_kafka_source *s = (silt_kafka_source *)base;
-    silt_kafka_tp *tps = NULL;
-    size_t np = 0, used = 0;
+    size_t np, used = 0;
     silt_error err;
     out[0] = '\0';
-    if (silt_kafka_consumer_assignment(&tps, &np, s->consumer, &err)) return;
+    silt_kafka_tp *tps = assignment(s, &np);
     for (size_t i = 0; i < np && used + 1 < n; i++) {
         int64_t lo, hi;
         if (silt_kafka_consumer_watermarks(&lo, &hi, s->consumer, tps[i].topic, tps[i].partition,
@@ -291,7 +294,6 @@ int silt_kafka_source_create(silt_kafka_source **out, const silt_kafka_source_co
     kc.start_fn = start_fn;
     kc.revoke_fn = revoke_fn;
     kc.eof_fn = eof_fn;
-    kc.enable_eof = true;
     kc.opaque = s;
     int rc = silt_kafka_consumer_create(&s->consumer, &kc, err);
     if (rc) {

@@ -60,6 +60,39 @@ static silt_ingest *make(silt_bronze_table *t, int64_t max_rows)
     return ing;
 }
 
+/* Loads the table at loc and reads every live file into *t (each file must carry an
+ * ingest_date partition value). Returns the snapshot; the caller destroys it. */
+static silt_delta_snapshot *read_table(const char *loc, tally *t)
+{
+    silt_error err;
+    silt_store *store = NULL;
+    assert_int_equal(silt_store_open(&store, loc, &err), 0);
+    silt_delta_read_opts ro = silt_delta_read_opts_default();
+    ro.file_ops = silt_delta_parquet_ops();
+    silt_delta_snapshot *snap = NULL;
+    assert_int_equal(silt_delta_snapshot_load(&snap, store, &ro, &err), 0);
+    silt_schema *data = silt_schema_create(snap->schema->n_fields - 1);
+    for (size_t i = 0; i + 1 < snap->schema->n_fields; i++)
+        silt_field_copy(&data->fields[i], &snap->schema->fields[i]);
+    memset(t, 0, sizeof *t);
+    for (size_t i = 0; i < snap->n_files; i++) {
+        if (ro.file_ops->read_file(NULL, store, snap->files[i].path, data, tally_rows, t, &err))
+            fail_msg("%s", err.msg);
+        const char *date;
+        assert_true(silt_delta_map_get(&snap->files[i].partition_values, "ingest_date", &date));
+    }
+    silt_schema_destroy(data);
+    silt_store_destroy(store);
+    return snap;
+}
+
+static void remove_dir(const char *dir)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static void test_workers_crashes_exactly_once(void **state)
 {
     (void)state;
@@ -108,41 +141,22 @@ static void test_workers_crashes_exactly_once(void **state)
     silt_ingest_destroy(ib);
 
     /* the table: one row per offset, positions at the end, files readable */
-    silt_store *store = NULL;
-    assert_int_equal(silt_store_open(&store, loc, &err), 0);
-    silt_delta_read_opts ro = silt_delta_read_opts_default();
-    ro.file_ops = silt_delta_parquet_ops();
-    silt_delta_snapshot *snap = NULL;
-    assert_int_equal(silt_delta_snapshot_load(&snap, store, &ro, &err), 0);
+    static tally t;
+    silt_delta_snapshot *snap = read_table(loc, &t);
     for (int p = 0; p < NPART; p++) {
         char app[64];
         snprintf(app, sizeof app, "silt:bronze_events:t:%d", p);
         assert_int_equal(silt_delta_snapshot_txn_version(snap, app), NMSG);
-    }
-    silt_schema *data = silt_schema_create(snap->schema->n_fields - 1);
-    for (size_t i = 0; i + 1 < snap->schema->n_fields; i++)
-        silt_field_copy(&data->fields[i], &snap->schema->fields[i]);
-    static tally t;
-    memset(&t, 0, sizeof t);
-    for (size_t i = 0; i < snap->n_files; i++) {
-        rc = ro.file_ops->read_file(NULL, store, snap->files[i].path, data, tally_rows, &t, &err);
-        if (rc) fail_msg("%s", err.msg);
-        const char *date;
-        assert_true(silt_delta_map_get(&snap->files[i].partition_values, "ingest_date", &date));
     }
     for (int p = 0; p < NPART; p++)
         for (int o = 0; o < NMSG; o++)
             if (t.count[p][o] != 1)
                 fail_msg("partition %d offset %d: %d rows", p, o, t.count[p][o]);
     assert_int_equal(t.bad_values, 0);
-    silt_schema_destroy(data);
     silt_delta_snapshot_destroy(snap);
-    silt_store_destroy(store);
     silt_bronze_table_destroy(ta);
     silt_bronze_table_destroy(tb);
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    remove_dir(dir);
 }
 
 /* A trickle: 300 micro-batches of 3 messages each stay a few tens of files, and every row
@@ -164,33 +178,16 @@ static void test_trickle_stays_compact(void **state)
     if (rc) fail_msg("%s", err.msg);
     assert_int_equal(silt_ingest_get_stats(ing)->commits, NPART * NMSG / 3);
     silt_ingest_destroy(ing);
-    silt_store *store = NULL;
-    assert_int_equal(silt_store_open(&store, loc, &err), 0);
-    silt_delta_read_opts ro = silt_delta_read_opts_default();
-    ro.file_ops = silt_delta_parquet_ops();
-    silt_delta_snapshot *snap = NULL;
-    assert_int_equal(silt_delta_snapshot_load(&snap, store, &ro, &err), 0);
-    if (snap->n_files > 40) fail_msg("%zu live files after 300 commits", snap->n_files);
-    silt_schema *data = silt_schema_create(snap->schema->n_fields - 1);
-    for (size_t i = 0; i + 1 < snap->schema->n_fields; i++)
-        silt_field_copy(&data->fields[i], &snap->schema->fields[i]);
     static tally t;
-    memset(&t, 0, sizeof t);
-    for (size_t i = 0; i < snap->n_files; i++)
-        assert_int_equal(
-            ro.file_ops->read_file(NULL, store, snap->files[i].path, data, tally_rows, &t, &err),
-            0);
+    silt_delta_snapshot *snap = read_table(loc, &t);
+    if (snap->n_files > 40) fail_msg("%zu live files after 300 commits", snap->n_files);
     for (int p = 0; p < NPART; p++)
         for (int o = 0; o < NMSG; o++)
             if (t.count[p][o] != 1)
                 fail_msg("partition %d offset %d: %d rows", p, o, t.count[p][o]);
-    silt_schema_destroy(data);
     silt_delta_snapshot_destroy(snap);
-    silt_store_destroy(store);
     silt_bronze_table_destroy(tb);
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    remove_dir(dir);
 }
 
 /* The sink on its own: one staged chunk whose rows straddle midnight (UTC) becomes two files,
@@ -223,27 +220,16 @@ static void test_chunk_across_midnight(void **state)
     assert_int_equal(sink->ops->commit(sink, &r, 1, &version, &err), 0);
     assert_int_equal(version, 1);
 
-    silt_store *store = NULL;
-    assert_int_equal(silt_store_open(&store, loc, &err), 0);
-    silt_delta_read_opts ro = silt_delta_read_opts_default();
-    ro.file_ops = silt_delta_parquet_ops();
-    silt_delta_snapshot *snap = NULL;
-    assert_int_equal(silt_delta_snapshot_load(&snap, store, &ro, &err), 0);
+    static tally tl;
+    silt_delta_snapshot *snap = read_table(loc, &tl);
     assert_int_equal(snap->n_files, 2);
     assert_int_equal(silt_delta_snapshot_txn_version(snap, "silt:bronze_events:t:0"), 10);
-    silt_schema *data = silt_schema_create(snap->schema->n_fields - 1);
-    for (size_t i = 0; i + 1 < snap->schema->n_fields; i++)
-        silt_field_copy(&data->fields[i], &snap->schema->fields[i]);
-    static tally tl;
-    memset(&tl, 0, sizeof tl);
     int days = 0;
     for (size_t i = 0; i < snap->n_files; i++) {
         const char *date;
         assert_true(silt_delta_map_get(&snap->files[i].partition_values, "ingest_date", &date));
         days += strcmp(date, "2025-12-31") == 0 ? 1 : strcmp(date, "2026-01-01") == 0 ? 10 : 100;
         assert_non_null(strstr(snap->files[i].path, ".zstd.parquet"));
-        if (ro.file_ops->read_file(NULL, store, snap->files[i].path, data, tally_rows, &tl, &err))
-            fail_msg("%s", err.msg);
     }
     assert_int_equal(days, 11); /* one file per date */
     for (int o = 0; o < 10; o++) assert_int_equal(tl.count[0][o], 1);
@@ -254,19 +240,14 @@ static void test_chunk_across_midnight(void **state)
     assert_int_equal(sink->ops->commit(sink, &r, 1, &version, &err), SILT_ECONFLICT);
     sink->ops->discard(sink);
     silt_delta_snapshot_destroy(snap);
-    snap = NULL;
-    assert_int_equal(silt_delta_snapshot_load(&snap, store, &ro, &err), 0);
+    snap = read_table(loc, &tl);
     assert_int_equal(snap->version, 1);
 
-    silt_schema_destroy(data);
     silt_delta_snapshot_destroy(snap);
-    silt_store_destroy(store);
     silt_batch_destroy(b);
     silt_schema_destroy(schema);
     silt_bronze_table_destroy(t);
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    remove_dir(dir);
 }
 
 int main(void)
