@@ -27,9 +27,10 @@ wait_for() { # wait_for SECONDS 'CONDITION': until the shell condition holds
   return 1
 }
 
-# A: slow (about 500 msgs/s); records its positions after each batch, commits them to Kafka on
-# revocation (for lag tools only).
-"$consume" -b "$boot" -t ev -g grp --positions "$tmpdir/pos" --commit --batch 10 --delay-ms 20 $fast \
+# A: slow (at most 100 msgs/s, so that under any load it has read well under half of the 6000
+# when B's partitions arrive and B still finds work); records its positions after each batch,
+# commits them to Kafka on revocation (for lag tools only).
+"$consume" -b "$boot" -t ev -g grp --positions "$tmpdir/pos" --commit --batch 2 --delay-ms 20 $fast \
   >"$tmpdir/a.txt" 2>"$tmpdir/a.err" &
 a=$!
 _silt_pids+=("$a")
@@ -50,7 +51,8 @@ assert_eq "$(count assigned "$tmpdir/b.err")" 3 "partitions B got"
 { grep '^revoked' "$tmpdir/a.err" | cut -d' ' -f2,3; } | sort >"$tmpdir/moved"
 { grep '^assigned' "$tmpdir/b.err" | cut -d' ' -f2,3; } | sort >"$tmpdir/bset"
 diff "$tmpdir/moved" "$tmpdir/bset" >/dev/null || fail "B did not get what A gave up"
-wait_for 30 'test "$(wc -l <"$tmpdir/b.txt")" -ge 100' || fail "B consumes nothing"
+wait_for 30 'test "$(wc -l <"$tmpdir/b.txt")" -ge 100' ||
+  fail "B consumes nothing (A read $(wc -l <"$tmpdir/a.txt"), B $(wc -l <"$tmpdir/b.txt")): $(events "$tmpdir/b.err")"
 pass "A and B split the 6 partitions 3/3 (cooperative-sticky)"
 
 kill -TERM "$a"
