@@ -6,14 +6,10 @@
 # - binary garbage, empty and null values and keys, and a 5 MB message land unchanged;
 # - a second run resumes from the table's txn positions and adds only new messages.
 source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/../lib/kafka.sh"
 source "$(dirname "$0")/../lib/delta.sh"
 
-"$SILT" kafka-dev --brokers 1 --topic tx:3 --topic odd:2 --bootstrap-file "$tmpdir/boot" \
-  >"$tmpdir/dev.log" 2>&1 &
-_silt_pids+=("$!")
-for _ in $(seq 100); do [ -s "$tmpdir/boot" ] && break; sleep 0.1; done
-boot=$(cat "$tmpdir/boot")
-[ -n "$boot" ] || fail "kafka-dev did not start: $(cat "$tmpdir/dev.log")"
+kafka_dev --brokers 1 --topic tx:3 --topic odd:2
 K=(kafka.session.timeout.ms=6000)
 CSV="$SILT_FIXTURES/sales-transactions-sample.csv"
 T="$tmpdir/lake/bronze_tx"

@@ -4,20 +4,12 @@
 # injected with librdkafka's mock-cluster API through kafka-dev's control FIFO). The running
 # `silt ingest` (never restarted) ends with every message exactly once in the bronze table.
 source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/../lib/kafka.sh"
 source "$(dirname "$0")/../lib/delta.sh"
 ctl="$tmpdir/ctl"
 N=60000
 
-"$SILT" kafka-dev --brokers 3 --topic f:3 --bootstrap-file "$tmpdir/boot" --control "$ctl" \
-  >"$tmpdir/dev.out" 2>"$tmpdir/dev.err" &
-_silt_pids+=("$!")
-for _ in $(seq 100); do [ -s "$tmpdir/boot" ] && [ -p "$ctl" ] && break; sleep 0.1; done
-boot=$(cat "$tmpdir/boot")
-control() { echo "$*" >"$ctl"; }
-wait_reply() {
-  for _ in $(seq 50); do grep -qF "$1" "$tmpdir/dev.out" && return 0; sleep 0.1; done
-  fail "no reply '$1' from kafka-dev: $(cat "$tmpdir/dev.out")"
-}
+kafka_dev --brokers 3 --topic f:3 --control "$ctl"
 T="$tmpdir/lake/bronze_f"
 rows() { "$SILT_BUILD/tool_bronze_dump" "$T" 2>/dev/null | wc -l; }
 

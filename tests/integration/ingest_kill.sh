@@ -5,16 +5,14 @@
 # row per (topic, partition, offset): none missing, none twice. Counted by DuckDB over the
 # table's Parquet files (live files from a replay of the JSON log) and by silt's own reader.
 source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/../lib/kafka.sh"
 source "$(dirname "$0")/../lib/delta.sh"
 
 N=${INGEST_KILL_MESSAGES:-1000000}
 KILLS=${INGEST_KILL_KILLS:-20}
 RANDOM=${INGEST_KILL_SEED:-42}
 
-"$SILT" kafka-dev --brokers 1 --topic ev:6 --bootstrap-file "$tmpdir/boot" >"$tmpdir/dev.log" 2>&1 &
-_silt_pids+=("$!")
-for _ in $(seq 100); do [ -s "$tmpdir/boot" ] && break; sleep 0.1; done
-boot=$(cat "$tmpdir/boot")
+kafka_dev --brokers 1 --topic ev:6
 T="$tmpdir/lake/bronze_ev"
 
 # the stream: zstd batches (the mock cluster keeps ~5 MiB per partition), at a pace that lasts

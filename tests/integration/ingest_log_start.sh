@@ -5,11 +5,8 @@
 # the broker answers OFFSET_OUT_OF_RANGE and the fetcher must move to the log's first offset.
 # Bronze then holds exactly the messages still in the topic, from the first one kcat sees.
 source "$(dirname "$0")/../lib/common.sh"
-"$SILT" kafka-dev --brokers 1 --topic ls:1 --bootstrap-file "$tmpdir/boot" \
-  >"$tmpdir/dev.out" 2>"$tmpdir/dev.err" &
-_silt_pids+=("$!")
-for _ in $(seq 100); do [ -s "$tmpdir/boot" ] && break; sleep 0.1; done
-boot=$(cat "$tmpdir/boot")
+source "$(dirname "$0")/../lib/kafka.sh"
+kafka_dev --brokers 1 --topic ls:1
 "$SILT" produce -b "$boot" -t ls --generate 60000 --seed 9 kafka.linger.ms=50 2>"$tmpdir/p.log" ||
   fail "produce: $(cat "$tmpdir/p.log")"
 kcat -C -e -q -b "$boot" -t ls -o beginning -f '%o\n' >"$tmpdir/all.txt"

@@ -3,12 +3,9 @@
 # rows/s, the table version, the last commit's duration and the lag, in total and per partition;
 # the last line is a summary that agrees with the table.
 source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/../lib/kafka.sh"
 
-"$SILT" kafka-dev --brokers 1 --topic pg:3 --bootstrap-file "$tmpdir/boot" >"$tmpdir/dev.log" 2>&1 &
-_silt_pids+=("$!")
-for _ in $(seq 100); do [ -s "$tmpdir/boot" ] && break; sleep 0.1; done
-boot=$(cat "$tmpdir/boot")
-[ -n "$boot" ] || fail "kafka-dev did not start: $(cat "$tmpdir/dev.log")"
+kafka_dev --brokers 1 --topic pg:3
 N=200000
 "$SILT" produce -b "$boot" -t pg --generate $N --compression zstd kafka.linger.ms=20 \
   2>"$tmpdir/produce.log" || fail "produce failed: $(tail -3 "$tmpdir/produce.log")"

@@ -3,12 +3,10 @@
 # gets all of them. Positions live in a shared store read by the assignment callback (as silt
 # ingest will read the bronze table's txn actions), so every message is consumed exactly once.
 source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/../lib/kafka.sh"
 consume="$SILT_BUILD/tool_kafka_consume"
 
-"$SILT" kafka-dev --brokers 3 --topic ev:6 --bootstrap-file "$tmpdir/boot" >"$tmpdir/dev.log" 2>&1 &
-_silt_pids+=("$!")
-for _ in $(seq 100); do [ -s "$tmpdir/boot" ] && break; sleep 0.1; done
-boot=$(cat "$tmpdir/boot")
+kafka_dev --brokers 3 --topic ev:6
 
 "$SILT" produce -b "$boot" -t ev --generate 6000 --seed 7 --key TransactionNo 2>"$tmpdir/p.log" ||
   fail "produce: $(cat "$tmpdir/p.log")"

@@ -4,20 +4,11 @@
 # doubled. Also: a failed delivery makes `silt produce` exit non-zero, and SIGTERM stops
 # kafka-dev cleanly.
 source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/../lib/kafka.sh"
 consume="$SILT_BUILD/tool_kafka_consume"
 ctl="$tmpdir/ctl"
 
-"$SILT" kafka-dev --brokers 3 --topic f:3 --bootstrap-file "$tmpdir/boot" --control "$ctl" \
-  >"$tmpdir/dev.out" 2>"$tmpdir/dev.err" &
-dev=$!
-_silt_pids+=("$dev")
-for _ in $(seq 100); do [ -s "$tmpdir/boot" ] && [ -p "$ctl" ] && break; sleep 0.1; done
-boot=$(cat "$tmpdir/boot")
-control() { echo "$*" >"$ctl"; }
-wait_reply() { # wait_reply TEXT: kafka-dev acknowledged a command
-  for _ in $(seq 50); do grep -qF "$1" "$tmpdir/dev.out" && return 0; sleep 0.1; done
-  fail "no reply '$1' from kafka-dev: $(cat "$tmpdir/dev.out")"
-}
+kafka_dev --brokers 3 --topic f:3 --control "$ctl"
 control ping
 wait_reply "ok pong"
 control bogus command
@@ -36,7 +27,7 @@ wait_reply "ok coordinator group faults 2"
   kafka.session.timeout.ms=6000 kafka.heartbeat.interval.ms=500 >"$tmpdir/got.txt" 2>"$tmpdir/got.err" &
 cons=$!
 _silt_pids+=("$cons")
-for _ in $(seq 200); do [ "$(wc -l <"$tmpdir/got.txt")" -ge 500 ] && break; sleep 0.1; done
+for _ in $(seq 600); do [ "$(wc -l <"$tmpdir/got.txt")" -ge 500 ] && break; sleep 0.1; done
 [ "$(wc -l <"$tmpdir/got.txt")" -ge 500 ] || fail "consumer did not start: $(cat "$tmpdir/got.err")"
 
 # Leadership of every partition moves to broker 1, which then goes down for two seconds while

@@ -3,14 +3,10 @@
 # object equal, value by value, to DuckDB's independent reading of the CSV; kcat lists, consumes
 # from and produces to the dev cluster.
 source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/../lib/kafka.sh"
 csv="$SILT_FIXTURES/sales-transactions-sample.csv"
 
-"$SILT" kafka-dev --brokers 2 --topic sales:1 --topic other:3 --bootstrap-file "$tmpdir/boot" \
-  >"$tmpdir/dev.log" 2>&1 &
-_silt_pids+=("$!")
-for _ in $(seq 100); do [ -s "$tmpdir/boot" ] && break; sleep 0.1; done
-[ -s "$tmpdir/boot" ] || fail "kafka-dev wrote no bootstrap file: $(cat "$tmpdir/dev.log")"
-boot=$(cat "$tmpdir/boot")
+kafka_dev --brokers 2 --topic sales:1 --topic other:3
 [[ "$boot" =~ ^127\.0\.0\.1:[0-9]+,127\.0\.0\.1:[0-9]+$ ]] || fail "bootstrap '$boot'"
 pass "kafka-dev listening at $boot"
 

@@ -2,12 +2,9 @@
 # silt produce --jsonl (lines sent as they are, --key from a field), --generate (deterministic
 # for a seed, different across seeds, the seed's schema), --rate pacing, usage errors.
 source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/../lib/kafka.sh"
 
-"$SILT" kafka-dev --brokers 1 --topic j:1 --topic g1:1 --topic g2:1 --topic g3:1 --topic r:1 \
-  --bootstrap-file "$tmpdir/boot" >"$tmpdir/dev.log" 2>&1 &
-_silt_pids+=("$!")
-for _ in $(seq 100); do [ -s "$tmpdir/boot" ] && break; sleep 0.1; done
-boot=$(cat "$tmpdir/boot")
+kafka_dev --brokers 1 --topic j:1 --topic g1:1 --topic g2:1 --topic g3:1 --topic r:1
 
 printf '{"id": "a1", "v": 1}\r\n\n{"v":2,"id":7}\n  {"nested": {"x": [1, 2]}, "id": null}\nnot json at all\n{"id":"\xc3\xa9"}' \
   >"$tmpdir/in.jsonl"

@@ -2,11 +2,9 @@
 # Awkward messages survive the trip through kafka-dev and silt's consumer byte for byte: binary
 # garbage and invalid UTF-8, empty and null values and keys, and a 5 MB message.
 source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/../lib/kafka.sh"
 
-"$SILT" kafka-dev --brokers 1 --topic odd:2 --bootstrap-file "$tmpdir/boot" >"$tmpdir/dev.log" 2>&1 &
-_silt_pids+=("$!")
-for _ in $(seq 100); do [ -s "$tmpdir/boot" ] && break; sleep 0.1; done
-boot=$(cat "$tmpdir/boot")
+kafka_dev --brokers 1 --topic odd:2
 
 "$SILT_BUILD/tool_kafka_produce_special" "$boot" odd 5000000 >"$tmpdir/sent.txt" \
   2>"$tmpdir/sent.err" || fail "producing failed: $(cat "$tmpdir/sent.err")"
