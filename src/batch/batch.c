@@ -397,6 +397,21 @@ int silt_column_append_valid(silt_column *c)
     return 0;
 }
 
+void silt_column_truncate(silt_column *c, int64_t n)
+{
+    if (n < 0) n = 0;
+    if (n < c->length) {
+        if (c->validity)
+            for (int64_t i = n; i < c->length; i++)
+                if (!silt_bit_get(c->validity, i)) c->null_count--;
+        c->length = n;
+    }
+    if (c->type == SILT_TYPE_STRUCT)
+        for (size_t i = 0; i < c->n_children; i++) silt_column_truncate(&c->children[i], n);
+    else if ((c->type == SILT_TYPE_LIST || c->type == SILT_TYPE_MAP) && c->n_children)
+        silt_column_truncate(&c->children[0], c->offsets ? c->offsets[n] : 0);
+}
+
 int silt_column_append_range(silt_column *dst, const silt_column *src, int64_t start, int64_t n)
 {
     if (n <= 0) return 0;

@@ -145,6 +145,11 @@ int silt_column_append_decimal_i64(silt_column *c, int64_t unscaled);
  * appending the elements to the child, closes the row (offset = child length). */
 int silt_column_append_valid(silt_column *c);
 
+/* Drops rows from n on (n <= length), recursively: a struct's children are cut to n rows and a
+ * list's or map's child to offsets[n] rows, even when the column itself is already n rows long
+ * (a row being built when a decoder gave up). Keeps the memory. */
+void silt_column_truncate(silt_column *c, int64_t n);
+
 /* Appends rows [start, start+n) of src (same type and shape) to dst, recursively for nested
  * columns. Returns 0, SILT_ENOMEM, or SILT_ERANGE when string bytes would pass 2 GiB. */
 int silt_column_append_range(silt_column *dst, const silt_column *src, int64_t start, int64_t n);
