@@ -1,7 +1,8 @@
 /* Fuzz target: the schema-directed JSON decoder on arbitrary bytes, one row per line, into a
  * schema with every kind of column. Every row either lands (and then jansson, an independent
- * parser, must accept the text as JSON, unless it uses NaN or Infinity) or is refused with a
- * decoding code and leaves the batch valid and as long as before. */
+ * parser, must accept the text as JSON, unless it uses NaN or Infinity or a number past
+ * jansson's ranges) or is refused with a decoding code and leaves the batch valid and as long
+ * as before. */
 #define _GNU_SOURCE /* memmem */
 #include "batch/batch.h"
 #include "json/decode.h"
@@ -73,7 +74,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (!ext) {
                 json_error_t je;
                 json_t *v = json_loadb(p, (size_t)(e - p), JSON_ALLOW_NUL, &je);
-                if (!v) abort();
+                /* jansson refuses numbers past its int64 and double ranges, valid JSON */
+                if (!v && !strstr(je.text, "overflow") && !strstr(je.text, "too big")) abort();
                 json_decref(v);
             }
         } else {

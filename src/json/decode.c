@@ -15,6 +15,7 @@
 typedef struct node {
     const silt_field *f;
     size_t name_len;
+    bool plain_name; /* the name is ASCII with nothing JSON would escape */
     size_t n_children;
     struct node *children;
     size_t hint;   /* the child expected next */
@@ -128,49 +129,6 @@ static inline void ws(ctx *c)
         c->p++;
 }
 
-static bool utf8_valid(const uint8_t *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        if (i + 8 <= n) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            if (!(w & 0x8080808080808080ull)) {
-                i += 8;
-                continue;
-            }
-        }
-        uint8_t b = s[i];
-        if (b < 0x80) {
-            i++;
-            continue;
-        }
-        size_t k;
-        uint32_t cp;
-        if ((b & 0xe0) == 0xc0) {
-            k = 1;
-            cp = b & 0x1f;
-        } else if ((b & 0xf0) == 0xe0) {
-            k = 2;
-            cp = b & 0x0f;
-        } else if ((b & 0xf8) == 0xf0) {
-            k = 3;
-            cp = b & 0x07;
-        } else {
-            return false;
-        }
-        if (i + k >= n) return false;
-        for (size_t j = 1; j <= k; j++) {
-            if (i + j >= n || (s[i + j] & 0xc0) != 0x80) return false;
-            cp = (cp << 6) | (s[i + j] & 0x3f);
-        }
-        static const uint32_t min_cp[4] = {0, 0x80, 0x800, 0x10000};
-        if (cp < min_cp[k] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
-        i += k + 1;
-    }
-    return true;
-}
-
 static int hex4(const char *p, uint32_t *out)
 {
     uint32_t v = 0;
@@ -225,29 +183,81 @@ static int check_escape(ctx *c, const char **pp)
     return 0;
 }
 
-/* c->p at '"': finds the closing quote. *s and *n = the raw content; *esc = it holds escapes. */
+/* Length of the valid UTF-8 sequence of 2-4 bytes at p (p[0] >= 0x80), or 0. */
+static size_t utf8_seq(const uint8_t *p, const uint8_t *end)
+{
+    uint8_t b = p[0];
+    size_t k;
+    uint32_t cp;
+    if ((b & 0xe0) == 0xc0) {
+        k = 1;
+        cp = b & 0x1f;
+    } else if ((b & 0xf0) == 0xe0) {
+        k = 2;
+        cp = b & 0x0f;
+    } else if ((b & 0xf8) == 0xf0) {
+        k = 3;
+        cp = b & 0x07;
+    } else {
+        return 0;
+    }
+    if ((size_t)(end - p) <= k) return 0;
+    for (size_t j = 1; j <= k; j++) {
+        if ((p[j] & 0xc0) != 0x80) return 0;
+        cp = (cp << 6) | (p[j] & 0x3f);
+    }
+    static const uint32_t min_cp[4] = {0, 0x80, 0x800, 0x10000};
+    if (cp < min_cp[k] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+    return k + 1;
+}
+
+/* Whether any of the 8 bytes in w is a quote, a backslash, a control character or not ASCII. */
+static inline bool special8(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
+    uint64_t zero_q = (q - ones) & ~q, zero_bs = (bs - ones) & ~bs;
+    uint64_t ctrl = (w - ones * 0x20) & ~w;
+    return ((zero_q | zero_bs | ctrl) & high) || (w & high);
+}
+
+/* c->p at '"': finds the closing quote, checking escapes and UTF-8 on the way. *s and *n =
+ * the raw content; *esc = it holds escapes. */
 static int scan_string(ctx *c, const char **s, size_t *n, bool *esc)
 {
     const char *p = ++c->p;
     bool e = false;
     int rc;
     for (;;) {
-        while (p < c->end && *p != '"' && *p != '\\' && (uint8_t)*p >= 0x20) p++;
+        while (c->end - p >= 8) {
+            uint64_t w;
+            memcpy(&w, p, 8);
+            if (special8(w)) break;
+            p += 8;
+        }
         if (p >= c->end) {
             c->p = c->end;
             return json_err(c, "unterminated string");
         }
-        if (*p == '"') break;
-        if (*p == '\\') {
+        uint8_t ch = (uint8_t)*p;
+        if (ch == '"') break;
+        if (ch == '\\') {
             e = true;
             if ((rc = check_escape(c, &p))) return rc;
-            continue;
+        } else if (ch < 0x20) {
+            c->p = p;
+            return json_err(c, "control character in a string (escape it)");
+        } else if (ch >= 0x80) {
+            size_t k = utf8_seq((const uint8_t *)p, (const uint8_t *)c->end);
+            if (!k) {
+                c->p = p;
+                return json_err(c, "a string is not valid UTF-8");
+            }
+            p += k;
+        } else {
+            p++;
         }
-        c->p = p;
-        return json_err(c, "control character in a string (escape it)");
     }
-    if (!utf8_valid((const uint8_t *)c->p, (size_t)(p - c->p)))
-        return json_err(c, "a string is not valid UTF-8");
     *s = c->p;
     *n = (size_t)(p - c->p);
     *esc = e;
@@ -532,12 +542,22 @@ static int put_int(ctx *c, const node *nd, silt_column *col, const char *t, size
     if (kind == NUM_NAN) return null_value(c, nd, col, at);
     if (kind != NUM_INT && kind != NUM_FLOAT) return type_err(c, nd, at);
     int64_t v;
+    size_t int_len = n;
+    if (kind == NUM_FLOAT) { /* 17490.0 (pandas' ints with gaps): the digits before the point */
+        const char *dot = memchr(t, '.', n);
+        size_t i = dot ? (size_t)(dot - t) + 1 : n;
+        while (i < n && t[i] == '0') i++;
+        if (dot && i == n) {
+            int_len = (size_t)(dot - t);
+            kind = NUM_INT;
+        }
+    }
     if (kind == NUM_INT) {
         const char *p = t;
         bool neg = *p == '-';
         if (neg) p++;
         uint64_t u = 0;
-        for (; p < t + n; p++) {
+        for (; p < t + int_len; p++) {
             uint64_t d = (uint64_t)(*p - '0');
             if (u > (UINT64_MAX - d) / 10) goto range;
             u = u * 10 + d;
@@ -553,7 +573,7 @@ static int put_int(ctx *c, const node *nd, silt_column *col, const char *t, size
             v = (int64_t)u;
         }
     } else {
-        double dv;
+        double dv = 0;
         int rc = token_double(c, t, n, false, &dv);
         if (rc) return rc;
         if (dv != floor(dv)) return type_err(c, nd, at);
@@ -575,7 +595,7 @@ static int put_real(ctx *c, const node *nd, silt_column *col, const char *t, siz
                     const char *at)
 {
     bool is_float = nd->f->type == SILT_TYPE_FLOAT;
-    double v;
+    double v = 0;
     switch (kind) {
     case NUM_NAN:
         if (!c->d->opts.keep_nan) return null_value(c, nd, col, at);
@@ -843,24 +863,30 @@ static int decode_fields(ctx *c, node *nd, silt_column *cols)
     while (!empty) {
         ws(c);
         if (c->p >= c->end || *c->p != '"') return json_err(c, "expected a key in quotes");
-        const char *key_at = c->p, *raw, *key;
-        size_t rn, kn;
+        const char *key_at = c->p, *raw, *key = NULL;
+        size_t rn, kn = 0, nc = nd->n_children, idx = nc;
         bool esc;
-        int rc = scan_string(c, &raw, &rn, &esc);
-        if (rc) return rc;
-        if (esc) {
-            if ((rc = string_value(c, raw, rn, esc, &key, &kn))) return rc;
+        int rc;
+        /* the key expected next, compared in place (names without characters to escape) */
+        node *hc = nc ? &nd->children[nd->hint] : NULL;
+        if (hc && hc->plain_name && (size_t)(c->end - c->p) > hc->name_len + 1 &&
+            c->p[hc->name_len + 1] == '"' && memcmp(c->p + 1, hc->f->name, hc->name_len) == 0) {
+            idx = nd->hint;
+            c->p += hc->name_len + 2;
         } else {
-            key = raw;
-            kn = rn;
-        }
-        /* the child with this name: first the one expected next */
-        size_t nc = nd->n_children, idx = nc;
-        for (size_t i = 0, j = nd->hint; i < nc; i++, j = j + 1 == nc ? 0 : j + 1) {
-            node *ch = &nd->children[j];
-            if (ch->name_len == kn && memcmp(ch->f->name, key, kn) == 0) {
-                idx = j;
-                break;
+            if ((rc = scan_string(c, &raw, &rn, &esc))) return rc;
+            if (esc) {
+                if ((rc = string_value(c, raw, rn, esc, &key, &kn))) return rc;
+            } else {
+                key = raw;
+                kn = rn;
+            }
+            for (size_t i = 0, j = nd->hint; i < nc; i++, j = j + 1 == nc ? 0 : j + 1) {
+                node *ch = &nd->children[j];
+                if (ch->name_len == kn && memcmp(ch->f->name, key, kn) == 0) {
+                    idx = j;
+                    break;
+                }
             }
         }
         ws(c);
@@ -1053,6 +1079,11 @@ static int node_build(node *nd, const silt_field *f, const silt_field *kids, siz
 {
     nd->f = f;
     nd->name_len = f ? strlen(f->name) : 0;
+    nd->plain_name = f != NULL;
+    for (size_t i = 0; i < nd->name_len; i++) {
+        uint8_t ch = (uint8_t)f->name[i];
+        if (ch < 0x20 || ch >= 0x80 || ch == '"' || ch == '\\') nd->plain_name = false;
+    }
     if (f && f->type == SILT_TYPE_MAP) {
         const silt_field *kv = f->n_children == 1 ? &f->children[0] : NULL;
         if (!kv || kv->n_children != 2 ||
