@@ -58,10 +58,19 @@ echo "during the kills: $during rows in $commits commits"
   fail "final ingest failed: $(tail -5 "$tmpdir/final.log")"
 
 files=$(delta_parquet_list "$T")
+# per partition: rows, first and last offset, and the first missing ranges, for failure messages
+detail=$(oracle --sql "
+  WITH o AS (SELECT DISTINCT \"partition\" AS p, \"offset\" AS o FROM read_parquet($files)),
+       g AS (SELECT p, o, lead(o) OVER (PARTITION BY p ORDER BY o) AS nx FROM o)
+  SELECT p, (SELECT count(*) FROM o WHERE o.p = g.p), min(o), max(o),
+         string_agg(CASE WHEN nx > o + 1 THEN (o + 1) || '..' || (nx - 1) END, ' ')
+  FROM g GROUP BY p ORDER BY p" | tr '\t' ' ' | sed 's/^/  partition /')
 read -r total distinct parts <<<"$(oracle --sql "
   SELECT count(*), count(DISTINCT (\"partition\", \"offset\")), count(DISTINCT \"partition\")
   FROM read_parquet($files)" | tr '\t' ' ')"
-assert_eq "$total" "$N" "bronze rows (DuckDB)"
+[ "$total" = "$N" ] || fail "bronze rows (DuckDB): expected $N, got $total; partition, rows, first, last, gaps:
+$detail
+final ingest: $(grep -v '^%' "$tmpdir/final.log" | tail -5)"
 assert_eq "$distinct" "$N" "distinct (partition, offset) (DuckDB)"
 assert_eq "$parts" 6 "partitions"
 gaps=$(oracle --sql "

@@ -1,6 +1,6 @@
 # Shared helpers for integration tests (source this file). Provides:
 #   $SILT, $SILT_ROOT, $SILT_FIXTURES (set by CTest; defaults for running by hand)
-#   tmpdir            a scratch directory removed on exit
+#   tmpdir            a scratch directory removed on exit (kept when SILT_KEEP_TMP is set)
 #   free_port         prints a free TCP port on 127.0.0.1
 #   start_service NAME PORT CMD...   starts CMD in the background, waits until PORT accepts
 #                     connections (30 s), and stops it when the test exits
@@ -25,7 +25,7 @@ _silt_cleanup() {
     for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$p" 2>/dev/null || true
   done
-  rm -rf "$tmpdir"
+  if [ -n "${SILT_KEEP_TMP:-}" ]; then echo "kept $tmpdir" >&2; else rm -rf "$tmpdir"; fi
 }
 trap _silt_cleanup EXIT
 
