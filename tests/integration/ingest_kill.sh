@@ -15,10 +15,13 @@ RANDOM=${INGEST_KILL_SEED:-42}
 kafka_dev --brokers 1 --topic ev:6
 T="$tmpdir/lake/bronze_ev"
 
-# the stream: zstd batches (the mock cluster keeps ~5 MiB per partition), at a pace that lasts
-# through the kills
-"$SILT" produce -b "$boot" -t ev --generate "$N" --rate 60000 --compression zstd \
-  kafka.linger.ms=20 2>"$tmpdir/produce.log" &
+# the stream: zstd batches, at a pace that lasts through the kills. The mock cluster keeps
+# ~5 MiB per partition and drops the oldest batches beyond that, so the 1M messages must spread
+# evenly (keyed: without keys librdkafka's sticky partitioner, starved of CPU, can pour a burst
+# into one partition) in big batches that compress well (200 ms linger): ~3.6 MB per partition.
+"$SILT" produce -b "$boot" -t ev --generate "$N" --rate 60000 --key TransactionNo \
+  --compression zstd kafka.linger.ms=200 kafka.batch.num.messages=100000 \
+  kafka.batch.size=4000000 2>"$tmpdir/produce.log" &
 producer=$!
 _silt_pids+=("$producer")
 
@@ -41,6 +44,11 @@ while [ $kills -lt "$KILLS" ]; do
   worker $i
 done
 wait "$producer" || fail "producer failed: $(tail -3 "$tmpdir/produce.log")"
+for p in 0 1 2 3 4 5; do # every message must still be in the topic for the count to mean anything
+  first=$(kcat -C -b "$boot" -t ev -p $p -o beginning -c 1 -e -q -f '%o')
+  [ "$first" = 0 ] || fail "the mock cluster dropped the oldest messages of partition $p (its log \
+now starts at $first; it keeps ~5 MiB per partition): the test's premise is broken"
+done
 pass "$kills workers killed with SIGKILL and restarted while $N messages were produced"
 
 # let the survivors drain, then stop them cleanly and mop up with one caught-up run
