@@ -13,6 +13,7 @@ struct silt_kafka_consumer {
     rd_kafka_t *rk;
     silt_kafka_consumer_config cfg; /* callbacks and fallback; pointers not used after create */
     bool closed;
+    bool assigned_once;    /* a group assignment has arrived (see silt_kafka_consumer_destroy) */
     int fatal;             /* sticky fatal error seen in a callback */
     silt_kafka_batch *cur; /* batch being filled by the poll in progress, or NULL */
     size_t cur_start;      /* first message added by that poll */
@@ -81,6 +82,7 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t e,
     silt_kafka_consumer *c = opaque;
     bool cooperative = strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
     if (e == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+        c->assigned_once = true;
         for (int i = 0; i < parts->cnt; i++) {
             rd_kafka_topic_partition_t *p = &parts->elems[i];
             int64_t off =
@@ -208,7 +210,12 @@ void silt_kafka_consumer_destroy(silt_kafka_consumer *c)
 {
     if (!c) return;
     if (!c->closed) silt_kafka_consumer_close(c, NULL);
-    rd_kafka_destroy(c->rk);
+    /* librdkafka before 2.3 (Debian has 2.0.2) aborts in rd_kafka_destroy when a
+     * cooperative-sticky member is destroyed after joining its group but before its first
+     * assignment (librdkafka issue #4312, e.g. SIGTERM while the group forms or the brokers
+     * vanish mid-join). Such a handle owns no partitions and has nothing to commit, so it is
+     * left to the process's exit instead of destroyed. */
+    if (c->assigned_once) rd_kafka_destroy(c->rk);
     silt_free(c);
 }
 
