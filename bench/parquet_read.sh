@@ -21,29 +21,13 @@ file=${PARQUET_BENCH_FILE:-$work/ecommerce.parquet}
 cd "$root"
 out=$(node --input-type=module -e '
 import { DuckDBInstance } from "@duckdb/node-api";
+import { createEcommerce } from "./bench/lib/ecommerce.mjs";
 import fs from "node:fs";
 const [csv, file] = process.argv.slice(1);
 const db = await DuckDBInstance.create(":memory:");
 const c = await db.connect();
 const q = (s) => "\x27" + s.replaceAll("\x27", "\x27\x27") + "\x27";
-await c.run(`CREATE TABLE s AS SELECT * FROM read_csv(${q(csv)}, header=true, all_varchar=true)`);
-await c.run(`CREATE TABLE p AS SELECT row_number() OVER () - 1 AS k, ProductNo, ProductName,
-  CAST(Price AS FLOAT) AS Price FROM (SELECT DISTINCT ProductNo, ProductName, Price FROM s)`);
-await c.run(`CREATE TABLE co AS SELECT row_number() OVER () - 1 AS k, Country
-  FROM (SELECT DISTINCT Country FROM s)`);
-const np = Number((await (await c.run("SELECT count(*) FROM p")).getRows())[0][0]);
-const nc = Number((await (await c.run("SELECT count(*) FROM co")).getRows())[0][0]);
-await c.run(`CREATE TABLE t AS SELECT
-  CAST(536365 + i // 4 AS VARCHAR) AS TransactionNo,
-  strftime(DATE \x272018-12-01\x27 + CAST(i // 2800 AS INTEGER), \x27%-m/%-d/%Y\x27) AS Date,
-  p.ProductNo, p.ProductName, p.Price,
-  CAST(1 + hash(i * 13) % 24 AS INTEGER) AS Quantity,
-  CAST(12000 + (i // 4) % 4300 AS FLOAT) AS CustomerNo,
-  co.Country
-  FROM range(1000000) r(i)
-  JOIN p ON p.k = hash(i * 7) % ${np}
-  JOIN co ON co.k = CASE WHEN hash(i * 19) % 10 < 9 THEN 0 ELSE hash(i * 23) % ${nc} END
-  ORDER BY i`);
+await createEcommerce(c, csv, { price: "FLOAT", customer: "FLOAT" });
 if (!fs.existsSync(file)) await c.run(`COPY t TO ${q(file)} (FORMAT parquet, COMPRESSION snappy)`);
 await c.run("SET threads = 1");
 let best = 1e9;

@@ -414,43 +414,58 @@ done:
 
 static int skip_value(ctx *c);
 
-static int skip_container(ctx *c, char close)
+/* c->p at an opening bracket: checks the nesting limit and steps in; *empty = the closing
+ * bracket follows at once (consumed). */
+static int enter(ctx *c, char close, bool *empty)
 {
     if (++c->depth > c->d->opts.max_depth) return json_err(c, "nested too deeply");
     c->p++;
     ws(c);
+    *empty = c->p < c->end && *c->p == close;
+    if (*empty) {
+        c->p++;
+        c->depth--;
+    }
+    return 0;
+}
+
+/* After a member or an element: 1 when a comma follows (another one comes), 0 at the closing
+ * bracket (consumed, the nesting level left), or the error. */
+static int next_item(ctx *c, char close)
+{
+    ws(c);
+    if (c->p < c->end && *c->p == ',') {
+        c->p++;
+        return 1;
+    }
     if (c->p < c->end && *c->p == close) {
         c->p++;
         c->depth--;
         return 0;
     }
-    for (;;) {
+    return json_err(c, close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
+}
+
+static int skip_container(ctx *c, char close)
+{
+    bool empty;
+    int rc = enter(c, close, &empty);
+    if (rc || empty) return rc;
+    do {
         ws(c);
         if (close == '}') {
             const char *s;
             size_t n;
             bool esc;
             if (c->p >= c->end || *c->p != '"') return json_err(c, "expected a key in quotes");
-            int rc = scan_string(c, &s, &n, &esc);
-            if (rc) return rc;
+            if ((rc = scan_string(c, &s, &n, &esc))) return rc;
             ws(c);
             if (c->p >= c->end || *c->p != ':') return json_err(c, "expected ':' after a key");
             c->p++;
         }
-        int rc = skip_value(c);
-        if (rc) return rc;
-        ws(c);
-        if (c->p < c->end && *c->p == ',') {
-            c->p++;
-            continue;
-        }
-        if (c->p < c->end && *c->p == close) {
-            c->p++;
-            c->depth--;
-            return 0;
-        }
-        return json_err(c, close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
-    }
+        if ((rc = skip_value(c))) return rc;
+    } while ((rc = next_item(c, close)) > 0);
+    return rc;
 }
 
 static int skip_value(ctx *c)
@@ -853,20 +868,17 @@ static int decode_value(ctx *c, node *nd, silt_column *col);
 /* c->p at '{': the members of an object into the children of nd (columns cols). */
 static int decode_fields(ctx *c, node *nd, silt_column *cols)
 {
-    if (++c->depth > c->d->opts.max_depth) return json_err(c, "nested too deeply");
     uint64_t gen = ++c->d->gen;
     const char *open = c->p;
-    c->p++;
-    ws(c);
-    bool empty = c->p < c->end && *c->p == '}';
-    if (empty) c->p++;
-    while (!empty) {
+    bool empty;
+    int rc = enter(c, '}', &empty);
+    if (rc) return rc;
+    for (int more = !empty; more; more = rc) {
         ws(c);
         if (c->p >= c->end || *c->p != '"') return json_err(c, "expected a key in quotes");
         const char *key_at = c->p, *raw, *key = NULL;
         size_t rn, kn = 0, nc = nd->n_children, idx = nc;
         bool esc;
-        int rc;
         /* the key expected next, compared in place (names without characters to escape) */
         node *hc = nc ? &nd->children[nd->hint] : NULL;
         if (hc && hc->plain_name && (size_t)(c->end - c->p) > hc->name_len + 1 &&
@@ -912,16 +924,7 @@ static int decode_fields(ctx *c, node *nd, silt_column *cols)
                 return rc;
             }
         }
-        ws(c);
-        if (c->p < c->end && *c->p == ',') {
-            c->p++;
-            continue;
-        }
-        if (c->p < c->end && *c->p == '}') {
-            c->p++;
-            break;
-        }
-        return json_err(c, "expected ',' or '}'");
+        if ((rc = next_item(c, '}')) < 0) return rc;
     }
     for (size_t i = 0; i < nd->n_children; i++) {
         node *ch = &nd->children[i];
@@ -935,27 +938,25 @@ static int decode_fields(ctx *c, node *nd, silt_column *cols)
         if (silt_column_append_null(&cols[i]))
             return silt_error_set(c->err, SILT_ENOMEM, "out of memory");
     }
-    c->depth--;
     return 0;
 }
 
 static int decode_map(ctx *c, node *nd, silt_column *col)
 {
-    if (++c->depth > c->d->opts.max_depth) return json_err(c, "nested too deeply");
     silt_column *kv = &col->children[0];
     node *vn = &nd->children[0].children[1];
-    c->p++;
-    ws(c);
-    bool empty = c->p < c->end && *c->p == '}';
-    if (empty) c->p++;
-    while (!empty) {
+    bool empty;
+    int rc = enter(c, '}', &empty);
+    if (rc) return rc;
+    for (int more = !empty; more; more = rc) {
         ws(c);
         if (c->p >= c->end || *c->p != '"') return json_err(c, "expected a key in quotes");
         const char *raw, *key;
         size_t rn, kn;
         bool esc;
-        int rc = scan_string(c, &raw, &rn, &esc);
-        if (rc || (rc = string_value(c, raw, rn, esc, &key, &kn))) return rc;
+        if ((rc = scan_string(c, &raw, &rn, &esc)) ||
+            (rc = string_value(c, raw, rn, esc, &key, &kn)))
+            return rc;
         if ((rc = oom_rc(c, silt_column_append_bytes(&kv->children[0], key, kn)))) return rc;
         ws(c);
         if (c->p >= c->end || *c->p != ':') return json_err(c, "expected ':' after a key");
@@ -967,47 +968,24 @@ static int decode_map(ctx *c, node *nd, silt_column *col)
             return rc;
         }
         if ((rc = oom_rc(c, silt_column_append_valid(kv)))) return rc;
-        ws(c);
-        if (c->p < c->end && *c->p == ',') {
-            c->p++;
-            continue;
-        }
-        if (c->p < c->end && *c->p == '}') {
-            c->p++;
-            break;
-        }
-        return json_err(c, "expected ',' or '}'");
+        if ((rc = next_item(c, '}')) < 0) return rc;
     }
-    c->depth--;
     return oom_rc(c, silt_column_append_valid(col));
 }
 
 static int decode_list(ctx *c, node *nd, silt_column *col)
 {
-    if (++c->depth > c->d->opts.max_depth) return json_err(c, "nested too deeply");
     node *en = &nd->children[0];
-    c->p++;
-    ws(c);
-    bool empty = c->p < c->end && *c->p == ']';
-    if (empty) c->p++;
-    for (int64_t i = 0; !empty; i++) {
-        int rc = decode_value(c, en, &col->children[0]);
-        if (rc) {
+    bool empty;
+    int rc = enter(c, ']', &empty);
+    if (rc) return rc;
+    for (int64_t i = 0, more = !empty; more; i++, more = rc) {
+        if ((rc = decode_value(c, en, &col->children[0]))) {
             path_push(c->err, NULL, i);
             return rc;
         }
-        ws(c);
-        if (c->p < c->end && *c->p == ',') {
-            c->p++;
-            continue;
-        }
-        if (c->p < c->end && *c->p == ']') {
-            c->p++;
-            break;
-        }
-        return json_err(c, "expected ',' or ']'");
+        if ((rc = next_item(c, ']')) < 0) return rc;
     }
-    c->depth--;
     return oom_rc(c, silt_column_append_valid(col));
 }
 
