@@ -291,8 +291,9 @@ static void put_utf8(silt_buf *b, uint32_t cp)
     silt_buf_append(b, o, k);
 }
 
-/* Decodes the string content s[0..n) (from scan_string) into valid UTF-8: *out and *out_n point
- * either into the text (no escapes) or into the decoder's scratch buffer. */
+/* Decodes the string content s[0..n) (from scan_string, which has checked its escapes and
+ * UTF-8) into UTF-8: *out and *out_n point either into the text (no escapes) or into the
+ * decoder's scratch buffer. */
 static int string_value(ctx *c, const char *s, size_t n, bool esc, const char **out, size_t *out_n)
 {
     if (!esc) { /* already checked to be UTF-8 by scan_string */
@@ -311,37 +312,24 @@ static int string_value(ctx *c, const char *s, size_t n, bool esc, const char **
         char e = q[1];
         p = q + 2;
         switch (e) {
-        case '"': silt_buf_putc(b, '"'); break;
-        case '\\': silt_buf_putc(b, '\\'); break;
-        case '/': silt_buf_putc(b, '/'); break;
         case 'b': silt_buf_putc(b, '\b'); break;
         case 'f': silt_buf_putc(b, '\f'); break;
         case 'n': silt_buf_putc(b, '\n'); break;
         case 'r': silt_buf_putc(b, '\r'); break;
         case 't': silt_buf_putc(b, '\t'); break;
-        case 'u': {
-            uint32_t cp, lo;
-            if (end - p < 4 || hex4(p, &cp)) {
-                c->p = q;
-                return json_err(c, "bad \\u escape");
-            }
+        case 'u': { /* check_escape made sure of four hex digits and paired surrogates */
+            uint32_t cp = 0, lo = 0xdc00;
+            hex4(p, &cp);
             p += 4;
             if (cp >= 0xd800 && cp <= 0xdbff) {
-                if (end - p < 6 || p[0] != '\\' || p[1] != 'u' || hex4(p + 2, &lo) || lo < 0xdc00 ||
-                    lo > 0xdfff) {
-                    c->p = q;
-                    return json_err(c, "unpaired UTF-16 surrogate in a \\u escape");
-                }
+                hex4(p + 2, &lo);
                 p += 6;
                 cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-            } else if (cp >= 0xdc00 && cp <= 0xdfff) {
-                c->p = q;
-                return json_err(c, "unpaired UTF-16 surrogate in a \\u escape");
             }
             put_utf8(b, cp);
             break;
         }
-        default: c->p = q; return json_err(c, "unknown escape in a string");
+        default: silt_buf_putc(b, (uint8_t)e); break; /* '"', '\\' and '/' stand for themselves */
         }
     }
     if (silt_buf_oom(b)) return silt_error_set(c->err, SILT_ENOMEM, "out of memory");
@@ -550,6 +538,16 @@ static int oom_rc(ctx *c, int rc)
     return 0;
 }
 
+/* SILT_ERANGE for the number token t[0..n) at `at`: "<t> <what> <type>". */
+static int range_err(ctx *c, const silt_field *f, const char *t, size_t n, const char *at,
+                     const char *what)
+{
+    char want[48];
+    silt_error_set(c->err, SILT_ERANGE, "%.*s %s %s", (int)(n > 40 ? 40 : n), t, what,
+                   type_label(f, want, sizeof want));
+    return silt_error_offset(c->err, at - c->base);
+}
+
 static int put_int(ctx *c, const node *nd, silt_column *col, const char *t, size_t n, int kind,
                    const char *at)
 {
@@ -598,12 +596,8 @@ static int put_int(ctx *c, const node *nd, silt_column *col, const char *t, size
     }
     if (!int_fits(f, v)) goto range;
     return oom_rc(c, silt_column_append_int(col, v));
-range : {
-    char want[48];
-    silt_error_set(c->err, SILT_ERANGE, "%.*s is out of range for %s", (int)(n > 40 ? 40 : n), t,
-                   type_label(f, want, sizeof want));
-    return silt_error_offset(c->err, at - c->base);
-}
+range:
+    return range_err(c, f, t, n, at, "is out of range for");
 }
 
 static int put_real(ctx *c, const node *nd, silt_column *col, const char *t, size_t n, int kind,
@@ -621,11 +615,7 @@ static int put_real(ctx *c, const node *nd, silt_column *col, const char *t, siz
     default: {
         int rc = token_double(c, t, n, is_float, &v);
         if (rc) return rc;
-        if (isinf(v)) {
-            silt_error_set(c->err, SILT_ERANGE, "%.*s is out of range for %s",
-                           (int)(n > 40 ? 40 : n), t, is_float ? "float" : "double");
-            return silt_error_offset(c->err, at - c->base);
-        }
+        if (isinf(v)) return range_err(c, nd->f, t, n, at, "is out of range for");
     }
     }
     return oom_rc(c, is_float ? silt_column_append_float(col, (float)v)
@@ -693,12 +683,8 @@ static int put_decimal(ctx *c, const node *nd, silt_column *col, const char *t, 
     uint8_t le[16];
     for (int i = 0; i < 16; i++) le[i] = (uint8_t)((u128)v >> (8 * i));
     return oom_rc(c, silt_column_append_decimal(col, le));
-range : {
-    char want[48];
-    silt_error_set(c->err, SILT_ERANGE, "%.*s does not fit %s", (int)(n > 40 ? 40 : n), t,
-                   type_label(f, want, sizeof want));
-    return silt_error_offset(c->err, at - c->base);
-}
+range:
+    return range_err(c, f, t, n, at, "does not fit");
 }
 
 static int put_number(ctx *c, const node *nd, silt_column *col, const char *t, size_t n, int kind,

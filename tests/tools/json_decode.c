@@ -5,6 +5,7 @@
  * "line N: message". Exit 0 when every line decoded, 1 otherwise.
  * Usage: tool_json_decode FILE */
 #include "batch/canon.h"
+#include "delta/schema.h"
 #include "json/decode.h"
 #include "util/buf.h"
 
@@ -12,10 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void leaf(silt_field *f, const char *name, silt_type_id t)
-{
-    if (silt_field_init(f, name, t, true)) exit(2);
-}
+/* The seed's transaction as silver types it, in Delta's schema JSON. */
+static const char SEED_SCHEMA[] =
+    "{\"type\":\"struct\",\"fields\":["
+    "{\"name\":\"TransactionNo\",\"type\":\"string\",\"nullable\":true,\"metadata\":{}},"
+    "{\"name\":\"Date\",\"type\":\"date\",\"nullable\":true,\"metadata\":{}},"
+    "{\"name\":\"ProductNo\",\"type\":\"string\",\"nullable\":true,\"metadata\":{}},"
+    "{\"name\":\"ProductName\",\"type\":\"string\",\"nullable\":true,\"metadata\":{}},"
+    "{\"name\":\"Price\",\"type\":\"decimal(10,2)\",\"nullable\":true,\"metadata\":{}},"
+    "{\"name\":\"Quantity\",\"type\":\"integer\",\"nullable\":true,\"metadata\":{}},"
+    "{\"name\":\"CustomerNo\",\"type\":\"long\",\"nullable\":true,\"metadata\":{}},"
+    "{\"name\":\"Country\",\"type\":\"string\",\"nullable\":true,\"metadata\":{}}]}";
 
 int main(int argc, char **argv)
 {
@@ -28,21 +36,14 @@ int main(int argc, char **argv)
         perror(argv[1]);
         return 2;
     }
-    silt_schema *s = silt_schema_create(8);
-    if (!s) return 2;
-    leaf(&s->fields[0], "TransactionNo", SILT_TYPE_STRING);
-    leaf(&s->fields[1], "Date", SILT_TYPE_DATE32);
-    leaf(&s->fields[2], "ProductNo", SILT_TYPE_STRING);
-    leaf(&s->fields[3], "ProductName", SILT_TYPE_STRING);
-    leaf(&s->fields[4], "Price", SILT_TYPE_DECIMAL);
-    s->fields[4].precision = 10;
-    s->fields[4].scale = 2;
-    leaf(&s->fields[5], "Quantity", SILT_TYPE_INT32);
-    leaf(&s->fields[6], "CustomerNo", SILT_TYPE_INT64);
-    leaf(&s->fields[7], "Country", SILT_TYPE_STRING);
+    silt_schema *s = NULL;
+    silt_error err;
+    if (silt_delta_schema_parse(&s, SEED_SCHEMA, &err)) {
+        fprintf(stderr, "tool_json_decode: %s\n", err.msg);
+        return 2;
+    }
     silt_json_field_format ff[] = {{"Date", "M/d/yyyy"}};
     silt_json_decode_opts o = {.formats = ff, .n_formats = 1};
-    silt_error err;
     silt_json_decoder *d = NULL;
     if (silt_json_decoder_create(&d, s, &o, &err)) return 2;
     silt_batch *b = silt_batch_create(s);
