@@ -41,7 +41,7 @@ uint64_t oom_check_every_allocation(const oom_case *c);
  * valid and print the same canonical rows (batch/canon.h); drop destroys the batch. */
 bool oom_same_batch(void *ctx, const void *ref, const void *got);
 void oom_drop_batch(void *ctx, void *result);
-/* The same for a silt_buf * (allocated with silt_malloc): same bytes. */
+/* The same for a silt_buf * (the struct allocated with silt_calloc): same bytes. */
 bool oom_same_buf(void *ctx, const void *ref, const void *got);
 void oom_drop_buf(void *ctx, void *result);
 
