@@ -1,11 +1,12 @@
 # Everyday commands for silt. The real build is CMake (CMakeLists.txt); this file wraps it.
 #   make            build (installs missing dependencies first)
-#   make test       format check + every unit, integration and fuzz-replay test
+#   make test       format and code-size checks + every unit, integration and fuzz-replay test
 #   make demo       run silt's main job on its embedded default
 #   make bench      benchmarks against peers measured in the same run
 #   make fuzz       run every libFuzzer target for FUZZ_SECONDS each (default 60)
 #   make asan       the test suite under address,undefined sanitizers
 #   make format / make format-check
+#   make size-check no function in src/ over 80 lines, no file over 800 (scripts/check-code-size)
 
 BUILD ?= build
 JOBS ?= $(shell nproc)
@@ -19,7 +20,7 @@ endif
 FORMAT_FILES = $(shell git ls-files -co --exclude-standard -- 'src/*.c' 'src/*.h' 'tests/*.c' \
                  'tests/*.h' 'fuzz/*.c' 'bench/*.c' 2>/dev/null)
 
-.PHONY: all deps build test ctest demo bench fuzz asan tsan format format-check clean
+.PHONY: all deps build test ctest demo bench fuzz asan tsan format format-check size-check clean
 
 all: build
 
@@ -35,7 +36,7 @@ build: deps $(BUILD)/CMakeCache.txt
 ctest:
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) $(CTEST_ARGS)
 
-test: build format-check
+test: build format-check size-check
 	$(MAKE) --no-print-directory ctest BUILD=$(BUILD)
 
 demo: build
@@ -71,6 +72,10 @@ format:
 
 format-check:
 	@clang-format --dry-run --Werror $(FORMAT_FILES) && echo "format-check: $(words $(FORMAT_FILES)) files formatted"
+
+# Known offenders are listed in scripts/code-size-allow.txt until their split lands.
+size-check:
+	@scripts/check-code-size
 
 clean:
 	rm -rf build build-asan build-fuzz build-release

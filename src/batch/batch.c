@@ -1,8 +1,12 @@
-/* Column batch construction, growth, appends and validation. */
+/* Column batch construction, growth, appends and validation. Builds without NDEBUG (Debug, and
+ * the sanitizer builds of `make asan` and `make tsan`) assert the layout's invariants as columns
+ * are built: rows within capacity, offsets that never decrease, nested rows whose children are
+ * complete, ranges within their source. Release and RelWithDebInfo compile them out. */
 #include "batch/batch.h"
 
 #include "util/alloc.h"
 
+#include <assert.h>
 #include <string.h>
 
 int silt_type_width(silt_type_id t)
@@ -234,6 +238,7 @@ int silt_column_reserve(silt_column *c, int64_t rows, int64_t bytes)
             c->cap_bytes = cap;
         }
     }
+    assert(rows >= 0 && bytes >= 0 && c->length + rows <= c->cap_rows);
     return 0;
 }
 
@@ -255,10 +260,15 @@ static inline void mark_valid(silt_column *c)
 static inline void close_offsets(silt_column *c)
 {
     if (!c->offsets) return;
-    if (c->type == SILT_TYPE_LIST || c->type == SILT_TYPE_MAP)
+    assert(c->length < c->cap_rows);
+    if (c->type == SILT_TYPE_LIST || c->type == SILT_TYPE_MAP) {
+        /* the row's elements were appended to the child: its length only grows */
+        assert(c->children[0].length >= c->offsets[c->length] &&
+               c->children[0].length <= INT32_MAX);
         c->offsets[c->length + 1] = (int32_t)c->children[0].length;
-    else
+    } else {
         c->offsets[c->length + 1] = c->offsets[c->length];
+    }
 }
 
 int silt_column_append_null(silt_column *c)
@@ -358,6 +368,8 @@ int silt_column_append_bytes(silt_column *c, const void *data, size_t len)
     int rc = silt_column_reserve(c, 1, (int64_t)len);
     if (rc) return rc;
     int32_t off = c->offsets[c->length];
+    assert(off >= 0 && (c->length == 0 || off >= c->offsets[c->length - 1]) &&
+           off + (int64_t)len <= c->cap_bytes);
     if (len) memcpy(c->values + off, data, len);
     c->offsets[c->length + 1] = off + (int32_t)len;
     mark_valid(c);
@@ -391,6 +403,10 @@ int silt_column_append_valid(silt_column *c)
         return SILT_EINVAL;
     int rc = silt_column_reserve(c, 1, 0);
     if (rc) return rc;
+#ifndef NDEBUG
+    if (c->type == SILT_TYPE_STRUCT) /* one value was appended to every child for this row */
+        for (size_t i = 0; i < c->n_children; i++) assert(c->children[i].length == c->length + 1);
+#endif
     close_offsets(c);
     mark_valid(c);
     c->length++;
@@ -399,6 +415,7 @@ int silt_column_append_valid(silt_column *c)
 
 void silt_column_truncate(silt_column *c, int64_t n)
 {
+    assert(n <= c->length);
     if (n < 0) n = 0;
     if (n < c->length) {
         if (c->validity)
@@ -406,6 +423,7 @@ void silt_column_truncate(silt_column *c, int64_t n)
                 if (!silt_bit_get(c->validity, i)) c->null_count--;
         c->length = n;
     }
+    assert(c->null_count >= 0 && c->null_count <= c->length);
     if (c->type == SILT_TYPE_STRUCT)
         for (size_t i = 0; i < c->n_children; i++) silt_column_truncate(&c->children[i], n);
     else if ((c->type == SILT_TYPE_LIST || c->type == SILT_TYPE_MAP) && c->n_children)
@@ -415,6 +433,8 @@ void silt_column_truncate(silt_column *c, int64_t n)
 int silt_column_append_range(silt_column *dst, const silt_column *src, int64_t start, int64_t n)
 {
     if (n <= 0) return 0;
+    assert(start >= 0 && start + n <= src->length);
+    assert(!src->offsets || src->offsets[start] <= src->offsets[start + n]);
     if (dst->type != src->type || dst->n_children != src->n_children) return SILT_EINVAL;
     int64_t bytes = 0;
     if (src->type == SILT_TYPE_STRING || src->type == SILT_TYPE_BINARY)
@@ -470,6 +490,7 @@ int silt_column_append_range(silt_column *dst, const silt_column *src, int64_t s
 
 int64_t silt_column_get_int(const silt_column *c, int64_t i)
 {
+    assert(i >= 0 && i < c->length);
     switch (c->type) {
     case SILT_TYPE_BOOL: return silt_bit_get(c->values, i);
     case SILT_TYPE_INT8: return ((const int8_t *)c->values)[i];

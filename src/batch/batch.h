@@ -5,6 +5,7 @@
 #ifndef SILT_BATCH_BATCH_H
 #define SILT_BATCH_BATCH_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -154,9 +155,11 @@ void silt_column_truncate(silt_column *c, int64_t n);
  * columns. Returns 0, SILT_ENOMEM, or SILT_ERANGE when string bytes would pass 2 GiB. */
 int silt_column_append_range(silt_column *dst, const silt_column *src, int64_t start, int64_t n);
 
-/* Accessors for reading (no bounds checks beyond asserts in debug builds). */
+/* Accessors for reading (no bounds checks beyond asserts in builds without NDEBUG). */
 static inline const uint8_t *silt_column_bytes(const silt_column *c, int64_t i, size_t *len)
 {
+    assert(i >= 0 && i < c->length);
+    assert(c->type == SILT_TYPE_FIXED_BINARY || c->offsets[i] <= c->offsets[i + 1]);
     if (c->type == SILT_TYPE_FIXED_BINARY) {
         *len = (size_t)c->byte_width;
         return c->values + (size_t)i * (size_t)c->byte_width;

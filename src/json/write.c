@@ -137,113 +137,150 @@ int silt_json_write_int(silt_buf *out, int64_t v)
     return silt_buf_append(out, tmp, (size_t)k);
 }
 
-size_t silt_json_format_double(char *out, double v)
+/* Copies the NUL-terminated s to out; returns its length. */
+static size_t put_text(char *out, const char *s)
 {
-    if (!isfinite(v)) {
-        memcpy(out, "null", 5);
-        return 4;
+    size_t n = strlen(s);
+    memcpy(out, s, n + 1);
+    return n;
+}
+
+/* The decimal digits of u into digits (most significant first); returns how many. */
+static int uint_digits(char *digits, uint64_t u)
+{
+    char rev[24];
+    int nd = 0;
+    do {
+        rev[nd++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    for (int d = 0; d < nd; d++) digits[d] = rev[nd - 1 - d];
+    return nd;
+}
+
+/* Writes the integer m = digits[0..nd) divided by 10^k, in Python's form ("0.05", "12.5",
+ * "3.0"), at o; returns the end. */
+static char *put_scaled(char *o, const char *digits, int nd, int k)
+{
+    if (nd <= k) { /* 0.0ddd */
+        *o++ = '0';
+        *o++ = '.';
+        for (int z = nd; z < k; z++) *o++ = '0';
+        memcpy(o, digits, (size_t)nd);
+        return o + nd;
     }
-    if (v == 0) {
-        const char *z = signbit(v) ? "-0.0" : "0.0";
-        size_t n = strlen(z);
-        memcpy(out, z, n + 1);
-        return n;
+    memcpy(o, digits, (size_t)(nd - k));
+    o += nd - k;
+    *o++ = '.';
+    if (k == 0) {
+        *o++ = '0';
+        return o;
     }
-    /* Fast path for the common case of few decimals (prices, amounts): the smallest k such that
-     * m / 10^k == v for an integer m = round(v * 10^k) gives the shortest decimal that round-trips
-     * (m and 10^k are exact doubles, so the division is the correctly rounded value of the decimal,
-     * as strtod would read it); within |v| < 1e15 every round-tripping decimal keeps v's integer
-     * part, so fewer digits means fewer decimals. */
+    memcpy(o, digits + nd - k, (size_t)k);
+    return o + k;
+}
+
+/* Fast path for the common case of few decimals (prices, amounts): the smallest k such that
+ * m / 10^k == v for an integer m = round(v * 10^k) gives the shortest decimal that round-trips
+ * (m and 10^k are exact doubles, so the division is the correctly rounded value of the decimal,
+ * as strtod would read it); within |v| < 1e15 every round-tripping decimal keeps v's integer
+ * part, so fewer digits means fewer decimals. Returns the length written, or 0 when v has more
+ * than 8 decimals or is out of that range (v finite and not 0). */
+static size_t format_few_decimals(char *out, double v)
+{
     static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
     double av = fabs(v);
-    if (av >= 1e-4 && av < 1e15) {
-        for (int k = 0; k < 9; k++) {
-            double sc = av * p10[k];
-            if (sc >= 4503599627370496.0) break; /* 2^52: rounding no longer exact */
-            double m = nearbyint(sc);
-            if (m / p10[k] != av) continue;
-            char digits[24], rev[24];
-            int nd = 0;
-            uint64_t u = (uint64_t)m;
-            do {
-                rev[nd++] = (char)('0' + u % 10);
-                u /= 10;
-            } while (u);
-            for (int d = 0; d < nd; d++) digits[d] = rev[nd - 1 - d];
-            char *o = out;
-            if (v < 0) *o++ = '-';
-            if (nd <= k) { /* 0.0ddd */
-                *o++ = '0';
-                *o++ = '.';
-                for (int z = nd; z < k; z++) *o++ = '0';
-                memcpy(o, digits, (size_t)nd);
-                o += nd;
-            } else {
-                memcpy(o, digits, (size_t)(nd - k));
-                o += nd - k;
-                *o++ = '.';
-                if (k == 0) {
-                    *o++ = '0';
-                } else {
-                    memcpy(o, digits + nd - k, (size_t)k);
-                    o += k;
-                }
-            }
-            *o = '\0';
-            return (size_t)(o - out);
-        }
+    if (!(av >= 1e-4 && av < 1e15)) return 0;
+    for (int k = 0; k < 9; k++) {
+        double sc = av * p10[k];
+        if (sc >= 4503599627370496.0) break; /* 2^52: rounding no longer exact */
+        double m = nearbyint(sc);
+        if (m / p10[k] != av) continue;
+        char digits[24];
+        int nd = uint_digits(digits, (uint64_t)m);
+        char *o = out;
+        if (v < 0) *o++ = '-';
+        o = put_scaled(o, digits, nd, k);
+        *o = '\0';
+        return (size_t)(o - out);
     }
-    /* Shortest round-tripping digits: a normal double has 53 bits, so any decimal of <= 15
-     * significant digits survives a trip through it and trying 15, 16 and 17 digits in turn finds
-     * the shortest. Subnormals have fewer bits and are searched from 1 digit up. */
+    return 0;
+}
+
+/* Shortest round-tripping significant digits of v (finite, not 0) into digits[20], without
+ * trailing zeros; returns how many, with *exp10 the decimal exponent of the first and *neg the
+ * sign. A normal double has 53 bits, so any decimal of <= 15 significant digits survives a trip
+ * through it and trying 15, 16 and 17 digits in turn finds the shortest. Subnormals have fewer
+ * bits and are searched from 1 digit up. */
+static size_t shortest_digits(char *digits, int *exp10, bool *neg, double v)
+{
     char sci[40];
-    int prec;
-    for (prec = fabs(v) < DBL_MIN ? 1 : 15; prec <= 17; prec++) {
+    for (int prec = fabs(v) < DBL_MIN ? 1 : 15; prec <= 17; prec++) {
         snprintf(sci, sizeof sci, "%.*e", prec - 1, v);
         if (strtod(sci, NULL) == v) break;
     }
     /* sci = [-]D.DDDDe[+-]XX; collect digits and exponent. */
-    char digits[20];
     size_t nd = 0;
     const char *p = sci;
-    bool neg = false;
-    if (*p == '-') {
-        neg = true;
-        p++;
-    }
+    *neg = *p == '-';
+    if (*neg) p++;
     for (; *p && *p != 'e'; p++)
         if (*p != '.') digits[nd++] = *p;
-    int exp10 = atoi(p + 1);
+    *exp10 = atoi(p + 1);
     while (nd > 1 && digits[nd - 1] == '0') nd--;
+    return nd;
+}
+
+/* Significant digits[0..nd) with decimal exponent exp10 (-4 <= exp10 < 16) written without an
+ * exponent at o ("0.000123", "1234.5", "1e+15" is not this case); returns the end. */
+static char *put_positional(char *o, const char *digits, size_t nd, int exp10)
+{
+    if (exp10 < 0) {
+        *o++ = '0';
+        *o++ = '.';
+        for (int z = -1; z > exp10; z--) *o++ = '0';
+        memcpy(o, digits, nd);
+        return o + nd;
+    }
+    size_t int_digits = (size_t)exp10 + 1;
+    for (size_t k = 0; k < int_digits; k++) *o++ = k < nd ? digits[k] : '0';
+    *o++ = '.';
+    if (nd <= int_digits) {
+        *o++ = '0';
+        return o;
+    }
+    memcpy(o, digits + int_digits, nd - int_digits);
+    return o + (nd - int_digits);
+}
+
+/* The same in exponent form at o ("1.5e+16", "1e-05"); returns the end. */
+static char *put_exponent(char *o, const char *digits, size_t nd, int exp10)
+{
+    *o++ = digits[0];
+    if (nd > 1) {
+        *o++ = '.';
+        memcpy(o, digits + 1, nd - 1);
+        o += nd - 1;
+    }
+    return o + sprintf(o, "e%c%02d", exp10 < 0 ? '-' : '+', exp10 < 0 ? -exp10 : exp10);
+}
+
+size_t silt_json_format_double(char *out, double v)
+{
+    if (!isfinite(v)) return put_text(out, "null");
+    if (v == 0) return put_text(out, signbit(v) ? "-0.0" : "0.0");
+    size_t n = format_few_decimals(out, v);
+    if (n) return n;
+    char digits[20];
+    int exp10;
+    bool neg;
+    size_t nd = shortest_digits(digits, &exp10, &neg, v);
     char *o = out;
     if (neg) *o++ = '-';
-    if (exp10 >= -4 && exp10 < 16) {
-        if (exp10 < 0) {
-            *o++ = '0';
-            *o++ = '.';
-            for (int z = -1; z > exp10; z--) *o++ = '0';
-            memcpy(o, digits, nd);
-            o += nd;
-        } else {
-            size_t int_digits = (size_t)exp10 + 1;
-            for (size_t k = 0; k < int_digits; k++) *o++ = k < nd ? digits[k] : '0';
-            *o++ = '.';
-            if (nd > int_digits) {
-                memcpy(o, digits + int_digits, nd - int_digits);
-                o += nd - int_digits;
-            } else {
-                *o++ = '0';
-            }
-        }
-    } else {
-        *o++ = digits[0];
-        if (nd > 1) {
-            *o++ = '.';
-            memcpy(o, digits + 1, nd - 1);
-            o += nd - 1;
-        }
-        o += sprintf(o, "e%c%02d", exp10 < 0 ? '-' : '+', exp10 < 0 ? -exp10 : exp10);
-    }
+    if (exp10 >= -4 && exp10 < 16)
+        o = put_positional(o, digits, nd, exp10);
+    else
+        o = put_exponent(o, digits, nd, exp10);
     *o = '\0';
     return (size_t)(o - out);
 }

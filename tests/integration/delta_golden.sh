@@ -3,7 +3,7 @@
 # (delta-golden, delta-txn, spark-streaming-table) the live files, sizes, numRecords and partition
 # values silt reads from the JSON log equal those of a SQL add/remove reconciliation of the same
 # log; time travel on the Spark table agrees at several versions; invalid tables are refused.
-source "$SILT_ROOT/tests/lib/common.sh"
+source "$(dirname "$0")/../lib/common.sh"
 
 # DuckDB's replay of the JSON commits of every table matching the glob $1, as of each version
 # in the list $2, in silt's --files format prefixed with "TABLE<TAB>VERSION<TAB>" (VERSION is

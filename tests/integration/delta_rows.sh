@@ -5,7 +5,7 @@
 # live files; DuckDB reads silt's checkpoint and finds the same live files. Four processes append
 # 100 commits each (two auto-compacting): versions contiguous, no commit or row lost. Writers
 # killed with SIGKILL leave a scannable table whose orphaned files VACUUM removes.
-source "$SILT_ROOT/tests/lib/common.sh"
+source "$(dirname "$0")/../lib/common.sh"
 R=${SILT_BUILD:-$SILT_ROOT/build}/tool_delta_rows
 [ -x "$R" ] || fail "missing $R (build the test tools)"
 data_cols='id, b, i8, i16, i32, f, d, s, bin, dec, dt, ts, tsn, st, arr, m'

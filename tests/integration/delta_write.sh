@@ -3,7 +3,7 @@
 # create + appends + partition overwrite; four processes appending 100 commits each at once
 # (versions contiguous, nothing lost, row count exact); writers killed with SIGKILL mid-commit
 # leave a readable table whose orphaned files VACUUM finds and deletes.
-source "$SILT_ROOT/tests/lib/common.sh"
+source "$(dirname "$0")/../lib/common.sh"
 W=${SILT_BUILD:-$SILT_ROOT/build}/tool_delta_writer
 [ -x "$W" ] || fail "missing $W (build the test tools)"
 

@@ -1,5 +1,6 @@
 # Shared helpers for integration tests (source this file). Provides:
-#   $SILT, $SILT_ROOT, $SILT_FIXTURES (set by CTest; defaults for running by hand)
+#   $SILT, $SILT_ROOT, $SILT_BUILD, $SILT_FIXTURES (set by CTest; defaults for running by hand:
+#                     the build directory is $SILT's if SILT is set, else $SILT_ROOT/build)
 #   tmpdir            a scratch directory removed on exit (kept when SILT_KEEP_TMP is set)
 #   free_port         prints a free TCP port on 127.0.0.1
 #   start_service NAME PORT CMD...   starts CMD in the background, waits until PORT accepts
@@ -8,7 +9,10 @@
 #   fail MSG / pass MSG / assert_eq A B MSG
 set -euo pipefail
 SILT_ROOT=${SILT_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-SILT=${SILT:-$SILT_ROOT/build/silt}
+if [ -z "${SILT_BUILD:-}" ]; then
+  if [ -n "${SILT:-}" ]; then SILT_BUILD=$(cd "$(dirname "$SILT")" && pwd); else SILT_BUILD=$SILT_ROOT/build; fi
+fi
+SILT=${SILT:-$SILT_BUILD/silt}
 SILT_FIXTURES=${SILT_FIXTURES:-$SILT_ROOT/../shared/fixtures}
 export LC_ALL=C
 
