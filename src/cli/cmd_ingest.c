@@ -6,6 +6,7 @@
 #include "util/log.h"
 #include "util/time.h"
 
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -33,6 +34,8 @@ static const silt_opt_spec opts_spec[] = {
      "compression of the Parquet data files"},
     {"progress", 0, SILT_OPT_DURATION, "DURATION", "5s", NULL,
      "interval of the progress line on stderr (0 = none)"},
+    {"connect-timeout", 0, SILT_OPT_DURATION, "DURATION", "30s", NULL,
+     "give up when no broker has answered this long after the start"},
     {NULL, 0, 0, NULL, NULL, NULL, NULL},
 };
 
@@ -71,6 +74,11 @@ static int run(int argc, char **argv)
         return code;
     const char *brokers = silt_opts_str(&o, "brokers"), *topic = silt_opts_str(&o, "topic");
     const char *table = silt_opts_str(&o, "table");
+    if (brokers && !*brokers) {
+        fprintf(stderr, "silt ingest: --brokers is empty: give the Kafka bootstrap servers as "
+                        "HOST:PORT[,HOST2:PORT2...]\n");
+        return SILT_EXIT_USAGE;
+    }
     if (!brokers || !topic || !table || o.n_args) {
         fprintf(stderr, "silt ingest: %s\nUsage: %s\n",
                 o.n_args ? "unexpected argument" : "--brokers, --topic and --table are required",
@@ -95,7 +103,7 @@ static int run(int argc, char **argv)
     silt_bronze_table *bt = NULL;
     silt_ingest *ing = NULL;
     silt_kafka_source *src = NULL;
-    int rc = silt_bronze_table_open(&bt, table, &pq, &err);
+    int rc = silt_bronze_table_prepare(&bt, table, &pq, &err);
     if (rc) goto done;
 
     silt_ingest_options io;
@@ -127,10 +135,17 @@ static int run(int argc, char **argv)
      *   its queue holds queued.min.messages (100,000) or queued.max.messages.kbytes, and one
      *   zstd fetch response alone can hold more than 100,000 small messages; with room for a
      *   few responses, reading never pauses while silt keeps up (the queue is bounded at
-     *   256 MiB either way). */
+     *   256 MiB either way);
+     * - a session timeout of 6 s (librdkafka's default is 45 s; 6 s is the shortest a broker
+     *   accepts by default, group.min.session.timeout.ms), heartbeats every 2 s: a dead
+     *   worker's partitions move on sooner, and a rerun on the development cluster does not
+     *   sit idle: when the last member of a group leaves, librdkafka's mock coordinator waits
+     *   session.timeout.ms - 1 s (of the member that left) for members to rejoin before it
+     *   answers anyone who joins meanwhile, where a real broker empties the group at once. */
     static const char *const dk[] = {"fetch.wait.max.ms", "queued.min.messages",
-                                     "queued.max.messages.kbytes"};
-    static const char *const dv[] = {"100", "1000000", "262144"};
+                                     "queued.max.messages.kbytes", "session.timeout.ms",
+                                     "heartbeat.interval.ms"};
+    static const char *const dv[] = {"100", "1000000", "262144", "6000", "2000"};
     const size_t nd = sizeof dk / sizeof dk[0];
     const char *keys[SILT_OPT_MAX_ARGS + sizeof dk / sizeof dk[0]];
     const char *vals[SILT_OPT_MAX_ARGS + sizeof dk / sizeof dk[0]];
@@ -146,6 +161,13 @@ static int run(int argc, char **argv)
     kc.prop_vals = vals;
     kc.n_props = o.n_extra + nd;
     if ((rc = silt_kafka_source_create(&src, &kc, ing, &err))) goto done;
+    int64_t version;
+    int64_t wait_ms = silt_opts_duration_us(&o, "connect-timeout") / 1000;
+    if ((rc =
+             silt_kafka_source_wait_ready(src, wait_ms > INT_MAX ? INT_MAX : (int)wait_ms, &err)) ||
+        (rc = silt_bronze_table_create_missing(bt, &version, &err)))
+        goto done;
+    silt_ingest_set_table_version(ing, version);
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);

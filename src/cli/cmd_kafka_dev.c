@@ -103,9 +103,10 @@ static int run(int argc, char **argv)
         "dropped, so compress and spread large volumes over partitions; topics that are "
         "not created here are auto-created on first use with 4 partitions; replication is only "
         "simulated; no TLS, SASL or ACLs. Consumer groups work (cooperative-sticky included) but "
-        "a new group waits 3 s for its first assignment and a rebalance of a running group "
-        "takes about session.timeout.ms - 1 s: give clients a short "
-        "kafka.session.timeout.ms (e.g. 6000) in tests.\n\n"
+        "a new group waits 3 s for its first assignment, and a rebalance of a running group "
+        "takes about session.timeout.ms - 1 s, as does the first join after the last member "
+        "left (a real broker empties the group at once): give clients a short "
+        "kafka.session.timeout.ms (e.g. 6000; silt ingest's default) in tests.\n\n"
         "%s",
         silt_kafka_dev_control_help());
     if (silt_cli_parse(&o, &code, opts_spec, argc, argv, 1, NULL, usage, description)) return code;

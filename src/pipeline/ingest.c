@@ -271,6 +271,11 @@ oom:
     return silt_error_set(err, SILT_ENOMEM, "out of memory creating the ingestion runtime");
 }
 
+void silt_ingest_set_table_version(silt_ingest *ing, int64_t version)
+{
+    ing->stats.last_version = version;
+}
+
 static int finish_commit(silt_ingest *ing, silt_error *err);
 
 void silt_ingest_destroy(silt_ingest *ing)
