@@ -2,8 +2,8 @@
  * e-commerce transactions to a Kafka topic, with rate limiting, progress and a summary. */
 #include "cli/cli.h"
 #include "json/write.h"
-#include "kafka/csv.h"
-#include "kafka/gen.h"
+#include "feed/csv.h"
+#include "feed/gen.h"
 #include "kafka/producer.h"
 #include "util/log.h"
 #include "util/alloc.h"
@@ -39,6 +39,9 @@ static const silt_opt_spec opts_spec[] = {
      "lets the partitioner choose"},
     {"compression", 0, SILT_OPT_CHOICE, "CODEC", "none", "none|gzip|snappy|lz4|zstd",
      "batch compression"},
+    {"invalid-utf8", 0, SILT_OPT_CHOICE, "WHAT", "fail", "fail|replace",
+     "a CSV cell that is not valid UTF-8: stop with its line and column, or replace each bad "
+     "byte with U+FFFD"},
     {NULL, 0, 0, NULL, NULL, NULL, NULL},
 };
 
@@ -162,7 +165,8 @@ static int send_one(run_state *s, const void *key, size_t klen, const void *val,
     return 0;
 }
 
-static int produce_csv(run_state *s, const char *path, const char *key_field, silt_error *err)
+static int produce_csv(run_state *s, const char *path, const char *key_field,
+                       silt_csv_utf8_policy utf8, silt_error *err)
 {
     input_file in;
     silt_csv_reader *r = NULL;
@@ -172,6 +176,7 @@ static int produce_csv(run_state *s, const char *path, const char *key_field, si
     if (rc) return rc;
     rc = silt_csv_reader_create(&r, in.data, in.len, path, err);
     if (rc) goto done;
+    silt_csv_reader_set_invalid_utf8(r, utf8);
     size_t ncols = silt_csv_reader_ncols(r);
     long key_col = -1;
     if (key_field) {
@@ -381,7 +386,11 @@ static int run(int argc, char **argv)
 
     const char *key = silt_opts_str(&o, "key");
     if (silt_opts_given(&o, "csv"))
-        rc = produce_csv(&s, silt_opts_str(&o, "csv"), key, &err);
+        rc = produce_csv(&s, silt_opts_str(&o, "csv"), key,
+                         strcmp(silt_opts_str(&o, "invalid-utf8"), "replace") == 0
+                             ? SILT_CSV_UTF8_REPLACE
+                             : SILT_CSV_UTF8_FAIL,
+                         &err);
     else if (silt_opts_given(&o, "jsonl"))
         rc = produce_jsonl(&s, silt_opts_str(&o, "jsonl"), key, &err);
     else

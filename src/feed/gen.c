@@ -1,6 +1,6 @@
 /* Deterministic synthetic sales: a product and customer catalog built from the seed, invoices
  * drawn from skewed distributions so that popular products and customers repeat. */
-#include "kafka/gen.h"
+#include "feed/gen.h"
 
 #include "json/write.h"
 #include "util/alloc.h"
