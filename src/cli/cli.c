@@ -5,12 +5,13 @@
 
 #include <string.h>
 
-int silt_cli_parse(silt_opts *opts, int *out_exit, const silt_opt_spec *spec, int argc, char **argv,
-                   int first, const char *pass_prefix, const char *usage, const char *description)
+int silt_cli_parse(silt_opts *opts, int *out_exit, const silt_opt_spec *spec, void *settings,
+                   int argc, char **argv, int first, const char *pass_prefix, const char *usage,
+                   const char *description)
 {
     silt_error err;
     silt_error_clear(&err);
-    if (silt_opts_parse(opts, spec, argc, argv, first, pass_prefix, &err)) {
+    if (silt_opts_parse(opts, spec, settings, argc, argv, first, pass_prefix, &err)) {
         fprintf(stderr, "silt %s: %s\n", argv[0], err.msg);
         fprintf(stderr, "Usage: %s\n", usage);
         *out_exit = SILT_EXIT_USAGE;
