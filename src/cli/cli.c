@@ -25,6 +25,23 @@ int silt_cli_parse(silt_opts *opts, int *out_exit, const silt_opt_spec *spec, vo
     return 0;
 }
 
+volatile sig_atomic_t silt_cli_stop;
+
+static void on_stop_signal(int sig)
+{
+    (void)sig;
+    silt_cli_stop = 1;
+}
+
+void silt_cli_catch_stop(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
 int silt_cli_fail(const char *cmd, const silt_error *err)
 {
     char buf[1024];

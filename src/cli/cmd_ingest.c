@@ -82,14 +82,6 @@ static const char description[] =
     "of 8 MiB of messages waiting to be encoded, and the batch's compressed files until its "
     "commit.";
 
-static volatile sig_atomic_t g_stop;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    g_stop = 1;
-}
-
 /* Exit code 2 with a message when a required option is missing or empty. */
 static int check_usage(const settings *set, const silt_opts *o)
 {
@@ -237,15 +229,11 @@ static int run(int argc, char **argv)
     memset(&r, 0, sizeof r);
     int rc = open_all(&r, &set, &o, &err);
     if (rc == 0) {
-        struct sigaction sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = on_signal;
-        sigaction(SIGINT, &sa, NULL);
-        sigaction(SIGTERM, &sa, NULL);
+        silt_cli_catch_stop();
         silt_log_info("ingest: %s -> %s (group %s, trigger %.3g s)", set.topic, set.table, r.group,
                       (double)set.trigger_us / 1e6);
         uint64_t t0 = silt_time_mono_ns();
-        rc = silt_ingest_run(r.ing, silt_kafka_source_base(r.src), &g_stop, &err);
+        rc = silt_ingest_run(r.ing, silt_kafka_source_base(r.src), &silt_cli_stop, &err);
         silt_kafka_source_destroy(r.src); /* leaves the group: commits what a revocation buffered */
         r.src = NULL;
         print_summary(r.ing, (double)(silt_time_mono_ns() - t0) / 1e9);

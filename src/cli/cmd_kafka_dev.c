@@ -41,14 +41,6 @@ static const silt_opt_spec opts_spec[] = {
 static const char usage[] = "silt kafka-dev [--brokers N] [--topic NAME[:PARTITIONS]]... "
                             "[--bootstrap-file F] [--control FIFO]";
 
-static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_flag = 1;
-}
-
 static int write_file_atomic(const char *path, const char *text, silt_error *err)
 {
     char tmp[4096];
@@ -154,15 +146,11 @@ static int open_control(int *rd, int *wr, const char *path, silt_error *err)
 /* Serves the control FIFO (ctl, or none when -1) until SIGINT or SIGTERM. */
 static void serve(silt_kafka_dev *d, int ctl)
 {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    silt_cli_catch_stop();
     signal(SIGPIPE, SIG_IGN);
     char acc[4096];
     size_t acc_len = 0;
-    while (!stop_flag) {
+    while (!silt_cli_stop) {
         if (ctl >= 0) {
             struct pollfd pfd = {ctl, POLLIN, 0};
             if (poll(&pfd, 1, 200) > 0) serve_control(d, ctl, acc, &acc_len, sizeof acc);

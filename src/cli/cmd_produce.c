@@ -73,14 +73,6 @@ static const char usage[] =
     "silt produce --brokers HOST:PORT --topic T (--csv FILE | --jsonl FILE | --generate N) "
     "[--seed S] [--rate MSGS_PER_S] [--key FIELD] [--compression CODEC] [kafka.PROP=VALUE]...";
 
-static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_flag = 1;
-}
-
 /* A whole input file, mapped (or read when it cannot be mapped, e.g. a pipe). */
 typedef struct input_file {
     const uint8_t *data;
@@ -172,7 +164,7 @@ static int send_one(run_state *s, const void *key, size_t klen, const void *val,
         uint64_t due = s->t0 + (uint64_t)((double)s->sent * 1e9 / s->rate);
         for (;;) {
             uint64_t now = silt_time_mono_ns();
-            if (now >= due || stop_flag) break;
+            if (now >= due || silt_cli_stop) break;
             uint64_t wait = due - now;
             if (wait > 50000000ull) wait = 50000000ull;
             struct timespec ts = {0, (long)wait};
@@ -223,7 +215,7 @@ static int produce_csv(run_state *s, const char *path, const char *key_field,
     for (size_t i = 0; i < ncols; i++)
         fprintf(stderr, "silt produce: column %s: %s\n", silt_csv_reader_column(r, i),
                 silt_csv_type_name(types[i]));
-    while (!stop_flag && (rc = silt_csv_reader_next(r, err)) == 1) {
+    while (!silt_cli_stop && (rc = silt_csv_reader_next(r, err)) == 1) {
         silt_buf_reset(&json);
         rc = silt_csv_record_to_json(&json, r, types, SILT_JSON_PY, err);
         if (rc) goto done;
@@ -273,7 +265,7 @@ static int produce_jsonl(run_state *s, const char *path, const char *key_field, 
     int rc = input_open(&in, path, err);
     if (rc) return rc;
     size_t pos = 0;
-    while (!stop_flag && pos < in.len) {
+    while (!silt_cli_stop && pos < in.len) {
         const uint8_t *nl = memchr(in.data + pos, '\n', in.len - pos);
         size_t end = nl ? (size_t)(nl - in.data) : in.len;
         size_t n = end - pos;
@@ -331,7 +323,7 @@ static int produce_generated(run_state *s, int64_t n, uint64_t seed, const char 
     silt_buf json = SILT_BUF_INIT;
     int rc = silt_gen_create(&g, seed, err);
     if (rc) return rc;
-    for (int64_t i = 0; i < n && !stop_flag; i++) {
+    for (int64_t i = 0; i < n && !silt_cli_stop; i++) {
         silt_gen_row row;
         silt_gen_next(g, &row);
         silt_buf_reset(&json);
@@ -400,11 +392,7 @@ static int start(run_state *s, const settings *set, const silt_opts *o, silt_err
     s->rate = set->rate;
     s->tty = isatty(2);
     s->t0 = s->last_progress = silt_time_mono_ns();
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    silt_cli_catch_stop();
     return 0;
 }
 
@@ -440,7 +428,7 @@ static int finish(run_state *s, int rc, silt_error *err)
                 (long long)st.failed, st.first_error);
         return SILT_EXIT_RUNTIME;
     }
-    if (stop_flag) {
+    if (silt_cli_stop) {
         fprintf(stderr, "silt produce: interrupted\n");
         return SILT_EXIT_RUNTIME;
     }
