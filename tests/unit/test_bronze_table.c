@@ -87,6 +87,13 @@ static silt_delta_snapshot *read_table(const char *loc, tally *t)
     return snap;
 }
 
+/* Makes the temporary directory `dir` (a mkdtemp template) and the table location in it. */
+static void make_location(char *dir, char *loc, size_t n, const char *name)
+{
+    assert_non_null(mkdtemp(dir));
+    snprintf(loc, n, "%s/%s", dir, name);
+}
+
 static void remove_dir(const char *dir)
 {
     char cmd[256];
@@ -98,9 +105,8 @@ static void test_workers_crashes_exactly_once(void **state)
 {
     (void)state;
     char dir[] = "/tmp/silt-bronze-XXXXXX";
-    assert_non_null(mkdtemp(dir));
     char loc[128];
-    snprintf(loc, sizeof loc, "%s/bronze_events", dir);
+    make_location(dir, loc, sizeof loc, "bronze_events");
     silt_error err;
     silt_bronze_table *ta = NULL, *tb = NULL;
     int rc = silt_bronze_table_open(&ta, loc, NULL, &err);
@@ -166,9 +172,8 @@ static void test_trickle_stays_compact(void **state)
 {
     (void)state;
     char dir[] = "/tmp/silt-trickle-XXXXXX";
-    assert_non_null(mkdtemp(dir));
     char loc[128];
-    snprintf(loc, sizeof loc, "%s/bronze_trickle", dir);
+    make_location(dir, loc, sizeof loc, "bronze_trickle");
     silt_error err;
     silt_bronze_table *tb = NULL;
     assert_int_equal(silt_bronze_table_open(&tb, loc, NULL, &err), 0);
@@ -198,9 +203,8 @@ static void test_chunk_across_midnight(void **state)
 {
     (void)state;
     char dir[] = "/tmp/silt-midnight-XXXXXX";
-    assert_non_null(mkdtemp(dir));
     char loc[128];
-    snprintf(loc, sizeof loc, "%s/bronze_events", dir);
+    make_location(dir, loc, sizeof loc, "bronze_events");
     silt_error err;
     silt_error_clear(&err);
     silt_bronze_table *t = NULL;
@@ -258,9 +262,8 @@ static void test_versions_reported(void **state)
 {
     (void)state;
     char dir[] = "/tmp/silt-versions-XXXXXX";
-    assert_non_null(mkdtemp(dir));
     char loc[128];
-    snprintf(loc, sizeof loc, "%s/bronze_v", dir);
+    make_location(dir, loc, sizeof loc, "bronze_v");
     silt_error err;
     silt_error_clear(&err);
     silt_bronze_table *t = NULL;
