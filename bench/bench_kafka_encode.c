@@ -1,8 +1,8 @@
 /* Benchmark of the producer-side encoders: CSV rows to JSON objects (the sample CSV repeated),
  * generated transactions to JSON, and Python-repr double formatting. Prints rows/s and MB/s. */
 #include "json/write.h"
-#include "kafka/csv.h"
-#include "kafka/gen.h"
+#include "feed/csv.h"
+#include "feed/gen.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/time.h"

@@ -4,7 +4,7 @@
  * DuckDB (bench/parquet_write.sh compares). Usage: bench_parquet_write OUTDIR [ROWS] */
 #include "batch/batch.h"
 #include "parquet/io.h"
-#include "kafka/gen.h"
+#include "feed/gen.h"
 #include "parquet/writer.h"
 
 #include <stdio.h>

@@ -5,12 +5,13 @@
 
 #include <string.h>
 
-int silt_cli_parse(silt_opts *opts, int *out_exit, const silt_opt_spec *spec, int argc, char **argv,
-                   int first, const char *pass_prefix, const char *usage, const char *description)
+int silt_cli_parse(silt_opts *opts, int *out_exit, const silt_opt_spec *spec, void *settings,
+                   int argc, char **argv, int first, const char *pass_prefix, const char *usage,
+                   const char *description)
 {
     silt_error err;
     silt_error_clear(&err);
-    if (silt_opts_parse(opts, spec, argc, argv, first, pass_prefix, &err)) {
+    if (silt_opts_parse(opts, spec, settings, argc, argv, first, pass_prefix, &err)) {
         fprintf(stderr, "silt %s: %s\n", argv[0], err.msg);
         fprintf(stderr, "Usage: %s\n", usage);
         *out_exit = SILT_EXIT_USAGE;
@@ -22,6 +23,23 @@ int silt_cli_parse(silt_opts *opts, int *out_exit, const silt_opt_spec *spec, in
         return 1;
     }
     return 0;
+}
+
+volatile sig_atomic_t silt_cli_stop;
+
+static void on_stop_signal(int sig)
+{
+    (void)sig;
+    silt_cli_stop = 1;
+}
+
+void silt_cli_catch_stop(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 }
 
 int silt_cli_fail(const char *cmd, const silt_error *err)

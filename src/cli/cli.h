@@ -3,6 +3,7 @@
 #ifndef SILT_CLI_CLI_H
 #define SILT_CLI_CLI_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "util/error.h"
@@ -18,11 +19,19 @@ typedef struct silt_command {
     int (*run)(int argc, char **argv);
 } silt_command;
 
-/* Parses options for a command; on --help prints help and sets *out_exit = 0; on a usage
- * error prints it (with the suggestion) and sets *out_exit = 2. Returns 1 when the caller
+/* Parses options for a command into `settings` (see silt_opts_parse; may be NULL for a command
+ * without options); on --help prints help (generated from spec) and sets *out_exit = 0; on a
+ * usage error prints it (with the suggestion) and sets *out_exit = 2. Returns 1 when the caller
  * should return *out_exit, 0 to go on. */
-int silt_cli_parse(silt_opts *opts, int *out_exit, const silt_opt_spec *spec, int argc, char **argv,
-                   int first, const char *pass_prefix, const char *usage, const char *description);
+int silt_cli_parse(silt_opts *opts, int *out_exit, const silt_opt_spec *spec, void *settings,
+                   int argc, char **argv, int first, const char *pass_prefix, const char *usage,
+                   const char *description);
+
+/* Set to 1 by SIGINT or SIGTERM once silt_cli_catch_stop has run: long-running commands stop
+ * cleanly when they see it. */
+extern volatile sig_atomic_t silt_cli_stop;
+/* Installs the handler that sets silt_cli_stop for SIGINT and SIGTERM. */
+void silt_cli_catch_stop(void);
 
 /* Prints "silt <cmd>: <formatted error>" to stderr and returns SILT_EXIT_RUNTIME (or
  * SILT_EXIT_USAGE for SILT_EINVAL when usage is true). */

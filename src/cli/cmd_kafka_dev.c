@@ -13,28 +13,33 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+typedef struct settings {
+    int64_t brokers;
+    silt_opt_strings topics;
+    int64_t partitions;
+    const char *bootstrap_file;
+    const char *control;
+} settings;
+
 static const silt_opt_spec opts_spec[] = {
-    {"brokers", 0, SILT_OPT_INT, "N", "3", "1..64", "number of brokers"},
-    {"topic", 0, SILT_OPT_STRING, "NAME[:PARTITIONS]", NULL, NULL,
-     "create a topic (repeatable); partitions default to --partitions"},
-    {"partitions", 0, SILT_OPT_INT, "N", "6", "1..10000", "default partition count"},
+    {"brokers", 0, SILT_OPT_INT, "N", "3", "1..64", "number of brokers",
+     SILT_OPT_TO_I64(settings, brokers)},
+    {"topic", 0, SILT_OPT_STRINGS, "NAME[:PARTITIONS]", NULL, NULL,
+     "create a topic (repeatable); partitions default to --partitions",
+     SILT_OPT_TO_STRINGS(settings, topics)},
+    {"partitions", 0, SILT_OPT_INT, "N", "6", "1..10000", "default partition count",
+     SILT_OPT_TO_I64(settings, partitions)},
     {"bootstrap-file", 0, SILT_OPT_STRING, "FILE", NULL, NULL,
-     "also write the bootstrap address to FILE (written atomically once listening)"},
+     "also write the bootstrap address to FILE (written atomically once listening)",
+     SILT_OPT_TO_STR(settings, bootstrap_file)},
     {"control", 0, SILT_OPT_STRING, "FIFO", NULL, NULL,
-     "create FIFO and read fault-injection commands from it (see below)"},
-    {NULL, 0, 0, NULL, NULL, NULL, NULL},
+     "create FIFO and read fault-injection commands from it (see below)",
+     SILT_OPT_TO_STR(settings, control)},
+    {0},
 };
 
 static const char usage[] = "silt kafka-dev [--brokers N] [--topic NAME[:PARTITIONS]]... "
                             "[--bootstrap-file F] [--control FIFO]";
-
-static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_flag = 1;
-}
 
 static int write_file_atomic(const char *path, const char *text, silt_error *err)
 {
@@ -86,13 +91,11 @@ static void serve_control(silt_kafka_dev *d, int fd, char *acc, size_t *acc_len,
     }
 }
 
-static int run(int argc, char **argv)
+static const char *description(void)
 {
-    silt_opts o;
-    int code;
-    static char description[4096];
+    static char text[4096];
     snprintf(
-        description, sizeof description,
+        text, sizeof text,
         "Run a Kafka cluster for development and tests, with nothing to install: "
         "librdkafka's mock cluster with N brokers listening on 127.0.0.1 (random ports). "
         "Prints the bootstrap address on stdout and runs until SIGINT or SIGTERM. Kafka "
@@ -103,68 +106,51 @@ static int run(int argc, char **argv)
         "dropped, so compress and spread large volumes over partitions; topics that are "
         "not created here are auto-created on first use with 4 partitions; replication is only "
         "simulated; no TLS, SASL or ACLs. Consumer groups work (cooperative-sticky included) but "
-        "a new group waits 3 s for its first assignment and a rebalance of a running group "
-        "takes about session.timeout.ms - 1 s: give clients a short "
-        "kafka.session.timeout.ms (e.g. 6000) in tests.\n\n"
+        "a new group waits 3 s for its first assignment, and a rebalance of a running group "
+        "takes about session.timeout.ms - 1 s, as does the first join after the last member "
+        "left (a real broker empties the group at once): give clients a short "
+        "kafka.session.timeout.ms (e.g. 6000; silt ingest's default) in tests.\n\n"
         "%s",
         silt_kafka_dev_control_help());
-    if (silt_cli_parse(&o, &code, opts_spec, argc, argv, 1, NULL, usage, description)) return code;
-    silt_error err;
-    silt_error_clear(&err);
-    silt_kafka_dev *d = NULL;
-    int ctl = -1, ctl_w = -1, rc = SILT_EXIT_RUNTIME;
-    const char *ctl_path = silt_opts_str(&o, "control");
-    int def_parts = (int)silt_opts_int(&o, "partitions");
+    return text;
+}
 
-    if (silt_kafka_dev_create(&d, (int)silt_opts_int(&o, "brokers"), &err)) goto fail;
-    /* --topic may repeat; the option table keeps only the last, so walk argv. */
-    for (int i = 1; i < argc; i++) {
-        const char *spec = NULL;
-        if (strcmp(argv[i], "--") == 0) break;
-        if (strcmp(argv[i], "--topic") == 0 && i + 1 < argc)
-            spec = argv[++i];
-        else if (strncmp(argv[i], "--topic=", 8) == 0)
-            spec = argv[i] + 8;
-        if (!spec) continue;
+static int create_topics(silt_kafka_dev *d, const settings *set, silt_error *err)
+{
+    for (size_t i = 0; i < set->topics.n; i++) {
         char name[256];
         int parts;
-        if (silt_kafka_dev_parse_topic(name, sizeof name, &parts, spec, def_parts, &err) ||
-            silt_kafka_dev_topic_create(d, name, parts, &err))
-            goto fail;
+        if (silt_kafka_dev_parse_topic(name, sizeof name, &parts, set->topics.v[i],
+                                       (int)set->partitions, err) ||
+            silt_kafka_dev_topic_create(d, name, parts, err))
+            return err->code;
         fprintf(stderr, "silt kafka-dev: topic %s with %d partitions\n", name, parts);
     }
-    if (ctl_path) {
-        unlink(ctl_path);
-        if (mkfifo(ctl_path, 0600) != 0) {
-            silt_error_set_errno(&err, SILT_EIO, errno, "cannot create control FIFO %s", ctl_path);
-            goto fail;
-        }
-        ctl = open(ctl_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-        /* Keeping a writer open ourselves means writers coming and going never cause EOF. */
-        ctl_w = ctl >= 0 ? open(ctl_path, O_WRONLY | O_NONBLOCK | O_CLOEXEC) : -1;
-        if (ctl < 0 || ctl_w < 0) {
-            silt_error_set_errno(&err, SILT_EIO, errno, "cannot open control FIFO %s", ctl_path);
-            goto fail;
-        }
-    }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    return 0;
+}
+
+/* Creates the control FIFO at path and opens it for reading (*rd) and, so that writers coming
+ * and going never cause EOF, for writing too (*wr). */
+static int open_control(int *rd, int *wr, const char *path, silt_error *err)
+{
+    unlink(path);
+    if (mkfifo(path, 0600) != 0)
+        return silt_error_set_errno(err, SILT_EIO, errno, "cannot create control FIFO %s", path);
+    *rd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    *wr = *rd >= 0 ? open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC) : -1;
+    if (*rd < 0 || *wr < 0)
+        return silt_error_set_errno(err, SILT_EIO, errno, "cannot open control FIFO %s", path);
+    return 0;
+}
+
+/* Serves the control FIFO (ctl, or none when -1) until SIGINT or SIGTERM. */
+static void serve(silt_kafka_dev *d, int ctl)
+{
+    silt_cli_catch_stop();
     signal(SIGPIPE, SIG_IGN);
-
-    const char *boot = silt_kafka_dev_bootstrap(d);
-    const char *bfile = silt_opts_str(&o, "bootstrap-file");
-    if (bfile && write_file_atomic(bfile, boot, &err)) goto fail;
-    printf("%s\n", boot);
-    fflush(stdout);
-    fprintf(stderr, "silt kafka-dev: %d broker(s) at %s; Ctrl-C to stop\n",
-            (int)silt_opts_int(&o, "brokers"), boot);
-
     char acc[4096];
     size_t acc_len = 0;
-    while (!stop_flag) {
+    while (!silt_cli_stop) {
         if (ctl >= 0) {
             struct pollfd pfd = {ctl, POLLIN, 0};
             if (poll(&pfd, 1, 200) > 0) serve_control(d, ctl, acc, &acc_len, sizeof acc);
@@ -173,6 +159,28 @@ static int run(int argc, char **argv)
         }
     }
     fprintf(stderr, "silt kafka-dev: stopping\n");
+}
+
+static int run(int argc, char **argv)
+{
+    silt_opts o;
+    settings set;
+    int code;
+    if (silt_cli_parse(&o, &code, opts_spec, &set, argc, argv, 1, NULL, usage, description()))
+        return code;
+    silt_error err;
+    silt_error_clear(&err);
+    silt_kafka_dev *d = NULL;
+    int ctl = -1, ctl_w = -1, rc = SILT_EXIT_RUNTIME;
+    if (silt_kafka_dev_create(&d, (int)set.brokers, &err) || create_topics(d, &set, &err) ||
+        (set.control && open_control(&ctl, &ctl_w, set.control, &err)))
+        goto fail;
+    const char *boot = silt_kafka_dev_bootstrap(d);
+    if (set.bootstrap_file && write_file_atomic(set.bootstrap_file, boot, &err)) goto fail;
+    printf("%s\n", boot);
+    fflush(stdout);
+    fprintf(stderr, "silt kafka-dev: %d broker(s) at %s; Ctrl-C to stop\n", (int)set.brokers, boot);
+    serve(d, ctl);
     rc = SILT_EXIT_OK;
     goto done;
 fail:
@@ -180,7 +188,7 @@ fail:
 done:
     if (ctl >= 0) close(ctl);
     if (ctl_w >= 0) close(ctl_w);
-    if (ctl_path && ctl >= 0) unlink(ctl_path);
+    if (set.control && ctl >= 0) unlink(set.control);
     silt_kafka_dev_destroy(d);
     return rc;
 }

@@ -107,13 +107,13 @@ static void print_field(const silt_field *f, int depth)
     for (size_t k = 0; k < f->n_children; k++) print_field(&f->children[k], depth + 1);
 }
 
-static const silt_opt_spec no_opts[] = {{NULL, 0, 0, NULL, NULL, NULL, NULL}};
+static const silt_opt_spec no_opts[] = {{0}};
 
 static int run_schema(int argc, char **argv)
 {
     silt_opts o;
     int code;
-    if (silt_cli_parse(&o, &code, no_opts, argc, argv, 1, NULL, "silt parquet schema FILE",
+    if (silt_cli_parse(&o, &code, no_opts, NULL, argc, argv, 1, NULL, "silt parquet schema FILE",
                        "Print the Parquet schema of FILE and the silt column types it maps to."))
         return code;
     if (o.n_args != 1) {
@@ -180,7 +180,7 @@ static int run_meta(int argc, char **argv)
 {
     silt_opts o;
     int code;
-    if (silt_cli_parse(&o, &code, no_opts, argc, argv, 1, NULL, "silt parquet meta FILE",
+    if (silt_cli_parse(&o, &code, no_opts, NULL, argc, argv, 1, NULL, "silt parquet meta FILE",
                        "Print the footer of FILE: row groups, column chunks with their encodings, "
                        "codecs, sizes and statistics, and key-value metadata."))
         return code;
@@ -251,13 +251,27 @@ static int run_meta(int argc, char **argv)
 
 /* ---------------------------------------------------------------- cat */
 
+typedef enum { CAT_JSONL, CAT_CSV, CAT_CANONICAL } cat_format;
+
+typedef struct cat_settings {
+    const char *columns;
+    int64_t limit;
+    int format; /* cat_format */
+} cat_settings;
+
+static const silt_opt_choice cat_formats[] = {
+    {"jsonl", CAT_JSONL}, {"csv", CAT_CSV}, {"canonical", CAT_CANONICAL}, {NULL, 0}};
+
 static const silt_opt_spec cat_opts[] = {
     {"columns", 'c', SILT_OPT_STRING, "A,B", NULL, NULL,
-     "comma-separated top-level columns to print (default: all)"},
-    {"limit", 'n', SILT_OPT_INT, "N", "-1", "-1..", "print at most N rows (-1: all)"},
-    {"format", 'f', SILT_OPT_CHOICE, "FMT", "jsonl", "jsonl|csv|canonical",
-     "output format: JSON lines, CSV with a header, or silt's canonical test form"},
-    {NULL, 0, 0, NULL, NULL, NULL, NULL},
+     "comma-separated top-level columns to print (default: all)",
+     SILT_OPT_TO_STR(cat_settings, columns)},
+    {"limit", 'n', SILT_OPT_INT, "N", "-1", "-1..", "print at most N rows (-1: all)",
+     SILT_OPT_TO_I64(cat_settings, limit)},
+    {"format", 'f', SILT_OPT_CHOICE, "FMT", "jsonl", NULL,
+     "output format: JSON lines, CSV with a header, or silt's canonical test form",
+     SILT_OPT_TO_INT(cat_settings, format), SILT_OPT_CHOICES(cat_formats)},
+    {0},
 };
 
 /* Resolves --columns against the schema; prints the error and returns -1 on an unknown name. */
@@ -299,7 +313,7 @@ static int resolve_columns(const silt_schema *s, const char *spec, int **out, si
     return 0;
 }
 
-static int cat_file(const char *path, const char *colspec, int64_t *left, const char *fmt,
+static int cat_file(const char *path, const char *colspec, int64_t *left, cat_format fmt,
                     bool header)
 {
     silt_pq_source *src;
@@ -314,7 +328,7 @@ static int cat_file(const char *path, const char *colspec, int64_t *left, const 
         rc = SILT_EXIT_USAGE;
         goto done;
     }
-    bool csv = strcmp(fmt, "csv") == 0, canon = strcmp(fmt, "canonical") == 0;
+    bool csv = fmt == CAT_CSV, canon = fmt == CAT_CANONICAL;
     if (csv && header) {
         size_t nf = ncols ? ncols : s->n_fields;
         for (size_t i = 0; i < nf; i++) {
@@ -379,10 +393,11 @@ done:
 static int run_cat(int argc, char **argv)
 {
     silt_opts o;
+    cat_settings set;
     int code;
     const char *usage = "silt parquet cat FILE... [--columns a,b] [--limit N] "
                         "[--format jsonl|csv|canonical]";
-    if (silt_cli_parse(&o, &code, cat_opts, argc, argv, 1, NULL, usage,
+    if (silt_cli_parse(&o, &code, cat_opts, &set, argc, argv, 1, NULL, usage,
                        "Print the rows of one or more Parquet files (in file and row-group "
                        "order)."))
         return code;
@@ -390,10 +405,9 @@ static int run_cat(int argc, char **argv)
         fprintf(stderr, "silt parquet cat: expected FILE\nUsage: %s\n", usage);
         return SILT_EXIT_USAGE;
     }
-    int64_t left = silt_opts_int(&o, "limit");
-    const char *fmt = silt_opts_str(&o, "format");
+    int64_t left = set.limit;
     for (size_t i = 0; i < o.n_args; i++) {
-        int rc = cat_file(o.args[i], silt_opts_str(&o, "columns"), &left, fmt, i == 0);
+        int rc = cat_file(o.args[i], set.columns, &left, (cat_format)set.format, i == 0);
         if (rc) return rc;
     }
     return fflush(stdout) == 0 ? SILT_EXIT_OK : SILT_EXIT_RUNTIME;

@@ -2,8 +2,8 @@
  * e-commerce transactions to a Kafka topic, with rate limiting, progress and a summary. */
 #include "cli/cli.h"
 #include "json/write.h"
-#include "kafka/csv.h"
-#include "kafka/gen.h"
+#include "feed/csv.h"
+#include "feed/gen.h"
 #include "kafka/producer.h"
 #include "util/log.h"
 #include "util/alloc.h"
@@ -21,38 +21,57 @@
 #include <time.h>
 #include <unistd.h>
 
+typedef struct settings {
+    const char *brokers, *topic;
+    const char *csv, *jsonl;
+    int64_t generate;
+    bool has_generate;
+    int64_t seed;
+    double rate;
+    const char *key;
+    int64_t partition;
+    int compression;  /* index in compressions */
+    int invalid_utf8; /* silt_csv_utf8_policy */
+} settings;
+
+/* librdkafka's compression.codec names; the value is the index. */
+static const silt_opt_choice compressions[] = {{"none", 0}, {"gzip", 1}, {"snappy", 2},
+                                               {"lz4", 3},  {"zstd", 4}, {NULL, 0}};
+static const silt_opt_choice utf8_policies[] = {
+    {"fail", SILT_CSV_UTF8_FAIL}, {"replace", SILT_CSV_UTF8_REPLACE}, {NULL, 0}};
+
 static const silt_opt_spec opts_spec[] = {
-    {"brokers", 'b', SILT_OPT_STRING, "HOST:PORT", NULL, NULL, "bootstrap brokers (required)"},
-    {"topic", 't', SILT_OPT_STRING, "TOPIC", NULL, NULL, "topic to produce to (required)"},
+    {"brokers", 'b', SILT_OPT_STRING, "HOST:PORT", NULL, NULL, "bootstrap brokers (required)",
+     SILT_OPT_TO_STR(settings, brokers)},
+    {"topic", 't', SILT_OPT_STRING, "TOPIC", NULL, NULL, "topic to produce to (required)",
+     SILT_OPT_TO_STR(settings, topic)},
     {"csv", 0, SILT_OPT_STRING, "FILE", NULL, NULL,
-     "CSV with a header row; each row is sent as one JSON object"},
-    {"jsonl", 0, SILT_OPT_STRING, "FILE", NULL, NULL, "send each non-empty line as is"},
-    {"generate", 0, SILT_OPT_INT, "N", NULL, "0..", "send N synthetic sales transactions"},
-    {"seed", 0, SILT_OPT_INT, "S", "1", NULL, "seed of --generate (same seed, same data)"},
+     "CSV with a header row; each row is sent as one JSON object", SILT_OPT_TO_STR(settings, csv)},
+    {"jsonl", 0, SILT_OPT_STRING, "FILE", NULL, NULL, "send each non-empty line as is",
+     SILT_OPT_TO_STR(settings, jsonl)},
+    {"generate", 0, SILT_OPT_INT, "N", NULL, "0..", "send N synthetic sales transactions",
+     SILT_OPT_TO_I64(settings, generate), SILT_OPT_GIVEN(settings, has_generate)},
+    {"seed", 0, SILT_OPT_INT, "S", "1", NULL, "seed of --generate (same seed, same data)",
+     SILT_OPT_TO_I64(settings, seed)},
     {"rate", 0, SILT_OPT_DOUBLE, "MSGS_PER_S", "0", "0..",
-     "messages per second; 0 = as fast "
-     "as possible"},
+     "messages per second; 0 = as fast as possible", SILT_OPT_TO_DOUBLE(settings, rate)},
     {"key", 0, SILT_OPT_STRING, "FIELD", NULL, NULL,
-     "use this field's value as the message key (default: no key)"},
+     "use this field's value as the message key (default: no key)", SILT_OPT_TO_STR(settings, key)},
     {"partition", 0, SILT_OPT_INT, "P", "-1", "-1..",
-     "send every message to partition P; -1 "
-     "lets the partitioner choose"},
-    {"compression", 0, SILT_OPT_CHOICE, "CODEC", "none", "none|gzip|snappy|lz4|zstd",
-     "batch compression"},
-    {NULL, 0, 0, NULL, NULL, NULL, NULL},
+     "send every message to partition P; -1 lets the partitioner choose",
+     SILT_OPT_TO_I64(settings, partition)},
+    {"compression", 0, SILT_OPT_CHOICE, "CODEC", "none", NULL, "batch compression",
+     SILT_OPT_TO_INT(settings, compression), SILT_OPT_CHOICES(compressions)},
+    {"invalid-utf8", 0, SILT_OPT_CHOICE, "WHAT", "fail", NULL,
+     "a CSV cell that is not valid UTF-8: stop with its line and column, or replace each bad "
+     "byte with U+FFFD",
+     SILT_OPT_TO_INT(settings, invalid_utf8), SILT_OPT_CHOICES(utf8_policies)},
+    {0},
 };
 
 static const char usage[] =
     "silt produce --brokers HOST:PORT --topic T (--csv FILE | --jsonl FILE | --generate N) "
     "[--seed S] [--rate MSGS_PER_S] [--key FIELD] [--compression CODEC] [kafka.PROP=VALUE]...";
-
-static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_flag = 1;
-}
 
 /* A whole input file, mapped (or read when it cannot be mapped, e.g. a pipe). */
 typedef struct input_file {
@@ -145,7 +164,7 @@ static int send_one(run_state *s, const void *key, size_t klen, const void *val,
         uint64_t due = s->t0 + (uint64_t)((double)s->sent * 1e9 / s->rate);
         for (;;) {
             uint64_t now = silt_time_mono_ns();
-            if (now >= due || stop_flag) break;
+            if (now >= due || silt_cli_stop) break;
             uint64_t wait = due - now;
             if (wait > 50000000ull) wait = 50000000ull;
             struct timespec ts = {0, (long)wait};
@@ -162,7 +181,8 @@ static int send_one(run_state *s, const void *key, size_t klen, const void *val,
     return 0;
 }
 
-static int produce_csv(run_state *s, const char *path, const char *key_field, silt_error *err)
+static int produce_csv(run_state *s, const char *path, const char *key_field,
+                       silt_csv_utf8_policy utf8, silt_error *err)
 {
     input_file in;
     silt_csv_reader *r = NULL;
@@ -172,6 +192,7 @@ static int produce_csv(run_state *s, const char *path, const char *key_field, si
     if (rc) return rc;
     rc = silt_csv_reader_create(&r, in.data, in.len, path, err);
     if (rc) goto done;
+    silt_csv_reader_set_invalid_utf8(r, utf8);
     size_t ncols = silt_csv_reader_ncols(r);
     long key_col = -1;
     if (key_field) {
@@ -194,7 +215,7 @@ static int produce_csv(run_state *s, const char *path, const char *key_field, si
     for (size_t i = 0; i < ncols; i++)
         fprintf(stderr, "silt produce: column %s: %s\n", silt_csv_reader_column(r, i),
                 silt_csv_type_name(types[i]));
-    while (!stop_flag && (rc = silt_csv_reader_next(r, err)) == 1) {
+    while (!silt_cli_stop && (rc = silt_csv_reader_next(r, err)) == 1) {
         silt_buf_reset(&json);
         rc = silt_csv_record_to_json(&json, r, types, SILT_JSON_PY, err);
         if (rc) goto done;
@@ -244,7 +265,7 @@ static int produce_jsonl(run_state *s, const char *path, const char *key_field, 
     int rc = input_open(&in, path, err);
     if (rc) return rc;
     size_t pos = 0;
-    while (!stop_flag && pos < in.len) {
+    while (!silt_cli_stop && pos < in.len) {
         const uint8_t *nl = memchr(in.data + pos, '\n', in.len - pos);
         size_t end = nl ? (size_t)(nl - in.data) : in.len;
         size_t n = end - pos;
@@ -302,7 +323,7 @@ static int produce_generated(run_state *s, int64_t n, uint64_t seed, const char 
     silt_buf json = SILT_BUF_INIT;
     int rc = silt_gen_create(&g, seed, err);
     if (rc) return rc;
-    for (int64_t i = 0; i < n && !stop_flag; i++) {
+    for (int64_t i = 0; i < n && !silt_cli_stop; i++) {
         silt_gen_row row;
         silt_gen_next(g, &row);
         silt_buf_reset(&json);
@@ -322,97 +343,111 @@ static int produce_generated(run_state *s, int64_t n, uint64_t seed, const char 
     return rc;
 }
 
-static int run(int argc, char **argv)
+static const char description[] =
+    "Send messages to a Kafka topic: the rows of a CSV file (RFC 4180, header row) as JSON "
+    "objects with types inferred per column as pandas.read_csv does (int, float, bool, string; "
+    "empty and NA strings are null), the lines of a JSON-lines file as they are, or N synthetic "
+    "e-commerce transactions in the seed's schema. Any kafka.<property>=value is passed to "
+    "librdkafka. Prints progress and a summary on stderr; exits non-zero if any message failed "
+    "delivery.";
+
+/* Exit code 2 with a message when a required option is missing or the sources are not one. */
+static int check_usage(const settings *set)
 {
-    silt_opts o;
-    int code;
-    if (silt_cli_parse(&o, &code, opts_spec, argc, argv, 1, "kafka.", usage,
-                       "Send messages to a Kafka topic: the rows of a CSV file (RFC 4180, header "
-                       "row) as JSON objects with types inferred per column as pandas.read_csv "
-                       "does (int, float, bool, string; empty and NA strings are null), the "
-                       "lines of a JSON-lines file as they are, or N synthetic e-commerce "
-                       "transactions in the seed's schema. Any kafka.<property>=value is passed "
-                       "to librdkafka. Prints progress and a summary on stderr; exits non-zero "
-                       "if any message failed delivery."))
-        return code;
-    silt_error err;
-    silt_error_clear(&err);
-    const char *brokers = silt_opts_str(&o, "brokers"), *topic = silt_opts_str(&o, "topic");
-    int sources =
-        silt_opts_given(&o, "csv") + silt_opts_given(&o, "jsonl") + silt_opts_given(&o, "generate");
-    if (!brokers || !topic || sources != 1) {
-        fprintf(stderr, "silt produce: %s\nUsage: %s\n",
-                !brokers ? "--brokers is required"
-                : !topic ? "--topic is required"
-                         : "give exactly one of --csv, --jsonl and --generate",
-                usage);
-        return SILT_EXIT_USAGE;
-    }
+    int sources = (set->csv != NULL) + (set->jsonl != NULL) + set->has_generate;
+    const char *why = !set->brokers || !*set->brokers ? "--brokers is required"
+                      : !set->topic || !*set->topic   ? "--topic is required"
+                      : sources != 1 ? "give exactly one of --csv, --jsonl and --generate"
+                                     : NULL;
+    if (!why) return 0;
+    fprintf(stderr, "silt produce: %s\nUsage: %s\n", why, usage);
+    return SILT_EXIT_USAGE;
+}
+
+/* Creates the producer (--compression first, then the kafka.* settings) and waits briefly for
+ * the brokers, so that --rate paces from a connected start. */
+static int start(run_state *s, const settings *set, const silt_opts *o, silt_error *err)
+{
     const char *pk[SILT_OPT_MAX_ARGS + 1], *pv[SILT_OPT_MAX_ARGS + 1];
     size_t np = 0;
     pk[np] = "compression.codec";
-    pv[np++] = silt_opts_str(&o, "compression");
-    for (size_t i = 0; i < o.n_extra; i++, np++) {
-        pk[np] = o.extra_key[i];
-        pv[np] = o.extra_val[i];
+    pv[np++] = compressions[set->compression].name;
+    for (size_t i = 0; i < o->n_extra; i++, np++) {
+        pk[np] = o->extra_key[i];
+        pv[np] = o->extra_val[i];
     }
-    run_state s;
-    memset(&s, 0, sizeof s);
-    int rc = silt_kafka_producer_create(&s.p, brokers, pk, pv, np, &err);
-    if (rc) return silt_cli_fail("produce", &err);
+    memset(s, 0, sizeof *s);
+    int rc = silt_kafka_producer_create(&s->p, set->brokers, pk, pv, np, err);
+    if (rc) return rc;
     /* connected and the topic's leaders known before the clock starts: --rate paces from
      * here, and the first messages' timestamps are not aged by the connection set-up. Without
      * an answer, messages are queued anyway: they are delivered when a broker comes back, or
      * fail after message.timeout.ms and are counted. */
-    if (silt_kafka_producer_wait_ready(s.p, brokers, topic, 5000, &err)) {
-        silt_log_warn("produce: %s; queueing messages anyway", err.msg);
-        silt_error_clear(&err);
+    if (silt_kafka_producer_wait_ready(s->p, set->brokers, set->topic, 5000, err)) {
+        silt_log_warn("produce: %s; queueing messages anyway", err->msg);
+        silt_error_clear(err);
     }
-    s.topic = topic;
-    s.partition = (int32_t)silt_opts_int(&o, "partition");
-    s.rate = silt_opts_double(&o, "rate");
-    s.tty = isatty(2);
-    s.t0 = s.last_progress = silt_time_mono_ns();
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    s->topic = set->topic;
+    s->partition = (int32_t)set->partition;
+    s->rate = set->rate;
+    s->tty = isatty(2);
+    s->t0 = s->last_progress = silt_time_mono_ns();
+    silt_cli_catch_stop();
+    return 0;
+}
 
-    const char *key = silt_opts_str(&o, "key");
-    if (silt_opts_given(&o, "csv"))
-        rc = produce_csv(&s, silt_opts_str(&o, "csv"), key, &err);
-    else if (silt_opts_given(&o, "jsonl"))
-        rc = produce_jsonl(&s, silt_opts_str(&o, "jsonl"), key, &err);
-    else
-        rc = produce_generated(&s, silt_opts_int(&o, "generate"),
-                               (uint64_t)silt_opts_int(&o, "seed"), key, &err);
+static int produce_all(run_state *s, const settings *set, silt_error *err)
+{
+    if (set->csv)
+        return produce_csv(s, set->csv, set->key, (silt_csv_utf8_policy)set->invalid_utf8, err);
+    if (set->jsonl) return produce_jsonl(s, set->jsonl, set->key, err);
+    return produce_generated(s, set->generate, (uint64_t)set->seed, set->key, err);
+}
+
+/* Flushes, prints the summary, frees the producer and returns the exit code. */
+static int finish(run_state *s, int rc, silt_error *err)
+{
     silt_error ferr;
     silt_error_clear(&ferr);
-    int frc = silt_kafka_producer_flush(s.p, 60000, &ferr);
-    progress(&s, true);
-    if (s.tty) fputc('\n', stderr);
+    int frc = silt_kafka_producer_flush(s->p, 60000, &ferr);
+    progress(s, true);
+    if (s->tty) fputc('\n', stderr);
     silt_kafka_producer_stats st;
-    silt_kafka_producer_stats_get(&st, s.p);
-    double secs = (double)(silt_time_mono_ns() - s.t0) / 1e9;
+    silt_kafka_producer_stats_get(&st, s->p);
+    double secs = (double)(silt_time_mono_ns() - s->t0) / 1e9;
     fprintf(stderr,
             "silt produce: %lld messages, %lld bytes to %s in %.2f s (%.0f msgs/s); %lld "
             "delivered, %lld failed\n",
-            (long long)s.sent, (long long)s.bytes, topic, secs,
-            secs > 0 ? (double)s.sent / secs : 0.0, (long long)st.delivered, (long long)st.failed);
-    silt_kafka_producer_destroy(s.p);
-    if (rc) return silt_cli_fail("produce", &err);
+            (long long)s->sent, (long long)s->bytes, s->topic, secs,
+            secs > 0 ? (double)s->sent / secs : 0.0, (long long)st.delivered, (long long)st.failed);
+    silt_kafka_producer_destroy(s->p);
+    if (rc) return silt_cli_fail("produce", err);
     if (frc) return silt_cli_fail("produce", &ferr);
     if (st.failed > 0) {
         fprintf(stderr, "silt produce: error: %lld messages failed delivery; first: %s\n",
                 (long long)st.failed, st.first_error);
         return SILT_EXIT_RUNTIME;
     }
-    if (stop_flag) {
+    if (silt_cli_stop) {
         fprintf(stderr, "silt produce: interrupted\n");
         return SILT_EXIT_RUNTIME;
     }
     return SILT_EXIT_OK;
+}
+
+static int run(int argc, char **argv)
+{
+    silt_opts o;
+    settings set;
+    int code;
+    if (silt_cli_parse(&o, &code, opts_spec, &set, argc, argv, 1, "kafka.", usage, description))
+        return code;
+    if ((code = check_usage(&set))) return code;
+    silt_error err;
+    silt_error_clear(&err);
+    run_state s;
+    if (start(&s, &set, &o, &err)) return silt_cli_fail("produce", &err);
+    return finish(&s, produce_all(&s, &set, &err), &err);
 }
 
 const silt_command silt_cmd_produce = {

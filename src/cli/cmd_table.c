@@ -65,29 +65,50 @@ static int parse_when(int64_t *out, const char *s, silt_error *err)
                           s);
 }
 
+/* The options of every table subcommand (each subcommand's table fills its own). */
+typedef struct table_settings {
+    int64_t version;
+    bool has_version;
+    const char *timestamp, *where, *columns;
+    bool files, dry_run, stats, auto_compact;
+    int64_t limit;
+    bool has_limit;
+    int64_t retention_us;
+    bool has_retention;
+    int format; /* scan_format */
+    int64_t target_size;
+    bool has_target_size;
+    int64_t min_files;
+    bool has_min_files;
+} table_settings;
+
+#define TS_(kind, field) SILT_OPT_TO_##kind(table_settings, field)
+#define TS_GIVEN(field) SILT_OPT_GIVEN(table_settings, field)
+
 static const silt_opt_spec describe_spec[] = {
-    {"version", 0, SILT_OPT_INT, "N", NULL, "0..", "read the table as of version N"},
+    {"version", 0, SILT_OPT_INT, "N", NULL, "0..", "read the table as of version N",
+     TS_(I64, version), TS_GIVEN(has_version)},
     {"timestamp", 0, SILT_OPT_STRING, "T", NULL, NULL,
-     "read the latest version committed at or before T (epoch ms or 'YYYY-MM-DD HH:MM:SS', UTC)"},
+     "read the latest version committed at or before T (epoch ms or 'YYYY-MM-DD HH:MM:SS', UTC)",
+     TS_(STR, timestamp)},
     {"files", 0, SILT_OPT_FLAG, NULL, NULL, NULL,
-     "list the live files: path, size, numRecords, partition values (JSON)"},
+     "list the live files: path, size, numRecords, partition values (JSON)", TS_(BOOL, files)},
     {"where", 0, SILT_OPT_STRING, "PRED", NULL, NULL,
      "with --files: only files that may hold rows with COLUMN =|<|<=|>|>= VALUE or COLUMN IS "
-     "NULL (partition pruning and file statistics)"},
-    {NULL, 0, 0, NULL, NULL, NULL, NULL},
+     "NULL (partition pruning and file statistics)",
+     TS_(STR, where)},
+    {0},
 };
 
 static int load_snapshot(silt_delta_snapshot **out, silt_store **store, const silt_opts *o,
-                         silt_error *err)
+                         const table_settings *set, silt_error *err)
 {
     int rc = open_location(store, o->args[0], err);
     if (rc) return rc;
     silt_delta_read_opts ro = silt_delta_read_opts_default();
     ro.file_ops = silt_delta_parquet_ops();
-    if (silt_opts_given(o, "version")) ro.version = silt_opts_int(o, "version");
-    if (silt_opts_given(o, "timestamp") &&
-        (rc = parse_when(&ro.timestamp_ms, silt_opts_str(o, "timestamp"), err)))
-        return rc;
+    if (set->has_version) ro.version = set->version;
+    if (set->timestamp && (rc = parse_when(&ro.timestamp_ms, set->timestamp, err))) return rc;
     return silt_delta_snapshot_load(out, *store, &ro, err);
 }
 
@@ -138,8 +159,9 @@ static void print_type(const silt_field *f)
 static int run_describe(int argc, char **argv)
 {
     silt_opts o;
+    table_settings set = {0};
     int code;
-    if (silt_cli_parse(&o, &code, describe_spec, argc, argv, 1, NULL,
+    if (silt_cli_parse(&o, &code, describe_spec, &set, argc, argv, 1, NULL,
                        "silt table describe LOCATION [--version N | --timestamp T] [--files]",
                        "Show a Delta table's version, protocol, schema, partitioning, properties, "
                        "live files and application transaction versions."))
@@ -152,16 +174,16 @@ static int run_describe(int argc, char **argv)
     }
     silt_store *store = NULL;
     silt_delta_snapshot *snap = NULL;
-    int rc = load_snapshot(&snap, &store, &o, &err);
+    int rc = load_snapshot(&snap, &store, &o, &set, &err);
     if (rc) {
         silt_store_destroy(store);
         return silt_cli_fail("table describe", &err);
     }
-    if (silt_opts_flag(&o, "files")) {
+    if (set.files) {
         size_t *sel = NULL, n_sel = snap->n_files;
-        if (silt_opts_given(&o, "where")) {
+        if (set.where) {
             silt_delta_pred pred;
-            rc = silt_delta_pred_parse(&pred, silt_opts_str(&o, "where"), &err);
+            rc = silt_delta_pred_parse(&pred, set.where, &err);
             if (!rc) rc = silt_delta_select_files(&sel, &n_sel, snap, &pred, &err);
             if (rc) {
                 silt_delta_snapshot_destroy(snap);
@@ -267,15 +289,17 @@ done:
 }
 
 static const silt_opt_spec history_spec[] = {
-    {"limit", 'n', SILT_OPT_INT, "N", "0", "0..", "show only the newest N commits (0: all)"},
-    {NULL, 0, 0, NULL, NULL, NULL, NULL},
+    {"limit", 'n', SILT_OPT_INT, "N", "0", "0..", "show only the newest N commits (0: all)",
+     TS_(I64, limit)},
+    {0},
 };
 
 static int run_history(int argc, char **argv)
 {
     silt_opts o;
+    table_settings set = {0};
     int code;
-    if (silt_cli_parse(&o, &code, history_spec, argc, argv, 1, NULL,
+    if (silt_cli_parse(&o, &code, history_spec, &set, argc, argv, 1, NULL,
                        "silt table history LOCATION [--limit N]",
                        "List a Delta table's commits, newest first: version, time, operation and "
                        "the commitInfo JSON."))
@@ -289,7 +313,7 @@ static int run_history(int argc, char **argv)
     silt_store *store = NULL;
     silt_delta_history h = {0};
     int rc = open_location(&store, o.args[0], &err);
-    if (!rc) rc = silt_delta_history_read(&h, store, (size_t)silt_opts_int(&o, "limit"), &err);
+    if (!rc) rc = silt_delta_history_read(&h, store, (size_t)set.limit, &err);
     if (rc) {
         silt_store_destroy(store);
         return silt_cli_fail("table history", &err);
@@ -307,18 +331,21 @@ static int run_history(int argc, char **argv)
 }
 
 static const silt_opt_spec vacuum_spec[] = {
-    {"dry-run", 0, SILT_OPT_FLAG, NULL, NULL, NULL, "list the files that would be deleted"},
+    {"dry-run", 0, SILT_OPT_FLAG, NULL, NULL, NULL, "list the files that would be deleted",
+     TS_(BOOL, dry_run)},
     {"retention", 0, SILT_OPT_DURATION, "DURATION", NULL, NULL,
      "keep files removed less than this long ago (default: the table's "
-     "delta.deletedFileRetentionDuration, else 7d)"},
-    {NULL, 0, 0, NULL, NULL, NULL, NULL},
+     "delta.deletedFileRetentionDuration, else 7d)",
+     TS_(I64, retention_us), TS_GIVEN(has_retention)},
+    {0},
 };
 
 static int run_vacuum(int argc, char **argv)
 {
     silt_opts o;
+    table_settings set = {0};
     int code;
-    if (silt_cli_parse(&o, &code, vacuum_spec, argc, argv, 1, NULL,
+    if (silt_cli_parse(&o, &code, vacuum_spec, &set, argc, argv, 1, NULL,
                        "silt table vacuum LOCATION [--dry-run] [--retention DURATION]",
                        "Delete the data files that no version of the table within the retention "
                        "period references (files removed by older commits, files of failed "
@@ -337,9 +364,8 @@ static int run_vacuum(int argc, char **argv)
     silt_delta_read_opts ro = silt_delta_read_opts_default();
     ro.file_ops = silt_delta_parquet_ops();
     if (!rc) rc = silt_delta_snapshot_load(&snap, store, &ro, &err);
-    int64_t retention =
-        silt_opts_given(&o, "retention") ? silt_opts_duration_us(&o, "retention") / 1000 : -1;
-    bool dry = silt_opts_flag(&o, "dry-run");
+    int64_t retention = set.has_retention ? set.retention_us / 1000 : -1;
+    bool dry = set.dry_run;
     if (!rc) rc = silt_delta_vacuum(&r, store, snap, retention, silt_time_wall_ms(), dry, &err);
     if (!rc) {
         for (size_t i = 0; i < r.n; i++) printf("%s\n", r.paths[i]);
@@ -354,24 +380,36 @@ static int run_vacuum(int argc, char **argv)
 
 /* ---- scan ---- */
 
+typedef enum { FMT_JSONL, FMT_CSV, FMT_TABLE, FMT_CANONICAL } scan_format;
+
+static const silt_opt_choice scan_formats[] = {{"jsonl", FMT_JSONL},
+                                               {"csv", FMT_CSV},
+                                               {"table", FMT_TABLE},
+                                               {"canonical", FMT_CANONICAL},
+                                               {NULL, 0}};
+
 static const silt_opt_spec scan_spec[] = {
-    {"version", 0, SILT_OPT_INT, "N", NULL, "0..", "read the table as of version N"},
+    {"version", 0, SILT_OPT_INT, "N", NULL, "0..", "read the table as of version N",
+     TS_(I64, version), TS_GIVEN(has_version)},
     {"timestamp", 0, SILT_OPT_STRING, "T", NULL, NULL,
-     "read the latest version committed at or before T (epoch ms or 'YYYY-MM-DD HH:MM:SS', UTC)"},
-    {"format", 'f', SILT_OPT_CHOICE, "FMT", "table", "jsonl|csv|table|canonical",
-     "output: JSON lines, CSV with a header, an aligned table, or the canonical test form"},
+     "read the latest version committed at or before T (epoch ms or 'YYYY-MM-DD HH:MM:SS', UTC)",
+     TS_(STR, timestamp)},
+    {"format", 'f', SILT_OPT_CHOICE, "FMT", "table", NULL,
+     "output: JSON lines, CSV with a header, an aligned table, or the canonical test form",
+     TS_(INT, format), SILT_OPT_CHOICES(scan_formats)},
     {"columns", 'c', SILT_OPT_STRING, "A,B,...", NULL, NULL,
-     "print only these columns, in this order (default: all)"},
+     "print only these columns, in this order (default: all)", TS_(STR, columns)},
     {"where", 'w', SILT_OPT_STRING, "PRED", NULL, NULL,
      "only rows with COLUMN =|<|<=|>|>= VALUE or COLUMN IS NULL (files that cannot match are "
-     "skipped using partition values and statistics)"},
-    {"limit", 'n', SILT_OPT_INT, "N", NULL, "0..", "stop after N rows"},
+     "skipped using partition values and statistics)",
+     TS_(STR, where)},
+    {"limit", 'n', SILT_OPT_INT, "N", NULL, "0..", "stop after N rows", TS_(I64, limit),
+     TS_GIVEN(has_limit)},
     {"stats", 0, SILT_OPT_FLAG, NULL, NULL, NULL,
-     "print to stderr how the snapshot was loaded and how many files and rows were read"},
-    {NULL, 0, 0, NULL, NULL, NULL, NULL},
+     "print to stderr how the snapshot was loaded and how many files and rows were read",
+     TS_(BOOL, stats)},
+    {0},
 };
-
-typedef enum { FMT_JSONL, FMT_CSV, FMT_TABLE, FMT_CANONICAL } scan_format;
 
 typedef struct scan_out {
     scan_format fmt;
@@ -499,9 +537,10 @@ static size_t split_columns(char **names, size_t max, char *buf)
 static int run_scan(int argc, char **argv)
 {
     silt_opts o;
+    table_settings set = {0};
     int code;
     if (silt_cli_parse(
-            &o, &code, scan_spec, argc, argv, 1, NULL,
+            &o, &code, scan_spec, &set, argc, argv, 1, NULL,
             "silt table scan LOCATION [--version N | --timestamp T] [--format jsonl|csv|table|"
             "canonical] [--columns A,B] [--where PRED] [--limit N]",
             "Print the rows of a Delta table (partition columns included), reading only the "
@@ -525,26 +564,22 @@ static int run_scan(int argc, char **argv)
     silt_delta_scan_stats st;
     memset(&st, 0, sizeof st);
     sopts.file_ops = silt_delta_parquet_ops();
-    const char *fmt = silt_opts_str(&o, "format");
-    so.fmt = strcmp(fmt, "jsonl") == 0       ? FMT_JSONL
-             : strcmp(fmt, "csv") == 0       ? FMT_CSV
-             : strcmp(fmt, "canonical") == 0 ? FMT_CANONICAL
-                                             : FMT_TABLE;
+    so.fmt = (scan_format)set.format;
     int rc = 0;
-    if (silt_opts_given(&o, "columns")) {
-        snprintf(colbuf, sizeof colbuf, "%s", silt_opts_str(&o, "columns"));
+    if (set.columns) {
+        snprintf(colbuf, sizeof colbuf, "%s", set.columns);
         sopts.n_columns = split_columns(names, 256, colbuf);
         sopts.columns = (const char *const *)names;
         if (sopts.n_columns == 0)
             rc = silt_error_set(&err, SILT_EINVAL, "--columns: give column names like 'a,b'");
     }
-    if (!rc && silt_opts_given(&o, "where")) {
-        rc = silt_delta_pred_parse(&pred, silt_opts_str(&o, "where"), &err);
+    if (!rc && set.where) {
+        rc = silt_delta_pred_parse(&pred, set.where, &err);
         if (rc) silt_error_prefix(&err, "--where");
         sopts.pred = &pred;
     }
-    if (silt_opts_given(&o, "limit")) sopts.limit = silt_opts_int(&o, "limit");
-    if (!rc) rc = load_snapshot(&snap, &store, &o, &err);
+    if (set.has_limit) sopts.limit = set.limit;
+    if (!rc) rc = load_snapshot(&snap, &store, &o, &set, &err);
     if (!rc) rc = silt_delta_scan_schema(&schema, snap, sopts.columns, sopts.n_columns, &err);
     if (!rc && so.fmt == FMT_CSV) {
         for (size_t k = 0; k < schema->n_fields; k++) {
@@ -555,7 +590,7 @@ static int run_scan(int argc, char **argv)
     }
     if (!rc) rc = silt_delta_scan(&st, snap, store, &sopts, scan_emit, &so, &err);
     if (!rc && so.fmt == FMT_TABLE) print_table(&so, schema);
-    if (snap && silt_opts_flag(&o, "stats")) {
+    if (snap && set.stats) {
         if (snap->checkpoint_version >= 0)
             fprintf(stderr,
                     "snapshot: version %" PRId64 " from checkpoint %" PRId64
@@ -583,22 +618,26 @@ static int run_scan(int argc, char **argv)
 
 static const silt_opt_spec optimize_spec[] = {
     {"target-size", 0, SILT_OPT_SIZE, "BYTES", "128M", NULL,
-     "pack small files into files of about this size (files this big are left alone)"},
+     "pack small files into files of about this size (files this big are left alone)",
+     TS_(I64, target_size), TS_GIVEN(has_target_size)},
     {"auto", 0, SILT_OPT_FLAG, NULL, NULL, NULL,
      "auto-compaction rule: only partitions holding at least --min-files files smaller than "
-     "half the target"},
+     "half the target",
+     TS_(BOOL, auto_compact)},
     {"min-files", 0, SILT_OPT_INT, "N", NULL, "2..",
      "with --auto: small files a partition needs (default: table property "
-     "silt.autoCompact.minFiles, else 10)"},
-    {NULL, 0, 0, NULL, NULL, NULL, NULL},
+     "silt.autoCompact.minFiles, else 10)",
+     TS_(I64, min_files), TS_GIVEN(has_min_files)},
+    {0},
 };
 
 static int run_optimize(int argc, char **argv)
 {
     silt_opts o;
+    table_settings set = {0};
     int code;
     if (silt_cli_parse(
-            &o, &code, optimize_spec, argc, argv, 1, NULL,
+            &o, &code, optimize_spec, &set, argc, argv, 1, NULL,
             "silt table optimize LOCATION [--target-size BYTES] [--auto [--min-files N]]",
             "Compact a Delta table's small files: within each partition, files smaller "
             "than the target are packed into bins and each bin is rewritten as one "
@@ -615,10 +654,9 @@ static int run_optimize(int argc, char **argv)
     silt_delta_optimize_opts oo;
     memset(&oo, 0, sizeof oo);
     oo.file_ops = silt_delta_parquet_ops();
-    bool autoc = silt_opts_flag(&o, "auto");
-    if (!autoc || silt_opts_given(&o, "target-size"))
-        oo.target_size = silt_opts_size(&o, "target-size");
-    if (silt_opts_given(&o, "min-files")) oo.min_files = silt_opts_int(&o, "min-files");
+    bool autoc = set.auto_compact;
+    if (!autoc || set.has_target_size) oo.target_size = set.target_size;
+    if (set.has_min_files) oo.min_files = set.min_files;
     int rc = open_location(&store, o.args[0], &err);
     if (!rc)
         rc = autoc ? silt_delta_auto_compact(&r, store, NULL, &oo, &err)
@@ -639,15 +677,17 @@ static int run_optimize(int argc, char **argv)
 /* ---- checkpoint ---- */
 
 static const silt_opt_spec checkpoint_spec[] = {
-    {"version", 0, SILT_OPT_INT, "N", NULL, "0..", "checkpoint version N (default: the latest)"},
-    {NULL, 0, 0, NULL, NULL, NULL, NULL},
+    {"version", 0, SILT_OPT_INT, "N", NULL, "0..", "checkpoint version N (default: the latest)",
+     TS_(I64, version), TS_GIVEN(has_version)},
+    {0},
 };
 
 static int run_checkpoint(int argc, char **argv)
 {
     silt_opts o;
+    table_settings set = {0};
     int code;
-    if (silt_cli_parse(&o, &code, checkpoint_spec, argc, argv, 1, NULL,
+    if (silt_cli_parse(&o, &code, checkpoint_spec, &set, argc, argv, 1, NULL,
                        "silt table checkpoint LOCATION [--version N]",
                        "Write a classic Parquet checkpoint of the table (and _last_checkpoint), so "
                        "readers need not replay the JSON commits before it."))
@@ -660,7 +700,7 @@ static int run_checkpoint(int argc, char **argv)
     }
     silt_store *store = NULL;
     silt_delta_snapshot *snap = NULL;
-    int rc = load_snapshot(&snap, &store, &o, &err);
+    int rc = load_snapshot(&snap, &store, &o, &set, &err);
     if (!rc)
         rc = silt_delta_checkpoint_write(store, snap, silt_delta_parquet_ops(), silt_time_wall_ms(),
                                          &err);

@@ -11,20 +11,26 @@
 #include <zlib.h>
 #include <zstd.h>
 
+typedef struct settings {
+    bool short_only;
+} settings;
+
 static const silt_opt_spec opts_spec[] = {
-    {"short", 0, SILT_OPT_FLAG, NULL, NULL, NULL, "print only the version number"},
-    {NULL, 0, 0, NULL, NULL, NULL, NULL},
+    {"short", 0, SILT_OPT_FLAG, NULL, NULL, NULL, "print only the version number",
+     SILT_OPT_TO_BOOL(settings, short_only)},
+    {0},
 };
 
 static int run(int argc, char **argv)
 {
     silt_opts o;
+    settings set;
     int code;
-    if (silt_cli_parse(&o, &code, opts_spec, argc, argv, 1, NULL, "silt version [--short]",
+    if (silt_cli_parse(&o, &code, opts_spec, &set, argc, argv, 1, NULL, "silt version [--short]",
                        "Print silt's version, the git revision it was built from, the build type "
                        "and the versions of the libraries it is linked with."))
         return code;
-    if (silt_opts_flag(&o, "short")) {
+    if (set.short_only) {
         printf("%s\n", SILT_VERSION);
         return 0;
     }

@@ -48,6 +48,23 @@ static size_t utf8_decode(const uint8_t *s, size_t n, uint32_t *cp)
     return len;
 }
 
+size_t silt_json_utf8_valid_prefix(const char *str, size_t n)
+{
+    const uint8_t *s = (const uint8_t *)str;
+    size_t i = 0;
+    uint32_t cp;
+    while (i < n) {
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t len = utf8_decode(s + i, n - i, &cp);
+        if (len == 0) break;
+        i += len;
+    }
+    return i;
+}
+
 static void put_u_escape(char *o, uint32_t u)
 {
     o[0] = '\\';

@@ -51,6 +51,10 @@ size_t silt_json_format_double(char *out, double v);
 /* Each appends to out and returns 0, or SILT_ENOMEM when the buffer could not grow (the buffer's
  * sticky oom flag is then set too). */
 
+/* Length of the longest prefix of s[0..n) that is valid UTF-8 (n when all of it is): where
+ * silt_json_write_string would start writing U+FFFD. */
+size_t silt_json_utf8_valid_prefix(const char *s, size_t n);
+
 /* A JSON string literal with quotes. Control characters, '"' and '\\' are escaped as json.dumps
  * does (\n, \t, \u001f...). Invalid UTF-8 bytes are written as U+FFFD, so the output is always
  * valid JSON. With SILT_JSON_ASCII, code points >= 0x80 become \uXXXX (surrogate pairs above

@@ -1,6 +1,8 @@
 /* Pass-through librdkafka properties with errors that name the property. */
 #include "kafka/conf.h"
 
+#include "util/log.h"
+
 #include <string.h>
 
 int silt_kafka_conf_set(rd_kafka_conf_t *conf, const char *key, const char *value, silt_error *err)
@@ -23,4 +25,16 @@ int silt_kafka_conf_set_all(rd_kafka_conf_t *conf, const char *const *keys, cons
         if (rc) return rc;
     }
     return 0;
+}
+
+static void log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
+{
+    (void)rk;
+    /* syslog levels: 0..3 emergency to error, 4 warning, 5 notice, 6 info, 7 debug */
+    silt_log_msg(level <= 4 ? SILT_LOG_WARN : SILT_LOG_DEBUG, "kafka: %s: %s", fac, buf);
+}
+
+void silt_kafka_conf_route_logs(rd_kafka_conf_t *conf)
+{
+    rd_kafka_conf_set_log_cb(conf, log_cb);
 }

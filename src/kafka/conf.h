@@ -16,4 +16,9 @@ int silt_kafka_conf_set(rd_kafka_conf_t *conf, const char *key, const char *valu
 int silt_kafka_conf_set_all(rd_kafka_conf_t *conf, const char *const *keys, const char *const *vals,
                             size_t n, silt_error *err);
 
+/* Routes librdkafka's log lines (otherwise printed raw on stderr) through silt's logger:
+ * syslog levels up to WARNING (connection failures and the like, which librdkafka retries by
+ * itself) become warnings, the rest debug lines, each prefixed "kafka: " and its facility. */
+void silt_kafka_conf_route_logs(rd_kafka_conf_t *conf);
+
 #endif

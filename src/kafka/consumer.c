@@ -5,13 +5,16 @@
 #include "kafka/conf.h"
 #include "util/alloc.h"
 #include "util/log.h"
+#include "util/time.h"
 
 #include <librdkafka/rdkafka.h>
 #include <string.h>
+#include <time.h>
 
 struct silt_kafka_consumer {
     rd_kafka_t *rk;
     silt_kafka_consumer_config cfg; /* callbacks and fallback; pointers not used after create */
+    char *brokers;                  /* the bootstrap list, for error messages */
     bool closed;
     bool assigned_once;    /* a group assignment has arrived (see silt_kafka_consumer_destroy) */
     int fatal;             /* sticky fatal error seen in a callback */
@@ -149,6 +152,11 @@ int silt_kafka_consumer_create(silt_kafka_consumer **out, const silt_kafka_consu
     c->cfg = *cfg;
     c->cfg.topics = NULL;
     c->cfg.prop_keys = c->cfg.prop_vals = NULL;
+    c->cfg.brokers = NULL;
+    if (!(c->brokers = silt_strdup(cfg->brokers ? cfg->brokers : ""))) {
+        silt_error_set(err, SILT_ENOMEM, "out of memory creating the Kafka consumer");
+        goto fail;
+    }
     if (silt_kafka_conf_set(conf, "bootstrap.servers", cfg->brokers, err) ||
         silt_kafka_conf_set(conf, "group.id", cfg->group ? cfg->group : "silt", err) ||
         silt_kafka_conf_set(conf, "enable.auto.commit", "false", err) ||
@@ -162,6 +170,7 @@ int silt_kafka_consumer_create(silt_kafka_consumer **out, const silt_kafka_consu
     rd_kafka_conf_set_rebalance_cb(conf, rebalance_cb);
     rd_kafka_conf_set_error_cb(conf, error_cb);
     rd_kafka_conf_set_opaque(conf, c);
+    silt_kafka_conf_route_logs(conf);
     c->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, reason, sizeof reason);
     if (!c->rk) {
         silt_error_set(err, SILT_EINVAL, "cannot create the Kafka consumer: %s", reason);
@@ -191,9 +200,34 @@ fail:
     if (c) {
         c->closed = true;
         if (c->rk) rd_kafka_destroy(c->rk);
+        silt_free(c->brokers);
         silt_free(c);
     }
     return err && err->code ? err->code : SILT_ENOMEM;
+}
+
+int silt_kafka_consumer_wait_ready(silt_kafka_consumer *c, int timeout_ms, silt_error *err)
+{
+    uint64_t deadline = silt_time_mono_ns() + (uint64_t)timeout_ms * 1000000u;
+    const struct timespec pause = {0, 100 * 1000 * 1000};
+    rd_kafka_resp_err_t e;
+    for (;;) {
+        uint64_t now = silt_time_mono_ns();
+        int left = now < deadline ? (int)((deadline - now) / 1000000u) : 0;
+        const struct rd_kafka_metadata *md = NULL;
+        /* locally known topics only: one request, answered by any broker */
+        e = rd_kafka_metadata(c->rk, 0, NULL, &md, left > 1000 ? 1000 : left > 0 ? left : 1);
+        if (md) rd_kafka_metadata_destroy(md);
+        if (e == RD_KAFKA_RESP_ERR_NO_ERROR) return 0;
+        if (silt_time_mono_ns() >= deadline) break;
+        if (e != RD_KAFKA_RESP_ERR__TIMED_OUT) nanosleep(&pause, NULL); /* refused: retry */
+    }
+    silt_error_set(err, SILT_ETIMEOUT,
+                   "no Kafka broker answered within %.1f s (brokers: %s; last error: %s): check "
+                   "--brokers and that the brokers are running and reachable from here, or give "
+                   "them longer with --connect-timeout",
+                   timeout_ms / 1000.0, c->brokers, rd_kafka_err2str(e));
+    return SILT_ETIMEOUT;
 }
 
 int silt_kafka_consumer_close(silt_kafka_consumer *c, silt_error *err)
@@ -216,6 +250,7 @@ void silt_kafka_consumer_destroy(silt_kafka_consumer *c)
      * vanish mid-join). Such a handle owns no partitions and has nothing to commit, so it is
      * left to the process's exit instead of destroyed. */
     if (c->assigned_once) rd_kafka_destroy(c->rk);
+    silt_free(c->brokers);
     silt_free(c);
 }
 

@@ -83,6 +83,11 @@ int silt_kafka_consumer_create(silt_kafka_consumer **out, const silt_kafka_consu
 /* Leaves the group (revoking through revoke_fn) and frees everything. NULL is a no-op. */
 void silt_kafka_consumer_destroy(silt_kafka_consumer *c);
 
+/* Waits until a broker of the bootstrap list has answered a metadata request, for at most
+ * timeout_ms. Returns 0, or SILT_ETIMEOUT with a message that names the brokers and says what
+ * to check. */
+int silt_kafka_consumer_wait_ready(silt_kafka_consumer *c, int timeout_ms, silt_error *err);
+
 /* Leaves the group cleanly (revoke_fn is called for what was assigned). Returns 0 or SILT_EIO. */
 int silt_kafka_consumer_close(silt_kafka_consumer *c, silt_error *err);
 

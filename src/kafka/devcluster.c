@@ -1,6 +1,7 @@
 /* The mock cluster behind `silt kafka-dev` and the fault-injection commands tests send to it. */
 #include "kafka/devcluster.h"
 
+#include "kafka/conf.h"
 #include "util/alloc.h"
 
 #include <ctype.h>
@@ -31,6 +32,7 @@ int silt_kafka_dev_create(silt_kafka_dev **out, int brokers, silt_error *err)
     }
     d->brokers = brokers;
     rd_kafka_conf_set(conf, "log_level", "3", NULL, 0);
+    silt_kafka_conf_route_logs(conf);
     d->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, reason, sizeof reason);
     if (!d->rk) {
         silt_error_set(err, SILT_EIO, "cannot create the mock cluster's handle: %s", reason);

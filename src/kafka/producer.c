@@ -45,6 +45,7 @@ int silt_kafka_producer_create(silt_kafka_producer **out, const char *brokers,
         goto fail;
     rd_kafka_conf_set_dr_msg_cb(conf, dr_cb);
     rd_kafka_conf_set_opaque(conf, p);
+    silt_kafka_conf_route_logs(conf);
     p->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, reason, sizeof reason);
     if (!p->rk) {
         silt_error_set(err, SILT_EINVAL, "cannot create the Kafka producer: %s", reason);

@@ -17,6 +17,7 @@ struct silt_bronze_table {
     silt_ingest_sink base; /* first: the sink interface */
     silt_store *store;
     char *name;
+    char *location; /* as given, for messages */
     silt_delta_pqio_options pq;
     silt_delta_file_ops ops;
     silt_schema *data_schema; /* bronze columns without the partition column */
@@ -201,7 +202,7 @@ static int finish_files(silt_bronze_table *t, silt_error *err)
 /* After a commit: merge small files so that a table fed a trickle of messages holds tens of
  * files, not one per micro-batch. Failures (a lost race included) are logged, never fatal: the
  * data is committed already. */
-static void compact(silt_bronze_table *t)
+static void compact(silt_bronze_table *t, int64_t *version)
 {
     silt_delta_snapshot *snap = NULL;
     silt_error e;
@@ -213,9 +214,11 @@ static void compact(silt_bronze_table *t)
         memset(&res, 0, sizeof res);
         if (silt_delta_auto_compact(&res, t->store, snap, &oo, &e))
             silt_log_warn("ingest: compaction skipped: %s", e.msg);
-        else if (res.version >= 0)
+        else if (res.version >= 0) {
+            *version = res.version;
             silt_log_debug("ingest: compacted %zu small files into %zu (table version %lld)",
                            res.files_removed, res.files_added, (long long)res.version);
+        }
     }
     silt_delta_snapshot_destroy(snap);
 }
@@ -268,8 +271,8 @@ static int commit(silt_ingest_sink *s, const silt_ingest_range *r, size_t n_rang
         if ((rc = check_positions(t, snap, r, n_ranges, err))) break;
     }
     if (rc == 0) {
-        discard(s); /* committed: the staged files are the table's now */
-        compact(t);
+        discard(s);              /* committed: the staged files are the table's now */
+        compact(t, out_version); /* the version `describe` shows next is compaction's */
     }
 done:
     for (size_t i = 0; ids && i < n_ranges; i++) silt_free(ids[i]);
@@ -291,6 +294,7 @@ void silt_bronze_table_destroy(silt_bronze_table *t)
     silt_schema_destroy(t->data_schema);
     silt_store_destroy(t->store);
     silt_free(t->name);
+    silt_free(t->location);
     silt_free(t);
 }
 
@@ -303,8 +307,20 @@ static char *name_of(const char *location)
     return silt_strndup(location + s, n - s);
 }
 
-int silt_bronze_table_open(silt_bronze_table **out, const char *location,
-                           const silt_delta_pqio_options *opts, silt_error *err)
+static int check_bronze(const silt_delta_snapshot *snap, const silt_schema *full,
+                        const char *location, silt_error *err)
+{
+    for (size_t i = 0; i < full->n_fields; i++)
+        if (silt_schema_find(snap->schema, full->fields[i].name) < 0)
+            return silt_error_set(err, SILT_EINVAL,
+                                  "table %s exists but is not a bronze table (no column '%s'); "
+                                  "choose another --table location",
+                                  location, full->fields[i].name);
+    return 0;
+}
+
+int silt_bronze_table_prepare(silt_bronze_table **out, const char *location,
+                              const silt_delta_pqio_options *opts, silt_error *err)
 {
     *out = NULL;
     silt_schema *full = NULL;
@@ -323,6 +339,7 @@ int silt_bronze_table_open(silt_bronze_table **out, const char *location,
     if (t->pq.row_group_bytes <= 0) t->pq.row_group_bytes = 16ll << 20;
     silt_delta_parquet_ops_with(&t->ops, &t->pq);
     if (!(t->name = name_of(location))) goto oom;
+    if (!(t->location = silt_strdup(location))) goto oom;
     if ((rc = silt_store_open(&t->store, location, err))) goto fail;
     if (!(full = silt_bronze_schema())) goto oom;
     if (!(t->data_schema = silt_schema_create(SILT_BRONZE_INGEST_DATE))) goto oom;
@@ -331,28 +348,10 @@ int silt_bronze_table_open(silt_bronze_table **out, const char *location,
     if (!(t->slice = silt_batch_create(t->data_schema))) goto oom;
     rc = load(&snap, t, err);
     if (rc == SILT_ENOTFOUND) {
-        silt_delta_table_def def = {
-            full, partition_columns, 1, t->name, "silt bronze table: Kafka messages as they came",
-            NULL};
-        silt_delta_commit_opts co = {0};
-        co.file_ops = &t->ops;
-        int64_t v;
-        rc = silt_delta_create_table(&v, t->store, &def, &co, err);
-        if (rc == SILT_EEXISTS) rc = 0; /* another worker created it first */
-        if (rc) goto fail;
-        silt_log_info("created bronze table %s", location);
-    } else if (rc) {
+        silt_error_clear(err);
+        rc = 0;
+    } else if (rc || (rc = check_bronze(snap, full, location, err))) {
         goto fail;
-    } else {
-        for (size_t i = 0; i < full->n_fields; i++) {
-            if (silt_schema_find(snap->schema, full->fields[i].name) < 0) {
-                rc = silt_error_set(err, SILT_EINVAL,
-                                    "table %s exists but is not a bronze table (no column '%s'); "
-                                    "choose another --table location",
-                                    location, full->fields[i].name);
-                goto fail;
-            }
-        }
     }
     silt_delta_snapshot_destroy(snap);
     silt_schema_destroy(full);
@@ -364,5 +363,45 @@ fail:
     silt_delta_snapshot_destroy(snap);
     silt_schema_destroy(full);
     silt_bronze_table_destroy(t);
+    return rc;
+}
+
+int silt_bronze_table_create_missing(silt_bronze_table *t, int64_t *out_version, silt_error *err)
+{
+    silt_delta_snapshot *snap = NULL;
+    int rc = load(&snap, t, err);
+    if (rc == 0) {
+        *out_version = snap->version;
+        silt_delta_snapshot_destroy(snap);
+        return 0;
+    }
+    if (rc != SILT_ENOTFOUND) return rc;
+    silt_error_clear(err);
+    silt_schema *full = silt_bronze_schema();
+    if (!full) return silt_error_set(err, SILT_ENOMEM, "out of memory creating the bronze table");
+    silt_delta_table_def def = {
+        full, partition_columns, 1, t->name, "silt bronze table: Kafka messages as they came",
+        NULL};
+    silt_delta_commit_opts co = {0};
+    co.file_ops = &t->ops;
+    rc = silt_delta_create_table(out_version, t->store, &def, &co, err);
+    silt_schema_destroy(full);
+    if (rc == SILT_EEXISTS) { /* another worker created it first */
+        silt_error_clear(err);
+        return silt_bronze_table_create_missing(t, out_version, err);
+    }
+    if (rc == 0) silt_log_info("created bronze table %s", t->location);
+    return rc;
+}
+
+int silt_bronze_table_open(silt_bronze_table **out, const char *location,
+                           const silt_delta_pqio_options *opts, silt_error *err)
+{
+    int64_t version;
+    int rc = silt_bronze_table_prepare(out, location, opts, err);
+    if (rc == 0 && (rc = silt_bronze_table_create_missing(*out, &version, err))) {
+        silt_bronze_table_destroy(*out);
+        *out = NULL;
+    }
     return rc;
 }

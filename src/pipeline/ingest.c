@@ -13,6 +13,7 @@
 #include "util/log.h"
 #include "util/time.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -111,6 +112,9 @@ const silt_ingest_stats *silt_ingest_get_stats(const silt_ingest *ing)
 static void enqueue(silt_ingest *ing, job_kind kind, silt_batch *chunk)
 {
     pthread_mutex_lock(&ing->mu);
+    /* at most MAX_CHUNKS chunks exist, and one commit is in flight (plus its successor queued) */
+    assert(ing->ring_n < RING && ing->ring_head < RING);
+    assert((kind == JOB_CHUNK) == (chunk != NULL));
     ing->ring[(ing->ring_head + ing->ring_n) % RING] = (job){kind, chunk};
     ing->ring_n++;
     pthread_cond_signal(&ing->cv_worker);
@@ -190,6 +194,7 @@ static void *commit_thread(void *arg)
             }
             silt_batch_reset(j.chunk);
             pthread_mutex_lock(&ing->mu);
+            assert(ing->n_free < ing->n_chunks && ing->n_chunks <= MAX_CHUNKS);
             ing->free_chunks[ing->n_free++] = j.chunk;
             pthread_cond_broadcast(&ing->cv_reader);
             continue; /* locked */
@@ -269,6 +274,11 @@ int silt_ingest_create(silt_ingest **out, silt_ingest_sink *sink, const silt_ing
 oom:
     silt_ingest_destroy(ing);
     return silt_error_set(err, SILT_ENOMEM, "out of memory creating the ingestion runtime");
+}
+
+void silt_ingest_set_table_version(silt_ingest *ing, int64_t version)
+{
+    ing->stats.last_version = version;
 }
 
 static int finish_commit(silt_ingest *ing, silt_error *err);
@@ -369,8 +379,10 @@ static silt_batch *take_chunk(silt_ingest *ing)
         ing->chunk_wait_ns += silt_time_mono_ns() - t0;
     }
     silt_batch *b = NULL;
+    assert(ing->n_free <= ing->n_chunks && ing->n_chunks <= MAX_CHUNKS);
     if (ing->n_free > 0) {
         b = ing->free_chunks[--ing->n_free];
+        assert(b && b->n_rows == 0); /* reset by the commit thread */
     } else if ((b = silt_batch_create(ing->schema))) {
         ing->n_chunks++;
     }
@@ -504,6 +516,8 @@ static int start_commit(silt_ingest *ing, silt_error *err)
     for (size_t i = 0; i < ing->n_parts; i++) {
         part *p = &ing->parts[i];
         if (!p->dirty) continue;
+        /* a batch covers [start, next): never backwards, never from an unknown position */
+        assert(p->next >= 0 && (p->start == SILT_INGEST_OFFSET_DEFAULT || p->start <= p->next));
         r[n++] = (silt_ingest_range){p->topic, p->partition, p->start, p->next};
         p->start = p->next; /* the next batch builds on this one */
         p->dirty = false;
@@ -569,6 +583,7 @@ static int on_message(silt_ingest *ing, const silt_bronze_msg *m, int64_t now_us
     if (rc)
         return silt_error_set(&ing->pending, rc, "cannot buffer message %s[%d]@%lld", m->topic,
                               m->partition, (long long)m->offset);
+    assert(m->offset >= 0 && (p->next < 0 || m->offset >= p->next)); /* positions only grow */
     p->next = m->offset + 1;
     p->dirty = true;
     int64_t bytes = (int64_t)(m->key_len + m->value_len);

@@ -107,7 +107,8 @@ typedef struct silt_ingest_stats {
     int64_t commits;       /* successful commits */
     int64_t conflicts;     /* commits refused because another worker had written the offsets */
     int64_t dropped;       /* rows dropped after a conflict (re-read by their owner) */
-    int64_t last_version;  /* table version of the last commit, -1 if none */
+    int64_t last_version;  /* table version after the last commit (or as set by
+                            * silt_ingest_set_table_version), -1 if unknown */
     double last_commit_ms; /* how long the last commit took (files + log), ms */
 } silt_ingest_stats;
 
@@ -116,6 +117,10 @@ void silt_ingest_options_default(silt_ingest_options *out);
 int silt_ingest_create(silt_ingest **out, silt_ingest_sink *sink, const silt_ingest_options *opts,
                        silt_error *err);
 void silt_ingest_destroy(silt_ingest *ing);
+
+/* The table's version before the first commit (shown by progress lines until a commit is
+ * made); call before silt_ingest_run. */
+void silt_ingest_set_table_version(silt_ingest *ing, int64_t version);
 
 /* For sources, during a rebalance: fills tps[i].offset with the table's position for each
  * newly assigned partition (SILT_INGEST_OFFSET_DEFAULT when never seen). */

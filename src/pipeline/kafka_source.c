@@ -24,6 +24,9 @@ struct silt_kafka_source {
     tracked *parts;
     size_t n_parts, cap_parts;
     uint64_t caught_up_since_ns; /* first check that saw no lag, 0 = not caught up */
+    uint64_t created_ns;         /* when the consumer subscribed */
+    bool joined;                 /* the first assignment has come */
+    char *group;                 /* for messages */
 };
 
 static tracked *track(silt_kafka_source *s, const char *topic, int32_t partition)
@@ -51,6 +54,11 @@ static int64_t start_fn(void *opaque, const char *topic, int32_t partition)
 {
     silt_kafka_source *s = opaque;
     silt_ingest_tp tp = {topic, partition, SILT_INGEST_OFFSET_DEFAULT};
+    if (!s->joined) {
+        s->joined = true;
+        silt_log_info("ingest: joined group %s %.1f s after subscribing", s->group,
+                      (double)(silt_time_mono_ns() - s->created_ns) / 1e9);
+    }
     silt_error err;
     silt_error_clear(&err);
     if (silt_ingest_on_assign(s->ing, &tp, 1, &err)) {
@@ -282,6 +290,11 @@ int silt_kafka_source_create(silt_kafka_source **out, const silt_kafka_source_co
     s->ing = ing;
     s->start = cfg->start;
     s->max_poll = cfg->max_poll ? cfg->max_poll : 10000;
+    s->created_ns = silt_time_mono_ns();
+    if (!(s->group = silt_strdup(cfg->group ? cfg->group : "silt"))) {
+        silt_free(s);
+        return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    }
     silt_kafka_consumer_config kc = {0};
     kc.brokers = cfg->brokers;
     kc.group = cfg->group;
@@ -304,6 +317,11 @@ int silt_kafka_source_create(silt_kafka_source **out, const silt_kafka_source_co
     return 0;
 }
 
+int silt_kafka_source_wait_ready(silt_kafka_source *s, int timeout_ms, silt_error *err)
+{
+    return silt_kafka_consumer_wait_ready(s->consumer, timeout_ms, err);
+}
+
 void silt_kafka_source_destroy(silt_kafka_source *s)
 {
     if (!s) return;
@@ -317,5 +335,6 @@ void silt_kafka_source_destroy(silt_kafka_source *s)
     silt_kafka_batch_free(&s->batch);
     for (size_t i = 0; i < s->n_parts; i++) silt_free(s->parts[i].topic);
     silt_free(s->parts);
+    silt_free(s->group);
     silt_free(s);
 }

@@ -24,6 +24,8 @@ typedef struct silt_kafka_source_config {
 /* Creates the consumer and subscribes; ing (borrowed) receives assignments and revocations. */
 int silt_kafka_source_create(silt_kafka_source **out, const silt_kafka_source_config *cfg,
                              silt_ingest *ing, silt_error *err);
+/* Waits (at most timeout_ms) until a broker has answered: see silt_kafka_consumer_wait_ready. */
+int silt_kafka_source_wait_ready(silt_kafka_source *s, int timeout_ms, silt_error *err);
 /* Leaves the group (which commits what is buffered through the revocation) and frees. */
 void silt_kafka_source_destroy(silt_kafka_source *s);
 silt_ingest_source *silt_kafka_source_base(silt_kafka_source *s);

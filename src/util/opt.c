@@ -73,6 +73,33 @@ int silt_opt_parse_size(int64_t *out, const char *s)
     return 0;
 }
 
+static const silt_opt_choice *find_choice(const silt_opt_spec *s, const char *value)
+{
+    for (const silt_opt_choice *c = s->choices; c && c->name; c++)
+        if (strcmp(c->name, value) == 0) return c;
+    return NULL;
+}
+
+/* "a|b|c" from the choices of s. */
+static void choice_words(char *out, size_t n, const silt_opt_spec *s)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (const silt_opt_choice *c = s->choices; c && c->name && used + 1 < n; c++) {
+        int w = snprintf(out + used, n - used, "%s%s", used ? "|" : "", c->name);
+        if (w < 0) break;
+        used += (size_t)w;
+    }
+}
+
+/* One bound of a range: a number, or for SIZE options a size such as "2G". */
+static double bound(const silt_opt_spec *s, const char *text)
+{
+    int64_t b;
+    if (s->type == SILT_OPT_SIZE && silt_opt_parse_size(&b, text) == 0) return (double)b;
+    return strtod(text, NULL);
+}
+
 static int check_range_num(const silt_opt_spec *s, double v, silt_error *err)
 {
     if (!s->range) return 0;
@@ -82,7 +109,7 @@ static int check_range_num(const silt_opt_spec *s, double v, silt_error *err)
     size_t ll = (size_t)(dots - s->range);
     if (ll < sizeof lo) memcpy(lo, s->range, ll), lo[ll] = '\0';
     snprintf(hi, sizeof hi, "%s", dots + 2);
-    if ((lo[0] && v < strtod(lo, NULL)) || (hi[0] && v > strtod(hi, NULL)))
+    if ((lo[0] && v < bound(s, lo)) || (hi[0] && v > bound(s, hi)))
         return silt_error_set(err, SILT_EINVAL, "--%s: value out of range %s", s->name, s->range);
     return 0;
 }
@@ -92,7 +119,8 @@ int silt_opt_check(const silt_opt_spec *s, const char *value, silt_error *err)
     char *end;
     switch (s->type) {
     case SILT_OPT_FLAG:
-    case SILT_OPT_STRING: return 0;
+    case SILT_OPT_STRING:
+    case SILT_OPT_STRINGS: return 0;
     case SILT_OPT_INT: {
         errno = 0;
         long long v = strtoll(value, &end, 10);
@@ -124,17 +152,11 @@ int silt_opt_check(const silt_opt_spec *s, const char *value, silt_error *err)
         return check_range_num(s, (double)b, err);
     }
     case SILT_OPT_CHOICE: {
-        const char *r = s->range ? s->range : "";
-        size_t vl = strlen(value);
-        while (*r) {
-            const char *bar = strchr(r, '|');
-            size_t l = bar ? (size_t)(bar - r) : strlen(r);
-            if (l == vl && strncmp(r, value, l) == 0) return 0;
-            if (!bar) break;
-            r = bar + 1;
-        }
+        if (find_choice(s, value)) return 0;
+        char words[256];
+        choice_words(words, sizeof words, s);
         return silt_error_set(err, SILT_EINVAL, "--%s: '%s' is not one of %s", s->name, value,
-                              s->range ? s->range : "(none)");
+                              words);
     }
     }
     return 0;
@@ -173,14 +195,104 @@ static int add_extra(silt_opts *o, const char *key, size_t klen, const char *val
     return 0;
 }
 
-int silt_opts_parse(silt_opts *o, const silt_opt_spec *spec, int argc, char **argv, int first,
-                    const char *pass_prefix, silt_error *err)
+static void *dest_ptr(void *settings, silt_opt_dest d)
+{
+    return (char *)settings + d.offset;
+}
+
+static silt_opt_dest_kind dest_kind_of(silt_opt_type t)
+{
+    switch (t) {
+    case SILT_OPT_FLAG: return SILT_DEST_BOOL;
+    case SILT_OPT_STRING: return SILT_DEST_STR;
+    case SILT_OPT_INT:
+    case SILT_OPT_DURATION:
+    case SILT_OPT_SIZE: return SILT_DEST_I64;
+    case SILT_OPT_DOUBLE: return SILT_DEST_DOUBLE;
+    case SILT_OPT_CHOICE: return SILT_DEST_INT;
+    case SILT_OPT_STRINGS: return SILT_DEST_STRINGS;
+    }
+    return SILT_DEST_NONE;
+}
+
+/* A table that cannot be stored is a programming error: it fails loudly, before any argument is
+ * looked at, whatever the command line. */
+static int check_spec(const silt_opt_spec *spec, size_t n, void *settings, silt_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        const silt_opt_spec *s = &spec[i];
+        const char *why = NULL;
+        if (!settings || s->dest.kind != dest_kind_of(s->type))
+            why = "its destination is missing or not of its type";
+        else if (s->given.kind != SILT_DEST_NONE && s->given.kind != SILT_DEST_BOOL)
+            why = "its 'given' destination is not a bool";
+        else if (s->type == SILT_OPT_CHOICE && (!s->choices || !s->choices[0].name))
+            why = "it has no choices";
+        else if (s->def && silt_opt_check(s, s->def, err))
+            why = "its default does not pass its own check";
+        if (why) return silt_error_set(err, SILT_EINVAL, "internal: option --%s: %s", s->name, why);
+        if (s->type == SILT_OPT_STRINGS) ((silt_opt_strings *)dest_ptr(settings, s->dest))->n = 0;
+    }
+    return 0;
+}
+
+/* Stores the value of option i (as given, else its default) through its destination. */
+static void store_one(const silt_opts *o, size_t i, void *settings)
+{
+    const silt_opt_spec *s = &o->spec[i];
+    const char *v = o->value[i] ? o->value[i] : s->def;
+    void *p = dest_ptr(settings, s->dest);
+    int64_t n = 0;
+    if (s->given.kind == SILT_DEST_BOOL)
+        *(bool *)dest_ptr(settings, s->given) = o->value[i] != NULL;
+    switch (s->type) {
+    case SILT_OPT_FLAG: *(bool *)p = o->value[i] != NULL; break;
+    case SILT_OPT_STRING: *(const char **)p = v; break;
+    case SILT_OPT_INT: *(int64_t *)p = v ? strtoll(v, NULL, 10) : 0; break;
+    case SILT_OPT_DOUBLE: *(double *)p = v ? strtod(v, NULL) : 0.0; break;
+    case SILT_OPT_DURATION:
+        if (v) silt_time_parse_duration_us(&n, v);
+        *(int64_t *)p = n;
+        break;
+    case SILT_OPT_SIZE:
+        if (v) silt_opt_parse_size(&n, v);
+        *(int64_t *)p = n;
+        break;
+    case SILT_OPT_CHOICE: {
+        const silt_opt_choice *c = v ? find_choice(s, v) : NULL;
+        *(int *)p = c ? c->value : s->choices[0].value;
+        break;
+    }
+    case SILT_OPT_STRINGS: break; /* appended while reading argv */
+    }
+}
+
+static void store_all(const silt_opts *o, void *settings)
+{
+    for (size_t i = 0; i < o->n_spec; i++) store_one(o, i, settings);
+}
+
+static int read_argv(silt_opts *o, void *settings, int argc, char **argv, int first,
+                     const char *pass_prefix, silt_error *err);
+
+int silt_opts_parse(silt_opts *o, const silt_opt_spec *spec, void *settings, int argc, char **argv,
+                    int first, const char *pass_prefix, silt_error *err)
 {
     memset(o, 0, sizeof *o);
     o->spec = spec;
     o->n_spec = spec_len(spec);
     if (o->n_spec > SILT_OPT_MAX)
         return silt_error_set(err, SILT_EINVAL, "internal: too many options in table");
+    if (check_spec(spec, o->n_spec, settings, err)) return SILT_EINVAL;
+    if (read_argv(o, settings, argc, argv, first, pass_prefix, err)) return SILT_EINVAL;
+    store_all(o, settings);
+    return 0;
+}
+
+static int read_argv(silt_opts *o, void *settings, int argc, char **argv, int first,
+                     const char *pass_prefix, silt_error *err)
+{
+    const silt_opt_spec *spec = o->spec;
     size_t plen = pass_prefix ? strlen(pass_prefix) : 0;
     bool only_args = false;
     for (int i = first; i < argc; i++) {
@@ -246,60 +358,15 @@ int silt_opts_parse(silt_opts *o, const silt_opt_spec *spec, int argc, char **ar
         }
         if (silt_opt_check(s, val, err)) return SILT_EINVAL;
         o->value[idx] = val;
+        if (s->type == SILT_OPT_STRINGS) {
+            silt_opt_strings *l = dest_ptr(settings, s->dest);
+            if (l->n >= SILT_OPT_STRINGS_MAX)
+                return silt_error_set(err, SILT_EINVAL, "--%s: given more than %d times", s->name,
+                                      SILT_OPT_STRINGS_MAX);
+            l->v[l->n++] = val;
+        }
     }
     return 0;
-}
-
-static long lookup(const silt_opts *o, const char *name)
-{
-    return find_long(o->spec, o->n_spec, name, strlen(name));
-}
-
-const char *silt_opts_str(const silt_opts *o, const char *name)
-{
-    long i = lookup(o, name);
-    if (i < 0) return NULL;
-    return o->value[i] ? o->value[i] : o->spec[i].def;
-}
-
-bool silt_opts_given(const silt_opts *o, const char *name)
-{
-    long i = lookup(o, name);
-    return i >= 0 && o->value[i] != NULL;
-}
-
-bool silt_opts_flag(const silt_opts *o, const char *name)
-{
-    const char *v = silt_opts_str(o, name);
-    return v && strcmp(v, "false") != 0 && strcmp(v, "0") != 0;
-}
-
-int64_t silt_opts_int(const silt_opts *o, const char *name)
-{
-    const char *v = silt_opts_str(o, name);
-    return v ? strtoll(v, NULL, 10) : 0;
-}
-
-double silt_opts_double(const silt_opts *o, const char *name)
-{
-    const char *v = silt_opts_str(o, name);
-    return v ? strtod(v, NULL) : 0.0;
-}
-
-int64_t silt_opts_duration_us(const silt_opts *o, const char *name)
-{
-    int64_t us = 0;
-    const char *v = silt_opts_str(o, name);
-    if (v) silt_time_parse_duration_us(&us, v);
-    return us;
-}
-
-int64_t silt_opts_size(const silt_opts *o, const char *name)
-{
-    int64_t b = 0;
-    const char *v = silt_opts_str(o, name);
-    if (v) silt_opt_parse_size(&b, v);
-    return b;
 }
 
 void silt_opts_print_help(FILE *f, const char *usage, const char *description,
@@ -323,11 +390,12 @@ void silt_opts_print_help(FILE *f, const char *usage, const char *description,
         fprintf(f, "  %-30s %s", left, i < n ? spec[i].help : "show this help and exit");
         if (i < n && spec[i].def && spec[i].type != SILT_OPT_FLAG)
             fprintf(f, " [default: %s]", spec[i].def);
-        if (i < n && spec[i].range) {
-            if (spec[i].type == SILT_OPT_CHOICE)
-                fprintf(f, " (one of %s)", spec[i].range);
-            else
-                fprintf(f, " (range %s)", spec[i].range);
+        if (i < n && spec[i].type == SILT_OPT_CHOICE) {
+            char words[256];
+            choice_words(words, sizeof words, &spec[i]);
+            fprintf(f, " (one of %s)", words);
+        } else if (i < n && spec[i].range) {
+            fprintf(f, " (range %s)", spec[i].range);
         }
         fputc('\n', f);
     }

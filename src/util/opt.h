@@ -11,23 +11,78 @@
 #include "util/error.h"
 
 typedef enum {
-    SILT_OPT_FLAG,     /* no value; present or not */
-    SILT_OPT_STRING,   /* any text */
-    SILT_OPT_INT,      /* integer, range "min..max" (either side may be empty) */
-    SILT_OPT_DOUBLE,   /* floating point, range "min..max" */
-    SILT_OPT_DURATION, /* "250ms", "1s", "5m", "2h", "7d" */
-    SILT_OPT_SIZE,     /* bytes with optional K/M/G suffix (powers of 1024) */
-    SILT_OPT_CHOICE,   /* one of range "a|b|c" */
+    SILT_OPT_FLAG,     /* no value; present or not                      -> bool */
+    SILT_OPT_STRING,   /* any text (NULL when not given, no default)    -> const char * */
+    SILT_OPT_INT,      /* integer, range "min..max" (either side empty) -> int64_t */
+    SILT_OPT_DOUBLE,   /* floating point, range "min..max"              -> double */
+    SILT_OPT_DURATION, /* "250ms", "1s", "5m", "2h", "7d"               -> int64_t microseconds */
+    SILT_OPT_SIZE,     /* bytes, optional K/M/G suffix (powers of 1024) -> int64_t bytes */
+    SILT_OPT_CHOICE, /* one of the entry's choices                    -> int (the choice's value) */
+    SILT_OPT_STRINGS, /* text, repeatable                              -> silt_opt_strings */
 } silt_opt_type;
+
+/* One accepted word of a SILT_OPT_CHOICE option and the value stored for it (an enum). */
+typedef struct silt_opt_choice {
+    const char *name; /* NULL ends the list */
+    int value;
+} silt_opt_choice;
+
+/* Where a value goes: a member of the command's settings struct, of the C type named in
+ * silt_opt_type. Made with the SILT_OPT_TO_* macros below, which check that type at compile
+ * time; kind SILT_DEST_NONE (all zero) = nowhere, which silt_opts_parse refuses. */
+typedef enum {
+    SILT_DEST_NONE = 0,
+    SILT_DEST_BOOL,
+    SILT_DEST_STR,
+    SILT_DEST_I64,
+    SILT_DEST_DOUBLE,
+    SILT_DEST_INT,
+    SILT_DEST_STRINGS,
+} silt_opt_dest_kind;
+
+typedef struct silt_opt_dest {
+    silt_opt_dest_kind kind;
+    size_t offset;
+} silt_opt_dest;
+
+#define SILT_OPT_STRINGS_MAX 64
+/* The values of a repeatable option, in command-line order (borrowed from argv). */
+typedef struct silt_opt_strings {
+    size_t n;
+    const char *v[SILT_OPT_STRINGS_MAX];
+} silt_opt_strings;
+
+/* The member `field` of struct type T, which must be of C type `ctype` (else a compile error:
+ * incompatible pointer types). */
+#define SILT_OPT_DEST_(kind, T, field, ctype)                                                      \
+    {                                                                                              \
+        kind, offsetof(T, field) + 0 * sizeof((ctype *){&((T *)0)->field})                         \
+    }
+/* The tail of a spec entry, after its help: where the value goes (one of SILT_OPT_TO_*), then
+ * optionally SILT_OPT_CHOICES(array) and SILT_OPT_GIVEN(T, bool_field), e.g.
+ *   {"limit", 'n', SILT_OPT_INT, "N", NULL, "0..", "stop after N rows",
+ *    SILT_OPT_TO_I64(settings, limit), SILT_OPT_GIVEN(settings, has_limit)}, */
+#define SILT_OPT_TO_BOOL(T, field) .dest = SILT_OPT_DEST_(SILT_DEST_BOOL, T, field, bool)
+#define SILT_OPT_TO_STR(T, field) .dest = SILT_OPT_DEST_(SILT_DEST_STR, T, field, const char *)
+#define SILT_OPT_TO_I64(T, field) .dest = SILT_OPT_DEST_(SILT_DEST_I64, T, field, int64_t)
+#define SILT_OPT_TO_DOUBLE(T, field) .dest = SILT_OPT_DEST_(SILT_DEST_DOUBLE, T, field, double)
+#define SILT_OPT_TO_INT(T, field) .dest = SILT_OPT_DEST_(SILT_DEST_INT, T, field, int)
+#define SILT_OPT_TO_STRINGS(T, field)                                                              \
+    .dest = SILT_OPT_DEST_(SILT_DEST_STRINGS, T, field, silt_opt_strings)
+#define SILT_OPT_CHOICES(array) .choices = (array)
+#define SILT_OPT_GIVEN(T, field) .given = SILT_OPT_DEST_(SILT_DEST_BOOL, T, field, bool)
 
 typedef struct silt_opt_spec {
     const char *name; /* long name, without "--"; NULL ends the table */
     char short_name;  /* single-letter alias, 0 for none */
     silt_opt_type type;
-    const char *metavar; /* shown in --help, e.g. "FILE" */
-    const char *def;     /* default as text; NULL = no default */
-    const char *range;   /* see silt_opt_type */
-    const char *help;    /* one line */
+    const char *metavar;            /* shown in --help, e.g. "FILE" */
+    const char *def;                /* default as text; NULL = no default */
+    const char *range;              /* "min..max" for INT, DOUBLE and SIZE; NULL = any */
+    const char *help;               /* one line */
+    silt_opt_dest dest;             /* where the value goes */
+    const silt_opt_choice *choices; /* SILT_OPT_CHOICE: the accepted words */
+    silt_opt_dest given; /* optional bool member set when the option is on the command line */
 } silt_opt_spec;
 
 #define SILT_OPT_MAX 64
@@ -50,20 +105,14 @@ typedef struct silt_opts {
 /* Parses argv[first..argc). Accepts "--name value", "--name=value", "-x value", flags, "--"
  * to end options, and positional arguments. When pass_prefix is non-NULL (e.g. "kafka."),
  * "--kafka.k=v", "--kafka.k v" and "kafka.k=v" are collected as extra settings. Every value is
- * validated against its type and range. Returns 0, or SILT_EINVAL with a message that names the
- * option and suggests the closest valid one. */
-int silt_opts_parse(silt_opts *out, const silt_opt_spec *spec, int argc, char **argv, int first,
-                    const char *pass_prefix, silt_error *err);
-
-/* Value of option `name` as given, else its default, else NULL. */
-const char *silt_opts_str(const silt_opts *o, const char *name);
-bool silt_opts_flag(const silt_opts *o, const char *name);
-/* True when the option was given on the command line. */
-bool silt_opts_given(const silt_opts *o, const char *name);
-int64_t silt_opts_int(const silt_opts *o, const char *name);
-double silt_opts_double(const silt_opts *o, const char *name);
-int64_t silt_opts_duration_us(const silt_opts *o, const char *name);
-int64_t silt_opts_size(const silt_opts *o, const char *name);
+ * validated against its type and range, then each option's value (as given, else its default;
+ * zero / NULL / false without either) is stored through its spec entry's dest into `settings`,
+ * the command's settings struct. Returns 0, or SILT_EINVAL with a message that names the option
+ * and suggests the closest valid one. A spec entry without a destination, of another type than
+ * its destination, or with a default that does not pass its own check is a programming error,
+ * refused whatever the command line: SILT_EINVAL "internal: option --NAME: ...". */
+int silt_opts_parse(silt_opts *out, const silt_opt_spec *spec, void *settings, int argc,
+                    char **argv, int first, const char *pass_prefix, silt_error *err);
 
 /* Parses a size such as "128M" or "64KiB" into bytes; 0 or -1. */
 int silt_opt_parse_size(int64_t *out, const char *s);

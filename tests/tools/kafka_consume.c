@@ -24,27 +24,50 @@
 #include <time.h>
 #include <unistd.h>
 
+typedef struct settings {
+    const char *brokers, *topics, *group, *start_offsets, *positions;
+    int start; /* silt_kafka_start */
+    bool committed, commit;
+    int64_t count, idle_ms, timeout_ms, batch, delay_ms, commit_every;
+    int print; /* 0 hash, 1 value, 2 none */
+} settings;
+
+#define S_(kind, field) SILT_OPT_TO_##kind(settings, field)
+static const silt_opt_choice starts[] = {
+    {"earliest", SILT_KAFKA_START_EARLIEST}, {"latest", SILT_KAFKA_START_LATEST}, {NULL, 0}};
+static const silt_opt_choice prints[] = {{"hash", 0}, {"value", 1}, {"none", 2}, {NULL, 0}};
+
 static const silt_opt_spec spec[] = {
-    {"brokers", 'b', SILT_OPT_STRING, "HOST:PORT", NULL, NULL, "bootstrap brokers"},
-    {"topics", 't', SILT_OPT_STRING, "T1,T2", NULL, NULL, "comma-separated topics"},
-    {"group", 'g', SILT_OPT_STRING, "G", "silt-tool", NULL, "consumer group"},
-    {"start", 0, SILT_OPT_CHOICE, "WHERE", "earliest", "earliest|latest", "fallback start"},
-    {"committed", 0, SILT_OPT_FLAG, NULL, NULL, NULL, "fallback consults committed offsets"},
+    {"brokers", 'b', SILT_OPT_STRING, "HOST:PORT", NULL, NULL, "bootstrap brokers",
+     S_(STR, brokers)},
+    {"topics", 't', SILT_OPT_STRING, "T1,T2", NULL, NULL, "comma-separated topics",
+     S_(STR, topics)},
+    {"group", 'g', SILT_OPT_STRING, "G", "silt-tool", NULL, "consumer group", S_(STR, group)},
+    {"start", 0, SILT_OPT_CHOICE, "WHERE", "earliest", NULL, "fallback start", S_(INT, start),
+     SILT_OPT_CHOICES(starts)},
+    {"committed", 0, SILT_OPT_FLAG, NULL, NULL, NULL, "fallback consults committed offsets",
+     S_(BOOL, committed)},
     {"start-offsets", 0, SILT_OPT_STRING, "T:P=O,...", NULL, NULL,
-     "offsets the start callback returns"},
-    {"count", 'n', SILT_OPT_INT, "N", "0", "0..", "stop after N messages (0 = no limit)"},
-    {"idle-ms", 0, SILT_OPT_INT, "MS", "0", "0..", "stop after MS without messages once assigned"},
-    {"timeout-ms", 0, SILT_OPT_INT, "MS", "60000", "1..", "give up (exit 3) after MS"},
-    {"batch", 0, SILT_OPT_INT, "N", "10000", "1..1000000", "messages per poll"},
-    {"delay-ms", 0, SILT_OPT_INT, "MS", "0", "0..", "sleep after each batch (a slow consumer)"},
+     "offsets the start callback returns", S_(STR, start_offsets)},
+    {"count", 'n', SILT_OPT_INT, "N", "0", "0..", "stop after N messages (0 = no limit)",
+     S_(I64, count)},
+    {"idle-ms", 0, SILT_OPT_INT, "MS", "0", "0..", "stop after MS without messages once assigned",
+     S_(I64, idle_ms)},
+    {"timeout-ms", 0, SILT_OPT_INT, "MS", "60000", "1..", "give up (exit 3) after MS",
+     S_(I64, timeout_ms)},
+    {"batch", 0, SILT_OPT_INT, "N", "10000", "1..1000000", "messages per poll", S_(I64, batch)},
+    {"delay-ms", 0, SILT_OPT_INT, "MS", "0", "0..", "sleep after each batch (a slow consumer)",
+     S_(I64, delay_ms)},
     {"commit", 0, SILT_OPT_FLAG, NULL, NULL, NULL,
-     "commit printed positions on revocation and at exit"},
+     "commit printed positions on revocation and at exit", S_(BOOL, commit)},
     {"commit-every", 0, SILT_OPT_INT, "MS", "0", "0..",
-     "also commit every MS (0 = never; a commit racing a rebalance can lose the assignment)"},
-    {"print", 0, SILT_OPT_CHOICE, "WHAT", "hash", "hash|value|none", "what to print per msg"},
+     "also commit every MS (0 = never; a commit racing a rebalance can lose the assignment)",
+     S_(I64, commit_every)},
+    {"print", 0, SILT_OPT_CHOICE, "WHAT", "hash", NULL, "what to print per msg", S_(INT, print),
+     SILT_OPT_CHOICES(prints)},
     {"positions", 0, SILT_OPT_STRING, "FILE", NULL, NULL,
-     "shared position store (see the top of this file)"},
-    {NULL, 0, 0, NULL, NULL, NULL, NULL},
+     "shared position store (see the top of this file)", S_(STR, positions)},
+    {0},
 };
 
 #define MAX_TP 256
@@ -228,9 +251,10 @@ static void revoke_fn(void *opaque, const silt_kafka_tp *parts, size_t n, bool l
 int main(int argc, char **argv)
 {
     silt_opts o;
+    settings set;
     silt_error err;
     silt_error_clear(&err);
-    if (silt_opts_parse(&o, spec, argc, argv, 1, "kafka.", &err)) {
+    if (silt_opts_parse(&o, spec, &set, argc, argv, 1, "kafka.", &err)) {
         fprintf(stderr, "kafka_consume: %s\n", err.msg);
         return 2;
     }
@@ -239,7 +263,7 @@ int main(int argc, char **argv)
                              "Consume with silt's consumer and print what was read.", spec);
         return 0;
     }
-    const char *brokers = silt_opts_str(&o, "brokers"), *topics = silt_opts_str(&o, "topics");
+    const char *brokers = set.brokers, *topics = set.topics;
     if (!brokers || !topics) {
         fprintf(stderr, "kafka_consume: --brokers and --topics are required\n");
         return 2;
@@ -252,17 +276,16 @@ int main(int argc, char **argv)
          p = strtok_r(NULL, ",", &save))
         tl[nt++] = p;
     static tool t;
-    t.start_spec = silt_opts_str(&o, "start-offsets");
-    t.commit = silt_opts_flag(&o, "commit");
-    t.positions = silt_opts_str(&o, "positions");
+    t.start_spec = set.start_offsets;
+    t.commit = set.commit;
+    t.positions = set.positions;
     silt_kafka_consumer_config cfg = {
         .brokers = brokers,
-        .group = silt_opts_str(&o, "group"),
+        .group = set.group,
         .topics = tl,
         .n_topics = nt,
-        .start = strcmp(silt_opts_str(&o, "start"), "latest") == 0 ? SILT_KAFKA_START_LATEST
-                                                                   : SILT_KAFKA_START_EARLIEST,
-        .use_committed = silt_opts_flag(&o, "committed"),
+        .start = (silt_kafka_start)set.start,
+        .use_committed = set.committed,
         .prop_keys = o.extra_key,
         .prop_vals = o.extra_val,
         .n_props = o.n_extra,
@@ -276,13 +299,12 @@ int main(int argc, char **argv)
     }
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
-    int64_t count = silt_opts_int(&o, "count"), idle_ms = silt_opts_int(&o, "idle-ms");
-    int64_t timeout_ms = silt_opts_int(&o, "timeout-ms"), delay_ms = silt_opts_int(&o, "delay-ms");
-    size_t batch_max = (size_t)silt_opts_int(&o, "batch");
-    int64_t commit_every = silt_opts_int(&o, "commit-every");
+    int64_t count = set.count, idle_ms = set.idle_ms;
+    int64_t timeout_ms = set.timeout_ms, delay_ms = set.delay_ms;
+    size_t batch_max = (size_t)set.batch;
+    int64_t commit_every = set.commit_every;
     uint64_t last_commit = silt_time_mono_ns();
-    const char *print = silt_opts_str(&o, "print");
-    int mode = strcmp(print, "hash") == 0 ? 0 : strcmp(print, "value") == 0 ? 1 : 2;
+    int mode = set.print;
     silt_kafka_batch b = {0};
     int64_t got = 0, bytes = 0;
     uint64_t t0 = silt_time_mono_ns(), first = 0, last_msg = t0;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "delta/log.h"
 #include "pipeline/bronze_table.h"
@@ -86,6 +87,13 @@ static silt_delta_snapshot *read_table(const char *loc, tally *t)
     return snap;
 }
 
+/* Makes the temporary directory `dir` (a mkdtemp template) and the table location in it. */
+static void make_location(char *dir, char *loc, size_t n, const char *name)
+{
+    assert_non_null(mkdtemp(dir));
+    snprintf(loc, n, "%s/%s", dir, name);
+}
+
 static void remove_dir(const char *dir)
 {
     char cmd[256];
@@ -97,9 +105,8 @@ static void test_workers_crashes_exactly_once(void **state)
 {
     (void)state;
     char dir[] = "/tmp/silt-bronze-XXXXXX";
-    assert_non_null(mkdtemp(dir));
     char loc[128];
-    snprintf(loc, sizeof loc, "%s/bronze_events", dir);
+    make_location(dir, loc, sizeof loc, "bronze_events");
     silt_error err;
     silt_bronze_table *ta = NULL, *tb = NULL;
     int rc = silt_bronze_table_open(&ta, loc, NULL, &err);
@@ -165,9 +172,8 @@ static void test_trickle_stays_compact(void **state)
 {
     (void)state;
     char dir[] = "/tmp/silt-trickle-XXXXXX";
-    assert_non_null(mkdtemp(dir));
     char loc[128];
-    snprintf(loc, sizeof loc, "%s/bronze_trickle", dir);
+    make_location(dir, loc, sizeof loc, "bronze_trickle");
     silt_error err;
     silt_bronze_table *tb = NULL;
     assert_int_equal(silt_bronze_table_open(&tb, loc, NULL, &err), 0);
@@ -197,9 +203,8 @@ static void test_chunk_across_midnight(void **state)
 {
     (void)state;
     char dir[] = "/tmp/silt-midnight-XXXXXX";
-    assert_non_null(mkdtemp(dir));
     char loc[128];
-    snprintf(loc, sizeof loc, "%s/bronze_events", dir);
+    make_location(dir, loc, sizeof loc, "bronze_events");
     silt_error err;
     silt_error_clear(&err);
     silt_bronze_table *t = NULL;
@@ -250,12 +255,58 @@ static void test_chunk_across_midnight(void **state)
     remove_dir(dir);
 }
 
+/* Nothing exists until create_missing (a failed first run leaves no table), which reports the
+ * version; every commit reports the version the table is at afterwards, also when an
+ * auto-compaction followed it (`describe` and the summary then agree). */
+static void test_versions_reported(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/silt-versions-XXXXXX";
+    char loc[128];
+    make_location(dir, loc, sizeof loc, "bronze_v");
+    silt_error err;
+    silt_error_clear(&err);
+    silt_bronze_table *t = NULL;
+    assert_int_equal(silt_bronze_table_prepare(&t, loc, NULL, &err), 0);
+    assert_int_equal(access(loc, F_OK), -1); /* nothing created yet */
+    int64_t version = -1;
+    assert_int_equal(silt_bronze_table_create_missing(t, &version, &err), 0);
+    assert_int_equal(version, 0);
+    silt_ingest_sink *sink = silt_bronze_table_sink(t);
+    silt_schema *schema = silt_bronze_schema();
+    silt_batch *b = silt_batch_create(schema);
+    int commits = 0;
+    for (int o = 0; o < 25; o++, commits++) {
+        silt_batch_reset(b);
+        char v[32];
+        int len = snprintf(v, sizeof v, "v0-%d", o);
+        silt_bronze_msg m = {NULL, 0, v, (size_t)len, "t", 0, o, 1767225590000, 0, NULL};
+        assert_int_equal(silt_bronze_append(b, &m, 1767225600LL * 1000000), 0);
+        assert_int_equal(sink->ops->stage(sink, b, &err), 0);
+        silt_ingest_range r = {"t", 0, o ? o : SILT_INGEST_OFFSET_DEFAULT, o + 1};
+        if (sink->ops->commit(sink, &r, 1, &version, &err)) fail_msg("%s", err.msg);
+        static tally tl;
+        silt_delta_snapshot *snap = read_table(loc, &tl);
+        assert_int_equal(version, snap->version);
+        silt_delta_snapshot_destroy(snap);
+    }
+    assert_true(version > commits); /* compactions happened between the commits */
+    int64_t again = -1;
+    assert_int_equal(silt_bronze_table_create_missing(t, &again, &err), 0);
+    assert_int_equal(again, version);
+    silt_batch_destroy(b);
+    silt_schema_destroy(schema);
+    silt_bronze_table_destroy(t);
+    remove_dir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_workers_crashes_exactly_once),
         cmocka_unit_test(test_trickle_stays_compact),
         cmocka_unit_test(test_chunk_across_midnight),
+        cmocka_unit_test(test_versions_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

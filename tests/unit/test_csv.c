@@ -1,4 +1,4 @@
-/* Unit tests for src/kafka/csv: RFC 4180 parsing, pandas-like type inference, rows to JSON. */
+/* Unit tests for src/feed/csv: RFC 4180 parsing, pandas-like type inference, rows to JSON. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "json/write.h"
-#include "kafka/csv.h"
+#include "feed/csv.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -122,6 +122,36 @@ static void test_errors(void **state)
     expect_error("a,b\n1,2\n\"open,4\n5,6\n", SILT_ECORRUPT, "unterminated", 3);
 }
 
+/* Invalid UTF-8 in a cell (here Latin-1 0xE9 and a truncated 3-byte sequence) stops the
+ * conversion with line, column and byte by default; replacing turns each bad byte into U+FFFD. */
+static void test_invalid_utf8(void **state)
+{
+    (void)state;
+    expect_error("id,name\n1,ok\n2,Caf\xe9\n", SILT_ECORRUPT, "line 3, column 2 (name)", 3);
+    expect_error("id,name\n1,ok\n2,Caf\xe9\n", SILT_ECORRUPT, "byte 0xe9 at byte 4", 3);
+    expect_error("id,name\n1,x\xe2\x82\n", SILT_ECORRUPT, "line 2, column 2", 2);
+    expect_error("id,n\xffme\n1,x\n", SILT_ECORRUPT, "column name", 1);
+    /* valid multi-byte text passes as it is */
+    check("id,name\n1,Caf\xc3\xa9 \xe2\x82\xac\n",
+          "{\"id\": 1, \"name\": \"Caf\\u00e9 \\u20ac\"}\n");
+
+    const char *csv = "id,name\n1,Caf\xe9\n";
+    silt_csv_reader *r = NULL;
+    silt_csv_type types[2];
+    int64_t rows;
+    silt_error err;
+    silt_buf b = SILT_BUF_INIT;
+    assert_int_equal(silt_csv_reader_create(&r, csv, strlen(csv), "t.csv", &err), 0);
+    silt_csv_reader_set_invalid_utf8(r, SILT_CSV_UTF8_REPLACE);
+    assert_int_equal(silt_csv_infer_types(types, &rows, r, &err), 0);
+    assert_int_equal(silt_csv_reader_next(r, &err), 1);
+    assert_int_equal(silt_csv_record_to_json(&b, r, types, SILT_JSON_PY, &err), 0);
+    assert_int_equal(silt_buf_cstr(&b), 0);
+    assert_string_equal((const char *)b.ptr, "{\"id\": 1, \"name\": \"Caf\\ufffd\"}");
+    silt_buf_free(&b);
+    silt_csv_reader_destroy(r);
+}
+
 static void test_reader_api(void **state)
 {
     (void)state;
@@ -216,7 +246,7 @@ int main(void)
         cmocka_unit_test(test_rfc4180_quoting),      cmocka_unit_test(test_type_inference),
         cmocka_unit_test(test_na_strings),           cmocka_unit_test(test_errors),
         cmocka_unit_test(test_reader_api),           cmocka_unit_test(test_fixture),
-        cmocka_unit_test(test_oom_every_allocation),
+        cmocka_unit_test(test_oom_every_allocation), cmocka_unit_test(test_invalid_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

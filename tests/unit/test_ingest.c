@@ -27,6 +27,8 @@ typedef struct {
     int count[NPART][NMSG];
     int64_t version;
     int fail_retriable; /* fail this many commits with a retriable error */
+    int injected;       /* commits failed that way */
+    int retries;        /* commits of the very rows a failed commit had staged */
     int fail_stage;     /* fail this many stage calls */
 } mem_table;
 
@@ -35,6 +37,7 @@ typedef struct {
     mem_table *table;
     int64_t (*staged)[2]; /* (partition, offset) of staged rows */
     size_t n_staged, cap_staged;
+    size_t failed_staged; /* rows staged at the last failed commit; 0 after a success */
 } mem_sink;
 
 static int sink_position(silt_ingest_sink *s, const char *topic, int32_t partition, int64_t *out,
@@ -78,8 +81,12 @@ static int sink_commit(silt_ingest_sink *s, const silt_ingest_range *r, size_t n
     mem_table *t = m->table;
     int rc = 0;
     pthread_mutex_lock(&t->mu);
+    if (m->failed_staged && m->failed_staged == m->n_staged) t->retries++;
+    m->failed_staged = 0;
     if (t->fail_retriable > 0) {
         t->fail_retriable--;
+        t->injected++;
+        m->failed_staged = m->n_staged;
         silt_error_set(err, SILT_EIO, "injected failure");
         silt_error_retriable(err, true);
         rc = SILT_EIO;
@@ -247,6 +254,8 @@ static void test_retried_commit(void **state)
     table.fail_retriable = 2;
     run_all(&sink, 500, 50, 100);
     check_exactly_once(&table);
+    assert_int_equal(table.injected, 2);
+    assert_int_equal(table.retries, 2); /* each failed commit was tried again, same rows */
 }
 
 /* Many small chunks per batch (more than the runtime keeps at once, so reading waits for the

@@ -16,7 +16,7 @@
 #include "json/write.h"
 #include "kafka/consumer.h"
 #include "kafka/devcluster.h"
-#include "kafka/gen.h"
+#include "feed/gen.h"
 #include "kafka/producer.h"
 #include "util/alloc.h"
 #include "util/buf.h"

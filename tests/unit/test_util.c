@@ -73,36 +73,62 @@ static void test_error_format(void **state)
     assert_string_equal(out, "unexpected token (line 3:14)");
 }
 
+typedef struct opt_settings {
+    int64_t trigger_us, limit;
+    int format;
+    bool format_given, dry_run;
+    silt_opt_strings tags;
+    const char *name;
+} opt_settings;
+
+enum { F_JSONL = 10, F_CSV = 20, F_TABLE = 30 };
+static const silt_opt_choice formats[] = {
+    {"jsonl", F_JSONL}, {"csv", F_CSV}, {"table", F_TABLE}, {NULL, 0}};
+
 static const silt_opt_spec spec[] = {
-    {"trigger", 0, SILT_OPT_DURATION, "DURATION", "1s", NULL, "micro-batch trigger"},
-    {"limit", 'n', SILT_OPT_INT, "N", "10", "0..100", "row limit"},
-    {"format", 0, SILT_OPT_CHOICE, "FMT", "jsonl", "jsonl|csv|table", "output format"},
-    {"dry-run", 0, SILT_OPT_FLAG, NULL, NULL, NULL, "only print"},
-    {NULL, 0, 0, NULL, NULL, NULL, NULL},
+    {"trigger", 0, SILT_OPT_DURATION, "DURATION", "1s", NULL, "micro-batch trigger",
+     SILT_OPT_TO_I64(opt_settings, trigger_us)},
+    {"limit", 'n', SILT_OPT_INT, "N", "10", "0..100", "row limit",
+     SILT_OPT_TO_I64(opt_settings, limit)},
+    {"format", 0, SILT_OPT_CHOICE, "FMT", "csv", NULL, "output format",
+     SILT_OPT_TO_INT(opt_settings, format), SILT_OPT_CHOICES(formats),
+     SILT_OPT_GIVEN(opt_settings, format_given)},
+    {"dry-run", 0, SILT_OPT_FLAG, NULL, NULL, NULL, "only print",
+     SILT_OPT_TO_BOOL(opt_settings, dry_run)},
+    {"tag", 0, SILT_OPT_STRINGS, "T", NULL, NULL, "repeatable",
+     SILT_OPT_TO_STRINGS(opt_settings, tags)},
+    {"name", 0, SILT_OPT_STRING, "N", NULL, NULL, "no default",
+     SILT_OPT_TO_STR(opt_settings, name)},
+    {0},
 };
 
 static void test_opts_parse(void **state)
 {
     (void)state;
-    char *argv[] = {"cmd",
-                    "--trigger=250ms",
-                    "-n",
-                    "5",
-                    "pos1",
-                    "--dry-run",
-                    "kafka.acks=all",
-                    "--kafka.linger.ms",
-                    "7",
-                    "--",
-                    "--pos2"};
+    char *argv[] = {
+        "cmd",     "--trigger=250ms",   "-n", "5",     "pos1", "--dry-run", "kafka.acks=all",
+        "--tag=a", "--kafka.linger.ms", "7",  "--tag", "b",    "--",        "--pos2"};
     silt_opts o;
+    opt_settings set;
+    memset(&set, 0xa5, sizeof set); /* every member must be written */
     silt_error err;
-    assert_int_equal(silt_opts_parse(&o, spec, 11, argv, 1, "kafka.", &err), 0);
-    assert_int_equal(silt_opts_duration_us(&o, "trigger"), 250000);
-    assert_int_equal(silt_opts_int(&o, "limit"), 5);
-    assert_true(silt_opts_flag(&o, "dry-run"));
-    assert_string_equal(silt_opts_str(&o, "format"), "jsonl");
-    assert_false(silt_opts_given(&o, "format"));
+    assert_int_equal(silt_opts_parse(&o, spec, &set, 14, argv, 1, "kafka.", &err), 0);
+    assert_int_equal(set.trigger_us, 250000);
+    assert_int_equal(set.limit, 5);
+    assert_true(set.dry_run);
+    assert_int_equal(set.format, F_CSV); /* the default, mapped to its value */
+    assert_false(set.format_given);
+    assert_null(set.name);
+    assert_int_equal(set.tags.n, 2);
+    assert_string_equal(set.tags.v[0], "a");
+    assert_string_equal(set.tags.v[1], "b");
+    char *argv2[] = {"cmd", "--format", "table"};
+    assert_int_equal(silt_opts_parse(&o, spec, &set, 3, argv2, 1, NULL, &err), 0);
+    assert_int_equal(set.format, F_TABLE);
+    assert_true(set.format_given);
+    assert_false(set.dry_run);
+    assert_int_equal(set.tags.n, 0);
+    assert_int_equal(silt_opts_parse(&o, spec, &set, 11 + 3, argv, 1, "kafka.", &err), 0);
     assert_int_equal(o.n_args, 2);
     assert_string_equal(o.args[0], "pos1");
     assert_string_equal(o.args[1], "--pos2");
@@ -117,21 +143,73 @@ static void test_opts_errors_suggest(void **state)
 {
     (void)state;
     silt_opts o;
+    opt_settings set;
     silt_error err;
     char *a1[] = {"cmd", "--triger", "1s"};
-    assert_int_equal(silt_opts_parse(&o, spec, 3, a1, 1, NULL, &err), SILT_EINVAL);
+    assert_int_equal(silt_opts_parse(&o, spec, &set, 3, a1, 1, NULL, &err), SILT_EINVAL);
     assert_non_null(strstr(err.msg, "did you mean --trigger?"));
     char *a2[] = {"cmd", "--limit", "500"};
-    assert_int_equal(silt_opts_parse(&o, spec, 3, a2, 1, NULL, &err), SILT_EINVAL);
+    assert_int_equal(silt_opts_parse(&o, spec, &set, 3, a2, 1, NULL, &err), SILT_EINVAL);
     assert_non_null(strstr(err.msg, "out of range"));
     char *a3[] = {"cmd", "--format", "xml"};
-    assert_int_equal(silt_opts_parse(&o, spec, 3, a3, 1, NULL, &err), SILT_EINVAL);
+    assert_int_equal(silt_opts_parse(&o, spec, &set, 3, a3, 1, NULL, &err), SILT_EINVAL);
     assert_non_null(strstr(err.msg, "jsonl|csv|table"));
     char *a4[] = {"cmd", "--trigger", "soon"};
-    assert_int_equal(silt_opts_parse(&o, spec, 3, a4, 1, NULL, &err), SILT_EINVAL);
+    assert_int_equal(silt_opts_parse(&o, spec, &set, 3, a4, 1, NULL, &err), SILT_EINVAL);
     char *a5[] = {"cmd", "--limit"};
-    assert_int_equal(silt_opts_parse(&o, spec, 2, a5, 1, NULL, &err), SILT_EINVAL);
+    assert_int_equal(silt_opts_parse(&o, spec, &set, 2, a5, 1, NULL, &err), SILT_EINVAL);
     assert_non_null(strstr(err.msg, "needs a value"));
+}
+
+/* A size range's bounds are sizes too: "1..2G" takes 64M and refuses 3G. */
+static void test_opts_size_range(void **state)
+{
+    (void)state;
+    silt_opts o;
+    opt_settings set;
+    silt_error err;
+    const silt_opt_spec sized[] = {{"max-bytes", 0, SILT_OPT_SIZE, "B", "128M", "1..2G", "x",
+                                    SILT_OPT_TO_I64(opt_settings, limit)},
+                                   {0}};
+    char *ok[] = {"cmd", "--max-bytes", "64M"};
+    assert_int_equal(silt_opts_parse(&o, sized, &set, 3, ok, 1, NULL, &err), 0);
+    assert_int_equal(set.limit, 64ll << 20);
+    char *dflt[] = {"cmd"};
+    assert_int_equal(silt_opts_parse(&o, sized, &set, 1, dflt, 1, NULL, &err), 0);
+    assert_int_equal(set.limit, 128ll << 20);
+    char *big[] = {"cmd", "--max-bytes", "3G"};
+    assert_int_equal(silt_opts_parse(&o, sized, &set, 3, big, 1, NULL, &err), SILT_EINVAL);
+    assert_non_null(strstr(err.msg, "out of range"));
+}
+
+/* A table entry that cannot be stored fails loudly, whatever the command line. */
+static void test_opts_bad_tables(void **state)
+{
+    (void)state;
+    silt_opts o;
+    opt_settings set;
+    silt_error err;
+    char *argv[] = {"cmd"};
+    const silt_opt_spec no_dest[] = {
+        {"limit", 0, SILT_OPT_INT, "N", NULL, NULL, "x", .choices = NULL}, {0}};
+    assert_int_equal(silt_opts_parse(&o, no_dest, &set, 1, argv, 1, NULL, &err), SILT_EINVAL);
+    assert_non_null(strstr(err.msg, "internal: option --limit"));
+    const silt_opt_spec wrong_type[] = {
+        {"limit", 0, SILT_OPT_INT, "N", NULL, NULL, "x", SILT_OPT_TO_BOOL(opt_settings, dry_run)},
+        {0}};
+    assert_int_equal(silt_opts_parse(&o, wrong_type, &set, 1, argv, 1, NULL, &err), SILT_EINVAL);
+    assert_non_null(strstr(err.msg, "not of its type"));
+    const silt_opt_spec bad_default[] = {{"format", 0, SILT_OPT_CHOICE, "F", "xml", NULL, "x",
+                                          SILT_OPT_TO_INT(opt_settings, format),
+                                          SILT_OPT_CHOICES(formats)},
+                                         {0}};
+    assert_int_equal(silt_opts_parse(&o, bad_default, &set, 1, argv, 1, NULL, &err), SILT_EINVAL);
+    assert_non_null(strstr(err.msg, "default"));
+    const silt_opt_spec no_choices[] = {
+        {"format", 0, SILT_OPT_CHOICE, "F", NULL, NULL, "x", SILT_OPT_TO_INT(opt_settings, format)},
+        {0}};
+    assert_int_equal(silt_opts_parse(&o, no_choices, &set, 1, argv, 1, NULL, &err), SILT_EINVAL);
+    assert_non_null(strstr(err.msg, "no choices"));
 }
 
 static void test_suggest(void **state)
@@ -205,6 +283,8 @@ int main(void)
         cmocka_unit_test(test_error_format),
         cmocka_unit_test(test_opts_parse),
         cmocka_unit_test(test_opts_errors_suggest),
+        cmocka_unit_test(test_opts_bad_tables),
+        cmocka_unit_test(test_opts_size_range),
         cmocka_unit_test(test_suggest),
         cmocka_unit_test(test_time),
         cmocka_unit_test(test_arena_and_hash),

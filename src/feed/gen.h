@@ -1,7 +1,7 @@
 /* Synthetic e-commerce transactions in the seed's schema (TransactionNo, Date, ProductNo,
  * ProductName, Price, Quantity, CustomerNo, Country), deterministic for a seed. */
-#ifndef SILT_KAFKA_GEN_H
-#define SILT_KAFKA_GEN_H
+#ifndef SILT_FEED_GEN_H
+#define SILT_FEED_GEN_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /* RFC 4180 CSV reading, pandas-compatible type inference, and rows to JSON objects. */
-#include "kafka/csv.h"
+#include "feed/csv.h"
 
 #include "json/write.h"
 #include "util/alloc.h"
@@ -28,6 +28,7 @@ struct silt_csv_reader {
     size_t nfields, cap_fields;
     char **columns;
     size_t ncols;
+    silt_csv_utf8_policy utf8;
 };
 
 const char *silt_csv_type_name(silt_csv_type t)
@@ -345,6 +346,29 @@ done:
     return rc;
 }
 
+void silt_csv_reader_set_invalid_utf8(silt_csv_reader *r, silt_csv_utf8_policy policy)
+{
+    r->utf8 = policy;
+}
+
+/* SILT_ECORRUPT when text s[0..n) of column c (on line `line`) is not valid UTF-8. */
+static int check_utf8(const silt_csv_reader *r, size_t c, int64_t line, const char *s, size_t n,
+                      silt_error *err)
+{
+    size_t ok = silt_json_utf8_valid_prefix(s, n);
+    if (ok == n) return 0;
+    silt_error_set(err, SILT_ECORRUPT,
+                   "line %lld, column %zu (%s): invalid UTF-8 (byte 0x%02x at byte %zu of the "
+                   "%s); convert the file to UTF-8 (e.g. iconv -f LATIN1 -t UTF-8) or pass "
+                   "--invalid-utf8 replace to turn such bytes into U+FFFD",
+                   (long long)line, c + 1, r->columns[c], (unsigned)(uint8_t)s[ok], ok + 1,
+                   s == r->columns[c] ? "column name" : "value");
+    silt_error_path(err, r->name);
+    silt_error_column(err, r->columns[c]);
+    silt_error_position(err, line, -1);
+    return SILT_ECORRUPT;
+}
+
 int silt_csv_record_to_json(silt_buf *out, const silt_csv_reader *r, const silt_csv_type *types,
                             unsigned flags, silt_error *err)
 {
@@ -353,7 +377,10 @@ int silt_csv_record_to_json(silt_buf *out, const silt_csv_reader *r, const silt_
     silt_buf_putc(out, '{');
     for (size_t c = 0; c < r->ncols; c++) {
         if (c) silt_buf_puts(out, sep);
-        silt_json_write_string(out, r->columns[c], strlen(r->columns[c]), flags);
+        size_t cl = strlen(r->columns[c]);
+        if (r->utf8 == SILT_CSV_UTF8_FAIL && check_utf8(r, c, 1, r->columns[c], cl, err))
+            return SILT_ECORRUPT;
+        silt_json_write_string(out, r->columns[c], cl, flags);
         silt_buf_puts(out, colon);
         const char *s;
         size_t n;
@@ -379,6 +406,8 @@ int silt_csv_record_to_json(silt_buf *out, const silt_csv_reader *r, const silt_
                 v.type = SILT_JSON_STRING;
                 v.u.s.ptr = s;
                 v.u.s.len = n;
+                if (r->utf8 == SILT_CSV_UTF8_FAIL && check_utf8(r, c, r->rec_line, s, n, err))
+                    return SILT_ECORRUPT;
                 break;
             }
             if (!ok) {

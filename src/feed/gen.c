@@ -1,6 +1,6 @@
 /* Deterministic synthetic sales: a product and customer catalog built from the seed, invoices
  * drawn from skewed distributions so that popular products and customers repeat. */
-#include "kafka/gen.h"
+#include "feed/gen.h"
 
 #include "json/write.h"
 #include "util/alloc.h"
@@ -291,35 +291,26 @@ void silt_gen_next(silt_gen *g, silt_gen_row *out)
     out->country = countries[c->country];
 }
 
+static silt_json_value text(const char *s)
+{
+    silt_json_value v = {.type = SILT_JSON_STRING};
+    v.u.s.ptr = s;
+    v.u.s.len = strlen(s);
+    return v;
+}
+
 int silt_gen_row_to_json(silt_buf *out, const silt_gen_row *row, unsigned flags)
 {
     static const char *const keys[] = {"TransactionNo", "Date",     "ProductNo",  "ProductName",
                                        "Price",         "Quantity", "CustomerNo", "Country"};
-    silt_json_value v[8];
-    v[0].type = SILT_JSON_STRING;
-    v[0].u.s.ptr = row->transaction_no;
-    v[0].u.s.len = strlen(row->transaction_no);
-    v[1].type = SILT_JSON_STRING;
-    v[1].u.s.ptr = row->date;
-    v[1].u.s.len = strlen(row->date);
-    v[2].type = SILT_JSON_STRING;
-    v[2].u.s.ptr = row->product_no;
-    v[2].u.s.len = strlen(row->product_no);
-    v[3].type = SILT_JSON_STRING;
-    v[3].u.s.ptr = row->product_name;
-    v[3].u.s.len = strlen(row->product_name);
+    silt_json_value v[8] = {text(row->transaction_no), text(row->date), text(row->product_no),
+                            text(row->product_name)};
     v[4].type = SILT_JSON_DOUBLE;
     v[4].u.d = row->price;
     v[5].type = SILT_JSON_INT;
     v[5].u.i = row->quantity;
-    if (row->has_customer) {
-        v[6].type = SILT_JSON_DOUBLE;
-        v[6].u.d = row->customer_no;
-    } else {
-        v[6].type = SILT_JSON_NULL;
-    }
-    v[7].type = SILT_JSON_STRING;
-    v[7].u.s.ptr = row->country;
-    v[7].u.s.len = strlen(row->country);
+    v[6].type = row->has_customer ? SILT_JSON_DOUBLE : SILT_JSON_NULL;
+    v[6].u.d = row->customer_no;
+    v[7] = text(row->country);
     return silt_json_write_object(out, keys, v, 8, flags);
 }

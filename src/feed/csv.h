@@ -1,7 +1,7 @@
 /* RFC 4180 CSV reader with per-column type inference as pandas.read_csv does it (int, float,
  * bool, string; empty and pandas' NA strings are null), and conversion of rows to JSON objects. */
-#ifndef SILT_KAFKA_CSV_H
-#define SILT_KAFKA_CSV_H
+#ifndef SILT_FEED_CSV_H
+#define SILT_FEED_CSV_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -18,6 +18,12 @@ typedef enum {
     SILT_CSV_STRING,    /* anything else */
 } silt_csv_type;
 
+/* What silt_csv_record_to_json does with text that is not valid UTF-8. */
+typedef enum {
+    SILT_CSV_UTF8_FAIL = 0, /* SILT_ECORRUPT naming line, column and byte (the default) */
+    SILT_CSV_UTF8_REPLACE,  /* each invalid byte becomes U+FFFD */
+} silt_csv_utf8_policy;
+
 typedef struct silt_csv_reader silt_csv_reader;
 
 /* Creates a reader over data[0..len) (borrowed: it must outlive the reader) and reads the header
@@ -27,6 +33,8 @@ int silt_csv_reader_create(silt_csv_reader **out, const void *data, size_t len, 
                            silt_error *err);
 /* NULL is a no-op. */
 void silt_csv_reader_destroy(silt_csv_reader *r);
+
+void silt_csv_reader_set_invalid_utf8(silt_csv_reader *r, silt_csv_utf8_policy policy);
 
 size_t silt_csv_reader_ncols(const silt_csv_reader *r);
 /* Name of column i (NUL-terminated, owned by the reader). */
@@ -59,7 +67,8 @@ bool silt_csv_is_na(const char *s, size_t n);
 /* Appends the current record to out as a JSON object, keys in header order, values typed by
  * `types` (from silt_csv_infer_types), with the given SILT_JSON_* flags. Returns 0, SILT_ENOMEM,
  * or SILT_ECORRUPT if a value does not parse as its column type (the reader was not rewound to
- * the data the types came from). */
+ * the data the types came from) or, unless the reader replaces it, a column name or value is
+ * not valid UTF-8. */
 int silt_csv_record_to_json(silt_buf *out, const silt_csv_reader *r, const silt_csv_type *types,
                             unsigned flags, silt_error *err);
 
