@@ -53,103 +53,118 @@ static void i64_to_dec16(uint8_t out[16], int64_t v)
     memset(out + 8, v < 0 ? 0xff : 0, 8);
 }
 
+/* Are the leaf's physical values already the silt values of the plan's type? */
+static bool same_values(const pq_plan *pl, const leaf_data *d, int sw)
+{
+    const silt_pq_schema_elem *e = pl->e;
+    bool millis_stamp = e->type == SILT_PQ_INT64 && pl->type == SILT_TYPE_TIMESTAMP &&
+                        ((e->logical_type == SILT_PQ_LT_TIMESTAMP && e->lt_unit == 1) ||
+                         (e->logical_type != SILT_PQ_LT_TIMESTAMP &&
+                          e->converted_type == SILT_PQ_CT_TIMESTAMP_MILLIS));
+    bool nanos_time = e->type == SILT_PQ_INT64 && pl->type == SILT_TYPE_INT64 &&
+                      e->logical_type == SILT_PQ_LT_TIME && e->lt_unit == 3;
+    return sw == d->width && !d->is_bin && !millis_stamp && !nanos_time &&
+           pl->type != SILT_TYPE_DECIMAL;
+}
+
+/* A time or timestamp value in microseconds (INT96: Julian day + nanoseconds). */
+static int64_t to_micros(const silt_pq_schema_elem *e, silt_type_id type, const uint8_t *s)
+{
+    int64_t v;
+    if (e->type == SILT_PQ_INT96) {
+        int64_t nanos;
+        int32_t day;
+        memcpy(&nanos, s, 8);
+        memcpy(&day, s + 8, 4);
+        return (int64_t)((uint64_t)((int64_t)day - 2440588) * 86400000000ull +
+                         (uint64_t)(nanos / 1000));
+    }
+    if (e->type == SILT_PQ_INT32) {
+        int32_t x;
+        memcpy(&x, s, 4);
+        return (int64_t)x * 1000; /* TIME_MILLIS to micros */
+    }
+    memcpy(&v, s, 8);
+    if (e->logical_type == SILT_PQ_LT_TIME && e->lt_unit == 3) return v / 1000;
+    bool millis = e->logical_type == SILT_PQ_LT_TIMESTAMP
+                      ? e->lt_unit == 1
+                      : e->converted_type == SILT_PQ_CT_TIMESTAMP_MILLIS;
+    if (type == SILT_TYPE_TIMESTAMP && millis) return (int64_t)((uint64_t)v * 1000u);
+    return v;
+}
+
+/* Value i as a 16-byte little-endian decimal. Returns 0 or -1 (wider than 128 bits). */
+static int to_dec16(uint8_t o[16], const silt_pq_schema_elem *e, const leaf_data *d, int64_t i,
+                    const uint8_t *s)
+{
+    if (e->type == SILT_PQ_INT32) {
+        int32_t x;
+        memcpy(&x, s, 4);
+        i64_to_dec16(o, x);
+        return 0;
+    }
+    if (e->type == SILT_PQ_INT64) {
+        int64_t x;
+        memcpy(&x, s, 8);
+        i64_to_dec16(o, x);
+        return 0;
+    }
+    const uint8_t *b = d->is_bin ? d->bin.data + d->bin.offsets[i] : s;
+    size_t len = d->is_bin ? (size_t)(d->bin.offsets[i + 1] - d->bin.offsets[i]) : (size_t)d->width;
+    return be_to_dec16(o, b, len);
+}
+
+/* Converts value i into o (sw bytes). Returns 0 or -1 (a decimal too wide). */
+static inline int convert_one(const pq_plan *pl, const leaf_data *d, int64_t i, uint8_t *o, int sw)
+{
+    const uint8_t *s = d->fixed ? d->fixed + (size_t)i * (size_t)d->width : NULL;
+    switch (pl->type) {
+    case SILT_TYPE_INT8: o[0] = s[0]; return 0;
+    case SILT_TYPE_INT16: memcpy(o, s, 2); return 0;
+    case SILT_TYPE_FLOAT: {
+        float f = half_to_float((uint16_t)(s[0] | s[1] << 8));
+        memcpy(o, &f, 4);
+        return 0;
+    }
+    case SILT_TYPE_INT64:
+    case SILT_TYPE_TIMESTAMP:
+    case SILT_TYPE_TIMESTAMP_NS: {
+        int64_t v = to_micros(pl->e, pl->type, s);
+        memcpy(o, &v, 8);
+        return 0;
+    }
+    case SILT_TYPE_DECIMAL: return to_dec16(o, pl->e, d, i, s);
+    default: memcpy(o, s, (size_t)sw); return 0;
+    }
+}
+
 /* Converts the dense physical values of a leaf into dense silt values of width sw (BOOL: one
  * byte per value). *out is either d->fixed (identity) or a new block the caller frees. */
 int silt_pqr_convert_dense(const pq_plan *pl, leaf_data *d, uint8_t **out, bool *owned,
                            chunk_ctx *c)
 {
-    const silt_pq_schema_elem *e = pl->e;
     int64_t n = d->is_bin ? d->bin.n : d->n_values;
     int sw = pl->type == SILT_TYPE_BOOL ? 1 : silt_type_width(pl->type);
     *owned = false;
     *out = d->fixed;
-    if (pl->type == SILT_TYPE_STRING || pl->type == SILT_TYPE_BINARY) return 0;
-    if (pl->type == SILT_TYPE_FIXED_BINARY) return 0;
-    bool identity = (sw == d->width && !d->is_bin) &&
-                    !(e->type == SILT_PQ_INT64 && pl->type == SILT_TYPE_TIMESTAMP &&
-                      ((e->logical_type == SILT_PQ_LT_TIMESTAMP && e->lt_unit == 1) ||
-                       (e->logical_type != SILT_PQ_LT_TIMESTAMP &&
-                        e->converted_type == SILT_PQ_CT_TIMESTAMP_MILLIS))) &&
-                    !(e->type == SILT_PQ_INT64 && pl->type == SILT_TYPE_INT64 &&
-                      e->logical_type == SILT_PQ_LT_TIME && e->lt_unit == 3) &&
-                    pl->type != SILT_TYPE_DECIMAL;
-    if (identity) return 0;
+    if (pl->type == SILT_TYPE_STRING || pl->type == SILT_TYPE_BINARY ||
+        pl->type == SILT_TYPE_FIXED_BINARY || same_values(pl, d, sw))
+        return 0;
     size_t bytes;
     if (silt_mul_size(&bytes, (size_t)n, (size_t)sw)) return SILT_ENOMEM;
     uint8_t *dst = silt_malloc(bytes ? bytes : 1);
     if (!dst)
         return silt_pqr_chunk_err(c, SILT_ENOMEM, d->chunk_off, "out of memory converting values%s",
                                   NULL);
-    *out = dst;
-    *owned = true;
-    const uint8_t *src = d->fixed;
     for (int64_t i = 0; i < n; i++) {
-        uint8_t *o = dst + (size_t)i * (size_t)sw;
-        const uint8_t *s = src ? src + (size_t)i * (size_t)d->width : NULL;
-        switch (pl->type) {
-        case SILT_TYPE_INT8: o[0] = s[0]; break;
-        case SILT_TYPE_INT16: memcpy(o, s, 2); break;
-        case SILT_TYPE_FLOAT: {
-            uint16_t h = (uint16_t)(s[0] | s[1] << 8);
-            float f = half_to_float(h);
-            memcpy(o, &f, 4);
-            break;
-        }
-        case SILT_TYPE_INT64:
-        case SILT_TYPE_TIMESTAMP:
-        case SILT_TYPE_TIMESTAMP_NS: {
-            int64_t v;
-            if (e->type == SILT_PQ_INT96) {
-                int64_t nanos;
-                int32_t day;
-                memcpy(&nanos, s, 8);
-                memcpy(&day, s + 8, 4);
-                v = (int64_t)((uint64_t)((int64_t)day - 2440588) * 86400000000ull +
-                              (uint64_t)(nanos / 1000));
-            } else if (e->type == SILT_PQ_INT32) {
-                int32_t x;
-                memcpy(&x, s, 4);
-                v = (int64_t)x * 1000; /* TIME_MILLIS to micros */
-            } else {
-                memcpy(&v, s, 8);
-                if (e->logical_type == SILT_PQ_LT_TIME && e->lt_unit == 3)
-                    v /= 1000;
-                else if (pl->type == SILT_TYPE_TIMESTAMP &&
-                         e->logical_type == SILT_PQ_LT_TIMESTAMP && e->lt_unit == 1)
-                    v = (int64_t)((uint64_t)v * 1000u);
-                else if (pl->type == SILT_TYPE_TIMESTAMP &&
-                         e->logical_type != SILT_PQ_LT_TIMESTAMP &&
-                         e->converted_type == SILT_PQ_CT_TIMESTAMP_MILLIS)
-                    v = (int64_t)((uint64_t)v * 1000u);
-            }
-            memcpy(o, &v, 8);
-            break;
-        }
-        case SILT_TYPE_DECIMAL:
-            if (e->type == SILT_PQ_INT32) {
-                int32_t x;
-                memcpy(&x, s, 4);
-                i64_to_dec16(o, x);
-            } else if (e->type == SILT_PQ_INT64) {
-                int64_t x;
-                memcpy(&x, s, 8);
-                i64_to_dec16(o, x);
-            } else {
-                const uint8_t *b = d->is_bin ? d->bin.data + d->bin.offsets[i] : s;
-                size_t len = d->is_bin ? (size_t)(d->bin.offsets[i + 1] - d->bin.offsets[i])
-                                       : (size_t)d->width;
-                if (be_to_dec16(o, b, len)) {
-                    silt_free(dst);
-                    *out = NULL;
-                    *owned = false;
-                    return silt_pqr_chunk_err(c, SILT_ECORRUPT, d->chunk_off,
-                                              "decimal value wider than 128 bits%s", NULL);
-                }
-            }
-            break;
-        default: memcpy(o, s, (size_t)sw); break;
+        if (convert_one(pl, d, i, dst + (size_t)i * (size_t)sw, sw)) {
+            silt_free(dst);
+            return silt_pqr_chunk_err(c, SILT_ECORRUPT, d->chunk_off,
+                                      "decimal value wider than 128 bits%s", NULL);
         }
     }
+    *out = dst;
+    *owned = true;
     return 0;
 }
 
@@ -178,119 +193,147 @@ static int set_validity(silt_column *col, int64_t base, const uint8_t *bits_vali
     return 0;
 }
 
-int silt_pqr_assemble_leaf(silt_pq_reader *r, const pq_plan *pl, silt_column *col, leaf_data *d,
-                           int64_t slots, silt_error *err)
+/* Returned by the spreading helpers when the levels and the values disagree. */
+#define ASM_CORRUPT 1
+
+/* A flat column without nulls whose byte arrays were decoded in one piece: the column takes
+ * the buffers as they are. */
+static int take_bytes(silt_column *col, leaf_data *d)
 {
-    const pq_leaf *l = &r->leaves[pl->leaf];
-    chunk_ctx c = {.r = r, .leaf = l, .err = err};
-    const uint16_t *def = d->def, *rep = d->rep;
-    int64_t n = d->n, nvals = d->is_bin ? d->bin.n : d->n_values;
-    uint16_t mx = (uint16_t)l->max_def;
     int rc;
-    uint8_t *dense = NULL;
-    bool owned = false;
-    uint8_t *valid = NULL;
-    if ((rc = silt_pqr_convert_dense(pl, d, &dense, &owned, &c))) return rc;
-    bool flat_full = slots == n && nvals == n;
-    int64_t base = col->length;
-    if (pl->type == SILT_TYPE_STRING || pl->type == SILT_TYPE_BINARY) {
-        if (flat_full && base == 0 && !col->offsets && !col->values) {
-            /* hand the accumulated buffers to the column */
-            if (!d->bin.offsets && (rc = silt_pq_bin_reserve(&d->bin, 0, 0))) goto oom;
-            col->offsets = d->bin.offsets;
-            col->values = d->bin.data;
-            col->cap_rows = d->bin.cap - 1;
-            col->cap_bytes = d->bin.data_cap;
-            col->length = n;
-            memset(&d->bin, 0, sizeof d->bin);
-            goto done;
-        }
-        if ((rc = silt_column_reserve(col, slots ? slots : 1, d->bin.len ? d->bin.len : 1)))
-            goto oom;
-        int32_t *off = col->offsets;
-        int32_t b0 = off[base];
-        if (d->bin.len) memcpy(col->values + b0, d->bin.data, (size_t)d->bin.len);
-        const int32_t *so = d->bin.offsets;
-        valid = silt_malloc((size_t)(slots ? slots : 1));
-        if (!valid) goto oom;
-        int64_t row = base, k = 0, j = 0;
-        for (int64_t i = 0; i < n; i++) {
-            if (!is_slot(rep, def, i, pl->r_slot, pl->d_slot)) continue;
-            bool v = !def || def[i] == mx;
-            if (v) {
-                if (k >= nvals) goto corrupt;
-                off[row + 1] = b0 + so[k + 1];
-                k++;
-            } else {
-                off[row + 1] = off[row];
-            }
-            valid[j++] = v;
-            row++;
-        }
-        if (k != nvals) goto corrupt;
-        col->length = row;
-        if ((rc = set_validity(col, base, valid, slots))) goto oom;
-        goto done;
+    if (!d->bin.offsets && (rc = silt_pq_bin_reserve(&d->bin, 0, 0))) return rc;
+    col->offsets = d->bin.offsets;
+    col->values = d->bin.data;
+    col->cap_rows = d->bin.cap - 1;
+    col->cap_bytes = d->bin.data_cap;
+    col->length = d->n;
+    memset(&d->bin, 0, sizeof d->bin);
+    return 0;
+}
+
+/* Appends the slots of a string or binary leaf: value bytes in one copy, then one offset per
+ * slot (a null repeats the previous offset). */
+static int spread_bytes(const pq_plan *pl, silt_column *col, const leaf_data *d, int64_t slots,
+                        uint16_t mx)
+{
+    int64_t base = col->length, n = d->n, nvals = d->bin.n;
+    int rc = silt_column_reserve(col, slots ? slots : 1, d->bin.len ? d->bin.len : 1);
+    if (rc) return rc;
+    int32_t *off = col->offsets;
+    int32_t b0 = off[base];
+    if (d->bin.len) memcpy(col->values + b0, d->bin.data, (size_t)d->bin.len);
+    const int32_t *so = d->bin.offsets;
+    uint8_t *valid = silt_malloc((size_t)(slots ? slots : 1));
+    if (!valid) return SILT_ENOMEM;
+    const uint16_t *def = d->def, *rep = d->rep;
+    int64_t row = base, k = 0;
+    for (int64_t i = 0; i < n; i++) {
+        if (!is_slot(rep, def, i, pl->r_slot, pl->d_slot)) continue;
+        bool v = !def || def[i] == mx;
+        assert(row - base < slots);
+        if (v && k >= nvals) break;
+        off[row + 1] = v ? b0 + so[++k] : off[row];
+        assert(off[row + 1] >= off[row]);
+        valid[row - base] = v;
+        row++;
     }
+    rc = k != nvals || row - base != slots ? ASM_CORRUPT : 0;
+    col->length = row;
+    if (!rc) rc = set_validity(col, base, valid, slots);
+    silt_free(valid);
+    return rc;
+}
+
+/* Appends the slots of a fixed-width leaf (bits for booleans): dense value k goes to the k-th
+ * valid slot; null slots are zeroed. */
+static int spread_fixed(const pq_plan *pl, silt_column *col, const leaf_data *d,
+                        const uint8_t *dense, int sw, int64_t slots, uint16_t mx)
+{
+    int64_t base = col->length, n = d->n, nvals = d->is_bin ? d->bin.n : d->n_values;
+    uint8_t *valid = silt_malloc((size_t)(slots ? slots : 1));
+    if (!valid) return SILT_ENOMEM;
+    const uint16_t *def = d->def, *rep = d->rep;
+    bool is_bool = pl->type == SILT_TYPE_BOOL;
+    int64_t row = base, k = 0;
+    for (int64_t i = 0; i < n; i++) {
+        if (!is_slot(rep, def, i, pl->r_slot, pl->d_slot)) continue;
+        bool v = !def || def[i] == mx;
+        assert(row - base < slots);
+        if (v && k >= nvals) break;
+        if (is_bool)
+            silt_bit_set(col->values, row, v && dense[k] != 0);
+        else if (v)
+            memcpy(col->values + (size_t)row * (size_t)sw, dense + (size_t)k * (size_t)sw,
+                   (size_t)sw);
+        else
+            memset(col->values + (size_t)row * (size_t)sw, 0, (size_t)sw);
+        k += v;
+        valid[row - base] = v;
+        row++;
+    }
+    int rc = k != nvals || row - base != slots ? ASM_CORRUPT : 0;
+    col->length = row;
+    if (!rc) rc = set_validity(col, base, valid, slots);
+    silt_free(valid);
+    return rc;
+}
+
+/* The fixed-width cases: hand over the decoded buffer, copy it whole, or spread it. */
+static int assemble_fixed(const pq_plan *pl, silt_column *col, leaf_data *d, uint8_t *dense,
+                          bool owned, int64_t slots, uint16_t mx)
+{
+    int64_t n = d->n, nvals = d->is_bin ? d->bin.n : d->n_values;
+    bool flat_full = slots == n && nvals == n && col->length == 0;
+    bool whole = flat_full && pl->type != SILT_TYPE_BOOL;
     int sw = pl->type == SILT_TYPE_BOOL           ? 1
              : pl->type == SILT_TYPE_FIXED_BINARY ? (int)col->byte_width
                                                   : silt_type_width(pl->type);
-    if (pl->type != SILT_TYPE_BOOL && flat_full && base == 0 && !owned && dense &&
-        pl->type != SILT_TYPE_FIXED_BINARY && !col->values && !col->validity) {
+    if (whole && pl->type != SILT_TYPE_FIXED_BINARY && !owned && dense && !col->values &&
+        !col->validity) {
         /* the decoded values are already silt values: hand the buffer to the column */
         col->values = d->fixed;
         col->cap_rows = d->cap_values;
         col->length = n;
         d->fixed = NULL;
         d->cap_values = 0;
-        goto done;
+        return 0;
     }
-    if ((rc = silt_column_reserve(col, slots, 0))) goto oom;
-    if (pl->type != SILT_TYPE_BOOL && flat_full && base == 0) {
+    int rc = silt_column_reserve(col, slots, 0);
+    if (rc) return rc;
+    if (whole) {
         if (n) memcpy(col->values, dense, (size_t)n * (size_t)sw);
         col->length = n;
-        goto done;
+        return 0;
     }
-    valid = silt_malloc((size_t)(slots ? slots : 1));
-    if (!valid) goto oom;
-    int64_t row = base, k = 0, j = 0;
-    for (int64_t i = 0; i < n; i++) {
-        if (!is_slot(rep, def, i, pl->r_slot, pl->d_slot)) continue;
-        bool v = !def || def[i] == mx;
-        if (v) {
-            if (k >= nvals) goto corrupt;
-            if (pl->type == SILT_TYPE_BOOL)
-                silt_bit_set(col->values, row, dense[k] != 0);
-            else
-                memcpy(col->values + (size_t)row * (size_t)sw, dense + (size_t)k * (size_t)sw,
-                       (size_t)sw);
-            k++;
-        } else if (pl->type == SILT_TYPE_BOOL) {
-            silt_bit_set(col->values, row, false);
-        } else {
-            memset(col->values + (size_t)row * (size_t)sw, 0, (size_t)sw);
-        }
-        valid[j++] = v;
-        row++;
+    return spread_fixed(pl, col, d, dense, sw, slots, mx);
+}
+
+int silt_pqr_assemble_leaf(silt_pq_reader *r, const pq_plan *pl, silt_column *col, leaf_data *d,
+                           int64_t slots, silt_error *err)
+{
+    const pq_leaf *l = &r->leaves[pl->leaf];
+    chunk_ctx c = {.r = r, .leaf = l, .err = err};
+    uint16_t mx = (uint16_t)l->max_def;
+    uint8_t *dense = NULL;
+    bool owned = false;
+    int rc = silt_pqr_convert_dense(pl, d, &dense, &owned, &c);
+    if (rc) return rc;
+    if (pl->type == SILT_TYPE_STRING || pl->type == SILT_TYPE_BINARY) {
+        bool flat_full = slots == d->n && d->bin.n == d->n && col->length == 0;
+        rc = flat_full && !col->offsets && !col->values ? take_bytes(col, d)
+                                                        : spread_bytes(pl, col, d, slots, mx);
+    } else {
+        rc = assemble_fixed(pl, col, d, dense, owned, slots, mx);
     }
-    if (k != nvals) goto corrupt;
-    col->length = row;
-    if ((rc = set_validity(col, base, valid, slots))) goto oom;
-done:
-    silt_free(valid);
     if (owned) silt_free(dense);
+    if (rc == ASM_CORRUPT)
+        return silt_pqr_chunk_err(&c, SILT_ECORRUPT, d->chunk_off,
+                                  "definition levels do not match the number of values%s", NULL);
+    if (rc)
+        return silt_pqr_chunk_err(
+            &c, rc == SILT_ERANGE ? SILT_EUNSUPPORTED : SILT_ENOMEM, d->chunk_off, "%s",
+            rc == SILT_ERANGE ? "column holds more than 2 GiB" : "out of memory");
     return 0;
-corrupt:
-    silt_free(valid);
-    if (owned) silt_free(dense);
-    return silt_pqr_chunk_err(&c, SILT_ECORRUPT, d->chunk_off,
-                              "definition levels do not match the number of values%s", NULL);
-oom:
-    silt_free(valid);
-    if (owned) silt_free(dense);
-    return silt_pqr_chunk_err(&c, rc == SILT_ERANGE ? SILT_EUNSUPPORTED : SILT_ENOMEM, d->chunk_off,
-                              "%s",
-                              rc == SILT_ERANGE ? "column holds more than 2 GiB" : "out of memory");
 }
 
 int silt_pqr_assemble(silt_pq_reader *r, const pq_plan *pl, silt_column *col, leaf_data *lds,
@@ -338,13 +381,18 @@ int silt_pqr_assemble(silt_pq_reader *r, const pq_plan *pl, silt_column *col, le
                                       "list with more than 2^31 elements%s", NULL);
         }
         off[row] = (int32_t)elems;
+        assert(row == base || off[row] >= off[row - 1]);
     }
+    assert(j == slots);
     col->length = row;
     rc = set_validity(col, base, valid, slots);
     silt_free(valid);
     if (rc) return silt_pqr_chunk_err(&c, SILT_ENOMEM, d->chunk_off, "out of memory%s", NULL);
     for (size_t k = 0; k < pl->n_children; k++)
         if ((rc = silt_pqr_assemble(r, &pl->children[k], &col->children[k], lds, err))) return rc;
+    /* a list's element slots are its child's slots, counted on the same leaf's levels */
+    assert(pl->type == SILT_TYPE_STRUCT || pl->children[0].leaf != pl->leaf ||
+           col->children[0].length == col->offsets[col->length]);
     return 0;
 }
 

@@ -209,146 +209,154 @@ static int read_data_page(chunk_ctx *c, leaf_data *d, const silt_pq_page_header 
     return silt_pqr_decode_values(c, d, h->encoding, p, n, non_null);
 }
 
-/* Reads and decodes every page of column chunk `leaf` of row group rg. */
-int silt_pqr_read_chunk(silt_pq_reader *r, int rg, int leaf, leaf_data *d, silt_error *err)
+/* Checks the chunk's metadata against the schema and the file; sets its byte range. */
+static int chunk_range(chunk_ctx *c, const silt_pq_column_chunk *cc, int64_t *out_start,
+                       int64_t *out_size)
 {
-    const silt_pq_column_chunk *cc = &r->meta->row_groups[rg].columns[leaf];
-    chunk_ctx c = {.r = r, .leaf = &r->leaves[leaf], .err = err};
     const silt_pq_column_meta *cm = &cc->meta;
-    uint8_t *chunk, *page = r->page_buf;
-    int rc;
-    d->width = silt_pqr_phys_width(c.leaf->e);
-    d->is_bin = c.leaf->e->type == SILT_PQ_BYTE_ARRAY;
     if (!cc->has_meta)
-        return silt_pqr_chunk_err(&c, SILT_EUNSUPPORTED, (uint64_t)cc->file_offset,
+        return silt_pqr_chunk_err(c, SILT_EUNSUPPORTED, (uint64_t)cc->file_offset,
                                   "column chunk without metadata%s", NULL);
     if (cc->file_path)
-        return silt_pqr_chunk_err(&c, SILT_EUNSUPPORTED, (uint64_t)cc->file_offset,
+        return silt_pqr_chunk_err(c, SILT_EUNSUPPORTED, (uint64_t)cc->file_offset,
                                   "column chunk stored in another file (%s)", cc->file_path);
-    if (cm->type != c.leaf->e->type)
-        return silt_pqr_chunk_err(&c, SILT_ECORRUPT, (uint64_t)cm->data_page_offset,
+    if (cm->type != c->leaf->e->type)
+        return silt_pqr_chunk_err(c, SILT_ECORRUPT, (uint64_t)cm->data_page_offset,
                                   "column chunk type differs from the schema%s", NULL);
-    c.codec = cm->codec;
     int64_t start = cm->data_page_offset;
     if (cm->dictionary_page_offset > 0 && cm->dictionary_page_offset < start)
         start = cm->dictionary_page_offset;
     int64_t size = cm->total_compressed_size;
-    uint64_t fsize = r->src->size;
+    uint64_t fsize = c->r->src->size;
     if (start < 4 || size < 0 || (uint64_t)start > fsize ||
         (uint64_t)size > fsize - (uint64_t)start)
-        return silt_pqr_chunk_err(&c, SILT_ECORRUPT, (uint64_t)(start < 0 ? 0 : start),
+        return silt_pqr_chunk_err(c, SILT_ECORRUPT, (uint64_t)(start < 0 ? 0 : start),
                                   "column chunk byte range lies outside the file%s", NULL);
     if (cm->num_values < 0)
-        return silt_pqr_chunk_err(&c, SILT_ECORRUPT, (uint64_t)start, "negative value count%s",
+        return silt_pqr_chunk_err(c, SILT_ECORRUPT, (uint64_t)start, "negative value count%s",
                                   NULL);
-    d->chunk_off = (uint64_t)start;
-    d->max_entries = r->meta->row_groups[rg].num_rows;
+    *out_start = start;
+    *out_size = size;
+    return 0;
+}
+
+/* Reads the chunk's bytes into r->chunk_buf and sizes d's buffers from the metadata. */
+static int load_chunk(chunk_ctx *c, silt_pq_reader *r, const silt_pq_column_meta *cm, int64_t start,
+                      int64_t size, leaf_data *d)
+{
     if (silt_pqr_scratch(&r->chunk_buf, &r->chunk_cap, (size_t)size))
-        return silt_pqr_chunk_err(&c, SILT_ENOMEM, (uint64_t)start, "out of memory%s", NULL);
-    chunk = r->chunk_buf;
-    if ((rc = r->src->ops->read_at(r->src, (uint64_t)start, chunk, (size_t)size, err))) {
-        silt_error_column(err, c.leaf->path);
-        goto fail;
+        return silt_pqr_chunk_err(c, SILT_ENOMEM, (uint64_t)start, "out of memory%s", NULL);
+    int rc = r->src->ops->read_at(r->src, (uint64_t)start, r->chunk_buf, (size_t)size, c->err);
+    if (rc) {
+        silt_error_column(c->err, c->leaf->path);
+        return rc;
     }
     /* size the buffers once from the metadata when it is plausible for the chunk's bytes */
     int64_t plausible = cm->total_uncompressed_size * 8 + 4096;
     int64_t pre = cm->num_values < plausible ? cm->num_values : plausible;
     if (pre > (1 << 24)) pre = 1 << 24;
-    if (silt_pqr_grow_levels(d, c.leaf, pre) ||
-        (!d->is_bin && d->width <= 16 && silt_pqr_grow_values(d, pre))) {
-        rc = silt_pqr_chunk_err(&c, SILT_ENOMEM, (uint64_t)start, "out of memory%s", NULL);
-        goto fail;
+    if (silt_pqr_grow_levels(d, c->leaf, pre) ||
+        (!d->is_bin && d->width <= 16 && silt_pqr_grow_values(d, pre)))
+        return silt_pqr_chunk_err(c, SILT_ENOMEM, (uint64_t)start, "out of memory%s", NULL);
+    return 0;
+}
+
+/* Parses the page header at chunk[*pos] and checks the body's size and checksum; *body points
+ * at the body and *pos past it. */
+static int page_at(chunk_ctx *c, const uint8_t *chunk, size_t size, size_t *pos,
+                   silt_pq_page_header *h, const uint8_t **body)
+{
+    size_t hlen;
+    int rc = silt_pq_page_header_parse(h, &hlen, chunk + *pos, size - *pos, c->err);
+    if (rc) return silt_pqr_chunk_ctx_err(c, rc);
+    *pos += hlen;
+    if (h->compressed_size < 0 || h->uncompressed_size < 0 ||
+        (size_t)h->compressed_size > size - *pos)
+        return silt_pqr_chunk_err(c, SILT_ECORRUPT, c->page_off,
+                                  "page size runs past the column chunk%s", NULL);
+    *body = chunk + *pos;
+    size_t clen = (size_t)h->compressed_size;
+    *pos += clen;
+    if (h->has_crc && (uint32_t)crc32(0L, *body, (uInt)clen) != h->crc)
+        return silt_pqr_chunk_err(c, SILT_ECORRUPT, c->page_off,
+                                  "page checksum (CRC32) mismatch: the page is corrupt%s", NULL);
+    return 0;
+}
+
+/* A page's v2 levels (NULL for v1 and dictionary pages) and its values, decompressed into
+ * r->page_buf when the codec says so. */
+static int page_parts(chunk_ctx *c, silt_pq_reader *r, const silt_pq_page_header *h,
+                      const uint8_t *body, const uint8_t **levels_v2, const uint8_t **vals,
+                      size_t *vlen)
+{
+    size_t clen = (size_t)h->compressed_size, lv_len = 0;
+    bool v2 = h->type == SILT_PQ_PAGE_DATA_V2;
+    *levels_v2 = NULL;
+    if (v2) {
+        uint64_t lv = (uint64_t)h->rep_length + (uint64_t)h->def_length;
+        if (h->rep_length < 0 || h->def_length < 0 || lv > clen ||
+            lv > (uint64_t)h->uncompressed_size)
+            return silt_pqr_chunk_err(c, SILT_ECORRUPT, c->page_off,
+                                      "bad level lengths in a v2 page%s", NULL);
+        lv_len = (size_t)lv;
+        *levels_v2 = body;
     }
+    *vals = body + lv_len;
+    *vlen = clen - lv_len;
+    size_t ulen = (size_t)h->uncompressed_size - lv_len;
+    bool compressed = c->codec != SILT_PQ_CODEC_UNCOMPRESSED && (!v2 || h->is_compressed);
+    if (!compressed || (v2 && *vlen == 0 && ulen == 0)) return 0;
+    if (ulen > (size_t)1 << 30)
+        return silt_pqr_chunk_err(c, SILT_ECORRUPT, c->page_off, "page larger than 1 GiB%s", NULL);
+    int rc = silt_pq_decompress_check(c->codec, *vals, *vlen, ulen, c->err);
+    if (rc) return silt_pqr_chunk_ctx_err(c, rc);
+    if (silt_pqr_scratch(&r->page_buf, &r->page_cap, ulen))
+        return silt_pqr_chunk_err(c, SILT_ENOMEM, c->page_off, "out of memory%s", NULL);
+    if ((rc = silt_pq_decompress(c->codec, *vals, *vlen, r->page_buf, ulen, c->err)))
+        return silt_pqr_chunk_ctx_err(c, rc);
+    *vals = r->page_buf;
+    *vlen = ulen;
+    return 0;
+}
+
+/* Reads and decodes every page of column chunk `leaf` of row group rg. */
+int silt_pqr_read_chunk(silt_pq_reader *r, int rg, int leaf, leaf_data *d, silt_error *err)
+{
+    const silt_pq_column_chunk *cc = &r->meta->row_groups[rg].columns[leaf];
+    const silt_pq_column_meta *cm = &cc->meta;
+    chunk_ctx c = {.r = r, .leaf = &r->leaves[leaf], .err = err, .codec = cm->codec};
+    d->width = silt_pqr_phys_width(c.leaf->e);
+    d->is_bin = c.leaf->e->type == SILT_PQ_BYTE_ARRAY;
+    int64_t start = 0, size = 0;
+    int rc = chunk_range(&c, cc, &start, &size);
+    if (rc) return rc;
+    d->chunk_off = (uint64_t)start;
+    d->max_entries = r->meta->row_groups[rg].num_rows;
+    if ((rc = load_chunk(&c, r, cm, start, size, d))) return rc;
     size_t pos = 0;
     while (d->n < cm->num_values) {
         c.page_off = (uint64_t)start + pos;
-        if (pos >= (size_t)size) {
-            rc = silt_pqr_chunk_err(&c, SILT_ECORRUPT, c.page_off,
-                                    "column chunk ends before all its values were read%s", NULL);
-            goto fail;
-        }
+        if (pos >= (size_t)size)
+            return silt_pqr_chunk_err(&c, SILT_ECORRUPT, c.page_off,
+                                      "column chunk ends before all its values were read%s", NULL);
         silt_pq_page_header h;
-        size_t hlen;
-        if ((rc = silt_pq_page_header_parse(&h, &hlen, chunk + pos, (size_t)size - pos, err))) {
-            rc = silt_pqr_chunk_ctx_err(&c, rc);
-            goto fail;
-        }
-        pos += hlen;
-        if (h.compressed_size < 0 || h.uncompressed_size < 0 ||
-            (size_t)h.compressed_size > (size_t)size - pos) {
-            rc = silt_pqr_chunk_err(&c, SILT_ECORRUPT, c.page_off,
-                                    "page size runs past the column chunk%s", NULL);
-            goto fail;
-        }
-        const uint8_t *body = chunk + pos;
-        size_t clen = (size_t)h.compressed_size;
-        pos += clen;
-        if (h.has_crc && (uint32_t)crc32(0L, body, (uInt)clen) != h.crc) {
-            rc = silt_pqr_chunk_err(&c, SILT_ECORRUPT, c.page_off,
-                                    "page checksum (CRC32) mismatch: the page is corrupt%s", NULL);
-            goto fail;
-        }
+        const uint8_t *body = NULL, *levels_v2 = NULL, *vals = NULL;
+        size_t vlen = 0;
+        if ((rc = page_at(&c, r->chunk_buf, (size_t)size, &pos, &h, &body))) return rc;
         if (h.type != SILT_PQ_PAGE_DATA && h.type != SILT_PQ_PAGE_DATA_V2 &&
             h.type != SILT_PQ_PAGE_DICTIONARY)
             continue; /* index pages and unknown page types are skipped */
-        if (!h.has_type_header) {
-            rc = silt_pqr_chunk_err(&c, SILT_ECORRUPT, c.page_off,
-                                    "page header lacks its type header%s", NULL);
-            goto fail;
-        }
-        const uint8_t *levels_v2 = NULL;
-        size_t lv_len = 0;
-        if (h.type == SILT_PQ_PAGE_DATA_V2) {
-            if (h.rep_length < 0 || h.def_length < 0 ||
-                (uint64_t)h.rep_length + (uint64_t)h.def_length > clen ||
-                (uint64_t)h.rep_length + (uint64_t)h.def_length > (uint64_t)h.uncompressed_size) {
-                rc = silt_pqr_chunk_err(&c, SILT_ECORRUPT, c.page_off,
-                                        "bad level lengths in a v2 page%s", NULL);
-                goto fail;
-            }
-            lv_len = (size_t)h.rep_length + (size_t)h.def_length;
-            levels_v2 = body;
-        }
-        const uint8_t *vals = body + lv_len;
-        size_t vlen = clen - lv_len;
-        size_t ulen = (size_t)h.uncompressed_size - lv_len;
-        bool compressed = c.codec != SILT_PQ_CODEC_UNCOMPRESSED &&
-                          (h.type != SILT_PQ_PAGE_DATA_V2 || h.is_compressed);
-        if (compressed && !(h.type == SILT_PQ_PAGE_DATA_V2 && vlen == 0 && ulen == 0)) {
-            if (ulen > (size_t)1 << 30) {
-                rc = silt_pqr_chunk_err(&c, SILT_ECORRUPT, c.page_off, "page larger than 1 GiB%s",
-                                        NULL);
-                goto fail;
-            }
-            if ((rc = silt_pq_decompress_check(c.codec, vals, vlen, ulen, err))) {
-                rc = silt_pqr_chunk_ctx_err(&c, rc);
-                goto fail;
-            }
-            if (silt_pqr_scratch(&r->page_buf, &r->page_cap, ulen)) {
-                rc = silt_pqr_chunk_err(&c, SILT_ENOMEM, c.page_off, "out of memory%s", NULL);
-                goto fail;
-            }
-            page = r->page_buf;
-            if ((rc = silt_pq_decompress(c.codec, vals, vlen, page, ulen, err))) {
-                rc = silt_pqr_chunk_ctx_err(&c, rc);
-                goto fail;
-            }
-            vals = page;
-            vlen = ulen;
-        }
-        if (h.type == SILT_PQ_PAGE_DICTIONARY)
-            rc = silt_pqr_read_dictionary(&c, d, &h, vals, vlen);
-        else
-            rc = read_data_page(&c, d, &h, levels_v2, vals, vlen);
-        if (rc) goto fail;
+        if (!h.has_type_header)
+            return silt_pqr_chunk_err(&c, SILT_ECORRUPT, c.page_off,
+                                      "page header lacks its type header%s", NULL);
+        if ((rc = page_parts(&c, r, &h, body, &levels_v2, &vals, &vlen))) return rc;
+        rc = h.type == SILT_PQ_PAGE_DICTIONARY ? silt_pqr_read_dictionary(&c, d, &h, vals, vlen)
+                                               : read_data_page(&c, d, &h, levels_v2, vals, vlen);
+        if (rc) return rc;
     }
-    if (d->n != cm->num_values) {
-        rc = silt_pqr_chunk_err(&c, SILT_ECORRUPT, (uint64_t)start + pos,
-                                "pages hold more values than the column chunk metadata says%s",
-                                NULL);
-        goto fail;
-    }
+    if (d->n != cm->num_values)
+        return silt_pqr_chunk_err(&c, SILT_ECORRUPT, (uint64_t)start + pos,
+                                  "pages hold more values than the column chunk metadata says%s",
+                                  NULL);
     return 0;
-fail:
-    return rc;
 }

@@ -136,6 +136,110 @@ static int decode_dict_indices(chunk_ctx *c, leaf_data *d, const uint8_t *p, siz
     return 0;
 }
 
+/* RLE booleans (a 4-byte length, then the RLE/bit-packed hybrid of width 1). */
+static int decode_rle_bools(chunk_ctx *c, uint8_t *dst, const uint8_t *p, size_t n, size_t count)
+{
+    if (c->leaf->e->type != SILT_PQ_BOOLEAN)
+        return silt_pqr_chunk_err(c, SILT_ECORRUPT, c->page_off,
+                                  "RLE encoding on a non-boolean column%s", NULL);
+    if (n < 4)
+        return silt_pqr_chunk_err(c, SILT_ECORRUPT, c->page_off, "truncated RLE booleans%s", NULL);
+    uint32_t len =
+        (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    if (len > n - 4)
+        return silt_pqr_chunk_err(c, SILT_ECORRUPT, c->page_off, "RLE booleans run past the page%s",
+                                  NULL);
+    silt_pq_rle rle;
+    silt_pq_rle_init(&rle, p + 4, len, 1, c->err);
+    uint32_t tmp[1024];
+    size_t done = 0;
+    while (done < count) {
+        size_t k = count - done < 1024 ? count - done : 1024;
+        int rc = silt_pq_rle_read32(&rle, tmp, k, c->err);
+        if (rc) return silt_pqr_chunk_ctx_err(c, rc);
+        for (size_t i = 0; i < k; i++) dst[done + i] = (uint8_t)tmp[i];
+        done += k;
+    }
+    return 0;
+}
+
+static int decode_delta_ints(chunk_ctx *c, uint8_t *dst, const uint8_t *p, size_t n, size_t count)
+{
+    int t = c->leaf->e->type;
+    if (t != SILT_PQ_INT32 && t != SILT_PQ_INT64)
+        return silt_pqr_chunk_err(c, SILT_ECORRUPT, c->page_off,
+                                  "DELTA_BINARY_PACKED on a non-integer column%s", NULL);
+    int64_t *tmp = silt_malloc((count ? count : 1) * sizeof *tmp);
+    if (!tmp) return silt_pqr_chunk_err(c, SILT_ENOMEM, c->page_off, "out of memory%s", NULL);
+    size_t used;
+    int rc = silt_pq_decode_delta_binary(tmp, count, p, n, &used, c->err);
+    if (rc) {
+        silt_free(tmp);
+        return silt_pqr_chunk_ctx_err(c, rc);
+    }
+    if (t == SILT_PQ_INT32)
+        for (size_t i = 0; i < count; i++) {
+            int32_t v = (int32_t)(uint32_t)(uint64_t)tmp[i];
+            memcpy(dst + 4 * i, &v, 4);
+        }
+    else
+        memcpy(dst, tmp, count * 8);
+    silt_free(tmp);
+    return 0;
+}
+
+/* DELTA_BYTE_ARRAY values of a FIXED_LEN_BYTE_ARRAY column, each of the column's width. */
+static int decode_delta_fixed(chunk_ctx *c, leaf_data *d, uint8_t *dst, const uint8_t *p, size_t n,
+                              size_t count)
+{
+    silt_pq_bin tmp = {0};
+    int rc = silt_pq_decode_delta_byte_array(&tmp, p, n, count, c->err);
+    if (rc) {
+        silt_pq_bin_free(&tmp);
+        return silt_pqr_chunk_ctx_err(c, rc);
+    }
+    for (size_t i = 0; i < count; i++) {
+        if (tmp.offsets[i + 1] - tmp.offsets[i] != d->width) {
+            silt_pq_bin_free(&tmp);
+            return silt_pqr_chunk_err(c, SILT_ECORRUPT, c->page_off,
+                                      "DELTA_BYTE_ARRAY value of the wrong fixed length%s", NULL);
+        }
+    }
+    if (count) memcpy(dst, tmp.data, count * (size_t)d->width);
+    silt_pq_bin_free(&tmp);
+    return 0;
+}
+
+static int decode_delta_bytes(chunk_ctx *c, leaf_data *d, int enc, uint8_t *dst, const uint8_t *p,
+                              size_t n, size_t count)
+{
+    int t = c->leaf->e->type;
+    if (t == SILT_PQ_FIXED_LEN_BYTE_ARRAY && enc == SILT_PQ_ENC_DELTA_BYTE_ARRAY)
+        return decode_delta_fixed(c, d, dst, p, n, count);
+    if (t != SILT_PQ_BYTE_ARRAY)
+        return silt_pqr_chunk_err(c, SILT_ECORRUPT, c->page_off, "%s on a column of the wrong type",
+                                  silt_pq_encoding_name(enc));
+    int rc = enc == SILT_PQ_ENC_DELTA_LENGTH_BYTE_ARRAY
+                 ? silt_pq_decode_delta_length(&d->bin, p, n, count, c->err)
+                 : silt_pq_decode_delta_byte_array(&d->bin, p, n, count, c->err);
+    return rc ? silt_pqr_chunk_ctx_err(c, rc) : 0;
+}
+
+static int decode_split(chunk_ctx *c, leaf_data *d, uint8_t *dst, const uint8_t *p, size_t n,
+                        size_t count)
+{
+    int t = c->leaf->e->type;
+    if (d->is_bin || t == SILT_PQ_BOOLEAN || t == SILT_PQ_INT96)
+        return silt_pqr_chunk_err(c, SILT_ECORRUPT, c->page_off,
+                                  "BYTE_STREAM_SPLIT on a column of the wrong type%s", NULL);
+    if ((size_t)d->width * count != n)
+        return silt_pqr_chunk_err(c, SILT_ECORRUPT, c->page_off,
+                                  "BYTE_STREAM_SPLIT data size does not match the value count%s",
+                                  NULL);
+    int rc = silt_pq_decode_byte_stream_split(dst, p, n, count, d->width, c->err);
+    return rc ? silt_pqr_chunk_ctx_err(c, rc) : 0;
+}
+
 int silt_pqr_decode_values(chunk_ctx *c, leaf_data *d, int enc, const uint8_t *p, size_t n,
                            size_t count)
 {
@@ -148,108 +252,20 @@ int silt_pqr_decode_values(chunk_ctx *c, leaf_data *d, int enc, const uint8_t *p
         return silt_pqr_chunk_err(c, SILT_ENOMEM, c->page_off, "out of memory decoding values%s",
                                   NULL);
     uint8_t *dst = d->is_bin ? NULL : d->fixed + (size_t)d->n_values * (size_t)d->width;
-    int t = c->leaf->e->type;
     switch (enc) {
-    case SILT_PQ_ENC_PLAIN:
-        if ((rc = decode_plain(c, d, dst, &d->bin, p, n, count))) return rc;
-        break;
+    case SILT_PQ_ENC_PLAIN: rc = decode_plain(c, d, dst, &d->bin, p, n, count); break;
     case SILT_PQ_ENC_PLAIN_DICTIONARY:
-    case SILT_PQ_ENC_RLE_DICTIONARY:
-        if ((rc = decode_dict_indices(c, d, p, n, count))) return rc;
-        break;
-    case SILT_PQ_ENC_RLE: {
-        if (t != SILT_PQ_BOOLEAN)
-            return silt_pqr_chunk_err(c, SILT_ECORRUPT, c->page_off,
-                                      "RLE encoding on a non-boolean column%s", NULL);
-        if (n < 4)
-            return silt_pqr_chunk_err(c, SILT_ECORRUPT, c->page_off, "truncated RLE booleans%s",
-                                      NULL);
-        uint32_t len =
-            (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-        if (len > n - 4)
-            return silt_pqr_chunk_err(c, SILT_ECORRUPT, c->page_off,
-                                      "RLE booleans run past the page%s", NULL);
-        silt_pq_rle rle;
-        silt_pq_rle_init(&rle, p + 4, len, 1, c->err);
-        uint32_t tmp[1024];
-        size_t done = 0;
-        while (done < count) {
-            size_t k = count - done < 1024 ? count - done : 1024;
-            if ((rc = silt_pq_rle_read32(&rle, tmp, k, c->err)))
-                return silt_pqr_chunk_ctx_err(c, rc);
-            for (size_t i = 0; i < k; i++) dst[done + i] = (uint8_t)tmp[i];
-            done += k;
-        }
-        break;
-    }
-    case SILT_PQ_ENC_DELTA_BINARY_PACKED: {
-        if (t != SILT_PQ_INT32 && t != SILT_PQ_INT64)
-            return silt_pqr_chunk_err(c, SILT_ECORRUPT, c->page_off,
-                                      "DELTA_BINARY_PACKED on a non-integer column%s", NULL);
-        int64_t *tmp = silt_malloc((count ? count : 1) * sizeof *tmp);
-        if (!tmp) return silt_pqr_chunk_err(c, SILT_ENOMEM, c->page_off, "out of memory%s", NULL);
-        size_t used;
-        rc = silt_pq_decode_delta_binary(tmp, count, p, n, &used, c->err);
-        if (rc) {
-            silt_free(tmp);
-            return silt_pqr_chunk_ctx_err(c, rc);
-        }
-        if (t == SILT_PQ_INT32)
-            for (size_t i = 0; i < count; i++) {
-                int32_t v = (int32_t)(uint32_t)(uint64_t)tmp[i];
-                memcpy(dst + 4 * i, &v, 4);
-            }
-        else
-            memcpy(dst, tmp, count * 8);
-        silt_free(tmp);
-        break;
-    }
+    case SILT_PQ_ENC_RLE_DICTIONARY: rc = decode_dict_indices(c, d, p, n, count); break;
+    case SILT_PQ_ENC_RLE: rc = decode_rle_bools(c, dst, p, n, count); break;
+    case SILT_PQ_ENC_DELTA_BINARY_PACKED: rc = decode_delta_ints(c, dst, p, n, count); break;
     case SILT_PQ_ENC_DELTA_LENGTH_BYTE_ARRAY:
-    case SILT_PQ_ENC_DELTA_BYTE_ARRAY:
-        if (t != SILT_PQ_BYTE_ARRAY &&
-            !(t == SILT_PQ_FIXED_LEN_BYTE_ARRAY && enc == SILT_PQ_ENC_DELTA_BYTE_ARRAY))
-            return silt_pqr_chunk_err(c, SILT_ECORRUPT, c->page_off,
-                                      "%s on a column of the wrong type",
-                                      silt_pq_encoding_name(enc));
-        if (t == SILT_PQ_BYTE_ARRAY) {
-            rc = enc == SILT_PQ_ENC_DELTA_LENGTH_BYTE_ARRAY
-                     ? silt_pq_decode_delta_length(&d->bin, p, n, count, c->err)
-                     : silt_pq_decode_delta_byte_array(&d->bin, p, n, count, c->err);
-            if (rc) return silt_pqr_chunk_ctx_err(c, rc);
-        } else {
-            silt_pq_bin tmp = {0};
-            rc = silt_pq_decode_delta_byte_array(&tmp, p, n, count, c->err);
-            if (rc) {
-                silt_pq_bin_free(&tmp);
-                return silt_pqr_chunk_ctx_err(c, rc);
-            }
-            for (size_t i = 0; i < count; i++) {
-                if (tmp.offsets[i + 1] - tmp.offsets[i] != d->width) {
-                    silt_pq_bin_free(&tmp);
-                    return silt_pqr_chunk_err(c, SILT_ECORRUPT, c->page_off,
-                                              "DELTA_BYTE_ARRAY value of the wrong fixed length%s",
-                                              NULL);
-                }
-            }
-            if (count) memcpy(dst, tmp.data, count * (size_t)d->width);
-            silt_pq_bin_free(&tmp);
-        }
-        break;
-    case SILT_PQ_ENC_BYTE_STREAM_SPLIT:
-        if (d->is_bin || t == SILT_PQ_BOOLEAN || t == SILT_PQ_INT96)
-            return silt_pqr_chunk_err(c, SILT_ECORRUPT, c->page_off,
-                                      "BYTE_STREAM_SPLIT on a column of the wrong type%s", NULL);
-        if ((size_t)d->width * count != n)
-            return silt_pqr_chunk_err(
-                c, SILT_ECORRUPT, c->page_off,
-                "BYTE_STREAM_SPLIT data size does not match the value count%s", NULL);
-        if ((rc = silt_pq_decode_byte_stream_split(dst, p, n, count, d->width, c->err)))
-            return silt_pqr_chunk_ctx_err(c, rc);
-        break;
+    case SILT_PQ_ENC_DELTA_BYTE_ARRAY: rc = decode_delta_bytes(c, d, enc, dst, p, n, count); break;
+    case SILT_PQ_ENC_BYTE_STREAM_SPLIT: rc = decode_split(c, d, dst, p, n, count); break;
     default:
         return silt_pqr_chunk_err(c, SILT_EUNSUPPORTED, c->page_off,
                                   "value encoding %s is not supported", silt_pq_encoding_name(enc));
     }
+    if (rc) return rc;
     if (!d->is_bin) d->n_values += (int64_t)count;
     return 0;
 }
