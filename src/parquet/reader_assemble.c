@@ -57,12 +57,13 @@ static void i64_to_dec16(uint8_t out[16], int64_t v)
 static bool same_values(const pq_plan *pl, const leaf_data *d, int sw)
 {
     const silt_pq_schema_elem *e = pl->e;
-    bool millis_stamp = e->type == SILT_PQ_INT64 && pl->type == SILT_TYPE_TIMESTAMP &&
-                        ((e->logical_type == SILT_PQ_LT_TIMESTAMP && e->lt_unit == 1) ||
-                         (e->logical_type != SILT_PQ_LT_TIMESTAMP &&
-                          e->converted_type == SILT_PQ_CT_TIMESTAMP_MILLIS));
+    bool millis_stamp =
+        e->type == SILT_PQ_INT64 && pl->type == SILT_TYPE_TIMESTAMP &&
+        ((e->logical_type == SILT_PQ_LT_TIMESTAMP && e->lt_unit == SILT_PQ_UNIT_MILLIS) ||
+         (e->logical_type != SILT_PQ_LT_TIMESTAMP &&
+          e->converted_type == SILT_PQ_CT_TIMESTAMP_MILLIS));
     bool nanos_time = e->type == SILT_PQ_INT64 && pl->type == SILT_TYPE_INT64 &&
-                      e->logical_type == SILT_PQ_LT_TIME && e->lt_unit == 3;
+                      e->logical_type == SILT_PQ_LT_TIME && e->lt_unit == SILT_PQ_UNIT_NANOS;
     return sw == d->width && !d->is_bin && !millis_stamp && !nanos_time &&
            pl->type != SILT_TYPE_DECIMAL;
 }
@@ -85,9 +86,9 @@ static int64_t to_micros(const silt_pq_schema_elem *e, silt_type_id type, const 
         return (int64_t)x * 1000; /* TIME_MILLIS to micros */
     }
     memcpy(&v, s, 8);
-    if (e->logical_type == SILT_PQ_LT_TIME && e->lt_unit == 3) return v / 1000;
+    if (e->logical_type == SILT_PQ_LT_TIME && e->lt_unit == SILT_PQ_UNIT_NANOS) return v / 1000;
     bool millis = e->logical_type == SILT_PQ_LT_TIMESTAMP
-                      ? e->lt_unit == 1
+                      ? e->lt_unit == SILT_PQ_UNIT_MILLIS
                       : e->converted_type == SILT_PQ_CT_TIMESTAMP_MILLIS;
     if (type == SILT_TYPE_TIMESTAMP && millis) return (int64_t)((uint64_t)v * 1000u);
     return v;

@@ -10,6 +10,7 @@
 
 #include "parquet/decode.h"
 #include "parquet/format.h"
+#include "parquet/format_ids.h"
 #include "parquet/reader.h"
 
 #define SILT_PQR_MAX_DEPTH 64                       /* schema nesting */

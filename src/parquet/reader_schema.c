@@ -141,7 +141,7 @@ static int map_leaf(silt_field *f, const silt_pq_schema_elem *e, silt_error *err
         if (decimal)
             t = SILT_TYPE_DECIMAL;
         else if (lt == SILT_PQ_LT_TIMESTAMP)
-            t = e->lt_unit == 3 ? SILT_TYPE_TIMESTAMP_NS : SILT_TYPE_TIMESTAMP;
+            t = e->lt_unit == SILT_PQ_UNIT_NANOS ? SILT_TYPE_TIMESTAMP_NS : SILT_TYPE_TIMESTAMP;
         else if (ct == SILT_PQ_CT_TIMESTAMP_MILLIS || ct == SILT_PQ_CT_TIMESTAMP_MICROS)
             t = SILT_TYPE_TIMESTAMP;
         break;
