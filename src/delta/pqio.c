@@ -2,6 +2,7 @@
 #include "delta/pqio.h"
 
 #include "batch/canon.h"
+#include "delta/skip.h"
 #include "parquet/reader.h"
 #include "util/alloc.h"
 #include "util/time.h"
@@ -382,79 +383,112 @@ static int pq_read_checkpoint(void *ctx, silt_store *store, const char *key, emi
     return rc;
 }
 
-static int pq_read_file(void *ctx, silt_store *store, const char *key, const silt_schema *schema,
-                        emit_fn emit, void *arg, silt_error *err)
+/* May row group g hold rows matching every term of filter (partition terms aside)? */
+static bool row_group_may_match(silt_pq_reader *r, int g, const silt_delta_read_filter *filter)
+{
+    const silt_schema *fs = silt_pq_reader_schema(r);
+    for (size_t k = 0; k < filter->n_terms; k++) {
+        const silt_delta_term *t = &filter->terms[k];
+        long c = t->on_partition ? -1 : silt_schema_find(fs, t->field->name);
+        silt_pq_rg_stats st;
+        if (c < 0 || silt_pq_reader_row_group_stats(&st, r, g, (int)c, NULL)) continue;
+        bool may = silt_delta_term_may_match(t, st.has_min_max ? &st.min_max : NULL, st.null_count,
+                                             st.num_values);
+        silt_pq_rg_stats_clear(&st);
+        if (!may) return false;
+    }
+    return true;
+}
+
+/* The file's field index of each field of schema (-1: the file lacks it), and the indexes of
+ * those present, in order. */
+typedef struct projection {
+    int *cols, *proj;
+    size_t n_present;
+} projection;
+
+static int project(projection *p, const silt_schema *fs, const silt_schema *schema, silt_error *err)
+{
+    size_t n = schema->n_fields ? schema->n_fields : 1;
+    p->cols = silt_calloc(n, sizeof *p->cols);
+    p->proj = silt_calloc(n, sizeof *p->proj);
+    if (!p->cols || !p->proj) return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    for (size_t i = 0; i < schema->n_fields; i++) {
+        p->cols[i] = (int)silt_schema_find(fs, schema->fields[i].name);
+        if (p->cols[i] >= 0) p->proj[p->n_present++] = p->cols[i];
+    }
+    return 0;
+}
+
+/* Emits b as a batch of schema: columns the file lacks (added to the table later) read as
+ * nulls. Takes b's columns. */
+static int emit_conformed(const projection *p, const silt_schema *schema, silt_batch *b,
+                          emit_fn emit, void *arg, silt_error *err)
+{
+    if (p->n_present == schema->n_fields) return emit(arg, b, err);
+    silt_batch *out = silt_batch_create(schema);
+    if (!out) return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    int rc = 0;
+    int64_t rows = b->n_rows;
+    for (size_t i = 0, k = 0; i < schema->n_fields && rc == 0; i++) {
+        if (p->cols[i] >= 0) {
+            silt_column_clear(&out->cols[i]);
+            out->cols[i] = b->cols[k];
+            memset(&b->cols[k], 0, sizeof b->cols[k]);
+            k++;
+        } else {
+            for (int64_t j = 0; j < rows && rc == 0; j++)
+                if (silt_column_append_null(&out->cols[i]))
+                    rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
+        }
+    }
+    out->n_rows = rows;
+    if (rc == 0) rc = emit(arg, out, err);
+    silt_batch_destroy(out);
+    return rc;
+}
+
+static int pq_read_file_filtered(void *ctx, silt_store *store, const char *key,
+                                 const silt_schema *schema, silt_delta_read_filter *filter,
+                                 emit_fn emit, void *arg, silt_error *err)
 {
     (void)ctx;
     silt_pq_source *src = NULL;
     silt_pq_reader *r = NULL;
-    int *cols = NULL;
-    silt_batch *out = NULL;
+    projection p = {0};
     int rc = open_reader(&src, &r, store, key, err);
-    if (rc) return rc;
-    const silt_schema *fs = silt_pq_reader_schema(r);
-    cols = silt_calloc(schema->n_fields ? schema->n_fields : 1, sizeof *cols);
-    if (!cols) {
-        rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
-        goto done;
-    }
-    size_t n_present = 0;
-    for (size_t i = 0; i < schema->n_fields; i++) {
-        cols[i] = (int)silt_schema_find(fs, schema->fields[i].name);
-        if (cols[i] >= 0) n_present++;
-    }
-    int *proj = silt_calloc(n_present ? n_present : 1, sizeof *proj);
-    if (!proj) {
-        rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
-        goto done;
-    }
-    for (size_t i = 0, k = 0; i < schema->n_fields; i++)
-        if (cols[i] >= 0) proj[k++] = cols[i];
+    if (rc == 0) rc = project(&p, silt_pq_reader_schema(r), schema, err);
     for (int g = 0; rc == 0 && g < silt_pq_reader_num_row_groups(r); g++) {
-        silt_batch *b = NULL;
-        rc = silt_pq_reader_read_row_group(r, g, proj, n_present, &b, err);
-        if (rc) break;
-        if (n_present == schema->n_fields) {
-            rc = emit(arg, b, err);
-            silt_batch_destroy(b);
+        if (filter && !row_group_may_match(r, g, filter)) {
+            filter->parts_skipped++;
             continue;
         }
-        /* columns the file lacks (added to the table later) read as nulls */
-        out = silt_batch_create(schema);
-        if (!out) {
-            silt_batch_destroy(b);
-            rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
-            break;
-        }
-        int64_t rows = b->n_rows;
-        for (size_t i = 0, k = 0; i < schema->n_fields && rc == 0; i++) {
-            if (cols[i] >= 0) {
-                silt_column_clear(&out->cols[i]);
-                out->cols[i] = b->cols[k];
-                memset(&b->cols[k], 0, sizeof b->cols[k]);
-                k++;
-            } else {
-                for (int64_t j = 0; j < rows && rc == 0; j++)
-                    if (silt_column_append_null(&out->cols[i]))
-                        rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
-            }
-        }
-        out->n_rows = rows;
+        if (filter) filter->parts_read++;
+        silt_batch *b = NULL;
+        rc = silt_pq_reader_read_row_group(r, g, p.proj, p.n_present, &b, err);
+        if (rc == 0) rc = emit_conformed(&p, schema, b, emit, arg, err);
         silt_batch_destroy(b);
-        if (rc == 0) rc = emit(arg, out, err);
-        silt_batch_destroy(out);
-        out = NULL;
     }
-    silt_free(proj);
-done:
-    silt_free(cols);
+    silt_free(p.cols);
+    silt_free(p.proj);
     silt_pq_reader_destroy(r);
     silt_pq_source_destroy(src);
     return rc;
 }
 
-static const silt_delta_file_ops parquet_ops = {
-    NULL, pq_write_file, pq_read_file, pq_read_checkpoint, pq_write_checkpoint, ".zstd.parquet"};
+static int pq_read_file(void *ctx, silt_store *store, const char *key, const silt_schema *schema,
+                        emit_fn emit, void *arg, silt_error *err)
+{
+    return pq_read_file_filtered(ctx, store, key, schema, NULL, emit, arg, err);
+}
+
+static const silt_delta_file_ops parquet_ops = {NULL,
+                                                pq_write_file,
+                                                pq_read_file,
+                                                pq_read_checkpoint,
+                                                pq_write_checkpoint,
+                                                ".zstd.parquet",
+                                                pq_read_file_filtered};
 
 const silt_delta_file_ops *silt_delta_parquet_ops(void)
 {
