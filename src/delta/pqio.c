@@ -352,10 +352,60 @@ static int pq_write_checkpoint(void *ctx, uint64_t *out_size, silt_store *store,
 
 typedef int (*emit_fn)(void *arg, const silt_batch *b, silt_error *err);
 
+/* The byte-range source over a stored object: here, where the store and Parquet meet (the
+ * store is below Parquet's users and does not know the reader). */
+typedef struct store_source {
+    silt_pq_source base;
+    silt_store *store;
+    char *key;
+} store_source;
+
+static int source_read_at(silt_pq_source *s, uint64_t offset, void *buf, size_t n, silt_error *err)
+{
+    store_source *ss = (store_source *)s;
+    if (offset > s->size || n > s->size - offset) {
+        silt_error_set(err, SILT_ECORRUPT,
+                       "read of %zu bytes at offset %llu is past the end of '%s' (%llu bytes)", n,
+                       (unsigned long long)offset, ss->key, (unsigned long long)s->size);
+        silt_error_path(err, ss->key);
+        return silt_error_offset(err, (int64_t)offset);
+    }
+    return silt_store_get_range(ss->store, buf, ss->key, offset, n, err);
+}
+
+static void source_destroy(silt_pq_source *s)
+{
+    store_source *ss = (store_source *)s;
+    silt_free(ss->key);
+    silt_free(ss);
+}
+
+static const struct silt_pq_source_ops store_source_ops = {source_read_at, source_destroy};
+
+int silt_delta_store_source(silt_pq_source **out, silt_store *s, const char *key, silt_error *err)
+{
+    *out = NULL;
+    silt_store_entry e = {0};
+    int rc = silt_store_head(s, &e, key, err);
+    if (rc) return rc;
+    silt_free(e.key);
+    store_source *ss = silt_calloc(1, sizeof *ss);
+    if (!ss || !(ss->key = silt_strdup(key))) {
+        silt_free(ss);
+        return silt_error_set(err, SILT_ENOMEM, "out of memory opening '%s'", key);
+    }
+    ss->base.ops = &store_source_ops;
+    ss->base.size = e.size;
+    ss->base.name = ss->key;
+    ss->store = s;
+    *out = &ss->base;
+    return 0;
+}
+
 static int open_reader(silt_pq_source **out_src, silt_pq_reader **out_r, silt_store *store,
                        const char *key, silt_error *err)
 {
-    int rc = silt_store_source(out_src, store, key, err);
+    int rc = silt_delta_store_source(out_src, store, key, err);
     if (rc) return rc;
     rc = silt_pq_reader_open(out_r, *out_src, err);
     if (rc) {
