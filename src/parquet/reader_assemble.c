@@ -212,68 +212,79 @@ static int take_bytes(silt_column *col, leaf_data *d)
     return 0;
 }
 
-/* Appends the slots of a string or binary leaf: value bytes in one copy, then one offset per
- * slot (a null repeats the previous offset). */
-static int spread_bytes(const pq_plan *pl, silt_column *col, const leaf_data *d, int64_t slots,
-                        uint16_t mx)
+/* Writes one byte per slot of the leaf's entries into valid (1: the slot holds a value) and
+ * returns the number of values the slots take. */
+static int64_t slot_validity(const pq_plan *pl, const leaf_data *d, uint16_t mx, uint8_t *valid,
+                             int64_t slots)
 {
-    int64_t base = col->length, n = d->n, nvals = d->bin.n;
-    int rc = silt_column_reserve(col, slots ? slots : 1, d->bin.len ? d->bin.len : 1);
-    if (rc) return rc;
-    int32_t *off = col->offsets;
-    int32_t b0 = off[base];
-    if (d->bin.len) memcpy(col->values + b0, d->bin.data, (size_t)d->bin.len);
-    const int32_t *so = d->bin.offsets;
-    uint8_t *valid = silt_malloc((size_t)(slots ? slots : 1));
-    if (!valid) return SILT_ENOMEM;
     const uint16_t *def = d->def, *rep = d->rep;
-    int64_t row = base, k = 0;
-    for (int64_t i = 0; i < n; i++) {
+    int64_t j = 0, k = 0;
+    for (int64_t i = 0; i < d->n; i++) {
         if (!is_slot(rep, def, i, pl->r_slot, pl->d_slot)) continue;
         bool v = !def || def[i] == mx;
-        assert(row - base < slots);
-        if (v && k >= nvals) break;
-        off[row + 1] = v ? b0 + so[++k] : off[row];
-        assert(off[row + 1] >= off[row]);
-        valid[row - base] = v;
-        row++;
+        assert(j < slots);
+        valid[j++] = v;
+        k += v;
     }
-    rc = k != nvals || row - base != slots ? ASM_CORRUPT : 0;
-    col->length = row;
-    if (!rc) rc = set_validity(col, base, valid, slots);
-    silt_free(valid);
-    return rc;
+    assert(j == slots);
+    return k;
+}
+
+/* Appends the slots of a string or binary leaf: value bytes in one copy, then one offset per
+ * slot (a null repeats the previous offset). valid: slot_validity's. */
+static int spread_bytes(silt_column *col, const leaf_data *d, const uint8_t *valid, int64_t slots)
+{
+    int64_t base = col->length;
+    int rc = silt_column_reserve(col, slots ? slots : 1, d->bin.len ? d->bin.len : 1);
+    if (rc) return rc;
+    int32_t *off = col->offsets + base;
+    int32_t b0 = off[0];
+    if (d->bin.len) memcpy(col->values + b0, d->bin.data, (size_t)d->bin.len);
+    const int32_t *so = d->bin.offsets;
+    for (int64_t j = 0, k = 0; j < slots; j++) {
+        off[j + 1] = valid[j] ? b0 + so[++k] : off[j];
+        assert(off[j + 1] >= off[j]);
+    }
+    col->length = base + slots;
+    return 0;
 }
 
 /* Appends the slots of a fixed-width leaf (bits for booleans): dense value k goes to the k-th
  * valid slot; null slots are zeroed. */
-static int spread_fixed(const pq_plan *pl, silt_column *col, const leaf_data *d,
-                        const uint8_t *dense, int sw, int64_t slots, uint16_t mx)
+static int spread_fixed(const pq_plan *pl, silt_column *col, const uint8_t *dense, int sw,
+                        const uint8_t *valid, int64_t slots)
 {
-    int64_t base = col->length, n = d->n, nvals = d->is_bin ? d->bin.n : d->n_values;
+    int64_t base = col->length;
+    if (pl->type == SILT_TYPE_BOOL) {
+        for (int64_t j = 0, k = 0; j < slots; j++) {
+            silt_bit_set(col->values, base + j, valid[j] && dense[k] != 0);
+            k += valid[j];
+        }
+    } else {
+        uint8_t *o = col->values + (size_t)base * (size_t)sw;
+        for (int64_t j = 0, k = 0; j < slots; j++, o += sw) {
+            if (valid[j])
+                memcpy(o, dense + (size_t)k++ * (size_t)sw, (size_t)sw);
+            else
+                memset(o, 0, (size_t)sw);
+        }
+    }
+    col->length = base + slots;
+    return 0;
+}
+
+/* Spreads the leaf's values over its slots (bytes or fixed width) and sets their validity. */
+static int spread(const pq_plan *pl, silt_column *col, const leaf_data *d, const uint8_t *dense,
+                  int sw, int64_t slots, uint16_t mx)
+{
+    int64_t nvals = d->is_bin ? d->bin.n : d->n_values, base = col->length;
     uint8_t *valid = silt_malloc((size_t)(slots ? slots : 1));
     if (!valid) return SILT_ENOMEM;
-    const uint16_t *def = d->def, *rep = d->rep;
-    bool is_bool = pl->type == SILT_TYPE_BOOL;
-    int64_t row = base, k = 0;
-    for (int64_t i = 0; i < n; i++) {
-        if (!is_slot(rep, def, i, pl->r_slot, pl->d_slot)) continue;
-        bool v = !def || def[i] == mx;
-        assert(row - base < slots);
-        if (v && k >= nvals) break;
-        if (is_bool)
-            silt_bit_set(col->values, row, v && dense[k] != 0);
-        else if (v)
-            memcpy(col->values + (size_t)row * (size_t)sw, dense + (size_t)k * (size_t)sw,
-                   (size_t)sw);
-        else
-            memset(col->values + (size_t)row * (size_t)sw, 0, (size_t)sw);
-        k += v;
-        valid[row - base] = v;
-        row++;
-    }
-    int rc = k != nvals || row - base != slots ? ASM_CORRUPT : 0;
-    col->length = row;
+    int rc = slot_validity(pl, d, mx, valid, slots) != nvals ? ASM_CORRUPT : 0;
+    if (!rc)
+        rc = pl->type == SILT_TYPE_STRING || pl->type == SILT_TYPE_BINARY
+                 ? spread_bytes(col, d, valid, slots)
+                 : spread_fixed(pl, col, dense, sw, valid, slots);
     if (!rc) rc = set_validity(col, base, valid, slots);
     silt_free(valid);
     return rc;
@@ -306,7 +317,7 @@ static int assemble_fixed(const pq_plan *pl, silt_column *col, leaf_data *d, uin
         col->length = n;
         return 0;
     }
-    return spread_fixed(pl, col, d, dense, sw, slots, mx);
+    return spread(pl, col, d, dense, sw, slots, mx);
 }
 
 int silt_pqr_assemble_leaf(silt_pq_reader *r, const pq_plan *pl, silt_column *col, leaf_data *d,
@@ -322,7 +333,7 @@ int silt_pqr_assemble_leaf(silt_pq_reader *r, const pq_plan *pl, silt_column *co
     if (pl->type == SILT_TYPE_STRING || pl->type == SILT_TYPE_BINARY) {
         bool flat_full = slots == d->n && d->bin.n == d->n && col->length == 0;
         rc = flat_full && !col->offsets && !col->values ? take_bytes(col, d)
-                                                        : spread_bytes(pl, col, d, slots, mx);
+                                                        : spread(pl, col, d, NULL, 0, slots, mx);
     } else {
         rc = assemble_fixed(pl, col, d, dense, owned, slots, mx);
     }
