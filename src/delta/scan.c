@@ -273,9 +273,11 @@ static int read_one(scan_state *s, silt_store *store, const silt_delta_add *file
 {
     const silt_delta_file_ops *ops = s->opts->file_ops;
     if (file->has_deletion_vector) {
-        silt_error_set(err, SILT_EUNSUPPORTED,
-                       "data file '%s' has a deletion vector, which silt cannot apply", file->path);
-        return silt_error_path(err, file->path);
+        int rc = silt_error_set(err, SILT_EUNSUPPORTED,
+                                "data file '%s' has a deletion vector, which silt cannot apply",
+                                file->path);
+        silt_error_path(err, file->path);
+        return rc;
     }
     s->file = file;
     s->st.files_read++;

@@ -51,24 +51,30 @@ static int read_footer(silt_pq_reader *r, silt_error *err)
     silt_pq_source *src = r->src;
     uint8_t tail[8];
     if (src->size < 12) {
-        silt_error_set(err, SILT_ECORRUPT,
-                       "not a Parquet file: %llu bytes is shorter than the 12-byte minimum",
-                       (unsigned long long)src->size);
-        return silt_error_offset(err, 0);
+        int rc =
+            silt_error_set(err, SILT_ECORRUPT,
+                           "not a Parquet file: %llu bytes is shorter than the 12-byte minimum",
+                           (unsigned long long)src->size);
+        silt_error_offset(err, 0);
+        return rc;
     }
     int rc = src->ops->read_at(src, src->size - 8, tail, 8, err);
     if (rc) return rc;
     if (memcmp(tail + 4, SILT_PQ_MAGIC, 4) != 0) {
-        silt_error_set(err, SILT_ECORRUPT,
-                       "not a Parquet file: no PAR1 magic at the end (truncated or not Parquet)");
-        return silt_error_offset(err, (int64_t)src->size - 4);
+        rc = silt_error_set(err, SILT_ECORRUPT,
+                            "not a Parquet file: no PAR1 magic at the end (truncated or not "
+                            "Parquet)");
+        silt_error_offset(err, (int64_t)src->size - 4);
+        return rc;
     }
     uint32_t flen = (uint32_t)tail[0] | (uint32_t)tail[1] << 8 | (uint32_t)tail[2] << 16 |
                     (uint32_t)tail[3] << 24;
     if ((uint64_t)flen + 12 > src->size || flen > SILT_PQR_MAX_FOOTER) {
-        silt_error_set(err, SILT_ECORRUPT, "footer length %u does not fit in a file of %llu bytes",
-                       flen, (unsigned long long)src->size);
-        return silt_error_offset(err, (int64_t)src->size - 8);
+        rc = silt_error_set(err, SILT_ECORRUPT,
+                            "footer length %u does not fit in a file of %llu bytes", flen,
+                            (unsigned long long)src->size);
+        silt_error_offset(err, (int64_t)src->size - 8);
+        return rc;
     }
     uint64_t foff = src->size - 8 - flen;
     uint8_t *footer = silt_malloc(flen ? flen : 1);

@@ -91,12 +91,14 @@ static int check_shape(const silt_column *c, const silt_field *f, int64_t n, sil
             }
     }
     return 0;
-bad:
-    silt_error_set(err, SILT_EINVAL,
-                   "parquet writer: column %s (%s) does not match the writer's schema (%s) or is "
-                   "inconsistent",
-                   f->name, silt_type_name(c->type), silt_type_name(f->type));
-    return silt_error_column(err, f->name);
+bad:;
+    int rc = silt_error_set(
+        err, SILT_EINVAL,
+        "parquet writer: column %s (%s) does not match the writer's schema (%s) or is "
+        "inconsistent",
+        f->name, silt_type_name(c->type), silt_type_name(f->type));
+    silt_error_column(err, f->name);
+    return rc;
 }
 
 int silt_pq_writer_write(silt_pq_writer *w, const silt_batch *b, silt_error *err)
