@@ -37,7 +37,7 @@ void silt_pqr_leaf_data_recycle(leaf_data *d)
     d->bin.len = 0;
 }
 
-/* Grows a silt_pqr_scratch buffer to at least n bytes. Returns 0 or SILT_ENOMEM. */
+/* Grows a scratch buffer to at least n bytes. Returns 0 or SILT_ENOMEM. */
 int silt_pqr_scratch(uint8_t **buf, size_t *cap, size_t n)
 {
     if (n <= *cap && *buf) return 0;

@@ -52,8 +52,7 @@ struct silt_pq_reader {
     pq_leaf *leaves;
     silt_schema *schema;
     pq_plan *plans; /* one per top-level field */
-    /* silt_pqr_scratch kept across row groups, so large buffers are not faulted in again each time
-     */
+    /* scratch buffers kept across row groups, so large ones are not faulted in again each time */
     uint8_t *chunk_buf, *page_buf;
     size_t chunk_cap, page_cap;
     struct leaf_data *lds; /* one per leaf */
