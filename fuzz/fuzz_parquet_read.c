@@ -28,11 +28,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 silt_batch_destroy(b);
             }
             const silt_schema *s = silt_pq_reader_schema(r);
-            if (s->n_fields) {
-                silt_pq_reader_row_group_may_match(r, g, s->fields[0].name, SILT_PQ_OP_EQ, "1",
-                                                   &err);
-                silt_pq_reader_row_group_may_match(r, g, s->fields[0].name, SILT_PQ_OP_IS_NULL,
-                                                   NULL, &err);
+            for (size_t c = 0; c < s->n_fields && c < 16; c++) {
+                silt_pq_rg_stats st;
+                if (silt_pq_reader_row_group_stats(&st, r, g, (int)c, &err) == 0) {
+                    if (st.has_min_max) silt_column_get_int(&st.min_max, 1);
+                    silt_pq_rg_stats_clear(&st);
+                }
             }
         }
         silt_pq_reader_destroy(r);

@@ -9,6 +9,18 @@
 #include "store/store.h"
 #include "util/error.h"
 
+struct silt_delta_term; /* delta/skip.h */
+
+/* What a filtered read may skip, and what it skipped. */
+typedef struct silt_delta_read_filter {
+    /* A conjunction: parts of the file (Parquet row groups) whose statistics prove that some
+     * term holds for none of their rows need not be read. Terms on partition columns are
+     * ignored. Rows of the parts read are not filtered. */
+    const struct silt_delta_term *terms;
+    size_t n_terms;
+    int64_t parts_read, parts_skipped; /* added to by the reader */
+} silt_delta_read_filter;
+
 typedef struct silt_delta_file_ops {
     void *ctx; /* passed to every call; owned by whoever set up the ops */
     /* Writes batch (rows of the table schema, partition columns excluded) as one data file at
@@ -35,6 +47,12 @@ typedef struct silt_delta_file_ops {
     /* End of new data files' names after the uuid, as Spark names them by codec:
      * ".zstd.parquet", ".snappy.parquet", ... (NULL: ".parquet"). */
     const char *data_file_suffix;
+    /* Optional (NULL: scans use read_file): read_file that skips what filter allows and counts
+     * it in filter. */
+    int (*read_file_filtered)(void *ctx, silt_store *store, const char *key,
+                              const silt_schema *schema, silt_delta_read_filter *filter,
+                              int (*emit)(void *arg, const silt_batch *b, silt_error *err),
+                              void *arg, silt_error *err);
 } silt_delta_file_ops;
 
 #endif

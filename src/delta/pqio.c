@@ -1,8 +1,9 @@
-/* Delta data files and checkpoints through the Parquet writer and reader. */
+/* Delta data files and checkpoints written through the Parquet writer (with Spark-style file
+ * statistics), and the ops table that plugs writer and reader (pqio_read.c) into fileio.h. */
 #include "delta/pqio.h"
+#include "delta/pqio_int.h"
 
 #include "batch/canon.h"
-#include "parquet/reader.h"
 #include "util/alloc.h"
 #include "util/time.h"
 
@@ -347,114 +348,13 @@ static int pq_write_checkpoint(void *ctx, uint64_t *out_size, silt_store *store,
     return rc;
 }
 
-/* ---- reading ---- */
-
-typedef int (*emit_fn)(void *arg, const silt_batch *b, silt_error *err);
-
-static int open_reader(silt_pq_source **out_src, silt_pq_reader **out_r, silt_store *store,
-                       const char *key, silt_error *err)
-{
-    int rc = silt_store_source(out_src, store, key, err);
-    if (rc) return rc;
-    rc = silt_pq_reader_open(out_r, *out_src, err);
-    if (rc) {
-        silt_pq_source_destroy(*out_src);
-        *out_src = NULL;
-    }
-    return rc;
-}
-
-static int pq_read_checkpoint(void *ctx, silt_store *store, const char *key, emit_fn emit,
-                              void *arg, silt_error *err)
-{
-    (void)ctx;
-    silt_pq_source *src = NULL;
-    silt_pq_reader *r = NULL;
-    int rc = open_reader(&src, &r, store, key, err);
-    for (int g = 0; rc == 0 && g < silt_pq_reader_num_row_groups(r); g++) {
-        silt_batch *b = NULL;
-        rc = silt_pq_reader_read_row_group(r, g, NULL, 0, &b, err);
-        if (rc == 0) rc = emit(arg, b, err);
-        silt_batch_destroy(b);
-    }
-    silt_pq_reader_destroy(r);
-    silt_pq_source_destroy(src);
-    return rc;
-}
-
-static int pq_read_file(void *ctx, silt_store *store, const char *key, const silt_schema *schema,
-                        emit_fn emit, void *arg, silt_error *err)
-{
-    (void)ctx;
-    silt_pq_source *src = NULL;
-    silt_pq_reader *r = NULL;
-    int *cols = NULL;
-    silt_batch *out = NULL;
-    int rc = open_reader(&src, &r, store, key, err);
-    if (rc) return rc;
-    const silt_schema *fs = silt_pq_reader_schema(r);
-    cols = silt_calloc(schema->n_fields ? schema->n_fields : 1, sizeof *cols);
-    if (!cols) {
-        rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
-        goto done;
-    }
-    size_t n_present = 0;
-    for (size_t i = 0; i < schema->n_fields; i++) {
-        cols[i] = (int)silt_schema_find(fs, schema->fields[i].name);
-        if (cols[i] >= 0) n_present++;
-    }
-    int *proj = silt_calloc(n_present ? n_present : 1, sizeof *proj);
-    if (!proj) {
-        rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
-        goto done;
-    }
-    for (size_t i = 0, k = 0; i < schema->n_fields; i++)
-        if (cols[i] >= 0) proj[k++] = cols[i];
-    for (int g = 0; rc == 0 && g < silt_pq_reader_num_row_groups(r); g++) {
-        silt_batch *b = NULL;
-        rc = silt_pq_reader_read_row_group(r, g, proj, n_present, &b, err);
-        if (rc) break;
-        if (n_present == schema->n_fields) {
-            rc = emit(arg, b, err);
-            silt_batch_destroy(b);
-            continue;
-        }
-        /* columns the file lacks (added to the table later) read as nulls */
-        out = silt_batch_create(schema);
-        if (!out) {
-            silt_batch_destroy(b);
-            rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
-            break;
-        }
-        int64_t rows = b->n_rows;
-        for (size_t i = 0, k = 0; i < schema->n_fields && rc == 0; i++) {
-            if (cols[i] >= 0) {
-                silt_column_clear(&out->cols[i]);
-                out->cols[i] = b->cols[k];
-                memset(&b->cols[k], 0, sizeof b->cols[k]);
-                k++;
-            } else {
-                for (int64_t j = 0; j < rows && rc == 0; j++)
-                    if (silt_column_append_null(&out->cols[i]))
-                        rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
-            }
-        }
-        out->n_rows = rows;
-        silt_batch_destroy(b);
-        if (rc == 0) rc = emit(arg, out, err);
-        silt_batch_destroy(out);
-        out = NULL;
-    }
-    silt_free(proj);
-done:
-    silt_free(cols);
-    silt_pq_reader_destroy(r);
-    silt_pq_source_destroy(src);
-    return rc;
-}
-
-static const silt_delta_file_ops parquet_ops = {
-    NULL, pq_write_file, pq_read_file, pq_read_checkpoint, pq_write_checkpoint, ".zstd.parquet"};
+static const silt_delta_file_ops parquet_ops = {NULL,
+                                                pq_write_file,
+                                                silt_delta_pq_read_file,
+                                                silt_delta_pq_read_checkpoint,
+                                                pq_write_checkpoint,
+                                                ".zstd.parquet",
+                                                silt_delta_pq_read_file_filtered};
 
 const silt_delta_file_ops *silt_delta_parquet_ops(void)
 {

@@ -5,7 +5,9 @@
 #define SILT_DELTA_PQIO_H
 
 #include "delta/fileio.h"
+#include "parquet/io.h"
 #include "parquet/writer.h"
+#include "store/store.h"
 
 /* Options of the data files silt writes (checkpoints always use snappy). */
 typedef struct silt_delta_pqio_options {
@@ -35,6 +37,12 @@ int silt_delta_file_writer_finish(silt_delta_file_writer *w, silt_delta_add *out
                                   const char *key, silt_error *err);
 /* NULL is a no-op. */
 void silt_delta_file_writer_destroy(silt_delta_file_writer *w);
+
+/* A byte-range source over one stored object, for the Parquet reader. Returns 0 and *out
+ * (owned; destroy with silt_pq_source_destroy; the store is borrowed and must outlive it), or
+ * the store's error (SILT_ENOTFOUND for a missing object). It lives here, where the store and
+ * Parquet meet, so that neither module depends on the other. */
+int silt_delta_store_source(silt_pq_source **out, silt_store *s, const char *key, silt_error *err);
 
 /* Appends the Delta stats JSON of a closed writer to out: {"numRecords":N,"minValues":{...},
  * "maxValues":{...},"nullCount":{...}}. Strings are cut to 32 characters (max gets U+FFFD

@@ -1,6 +1,7 @@
 /* Scanning a Delta snapshot: the rows of its live files as column batches in the table schema
- * (partition columns rebuilt from partitionValues), with column projection, partition pruning and
- * file skipping from statistics, and row filtering for one simple predicate. */
+ * (partition columns rebuilt from partitionValues), with column projection, and a conjunction
+ * of predicates `column op literal` that prunes partitions, skips files and Parquet row groups
+ * by their statistics, and filters rows. */
 #ifndef SILT_DELTA_SCAN_H
 #define SILT_DELTA_SCAN_H
 
@@ -17,17 +18,27 @@
 typedef struct silt_delta_scan_opts {
     const char *const *columns; /* projection, in output order; NULL: every column */
     size_t n_columns;
-    const silt_delta_pred *pred;         /* NULL: every row; else files skipped and rows filtered */
+    const silt_delta_pred *pred;         /* one predicate (NULL: none); same as preds of one */
     int64_t limit;                       /* stop after this many rows; < 0: no limit */
     const silt_delta_file_ops *file_ops; /* data-file reader (required: read_file) */
+    /* A conjunction (AND) of predicates, in addition to pred: only rows that satisfy every
+     * term are emitted. Terms on partition columns prune files by their partition values;
+     * other terms skip files by their Delta statistics and, when file_ops has
+     * read_file_filtered (silt_delta_parquet_ops does), Parquet row groups by theirs. A WHERE
+     * clause's `col op literal` conjuncts can be pushed here as they are. NULL/0: none. */
+    const silt_delta_pred *preds;
+    size_t n_preds;
 } silt_delta_scan_opts;
 
 /* What a scan did. */
 typedef struct silt_delta_scan_stats {
     size_t files_total;   /* live files in the snapshot */
     size_t files_read;    /* files opened (after pruning and skipping) */
-    int64_t rows_read;    /* rows in the files read */
+    int64_t rows_read;    /* rows in the parts of files read */
     int64_t rows_emitted; /* rows passed to emit */
+    /* parts of the files opened (Parquet row groups) read and skipped by their statistics;
+     * both 0 when the reader does not filter (no read_file_filtered, or no data predicate) */
+    int64_t row_groups_read, row_groups_skipped;
 } silt_delta_scan_stats;
 
 /* Default options: every column, no predicate, no limit, silt_delta_parquet_ops is NOT implied:
@@ -43,10 +54,11 @@ typedef int (*silt_delta_scan_emit_fn)(void *arg, const silt_batch *b, silt_erro
 
 /* Reads the rows of snap's live files (in path order) and calls emit with batches of the scan
  * schema (borrowed for the call; emit returns 0 to go on, or an error code that stops the scan
- * and is returned). Partition columns are typed from partitionValues (null included). With a
- * predicate, files that provably hold no match are not read and only matching rows are emitted
- * (comparisons with null are false; IS NULL matches nulls). out_stats may be NULL. Returns 0,
- * SILT_EINVAL (bad column or predicate), or the reader's / emit's error (err names the file). */
+ * and is returned). Partition columns are typed from partitionValues (null included). With
+ * predicates, files (and row groups) that provably hold no match are not read and only rows
+ * matching every predicate are emitted (comparisons with null are false; IS NULL matches
+ * nulls). out_stats may be NULL. Returns 0, SILT_EINVAL (bad column or predicate), or the
+ * reader's / emit's error (err names the file). */
 int silt_delta_scan(silt_delta_scan_stats *out_stats, const silt_delta_snapshot *snap,
                     silt_store *store, const silt_delta_scan_opts *opts,
                     silt_delta_scan_emit_fn emit, void *arg, silt_error *err);

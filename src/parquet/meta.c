@@ -2,6 +2,7 @@
 #include "parquet/meta.h"
 
 #include "parquet/format.h"
+#include "parquet/format_ids.h"
 #include "parquet/thrift_dec.h"
 #include "util/alloc.h"
 
@@ -110,9 +111,9 @@ static int parse_time_unit_field(parser *p, void *obj, int16_t fid, int ft)
 {
     int *unit = obj;
     switch (fid) {
-    case 1:
-    case 2:
-    case 3:
+    case SILT_PQ_UNIT_MILLIS:
+    case SILT_PQ_UNIT_MICROS:
+    case SILT_PQ_UNIT_NANOS:
         *unit = fid;
         if (silt_thrift_skip(&p->d, ft)) return -1;
         break;
@@ -131,8 +132,8 @@ static int decimal_field(parser *p, void *obj, int16_t fid, int ft)
 {
     silt_pq_schema_elem *e = obj;
     switch (fid) {
-    case 1: return rd_i32(p, ft, &e->lt_scale);
-    case 2: return rd_i32(p, ft, &e->lt_precision);
+    case SILT_PQ_DECIMAL_SCALE: return rd_i32(p, ft, &e->lt_scale);
+    case SILT_PQ_DECIMAL_PRECISION: return rd_i32(p, ft, &e->lt_precision);
     default: return silt_thrift_skip(&p->d, ft);
     }
 }
@@ -141,11 +142,13 @@ static int decimal_field(parser *p, void *obj, int16_t fid, int ft)
 static int time_field(parser *p, void *obj, int16_t fid, int ft)
 {
     silt_pq_schema_elem *e = obj;
-    if (fid == 1 && (ft == SILT_THRIFT_TRUE || ft == SILT_THRIFT_FALSE)) {
+    if (fid == SILT_PQ_TIME_IS_ADJUSTED_TO_UTC &&
+        (ft == SILT_THRIFT_TRUE || ft == SILT_THRIFT_FALSE)) {
         e->lt_utc = silt_thrift_field_bool(ft);
         return 0;
     }
-    if (fid == 2 && ft == SILT_THRIFT_STRUCT) return parse_time_unit(p, &e->lt_unit);
+    if (fid == SILT_PQ_TIME_UNIT && ft == SILT_THRIFT_STRUCT)
+        return parse_time_unit(p, &e->lt_unit);
     return silt_thrift_skip(&p->d, ft);
 }
 
@@ -153,13 +156,13 @@ static int time_field(parser *p, void *obj, int16_t fid, int ft)
 static int int_field(parser *p, void *obj, int16_t fid, int ft)
 {
     silt_pq_schema_elem *e = obj;
-    if (fid == 1 && ft == SILT_THRIFT_BYTE) {
+    if (fid == SILT_PQ_INT_BIT_WIDTH && ft == SILT_THRIFT_BYTE) {
         uint8_t b;
         if (silt_thrift_read_byte(&p->d, &b)) return -1;
         e->lt_bit_width = (int8_t)b;
         return 0;
     }
-    if (fid == 2 && (ft == SILT_THRIFT_TRUE || ft == SILT_THRIFT_FALSE)) {
+    if (fid == SILT_PQ_INT_IS_SIGNED && (ft == SILT_THRIFT_TRUE || ft == SILT_THRIFT_FALSE)) {
         e->lt_signed = silt_thrift_field_bool(ft);
         return 0;
     }
@@ -204,34 +207,34 @@ static int parse_schema_elem_field(parser *p, void *obj, int16_t fid, int ft)
 {
     silt_pq_schema_elem *e = obj;
     switch (fid) {
-    case 1:
+    case SILT_PQ_SE_TYPE:
         if (rd_int(p, ft, &e->type)) return -1;
         break;
-    case 2:
+    case SILT_PQ_SE_TYPE_LENGTH:
         if (rd_i32(p, ft, &e->type_length)) return -1;
         break;
-    case 3:
+    case SILT_PQ_SE_REPETITION_TYPE:
         if (rd_int(p, ft, &e->repetition)) return -1;
         break;
-    case 4:
+    case SILT_PQ_SE_NAME:
         if (rd_str(p, ft, &e->name)) return -1;
         break;
-    case 5:
+    case SILT_PQ_SE_NUM_CHILDREN:
         if (rd_i32(p, ft, &e->num_children)) return -1;
         break;
-    case 6:
+    case SILT_PQ_SE_CONVERTED_TYPE:
         if (rd_int(p, ft, &e->converted_type)) return -1;
         break;
-    case 7:
+    case SILT_PQ_SE_SCALE:
         if (rd_i32(p, ft, &e->scale)) return -1;
         break;
-    case 8:
+    case SILT_PQ_SE_PRECISION:
         if (rd_i32(p, ft, &e->precision)) return -1;
         break;
-    case 9:
+    case SILT_PQ_SE_FIELD_ID:
         if (rd_i32(p, ft, &e->field_id)) return -1;
         break;
-    case 10:
+    case SILT_PQ_SE_LOGICAL_TYPE:
         if (want(p, ft, SILT_THRIFT_STRUCT) || parse_logical(p, e)) return -1;
         break;
     default: return silt_thrift_skip(&p->d, ft);
@@ -259,27 +262,27 @@ static int parse_stats(parser *p, silt_pq_stats *s)
         if (silt_thrift_read_field(&p->d, &ft, &fid, &last)) return -1;
         if (ft == SILT_THRIFT_STOP) break;
         switch (fid) {
-        case 1:
+        case SILT_PQ_STATS_MAX:
             if (rd_bytes(p, ft, &omax)) return -1;
             has_omax = true;
             break;
-        case 2:
+        case SILT_PQ_STATS_MIN:
             if (rd_bytes(p, ft, &omin)) return -1;
             has_omin = true;
             break;
-        case 3:
+        case SILT_PQ_STATS_NULL_COUNT:
             if (rd_i64(p, ft, &s->null_count)) return -1;
             s->has_null_count = true;
             break;
-        case 4:
+        case SILT_PQ_STATS_DISTINCT_COUNT:
             if (rd_i64(p, ft, &s->distinct_count)) return -1;
             s->has_distinct = true;
             break;
-        case 5:
+        case SILT_PQ_STATS_MAX_VALUE:
             if (rd_bytes(p, ft, &s->max)) return -1;
             s->has_max = true;
             break;
-        case 6:
+        case SILT_PQ_STATS_MIN_VALUE:
             if (rd_bytes(p, ft, &s->min)) return -1;
             s->has_min = true;
             break;
@@ -302,10 +305,10 @@ static int parse_column_meta_field(parser *p, void *obj, int16_t fid, int ft)
 {
     silt_pq_column_meta *m = obj;
     switch (fid) {
-    case 1:
+    case SILT_PQ_CMD_TYPE:
         if (rd_int(p, ft, &m->type)) return -1;
         break;
-    case 2: {
+    case SILT_PQ_CMD_ENCODINGS: {
         void *arr;
         if (rd_list(p, ft, SILT_THRIFT_I32, sizeof(int32_t), &arr, &m->n_encodings)) return -1;
         m->encodings = arr;
@@ -313,7 +316,7 @@ static int parse_column_meta_field(parser *p, void *obj, int16_t fid, int ft)
             if (silt_thrift_read_i32(&p->d, &m->encodings[i])) return -1;
         break;
     }
-    case 3: {
+    case SILT_PQ_CMD_PATH_IN_SCHEMA: {
         void *arr;
         if (rd_list(p, ft, SILT_THRIFT_BINARY, sizeof(char *), &arr, &m->n_path)) return -1;
         m->path = arr;
@@ -321,28 +324,28 @@ static int parse_column_meta_field(parser *p, void *obj, int16_t fid, int ft)
             if (rd_str(p, SILT_THRIFT_BINARY, &m->path[i])) return -1;
         break;
     }
-    case 4:
+    case SILT_PQ_CMD_CODEC:
         if (rd_int(p, ft, &m->codec)) return -1;
         break;
-    case 5:
+    case SILT_PQ_CMD_NUM_VALUES:
         if (rd_i64(p, ft, &m->num_values)) return -1;
         break;
-    case 6:
+    case SILT_PQ_CMD_TOTAL_UNCOMPRESSED_SIZE:
         if (rd_i64(p, ft, &m->total_uncompressed_size)) return -1;
         break;
-    case 7:
+    case SILT_PQ_CMD_TOTAL_COMPRESSED_SIZE:
         if (rd_i64(p, ft, &m->total_compressed_size)) return -1;
         break;
-    case 9:
+    case SILT_PQ_CMD_DATA_PAGE_OFFSET:
         if (rd_i64(p, ft, &m->data_page_offset)) return -1;
         break;
-    case 10:
+    case SILT_PQ_CMD_INDEX_PAGE_OFFSET:
         if (rd_i64(p, ft, &m->index_page_offset)) return -1;
         break;
-    case 11:
+    case SILT_PQ_CMD_DICTIONARY_PAGE_OFFSET:
         if (rd_i64(p, ft, &m->dictionary_page_offset)) return -1;
         break;
-    case 12:
+    case SILT_PQ_CMD_STATISTICS:
         if (want(p, ft, SILT_THRIFT_STRUCT) || parse_stats(p, &m->stats)) return -1;
         m->has_stats = true;
         break;
@@ -361,13 +364,13 @@ static int parse_column_chunk_field(parser *p, void *obj, int16_t fid, int ft)
 {
     silt_pq_column_chunk *c = obj;
     switch (fid) {
-    case 1:
+    case SILT_PQ_CC_FILE_PATH:
         if (rd_str(p, ft, &c->file_path)) return -1;
         break;
-    case 2:
+    case SILT_PQ_CC_FILE_OFFSET:
         if (rd_i64(p, ft, &c->file_offset)) return -1;
         break;
-    case 3:
+    case SILT_PQ_CC_META_DATA:
         if (want(p, ft, SILT_THRIFT_STRUCT) || parse_column_meta(p, &c->meta)) return -1;
         c->has_meta = true;
         break;
@@ -385,7 +388,7 @@ static int parse_row_group_field(parser *p, void *obj, int16_t fid, int ft)
 {
     silt_pq_row_group *g = obj;
     switch (fid) {
-    case 1: {
+    case SILT_PQ_RG_COLUMNS: {
         void *arr;
         if (rd_list(p, ft, SILT_THRIFT_STRUCT, sizeof(silt_pq_column_chunk), &arr, &g->n_columns))
             return -1;
@@ -394,10 +397,10 @@ static int parse_row_group_field(parser *p, void *obj, int16_t fid, int ft)
             if (parse_column_chunk(p, &g->columns[i])) return -1;
         break;
     }
-    case 2:
+    case SILT_PQ_RG_TOTAL_BYTE_SIZE:
         if (rd_i64(p, ft, &g->total_byte_size)) return -1;
         break;
-    case 3:
+    case SILT_PQ_RG_NUM_ROWS:
         if (rd_i64(p, ft, &g->num_rows)) return -1;
         break;
     default: return silt_thrift_skip(&p->d, ft);
@@ -414,10 +417,10 @@ static int parse_kv_field(parser *p, void *obj, int16_t fid, int ft)
 {
     silt_pq_kv *kv = obj;
     switch (fid) {
-    case 1:
+    case SILT_PQ_KV_KEY:
         if (rd_str(p, ft, &kv->key)) return -1;
         break;
-    case 2:
+    case SILT_PQ_KV_VALUE:
         if (rd_str(p, ft, &kv->value)) return -1;
         break;
     default: return silt_thrift_skip(&p->d, ft);
@@ -434,10 +437,10 @@ static int parse_file_meta_field(parser *p, void *obj, int16_t fid, int ft)
 {
     silt_pq_file_meta *m = obj;
     switch (fid) {
-    case 1:
+    case SILT_PQ_FMD_VERSION:
         if (rd_i32(p, ft, &m->version)) return -1;
         break;
-    case 2: {
+    case SILT_PQ_FMD_SCHEMA: {
         void *arr;
         if (rd_list(p, ft, SILT_THRIFT_STRUCT, sizeof(silt_pq_schema_elem), &arr, &m->n_schema))
             return -1;
@@ -446,10 +449,10 @@ static int parse_file_meta_field(parser *p, void *obj, int16_t fid, int ft)
             if (parse_schema_elem(p, &m->schema[i])) return -1;
         break;
     }
-    case 3:
+    case SILT_PQ_FMD_NUM_ROWS:
         if (rd_i64(p, ft, &m->num_rows)) return -1;
         break;
-    case 4: {
+    case SILT_PQ_FMD_ROW_GROUPS: {
         void *arr;
         if (rd_list(p, ft, SILT_THRIFT_STRUCT, sizeof(silt_pq_row_group), &arr, &m->n_row_groups))
             return -1;
@@ -458,7 +461,7 @@ static int parse_file_meta_field(parser *p, void *obj, int16_t fid, int ft)
             if (parse_row_group(p, &m->row_groups[i])) return -1;
         break;
     }
-    case 5: {
+    case SILT_PQ_FMD_KEY_VALUE_METADATA: {
         void *arr;
         if (rd_list(p, ft, SILT_THRIFT_STRUCT, sizeof(silt_pq_kv), &arr, &m->n_kv)) return -1;
         m->kv = arr;
@@ -466,7 +469,7 @@ static int parse_file_meta_field(parser *p, void *obj, int16_t fid, int ft)
             if (parse_kv(p, &m->kv[i])) return -1;
         break;
     }
-    case 6:
+    case SILT_PQ_FMD_CREATED_BY:
         if (rd_str(p, ft, &m->created_by)) return -1;
         break;
     default: return silt_thrift_skip(&p->d, ft);
@@ -517,10 +520,10 @@ static int data_page_field(parser *p, void *obj, int16_t fid, int ft)
 {
     silt_pq_page_header *h = obj;
     switch (fid) {
-    case 1: return rd_i32(p, ft, &h->num_values);
-    case 2: return rd_int(p, ft, &h->encoding);
-    case 3: return rd_int(p, ft, &h->def_encoding);
-    case 4: return rd_int(p, ft, &h->rep_encoding);
+    case SILT_PQ_DPH_NUM_VALUES: return rd_i32(p, ft, &h->num_values);
+    case SILT_PQ_DPH_ENCODING: return rd_int(p, ft, &h->encoding);
+    case SILT_PQ_DPH_DEFINITION_LEVEL_ENCODING: return rd_int(p, ft, &h->def_encoding);
+    case SILT_PQ_DPH_REPETITION_LEVEL_ENCODING: return rd_int(p, ft, &h->rep_encoding);
     default: return silt_thrift_skip(&p->d, ft);
     }
 }
@@ -530,8 +533,8 @@ static int dict_page_field(parser *p, void *obj, int16_t fid, int ft)
 {
     silt_pq_page_header *h = obj;
     switch (fid) {
-    case 1: return rd_i32(p, ft, &h->num_values);
-    case 2: return rd_int(p, ft, &h->encoding);
+    case SILT_PQ_DICT_NUM_VALUES: return rd_i32(p, ft, &h->num_values);
+    case SILT_PQ_DICT_ENCODING: return rd_int(p, ft, &h->encoding);
     default: return silt_thrift_skip(&p->d, ft);
     }
 }
@@ -541,13 +544,13 @@ static int data_page_v2_field(parser *p, void *obj, int16_t fid, int ft)
 {
     silt_pq_page_header *h = obj;
     switch (fid) {
-    case 1: return rd_i32(p, ft, &h->num_values);
-    case 2: return rd_i32(p, ft, &h->num_nulls);
-    case 3: return rd_i32(p, ft, &h->num_rows);
-    case 4: return rd_int(p, ft, &h->encoding);
-    case 5: return rd_i32(p, ft, &h->def_length);
-    case 6: return rd_i32(p, ft, &h->rep_length);
-    case 7:
+    case SILT_PQ_DPH2_NUM_VALUES: return rd_i32(p, ft, &h->num_values);
+    case SILT_PQ_DPH2_NUM_NULLS: return rd_i32(p, ft, &h->num_nulls);
+    case SILT_PQ_DPH2_NUM_ROWS: return rd_i32(p, ft, &h->num_rows);
+    case SILT_PQ_DPH2_ENCODING: return rd_int(p, ft, &h->encoding);
+    case SILT_PQ_DPH2_DEFINITION_LEVELS_BYTE_LENGTH: return rd_i32(p, ft, &h->def_length);
+    case SILT_PQ_DPH2_REPETITION_LEVELS_BYTE_LENGTH: return rd_i32(p, ft, &h->rep_length);
+    case SILT_PQ_DPH2_IS_COMPRESSED:
         if (ft != SILT_THRIFT_TRUE && ft != SILT_THRIFT_FALSE) return silt_thrift_skip(&p->d, ft);
         h->is_compressed = silt_thrift_field_bool(ft);
         return 0;
@@ -559,34 +562,34 @@ static int parse_page_header_field(parser *p, void *obj, int16_t fid, int ft)
 {
     silt_pq_page_header *h = obj;
     switch (fid) {
-    case 1:
+    case SILT_PQ_PH_TYPE:
         if (rd_int(p, ft, &h->type)) return -1;
         break;
-    case 2:
+    case SILT_PQ_PH_UNCOMPRESSED_PAGE_SIZE:
         if (rd_i32(p, ft, &h->uncompressed_size)) return -1;
         break;
-    case 3:
+    case SILT_PQ_PH_COMPRESSED_PAGE_SIZE:
         if (rd_i32(p, ft, &h->compressed_size)) return -1;
         break;
-    case 4: {
+    case SILT_PQ_PH_CRC: {
         int32_t crc;
         if (rd_i32(p, ft, &crc)) return -1;
         h->crc = (uint32_t)crc;
         h->has_crc = true;
         break;
     }
-    case 5:
-    case 7:
-    case 8:
+    case SILT_PQ_PH_DATA_PAGE_HEADER:
+    case SILT_PQ_PH_DICTIONARY_PAGE_HEADER:
+    case SILT_PQ_PH_DATA_PAGE_HEADER_V2:
         if (want(p, ft, SILT_THRIFT_STRUCT)) return -1;
-        if ((fid == 5 && h->type == SILT_PQ_PAGE_DATA) ||
-            (fid == 7 && h->type == SILT_PQ_PAGE_DICTIONARY) ||
-            (fid == 8 && h->type == SILT_PQ_PAGE_DATA_V2))
+        if ((fid == SILT_PQ_PH_DATA_PAGE_HEADER && h->type == SILT_PQ_PAGE_DATA) ||
+            (fid == SILT_PQ_PH_DICTIONARY_PAGE_HEADER && h->type == SILT_PQ_PAGE_DICTIONARY) ||
+            (fid == SILT_PQ_PH_DATA_PAGE_HEADER_V2 && h->type == SILT_PQ_PAGE_DATA_V2))
             h->has_type_header = true;
         if (read_struct(p, h,
-                        fid == 5   ? data_page_field
-                        : fid == 7 ? dict_page_field
-                                   : data_page_v2_field))
+                        fid == SILT_PQ_PH_DATA_PAGE_HEADER         ? data_page_field
+                        : fid == SILT_PQ_PH_DICTIONARY_PAGE_HEADER ? dict_page_field
+                                                                   : data_page_v2_field))
             return -1;
         break;
     default: return silt_thrift_skip(&p->d, ft);

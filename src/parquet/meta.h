@@ -28,7 +28,7 @@ typedef struct silt_pq_schema_elem {
     /* LogicalType parameters */
     int32_t lt_scale, lt_precision; /* DECIMAL */
     bool lt_utc;                    /* TIME / TIMESTAMP isAdjustedToUTC */
-    int lt_unit;                    /* TIME / TIMESTAMP: 1 millis, 2 micros, 3 nanos */
+    int lt_unit;                    /* TIME / TIMESTAMP: SILT_PQ_UNIT_* */
     int lt_bit_width;               /* INTEGER */
     bool lt_signed;                 /* INTEGER */
 } silt_pq_schema_elem;

@@ -1,9 +1,10 @@
 /* The Parquet reader: opens a file through a byte-range source, validates the footer, maps the
  * schema to silt types and reads row groups (with column projection) into column batches;
- * row-group selection from column statistics. */
+ * row-group statistics as silt values (to skip row groups). */
 #ifndef SILT_PARQUET_READER_H
 #define SILT_PARQUET_READER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,22 +34,23 @@ int silt_pq_reader_num_row_groups(const silt_pq_reader *r);
 int silt_pq_reader_read_row_group(silt_pq_reader *r, int row_group, const int *columns,
                                   size_t n_columns, silt_batch **out, silt_error *err);
 
-/* Comparison operators for row-group selection. */
-typedef enum silt_pq_op {
-    SILT_PQ_OP_EQ,
-    SILT_PQ_OP_LT,
-    SILT_PQ_OP_LE,
-    SILT_PQ_OP_GT,
-    SILT_PQ_OP_GE,
-    SILT_PQ_OP_IS_NULL,
-} silt_pq_op;
+/* Statistics of one column chunk as silt values. */
+typedef struct silt_pq_rg_stats {
+    int64_t num_values;  /* entries of the chunk, nulls included; -1: unknown */
+    int64_t null_count;  /* -1: unknown */
+    bool has_min_max;    /* min_max holds the chunk's bounds */
+    silt_column min_max; /* row 0 min, row 1 max, of the column's silt type; owned by the struct */
+} silt_pq_rg_stats;
 
-/* May rows of row_group satisfy `<column> <op> value`? column is a top-level primitive field
- * name; value is text parsed for the column's type (integers, floats, strings, booleans, dates
- * as YYYY-MM-DD); ignored for IS NULL. Returns 1 (may match, also when statistics are missing
- * or not usable), 0 (statistics prove no row matches), or a negative SILT_E* code (unknown
- * column, value that does not parse) with err set. */
-int silt_pq_reader_row_group_may_match(const silt_pq_reader *r, int row_group, const char *column,
-                                       silt_pq_op op, const char *value, silt_error *err);
+/* Fills *out with the statistics of top-level column `column` (a field index of the reader's
+ * schema) in row_group. Nested columns, and bounds that cannot be compared as silt values
+ * (unsigned integers, INT96, decimals, float16, byte arrays in the legacy signed order, NaN),
+ * give has_min_max false; missing statistics also give null_count -1. Bounds may be looser
+ * than the values (truncated byte arrays) but never tighter. Returns 0 (clear *out with
+ * silt_pq_rg_stats_clear) or SILT_EINVAL (no such row group or column) / SILT_ENOMEM. */
+int silt_pq_reader_row_group_stats(silt_pq_rg_stats *out, silt_pq_reader *r, int row_group,
+                                   int column, silt_error *err);
+/* Frees what *s holds (not s). */
+void silt_pq_rg_stats_clear(silt_pq_rg_stats *s);
 
 #endif

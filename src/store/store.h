@@ -7,7 +7,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "parquet/io.h"
 #include "util/buf.h"
 #include "util/error.h"
 
@@ -114,9 +113,5 @@ void silt_store_list_clear(silt_store_listing *l);
 int silt_store_list_push(silt_store_listing *l, const char *key, uint64_t size, int64_t mtime_ms);
 /* Sorts a listing by key. For backends. */
 void silt_store_list_sort(silt_store_listing *l);
-
-/* A byte-range source over one stored object, for the Parquet reader. Returns 0 and *out
- * (owned; destroy with silt_pq_source_destroy; the store is borrowed and must outlive it). */
-int silt_store_source(silt_pq_source **out, silt_store *s, const char *key, silt_error *err);
 
 #endif

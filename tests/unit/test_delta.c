@@ -574,7 +574,7 @@ static void test_checkpoint_roundtrip_spark(void **state)
     silt_delta_segment_clear(&seg);
     /* loading through a checkpoint reader: one call, zero JSON commits, same state */
     fake_cp f = {json_snap, 0, ""};
-    silt_delta_file_ops ops = {&f, NULL, NULL, fake_read_checkpoint, NULL, NULL};
+    silt_delta_file_ops ops = {&f, NULL, NULL, fake_read_checkpoint, NULL, NULL, NULL};
     silt_delta_snapshot *cp_snap = load(s, -1, &ops);
     assert_int_equal(f.calls, 1);
     assert_string_equal(f.last_key, "_delta_log/00000000000000000420.checkpoint.parquet");
@@ -808,12 +808,12 @@ static void test_file_selection(void **state)
     silt_error err;
     assert_int_equal(silt_delta_pred_parse(&p, "Quantity >= 12", &err), 0);
     assert_string_equal(p.column, "Quantity");
-    assert_int_equal(p.op, SILT_DELTA_GE);
+    assert_int_equal(p.op, SILT_PRED_GE);
     assert_string_equal(p.value, "12");
     assert_int_equal(silt_delta_pred_parse(&p, " name = 'a b' ", &err), 0);
     assert_string_equal(p.value, "a b");
     assert_int_equal(silt_delta_pred_parse(&p, "x is null", &err), 0);
-    assert_int_equal(p.op, SILT_DELTA_IS_NULL);
+    assert_int_equal(p.op, SILT_PRED_IS_NULL);
     assert_int_equal(silt_delta_pred_parse(&p, "x ~ 3", &err), SILT_EINVAL);
     assert_int_equal(silt_delta_pred_parse(&p, "x <", &err), SILT_EINVAL);
     /* partition pruning with typed values and nulls */

@@ -153,6 +153,32 @@ static void test_write_read_stats(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* The byte-range source over a stored object (the store-to-Parquet adapter). */
+static void test_store_source(void **state)
+{
+    (void)state;
+    silt_error err;
+    silt_store *s = NULL;
+    assert_int_equal(silt_store_mem_create(&s, &err), 0);
+    assert_int_equal(silt_store_put(s, "b/x.txt", "HELLO WORLD!", 12, &err), 0);
+    silt_pq_source *src = NULL;
+    assert_int_equal(silt_delta_store_source(&src, s, "b/x.txt", &err), 0);
+    assert_int_equal(src->size, 12);
+    assert_string_equal(src->name, "b/x.txt");
+    char r[8] = {0};
+    assert_int_equal(src->ops->read_at(src, 6, r, 5, &err), 0);
+    assert_string_equal(r, "WORLD");
+    memset(r, 0, sizeof r);
+    assert_int_equal(src->ops->read_at(src, 0, r, 5, &err), 0);
+    assert_string_equal(r, "HELLO");
+    assert_int_equal(src->ops->read_at(src, 11, r, 2, &err), SILT_ECORRUPT);
+    assert_non_null(strstr(err.msg, "past the end of 'b/x.txt'"));
+    silt_pq_source_destroy(src);
+    assert_int_equal(silt_delta_store_source(&src, s, "nope", &err), SILT_ENOTFOUND);
+    assert_null(src);
+    silt_store_destroy(s);
+}
+
 int main(void)
 {
     const char *fx = getenv("SILT_FIXTURES");
@@ -161,6 +187,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_spark_table_from_checkpoint),
         cmocka_unit_test(test_write_read_stats),
+        cmocka_unit_test(test_store_source),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

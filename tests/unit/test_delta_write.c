@@ -472,7 +472,8 @@ static void test_checkpoints_and_cleanup(void **state)
     silt_store *s = fresh_store();
     silt_error err;
     fake_pq f = {0, 0};
-    silt_delta_file_ops ops = {&f, NULL, NULL, fake_read_checkpoint, fake_write_checkpoint, NULL};
+    silt_delta_file_ops ops = {&f,   NULL, NULL, fake_read_checkpoint, fake_write_checkpoint,
+                               NULL, NULL};
     silt_delta_commit_opts co = {NULL, NULL, 0, &ops, 0};
     silt_delta_map conf = {0};
     /* keep no expired log: everything before the newest checkpoint may go at once */
@@ -632,7 +633,7 @@ static void test_write_data_file(void **state)
     assert_int_equal(silt_delta_write_data_file(&a, s, NULL, batch, &part, cols, 1, &err),
                      SILT_EUNSUPPORTED);
     assert_non_null(strstr(err.msg, "Parquet writer"));
-    silt_delta_file_ops ops = {NULL, fake_write_file, NULL, NULL, NULL, NULL};
+    silt_delta_file_ops ops = {NULL, fake_write_file, NULL, NULL, NULL, NULL, NULL};
     assert_int_equal(silt_delta_write_data_file(&a, s, &ops, batch, &part, cols, 1, &err), 0);
     assert_true(strncmp(a.path, "day=2024-01-01/part-00000-", 26) == 0);
     assert_true(a.data_change);
@@ -664,7 +665,8 @@ static void test_checkpoint_interval(void **state)
     silt_store *s = fresh_store();
     silt_error err;
     fake_pq f = {0, 0};
-    silt_delta_file_ops ops = {&f, NULL, NULL, fake_read_checkpoint, fake_write_checkpoint, NULL};
+    silt_delta_file_ops ops = {&f,   NULL, NULL, fake_read_checkpoint, fake_write_checkpoint,
+                               NULL, NULL};
     silt_delta_commit_opts co = {NULL, NULL, 0, &ops, 0};
     silt_delta_map conf = {0};
     silt_delta_map_set(&conf, "delta.checkpointInterval", "4");

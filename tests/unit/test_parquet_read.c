@@ -452,6 +452,16 @@ static void test_read_fixture_projection(void **state)
     free(data);
 }
 
+/* The statistics of column `name` in row group 0. */
+static void stats_of(silt_pq_rg_stats *st, silt_pq_reader *r, const char *name)
+{
+    silt_error err;
+    silt_error_clear(&err);
+    long c = silt_schema_find(silt_pq_reader_schema(r), name);
+    assert_true(c >= 0);
+    assert_int_equal(silt_pq_reader_row_group_stats(st, r, 0, (int)c, &err), 0);
+}
+
 static void test_statistics(void **state)
 {
     (void)state;
@@ -466,33 +476,33 @@ static void test_statistics(void **state)
     silt_error_clear(&err);
     assert_int_equal(silt_pq_reader_open(&r, src, &err), 0);
     /* one row: Quantity 1, Price 6.19, Country "United Kingdom" */
-    assert_int_equal(silt_pq_reader_row_group_may_match(r, 0, "Quantity", SILT_PQ_OP_EQ, "1", &err),
-                     1);
-    assert_int_equal(silt_pq_reader_row_group_may_match(r, 0, "Quantity", SILT_PQ_OP_EQ, "2", &err),
-                     0);
-    assert_int_equal(silt_pq_reader_row_group_may_match(r, 0, "Quantity", SILT_PQ_OP_LT, "1", &err),
-                     0);
-    assert_int_equal(silt_pq_reader_row_group_may_match(r, 0, "Quantity", SILT_PQ_OP_LE, "1", &err),
-                     1);
-    assert_int_equal(silt_pq_reader_row_group_may_match(r, 0, "Quantity", SILT_PQ_OP_GT, "0", &err),
-                     1);
-    assert_int_equal(silt_pq_reader_row_group_may_match(r, 0, "Quantity", SILT_PQ_OP_GE, "2", &err),
-                     0);
-    assert_int_equal(silt_pq_reader_row_group_may_match(r, 0, "Price", SILT_PQ_OP_GT, "7", &err),
-                     0);
-    assert_int_equal(silt_pq_reader_row_group_may_match(r, 0, "Price", SILT_PQ_OP_LT, "7", &err),
-                     1);
-    assert_int_equal(
-        silt_pq_reader_row_group_may_match(r, 0, "Country", SILT_PQ_OP_EQ, "France", &err), 0);
-    assert_int_equal(
-        silt_pq_reader_row_group_may_match(r, 0, "Country", SILT_PQ_OP_EQ, "United Kingdom", &err),
-        1);
-    assert_int_equal(
-        silt_pq_reader_row_group_may_match(r, 0, "Country", SILT_PQ_OP_IS_NULL, NULL, &err), 0);
-    assert_int_equal(silt_pq_reader_row_group_may_match(r, 0, "Nope", SILT_PQ_OP_EQ, "1", &err),
-                     SILT_EINVAL);
-    assert_int_equal(silt_pq_reader_row_group_may_match(r, 0, "Quantity", SILT_PQ_OP_EQ, "x", &err),
-                     SILT_EINVAL);
+    silt_pq_rg_stats st;
+    stats_of(&st, r, "Quantity");
+    assert_true(st.has_min_max);
+    assert_int_equal(st.num_values, 1);
+    assert_int_equal(st.null_count, 0);
+    assert_int_equal(silt_column_get_int(&st.min_max, 0), 1);
+    assert_int_equal(silt_column_get_int(&st.min_max, 1), 1);
+    silt_pq_rg_stats_clear(&st);
+    stats_of(&st, r, "Price");
+    assert_true(st.has_min_max);
+    double price = st.min_max.type == SILT_TYPE_FLOAT ? ((float *)(void *)st.min_max.values)[1]
+                                                      : ((double *)(void *)st.min_max.values)[1];
+    assert_true(price > 6.18 && price < 6.20);
+    silt_pq_rg_stats_clear(&st);
+    stats_of(&st, r, "Country");
+    assert_true(st.has_min_max);
+    size_t len;
+    const uint8_t *s = silt_column_bytes(&st.min_max, 0, &len);
+    assert_int_equal(len, 14);
+    assert_memory_equal(s, "United Kingdom", 14);
+    s = silt_column_bytes(&st.min_max, 1, &len);
+    assert_int_equal(len, 14);
+    assert_memory_equal(s, "United Kingdom", 14);
+    assert_int_equal(st.null_count, 0);
+    silt_pq_rg_stats_clear(&st);
+    assert_int_equal(silt_pq_reader_row_group_stats(&st, r, 1, 0, &err), SILT_EINVAL);
+    assert_int_equal(silt_pq_reader_row_group_stats(&st, r, 0, 999, &err), SILT_EINVAL);
     silt_pq_reader_destroy(r);
     silt_pq_source_destroy(src);
     free(data);
@@ -511,21 +521,18 @@ static void test_statistics_dates(void **state)
     silt_error err;
     silt_error_clear(&err);
     assert_int_equal(silt_pq_reader_open(&r, src, &err), 0);
-    /* one row: date 2020-01-01 */
-    assert_int_equal(
-        silt_pq_reader_row_group_may_match(r, 0, "date", SILT_PQ_OP_EQ, "2020-01-01", &err), 1);
-    assert_int_equal(
-        silt_pq_reader_row_group_may_match(r, 0, "date", SILT_PQ_OP_EQ, "2020-01-02", &err), 0);
-    assert_int_equal(
-        silt_pq_reader_row_group_may_match(r, 0, "date", SILT_PQ_OP_GT, "2019-12-31", &err), 1);
-    assert_int_equal(
-        silt_pq_reader_row_group_may_match(r, 0, "date", SILT_PQ_OP_LT, "2020-01-01", &err), 0);
-    assert_int_equal(
-        silt_pq_reader_row_group_may_match(r, 0, "date", SILT_PQ_OP_EQ, "1/1/2020", &err),
-        SILT_EINVAL);
-    /* INT96 statistics are not comparable: always "may match" */
-    assert_int_equal(
-        silt_pq_reader_row_group_may_match(r, 0, "timestamp", SILT_PQ_OP_EQ, "0", &err), 1);
+    /* one row: date 2020-01-01 (day 18262 since 1970-01-01) */
+    silt_pq_rg_stats st;
+    stats_of(&st, r, "date");
+    assert_true(st.has_min_max);
+    assert_int_equal(st.min_max.type, SILT_TYPE_DATE32);
+    assert_int_equal(silt_column_get_int(&st.min_max, 0), 18262);
+    assert_int_equal(silt_column_get_int(&st.min_max, 1), 18262);
+    silt_pq_rg_stats_clear(&st);
+    /* INT96 statistics are not comparable: no bounds */
+    stats_of(&st, r, "timestamp");
+    assert_false(st.has_min_max);
+    silt_pq_rg_stats_clear(&st);
     silt_pq_reader_destroy(r);
     silt_pq_source_destroy(src);
     free(data);

@@ -91,16 +91,6 @@ static void check_basic_ops(silt_store *s)
     assert_int_equal(silt_store_delete(s, "a/10.json", &err), 0);
     assert_int_equal(silt_store_head(s, &e, "a/10.json", &err), SILT_ENOTFOUND);
     assert_int_equal(silt_store_delete(s, "a/10.json", &err), SILT_ENOTFOUND);
-    /* byte-range source */
-    silt_pq_source *src = NULL;
-    assert_int_equal(silt_store_source(&src, s, "b/x.txt", &err), 0);
-    assert_int_equal(src->size, 12);
-    memset(r, 0, sizeof r);
-    assert_int_equal(src->ops->read_at(src, 0, r, 5, &err), 0);
-    assert_string_equal(r, "HELLO");
-    assert_int_equal(src->ops->read_at(src, 11, r, 2, &err), SILT_ECORRUPT);
-    silt_pq_source_destroy(src);
-    assert_int_equal(silt_store_source(&src, s, "nope", &err), SILT_ENOTFOUND);
     silt_buf_free(&b);
 }
 

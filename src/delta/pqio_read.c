@@ -1,0 +1,192 @@
+/* Delta data files and checkpoints read through the Parquet reader: the store-backed byte-range
+ * source, whole-file reads with columns the file lacks read as nulls, and row groups skipped by
+ * their statistics for a scan's predicates. */
+#include "delta/pqio.h"
+#include "delta/pqio_int.h"
+
+#include <string.h>
+
+#include "delta/skip.h"
+#include "parquet/reader.h"
+#include "util/alloc.h"
+
+/* The byte-range source over a stored object: here, where the store and Parquet meet (the
+ * store is below Parquet's users and does not know the reader). */
+typedef struct store_source {
+    silt_pq_source base;
+    silt_store *store;
+    char *key;
+} store_source;
+
+static int source_read_at(silt_pq_source *s, uint64_t offset, void *buf, size_t n, silt_error *err)
+{
+    store_source *ss = (store_source *)s;
+    if (offset > s->size || n > s->size - offset) {
+        silt_error_set(err, SILT_ECORRUPT,
+                       "read of %zu bytes at offset %llu is past the end of '%s' (%llu bytes)", n,
+                       (unsigned long long)offset, ss->key, (unsigned long long)s->size);
+        silt_error_path(err, ss->key);
+        return silt_error_offset(err, (int64_t)offset);
+    }
+    return silt_store_get_range(ss->store, buf, ss->key, offset, n, err);
+}
+
+static void source_destroy(silt_pq_source *s)
+{
+    store_source *ss = (store_source *)s;
+    silt_free(ss->key);
+    silt_free(ss);
+}
+
+static const struct silt_pq_source_ops store_source_ops = {source_read_at, source_destroy};
+
+int silt_delta_store_source(silt_pq_source **out, silt_store *s, const char *key, silt_error *err)
+{
+    *out = NULL;
+    silt_store_entry e = {0};
+    int rc = silt_store_head(s, &e, key, err);
+    if (rc) return rc;
+    silt_free(e.key);
+    store_source *ss = silt_calloc(1, sizeof *ss);
+    if (!ss || !(ss->key = silt_strdup(key))) {
+        silt_free(ss);
+        return silt_error_set(err, SILT_ENOMEM, "out of memory opening '%s'", key);
+    }
+    ss->base.ops = &store_source_ops;
+    ss->base.size = e.size;
+    ss->base.name = ss->key;
+    ss->store = s;
+    *out = &ss->base;
+    return 0;
+}
+
+static int open_reader(silt_pq_source **out_src, silt_pq_reader **out_r, silt_store *store,
+                       const char *key, silt_error *err)
+{
+    int rc = silt_delta_store_source(out_src, store, key, err);
+    if (rc) return rc;
+    rc = silt_pq_reader_open(out_r, *out_src, err);
+    if (rc) {
+        silt_pq_source_destroy(*out_src);
+        *out_src = NULL;
+    }
+    return rc;
+}
+
+int silt_delta_pq_read_checkpoint(void *ctx, silt_store *store, const char *key,
+                                  silt_delta_pqio_emit_fn emit, void *arg, silt_error *err)
+{
+    (void)ctx;
+    silt_pq_source *src = NULL;
+    silt_pq_reader *r = NULL;
+    int rc = open_reader(&src, &r, store, key, err);
+    for (int g = 0; rc == 0 && g < silt_pq_reader_num_row_groups(r); g++) {
+        silt_batch *b = NULL;
+        rc = silt_pq_reader_read_row_group(r, g, NULL, 0, &b, err);
+        if (rc == 0) rc = emit(arg, b, err);
+        silt_batch_destroy(b);
+    }
+    silt_pq_reader_destroy(r);
+    silt_pq_source_destroy(src);
+    return rc;
+}
+
+/* May row group g hold rows matching every term of filter (partition terms aside)? */
+static bool row_group_may_match(silt_pq_reader *r, int g, const silt_delta_read_filter *filter)
+{
+    const silt_schema *fs = silt_pq_reader_schema(r);
+    for (size_t k = 0; k < filter->n_terms; k++) {
+        const silt_delta_term *t = &filter->terms[k];
+        long c = t->on_partition ? -1 : silt_schema_find(fs, t->field->name);
+        silt_pq_rg_stats st;
+        if (c < 0 || silt_pq_reader_row_group_stats(&st, r, g, (int)c, NULL)) continue;
+        bool may = silt_delta_term_may_match(t, st.has_min_max ? &st.min_max : NULL, st.null_count,
+                                             st.num_values);
+        silt_pq_rg_stats_clear(&st);
+        if (!may) return false;
+    }
+    return true;
+}
+
+/* The file's field index of each field of schema (-1: the file lacks it), and the indexes of
+ * those present, in order. */
+typedef struct projection {
+    int *cols, *proj;
+    size_t n_present;
+} projection;
+
+static int project(projection *p, const silt_schema *fs, const silt_schema *schema, silt_error *err)
+{
+    size_t n = schema->n_fields ? schema->n_fields : 1;
+    p->cols = silt_calloc(n, sizeof *p->cols);
+    p->proj = silt_calloc(n, sizeof *p->proj);
+    if (!p->cols || !p->proj) return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    for (size_t i = 0; i < schema->n_fields; i++) {
+        p->cols[i] = (int)silt_schema_find(fs, schema->fields[i].name);
+        if (p->cols[i] >= 0) p->proj[p->n_present++] = p->cols[i];
+    }
+    return 0;
+}
+
+/* Emits b as a batch of schema: columns the file lacks (added to the table later) read as
+ * nulls. Takes b's columns. */
+static int emit_conformed(const projection *p, const silt_schema *schema, silt_batch *b,
+                          silt_delta_pqio_emit_fn emit, void *arg, silt_error *err)
+{
+    if (p->n_present == schema->n_fields) return emit(arg, b, err);
+    silt_batch *out = silt_batch_create(schema);
+    if (!out) return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    int rc = 0;
+    int64_t rows = b->n_rows;
+    for (size_t i = 0, k = 0; i < schema->n_fields && rc == 0; i++) {
+        if (p->cols[i] >= 0) {
+            silt_column_clear(&out->cols[i]);
+            out->cols[i] = b->cols[k];
+            memset(&b->cols[k], 0, sizeof b->cols[k]);
+            k++;
+        } else {
+            for (int64_t j = 0; j < rows && rc == 0; j++)
+                if (silt_column_append_null(&out->cols[i]))
+                    rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
+        }
+    }
+    out->n_rows = rows;
+    if (rc == 0) rc = emit(arg, out, err);
+    silt_batch_destroy(out);
+    return rc;
+}
+
+int silt_delta_pq_read_file_filtered(void *ctx, silt_store *store, const char *key,
+                                     const silt_schema *schema, silt_delta_read_filter *filter,
+                                     silt_delta_pqio_emit_fn emit, void *arg, silt_error *err)
+{
+    (void)ctx;
+    silt_pq_source *src = NULL;
+    silt_pq_reader *r = NULL;
+    projection p = {0};
+    int rc = open_reader(&src, &r, store, key, err);
+    if (rc == 0) rc = project(&p, silt_pq_reader_schema(r), schema, err);
+    for (int g = 0; rc == 0 && g < silt_pq_reader_num_row_groups(r); g++) {
+        if (filter && !row_group_may_match(r, g, filter)) {
+            filter->parts_skipped++;
+            continue;
+        }
+        if (filter) filter->parts_read++;
+        silt_batch *b = NULL;
+        rc = silt_pq_reader_read_row_group(r, g, p.proj, p.n_present, &b, err);
+        if (rc == 0) rc = emit_conformed(&p, schema, b, emit, arg, err);
+        silt_batch_destroy(b);
+    }
+    silt_free(p.cols);
+    silt_free(p.proj);
+    silt_pq_reader_destroy(r);
+    silt_pq_source_destroy(src);
+    return rc;
+}
+
+int silt_delta_pq_read_file(void *ctx, silt_store *store, const char *key,
+                            const silt_schema *schema, silt_delta_pqio_emit_fn emit, void *arg,
+                            silt_error *err)
+{
+    return silt_delta_pq_read_file_filtered(ctx, store, key, schema, NULL, emit, arg, err);
+}
