@@ -18,6 +18,7 @@
 #include "delta/maint.h"
 #include "delta/optimize.h"
 #include "delta/pqio.h"
+#include "delta/props.h"
 #include "delta/scan.h"
 #include "delta/schema.h"
 #include "delta/skip.h"
@@ -307,19 +308,45 @@ static int run_history(int argc, char **argv)
 }
 
 static const silt_opt_spec vacuum_spec[] = {
-    {"dry-run", 0, SILT_OPT_FLAG, NULL, NULL, NULL, "list the files that would be deleted"},
+    {"dry-run", 0, SILT_OPT_FLAG, NULL, NULL, NULL,
+     "list the files that would be deleted (stdout) and the unreferenced files kept, with why "
+     "(stderr)"},
     {"retention", 0, SILT_OPT_DURATION, "DURATION", NULL, NULL,
-     "keep files removed less than this long ago (default: the table's "
+     "keep files removed less than this long ago (default and minimum: the table's "
      "delta.deletedFileRetentionDuration, else 7d)"},
+    {"force", 0, SILT_OPT_FLAG, NULL, NULL, NULL,
+     "allow a retention below delta.deletedFileRetentionDuration (files modified in the last "
+     "hour are kept even then: they may belong to a commit in flight)"},
     {NULL, 0, 0, NULL, NULL, NULL, NULL},
 };
+
+/* --dry-run: the files kept although no live file references them, and why. */
+static void print_vacuum_kept(const silt_delta_vacuum_result *r, int64_t now_ms)
+{
+    char ret[24], win[24], ago[24];
+    silt_delta_duration_text(ret, sizeof ret, r->retention_ms);
+    for (size_t i = 0; i < r->n_kept; i++) {
+        const silt_delta_vacuum_kept *k = &r->kept[i];
+        int64_t age = now_ms - k->when_ms;
+        silt_delta_duration_text(ago, sizeof ago, age < 0 ? 0 : age / 1000 * 1000);
+        if (k->why == SILT_DELTA_VACUUM_KEEP_REMOVED_RECENTLY)
+            fprintf(stderr, "kept %s: removed %s ago, within the retention of %s\n", k->path, ago,
+                    ret);
+        else
+            fprintf(stderr,
+                    "kept %s: modified %s ago, less than %s ago (it may belong to a commit in "
+                    "flight)\n",
+                    k->path, ago,
+                    silt_delta_duration_text(win, sizeof win, now_ms - r->file_cutoff_ms));
+    }
+}
 
 static int run_vacuum(int argc, char **argv)
 {
     silt_opts o;
     int code;
     if (silt_cli_parse(&o, &code, vacuum_spec, argc, argv, 1, NULL,
-                       "silt table vacuum LOCATION [--dry-run] [--retention DURATION]",
+                       "silt table vacuum LOCATION [--dry-run] [--retention DURATION [--force]]",
                        "Delete the data files that no version of the table within the retention "
                        "period references (files removed by older commits, files of failed "
                        "writes)."))
@@ -333,18 +360,21 @@ static int run_vacuum(int argc, char **argv)
     silt_store *store = NULL;
     silt_delta_snapshot *snap = NULL;
     silt_delta_vacuum_result r = {0};
+    silt_delta_vacuum_opts vo = {-1, silt_opts_flag(&o, "force"), silt_opts_flag(&o, "dry-run"),
+                                 silt_time_wall_ms()};
+    if (silt_opts_given(&o, "retention"))
+        vo.retention_ms = silt_opts_duration_us(&o, "retention") / 1000;
     int rc = open_location(&store, o.args[0], &err);
     silt_delta_read_opts ro = silt_delta_read_opts_default();
     ro.file_ops = silt_delta_parquet_ops();
     if (!rc) rc = silt_delta_snapshot_load(&snap, store, &ro, &err);
-    int64_t retention =
-        silt_opts_given(&o, "retention") ? silt_opts_duration_us(&o, "retention") / 1000 : -1;
-    bool dry = silt_opts_flag(&o, "dry-run");
-    if (!rc) rc = silt_delta_vacuum(&r, store, snap, retention, silt_time_wall_ms(), dry, &err);
+    if (!rc) rc = silt_delta_vacuum(&r, store, snap, &vo, &err);
     if (!rc) {
         for (size_t i = 0; i < r.n; i++) printf("%s\n", r.paths[i]);
-        fprintf(stderr, "%s %zu files (%llu bytes)\n", dry ? "would delete" : "deleted",
-                dry ? r.n : r.n_deleted, (unsigned long long)r.bytes);
+        if (vo.dry_run) print_vacuum_kept(&r, vo.now_ms);
+        fprintf(stderr, "%s %zu files (%llu bytes); kept %zu unreferenced files\n",
+                vo.dry_run ? "would delete" : "deleted", vo.dry_run ? r.n : r.n_deleted,
+                (unsigned long long)r.bytes, r.n_kept);
     }
     silt_delta_vacuum_result_clear(&r);
     silt_delta_snapshot_destroy(snap);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "delta/props.h"
 #include "delta/schema.h"
 #include "util/alloc.h"
 #include "util/log.h"
@@ -81,11 +82,6 @@ static const char checkpoint_schema_json[] =
     "{\"name\":\"configuration\",\"type\":\"string\",\"nullable\":true,\"metadata\":{}},"
     "{\"name\":\"removed\",\"type\":\"boolean\",\"nullable\":true,\"metadata\":{}}]},"
     "\"nullable\":true,\"metadata\":{}}]}";
-
-void silt_delta_checkpoint_key(char *buf, size_t n, int64_t version)
-{
-    snprintf(buf, n, SILT_DELTA_LOG_DIR "%020" PRId64 ".checkpoint.parquet", version);
-}
 
 int silt_delta_checkpoint_schema(silt_schema **out, silt_error *err)
 {
@@ -550,14 +546,13 @@ int silt_delta_checkpoint_write(silt_store *store, const silt_delta_snapshot *sn
                               "cannot write a checkpoint of '%s': no checkpoint (Parquet) writer "
                               "is available",
                               store->url);
-    int64_t retention = 7LL * 86400000;
-    const char *conf = silt_delta_snapshot_config(snap, "delta.deletedFileRetentionDuration");
-    if (conf && silt_delta_parse_interval(&retention, conf, err)) {
-        silt_error_prefix(err, "table property delta.deletedFileRetentionDuration");
-        return err ? err->code : SILT_EINVAL;
-    }
+    int64_t retention;
+    int rc =
+        silt_delta_prop_duration(&retention, NULL, snap, SILT_DELTA_PROP_DELETED_FILE_RETENTION,
+                                 SILT_DELTA_DELETED_FILE_RETENTION_DEFAULT, err);
+    if (rc) return rc;
     silt_batch *b = NULL;
-    int rc = silt_delta_checkpoint_batch(&b, snap, now_ms - retention, err);
+    rc = silt_delta_checkpoint_batch(&b, snap, now_ms - retention, err);
     if (rc) return rc;
     char key[80];
     silt_delta_checkpoint_key(key, sizeof key, snap->version);
@@ -570,7 +565,7 @@ int silt_delta_checkpoint_write(silt_store *store, const silt_delta_snapshot *sn
                      "{\"version\":%" PRId64 ",\"size\":%lld,\"sizeInBytes\":%llu,"
                      "\"numOfAddFiles\":%zu}",
                      snap->version, (long long)b->n_rows, (unsigned long long)size, snap->n_files);
-        rc = silt_store_put(store, SILT_DELTA_LOG_DIR "_last_checkpoint", json, (size_t)n, err);
+        rc = silt_store_put(store, SILT_DELTA_LAST_CHECKPOINT_KEY, json, (size_t)n, err);
     }
     silt_batch_destroy(b);
     return rc;

@@ -2,6 +2,7 @@
  * snapshots, protocol checks and time travel. */
 #include "delta/log.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -14,11 +15,6 @@
 #include "util/hash.h"
 #include "util/log.h"
 #include "util/time.h"
-
-void silt_delta_commit_key(char *buf, size_t n, int64_t version)
-{
-    snprintf(buf, n, SILT_DELTA_LOG_DIR "%020" PRId64 ".json", version);
-}
 
 silt_delta_read_opts silt_delta_read_opts_default(void)
 {
@@ -54,11 +50,23 @@ static void listing_clear(log_listing *x)
     memset(x, 0, sizeof *x);
 }
 
-static bool digits(const char *s, int n)
+/* Adds checkpoint file i of the listing (parsed as n) to out->cps. Parts must be listed in
+ * order (the listing is sorted); a single file wins over parts of the same version. */
+static void note_checkpoint(log_listing *out, const silt_delta_logname *n, size_t i)
 {
-    for (int i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9') return false;
-    return true;
+    bool single = n->kind == SILT_DELTA_LOGFILE_CHECKPOINT;
+    int64_t v = n->version;
+    cp_info *last = out->n_cps ? &out->cps[out->n_cps - 1] : NULL;
+    if (last && last->version == v) {
+        if (last->single) return;
+        if (single)
+            *last = (cp_info){v, 1, 1, i, true};
+        else if (n->parts == last->parts && n->part == last->found + 1)
+            last->found++;
+        return;
+    }
+    if (!single && n->part != 1) return; /* part 1 missing: incomplete */
+    out->cps[out->n_cps++] = (cp_info){v, n->parts, 1, i, single};
 }
 
 static int list_log(log_listing *out, silt_store *store, silt_error *err)
@@ -74,41 +82,16 @@ static int list_log(log_listing *out, silt_store *store, silt_error *err)
         listing_clear(out);
         return silt_error_set(err, SILT_ENOMEM, "out of memory listing the log");
     }
-    size_t plen = strlen(SILT_DELTA_LOG_DIR);
     for (size_t i = 0; i < n; i++) {
-        const char *name = out->l.entries[i].key + plen;
-        if (strchr(name, '/') || strlen(name) < 25 || !digits(name, 20)) continue;
-        int64_t v = strtoll(name, NULL, 10);
-        const char *rest = name + 20;
-        if (strcmp(rest, ".json") == 0) {
-            out->versions[out->n_commits] = v;
+        silt_delta_logname ln;
+        silt_delta_logname_parse(&ln, out->l.entries[i].key);
+        if (ln.kind == SILT_DELTA_LOGFILE_COMMIT) {
+            assert(!out->n_commits || out->versions[out->n_commits - 1] < ln.version);
+            out->versions[out->n_commits] = ln.version;
             out->idx[out->n_commits++] = i;
-            continue;
+        } else if (silt_delta_logname_is_checkpoint(&ln)) {
+            note_checkpoint(out, &ln, i);
         }
-        int32_t part = 1, parts = 1;
-        bool single = strcmp(rest, ".checkpoint.parquet") == 0;
-        if (!single) {
-            /* .checkpoint.0000000001.0000000002.parquet */
-            if (strlen(rest) != 41 || strncmp(rest, ".checkpoint.", 12) != 0 ||
-                !digits(rest + 12, 10) || rest[22] != '.' || !digits(rest + 23, 10) ||
-                strcmp(rest + 33, ".parquet") != 0)
-                continue;
-            part = (int32_t)strtol(rest + 12, NULL, 10);
-            parts = (int32_t)strtol(rest + 23, NULL, 10);
-            if (part < 1 || parts < 1 || part > parts) continue;
-        }
-        cp_info *last = out->n_cps ? &out->cps[out->n_cps - 1] : NULL;
-        if (last && last->version == v) {
-            if (last->single) continue; /* a single file wins over parts */
-            if (single) {
-                *last = (cp_info){v, 1, 1, i, true};
-            } else if (parts == last->parts && part == last->found + 1) {
-                last->found++;
-            }
-            continue;
-        }
-        if (!single && part != 1) continue; /* part 1 missing: incomplete */
-        out->cps[out->n_cps++] = (cp_info){v, parts, 1, i, single};
     }
     /* drop incomplete checkpoints */
     size_t k = 0;
@@ -147,7 +130,7 @@ static int64_t read_last_checkpoint(silt_store *store, bool *bad)
     silt_error e;
     int64_t v = -1;
     *bad = false;
-    int rc = silt_store_get(store, &b, SILT_DELTA_LOG_DIR "_last_checkpoint", &e);
+    int rc = silt_store_get(store, &b, SILT_DELTA_LAST_CHECKPOINT_KEY, &e);
     if (rc) {
         if (rc != SILT_ENOTFOUND) {
             *bad = true;
@@ -942,32 +925,4 @@ const char *silt_delta_snapshot_config(const silt_delta_snapshot *s, const char 
 {
     const char *v = NULL;
     return silt_delta_map_get(&s->metadata.configuration, key, &v) ? v : NULL;
-}
-
-int silt_delta_parse_interval(int64_t *out_ms, const char *s, silt_error *err)
-{
-    static const struct {
-        const char *unit;
-        int64_t ms;
-    } units[] = {{"millisecond", 1}, {"second", 1000},  {"minute", 60000},
-                 {"hour", 3600000},  {"day", 86400000}, {"week", 604800000}};
-    long long n;
-    char unit[32];
-    const char *p = s;
-    while (*p == ' ') p++;
-    if (strncmp(p, "interval", 8) == 0) p += 8;
-    if (sscanf(p, " %lld %31s", &n, unit) == 2 && n >= 0) {
-        size_t ul = strlen(unit);
-        if (ul > 1 && unit[ul - 1] == 's') unit[ul - 1] = '\0';
-        for (size_t i = 0; i < sizeof units / sizeof *units; i++) {
-            if (strcmp(unit, units[i].unit) == 0) {
-                *out_ms = (int64_t)n * units[i].ms;
-                return 0;
-            }
-        }
-    }
-    return silt_error_set(err, SILT_EINVAL,
-                          "'%s' is not an interval like 'interval 30 days' (units: second, "
-                          "minute, hour, day, week)",
-                          s);
 }

@@ -10,10 +10,9 @@
 #include "batch/batch.h"
 #include "delta/action.h"
 #include "delta/fileio.h"
+#include "delta/logname.h"
 #include "store/store.h"
 #include "util/error.h"
-
-#define SILT_DELTA_LOG_DIR "_delta_log/"
 
 /* The highest reader and writer protocol versions silt implements. */
 #define SILT_DELTA_MAX_READER_VERSION 3
@@ -107,12 +106,5 @@ int silt_delta_protocol_check_read(const silt_delta_protocol *p, const silt_delt
 /* Same for writing (writer version and features). */
 int silt_delta_protocol_check_write(const silt_delta_protocol *p, const silt_delta_metadata *m,
                                     silt_error *err);
-
-/* Commit file key for a version: "_delta_log/%020lld.json" into buf (>= 40 bytes). */
-void silt_delta_commit_key(char *buf, size_t n, int64_t version);
-
-/* Parses "interval 30 days" style durations (second, minute, hour, day, week; plural or not)
- * into milliseconds. Returns 0 or SILT_EINVAL. */
-int silt_delta_parse_interval(int64_t *out_ms, const char *s, silt_error *err);
 
 #endif

@@ -18,6 +18,7 @@
 #include "delta/action.h"
 #include "delta/checkpoint.h"
 #include "delta/log.h"
+#include "delta/props.h"
 #include "delta/schema.h"
 #include "delta/skip.h"
 #include "store/store.h"
@@ -862,6 +863,18 @@ static void test_interval(void **state)
     assert_int_equal(silt_delta_parse_interval(&ms, "2 hours", &err), 0);
     assert_int_equal(ms, 7200000LL);
     assert_int_equal(silt_delta_parse_interval(&ms, "interval forever", &err), SILT_EINVAL);
+    /* Spark's CalendarInterval forms: several units, any case, sub-second units */
+    assert_int_equal(silt_delta_parse_interval(&ms, "INTERVAL 1 Day 12 hours", &err), 0);
+    assert_int_equal(ms, 36LL * 3600000);
+    assert_int_equal(silt_delta_parse_interval(&ms, "interval 1500 milliseconds", &err), 0);
+    assert_int_equal(ms, 1500);
+    assert_int_equal(silt_delta_parse_interval(&ms, "interval 0 seconds", &err), 0);
+    assert_int_equal(ms, 0);
+    assert_int_equal(silt_delta_parse_interval(&ms, "interval 1 month", &err), SILT_EINVAL);
+    assert_non_null(strstr(err.msg, "months and years"));
+    assert_int_equal(silt_delta_parse_interval(&ms, "interval", &err), SILT_EINVAL);
+    assert_int_equal(silt_delta_parse_interval(&ms, "interval -1 day", &err), SILT_EINVAL);
+    assert_int_equal(silt_delta_parse_interval(&ms, "interval 7 days 3", &err), SILT_EINVAL);
 }
 
 int main(void)
