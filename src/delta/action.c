@@ -566,6 +566,7 @@ int silt_delta_actions_parse(silt_delta_actions *out, const void *data, size_t n
     size_t pos = 0;
     size_t first = out->n;
     parse_ctx c = {name ? name : "commit", 1, err};
+    size_t n_objects = 0;
     while (pos < n) {
         char ch = p[pos];
         if (ch == '\n') {
@@ -591,10 +592,21 @@ int silt_delta_actions_parse(silt_delta_actions *out, const void *data, size_t n
         int rc = parse_object(&c, out, obj);
         json_decref(obj);
         if (rc) goto fail;
+        n_objects++;
         if (used == 0) used = 1;
         for (size_t i = pos; i < pos + used && i < n; i++)
             if (p[i] == '\n') c.line++;
         pos += used;
+    }
+    if (n_objects == 0) {
+        silt_error_set(err, SILT_ECORRUPT,
+                       "%s is empty%s: a Delta commit file always holds at least one action, so "
+                       "this commit was not written completely. Restore the file from a backup; "
+                       "if it is the newest version and no reader has used it, removing it "
+                       "undoes the incomplete commit",
+                       c.name, n ? " (only white space)" : " (0 bytes)");
+        silt_error_path(err, c.name);
+        goto fail;
     }
     return 0;
 fail:

@@ -55,6 +55,8 @@ wait "$ingest" || fail "ingest failed: $(tail -3 "$tmpdir/ingest.log")"
 "$SILT" ingest -b "$boot" -t ev --table "$T" --group vacuum-final --until-caught-up \
   --progress 0 2>"$tmpdir/final.log" || fail "final ingest failed: $(tail -5 "$tmpdir/final.log")"
 
+missing=$(delta_live_files "$T" | while read -r f; do [ -e "$f" ] || echo "$f"; done | wc -l)
+assert_eq "$missing" 0 "committed data files that VACUUM deleted"
 files=$(delta_parquet_list "$T")
 read -r total distinct <<<"$(oracle --sql "
   SELECT count(*), count(DISTINCT (\"partition\", \"offset\")) FROM read_parquet($files)" |

@@ -126,6 +126,16 @@ static void test_actions_errors(void **state)
     assert_int_equal(silt_delta_actions_parse(&a, bad3, strlen(bad3), "b.json", &err),
                      SILT_ECORRUPT);
     assert_non_null(strstr(err.msg, "'version' is not an integer"));
+    /* an empty commit file is an error naming the file, never an empty commit */
+    assert_int_equal(
+        silt_delta_actions_parse(&a, "", 0, "_delta_log/00000000000000000003.json", &err),
+        SILT_ECORRUPT);
+    assert_non_null(strstr(err.msg, "_delta_log/00000000000000000003.json is empty (0 bytes)"));
+    assert_non_null(strstr(err.msg, "not written completely"));
+    assert_string_equal(err.path, "_delta_log/00000000000000000003.json");
+    assert_int_equal(silt_delta_actions_parse(&a, " \n\n", 3, "e.json", &err), SILT_ECORRUPT);
+    assert_non_null(strstr(err.msg, "only white space"));
+    assert_int_equal(a.n, 0);
     const char *bad4 = "[1,2]";
     assert_int_equal(silt_delta_actions_parse(&a, bad4, strlen(bad4), "b.json", &err),
                      SILT_ECORRUPT);
