@@ -29,6 +29,7 @@ typedef struct silt_delta_segment {
     char **commit_keys;        /* JSON commits after the checkpoint, up to version */
     int64_t *commit_mtimes;    /* their modification times (ms) */
     int64_t latest_version;    /* newest version in the log */
+    int64_t version_mtime_ms;  /* modification time of the commit file of version, or -1 */
     bool used_last_checkpoint; /* _last_checkpoint named the checkpoint that was chosen */
     bool last_checkpoint_bad;  /* _last_checkpoint was present but corrupt or stale */
 } silt_delta_segment;

@@ -189,6 +189,8 @@ static int choose_version(silt_delta_segment *out, const silt_delta_listing *x, 
                               "version %" PRId64 " does not exist: the latest version is %" PRId64,
                               version, latest);
     out->version = version;
+    long at = silt_delta_listing_find_commit(x, version);
+    out->version_mtime_ms = at >= 0 ? x->l.entries[x->idx[at]].mtime_ms : -1;
     return 0;
 }
 

@@ -403,7 +403,7 @@ int silt_delta_replay_segment(silt_delta_snapshot **out, bool *out_cp_failed, si
     int64_t ts = r.last_commit_ts;
     if ((rc = silt_delta_replay_finish(out, &r, store, seg->version, err))) goto fail;
     silt_delta_snapshot *s = *out;
-    s->timestamp_ms = seg->n_commits ? seg->commit_mtimes[seg->n_commits - 1] : -1;
+    s->timestamp_ms = seg->version_mtime_ms;
     if (seg->n_commits && ts >= 0) s->timestamp_ms = ts;
     s->checkpoint_version = seg->checkpoint_version;
     s->n_commits_read = seg->n_commits;
