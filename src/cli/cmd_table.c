@@ -25,6 +25,7 @@
 #include "store/store.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/datefmt.h"
 #include "util/time.h"
 
 /* Opens the store for a location given on the command line (the store resolves relative
@@ -34,7 +35,8 @@ static int open_location(silt_store **out, const char *loc, silt_error *err)
     return silt_store_open(out, loc, err);
 }
 
-/* Epoch milliseconds, or "YYYY-MM-DD[ T]HH:MM:SS[.fff][Z]" in UTC. */
+/* Epoch milliseconds, or an ISO 8601 date and time ("YYYY-MM-DD[ T]HH:MM:SS[.fff]", UTC unless
+ * it carries an offset). */
 static int parse_when(int64_t *out, const char *s, silt_error *err)
 {
     char *end;
@@ -43,27 +45,19 @@ static int parse_when(int64_t *out, const char *s, silt_error *err)
         *out = ms;
         return 0;
     }
-    int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
-    if (sscanf(s, "%d-%d-%d%n", &y, &mo, &d, &n) == 3) {
-        const char *p = s + n;
-        int k = 0;
-        if ((*p == ' ' || *p == 'T') && sscanf(p + 1, "%d:%d:%d%n", &h, &mi, &sec, &k) == 3)
-            p += 1 + k;
-        int64_t frac = 0, scale = 1000;
-        if (*p == '.')
-            for (p++; *p >= '0' && *p <= '9'; p++)
-                if (scale > 1) frac += (*p - '0') * (scale /= 10);
-        if (*p == 'Z') p++;
-        if (!*p && mo >= 1 && mo <= 12 && d >= 1 && d <= 31) {
-            int64_t days = silt_time_days_from_civil(y, (unsigned)mo, (unsigned)d);
-            *out = ((days * 24 + h) * 60 + mi) * 60000LL + sec * 1000LL + frac;
-            return 0;
-        }
+    silt_datefmt iso;
+    int64_t secs;
+    int32_t nanos;
+    const char *why = NULL;
+    if (silt_datefmt_compile(&iso, NULL, err) == 0 &&
+        silt_datefmt_parse(&secs, &nanos, NULL, &iso, s, strlen(s), &why) == 0) {
+        *out = secs * 1000 + nanos / 1000000;
+        return 0;
     }
     return silt_error_set(err, SILT_EINVAL,
-                          "--timestamp '%s': give epoch milliseconds or "
+                          "--timestamp '%s'%s%s: give epoch milliseconds or "
                           "'YYYY-MM-DD HH:MM:SS[.fff]' (UTC)",
-                          s);
+                          s, why ? ": " : "", why ? why : "");
 }
 
 static const silt_opt_spec describe_spec[] = {
