@@ -130,6 +130,131 @@ static void print_type(const silt_field *f)
     }
 }
 
+/* A live file's partition values as a JSON object, keys in byte order (deterministic). */
+static void print_partition_values(const silt_delta_map *pv)
+{
+    const silt_delta_kv *kv = pv->items;
+    size_t np = pv->n;
+    printf("{");
+    for (size_t done = 0, last = (size_t)-1; done < np; done++) {
+        size_t best = (size_t)-1;
+        for (size_t j = 0; j < np; j++) {
+            if (last != (size_t)-1 && strcmp(kv[j].key, kv[last].key) <= 0) continue;
+            if (best == (size_t)-1 || strcmp(kv[j].key, kv[best].key) < 0) best = j;
+        }
+        if (done) printf(",");
+        print_json_string(kv[best].key);
+        printf(":");
+        if (kv[best].value)
+            print_json_string(kv[best].value);
+        else
+            printf("null");
+        last = best;
+    }
+    printf("}");
+}
+
+/* --files [--where PRED]: path, size, numRecords and partition values of each live file. */
+static int print_files(const silt_delta_snapshot *snap, const silt_opts *o, silt_error *err)
+{
+    size_t *sel = NULL, n_sel = snap->n_files;
+    if (silt_opts_given(o, "where")) {
+        silt_delta_pred pred;
+        int rc = silt_delta_pred_parse(&pred, silt_opts_str(o, "where"), err);
+        if (!rc) rc = silt_delta_select_files(&sel, &n_sel, snap, &pred, err);
+        if (rc) return rc;
+    }
+    for (size_t si = 0; si < n_sel; si++) {
+        const silt_delta_add *f = &snap->files[sel ? sel[si] : si];
+        int64_t n = -1;
+        silt_delta_stats_num_records(&n, f->stats, NULL);
+        printf("%s\t%" PRId64 "\t", f->path, f->size);
+        if (n >= 0)
+            printf("%" PRId64, n);
+        else
+            printf("null");
+        printf("\t");
+        print_partition_values(&f->partition_values);
+        printf("\n");
+    }
+    silt_free(sel);
+    return 0;
+}
+
+static void print_schema_and_properties(const silt_delta_snapshot *snap)
+{
+    printf("schema:\n");
+    for (size_t i = 0; i < snap->schema->n_fields; i++) {
+        const silt_field *f = &snap->schema->fields[i];
+        printf("  %-24s ", f->name);
+        print_type(f);
+        printf("%s\n", f->nullable ? "" : " not null");
+    }
+    printf("partitioned by:");
+    for (size_t i = 0; i < snap->metadata.n_partition_columns; i++)
+        printf(" %s", snap->metadata.partition_columns[i]);
+    printf("%s\n", snap->metadata.n_partition_columns ? "" : " (none)");
+    const silt_delta_map *conf = &snap->metadata.configuration;
+    for (size_t i = 0; i < conf->n; i++)
+        printf("property:      %s = %s\n", conf->items[i].key,
+               conf->items[i].value ? conf->items[i].value : "null");
+}
+
+/* Files, bytes and rows (from statistics), txns, and how the snapshot was (and would be)
+ * loaded. */
+static void print_contents(const silt_delta_snapshot *snap, silt_store *store)
+{
+    int64_t rows = 0, bytes = 0;
+    bool rows_known = true;
+    for (size_t i = 0; i < snap->n_files; i++) {
+        int64_t n;
+        bytes += snap->files[i].size;
+        if (silt_delta_stats_num_records(&n, snap->files[i].stats, NULL) == 0)
+            rows += n;
+        else
+            rows_known = false;
+    }
+    printf("files:         %zu (%" PRId64 " bytes)\n", snap->n_files, bytes);
+    if (rows_known)
+        printf("rows:          %" PRId64 " (from file statistics)\n", rows);
+    else
+        printf("rows:          unknown (files without statistics)\n");
+    for (size_t i = 0; i < snap->n_txns; i++)
+        printf("txn:           %s = %" PRId64 "\n", snap->txns[i].app_id, snap->txns[i].version);
+    if (snap->checkpoint_version >= 0)
+        printf("loaded from:   checkpoint %" PRId64 " + %zu JSON commits\n",
+               snap->checkpoint_version, snap->n_commits_read);
+    else
+        printf("loaded from:   %zu JSON commits\n", snap->n_commits_read);
+    /* what a reader with checkpoint support would do for this version */
+    silt_delta_segment seg;
+    silt_error err;
+    if (silt_delta_segment_plan(&seg, store, snap->version, true, &err) == 0) {
+        if (seg.checkpoint_version >= 0)
+            printf("checkpoint:    %" PRId64 " (%zu part%s%s): a checkpoint reader replays it + "
+                   "%zu JSON commits\n",
+                   seg.checkpoint_version, seg.n_checkpoint_parts,
+                   seg.n_checkpoint_parts == 1 ? "" : "s",
+                   seg.used_last_checkpoint ? ", named by _last_checkpoint" : "", seg.n_commits);
+        silt_delta_segment_clear(&seg);
+    }
+}
+
+static void print_description(const silt_delta_snapshot *snap, silt_store *store)
+{
+    char when[40] = "unknown";
+    if (snap->timestamp_ms >= 0) silt_time_format_iso(when, sizeof when, snap->timestamp_ms * 1000);
+    printf("location:      %s\n", store->url);
+    printf("version:       %" PRId64 " (committed %s)\n", snap->version, when);
+    printf("protocol:      reader %d, writer %d\n", (int)snap->protocol.min_reader_version,
+           (int)snap->protocol.min_writer_version);
+    printf("id:            %s\n", snap->metadata.id ? snap->metadata.id : "");
+    if (snap->metadata.name) printf("name:          %s\n", snap->metadata.name);
+    if (snap->metadata.description) printf("description:   %s\n", snap->metadata.description);
+    print_schema_and_properties(snap);
+    print_contents(snap, store);
+}
+
 static int run_describe(int argc, char **argv)
 {
     silt_opts o;
@@ -148,117 +273,13 @@ static int run_describe(int argc, char **argv)
     silt_store *store = NULL;
     silt_delta_snapshot *snap = NULL;
     int rc = load_snapshot(&snap, &store, &o, &err);
-    if (rc) {
-        silt_store_destroy(store);
-        return silt_cli_fail("table describe", &err);
-    }
-    if (silt_opts_flag(&o, "files")) {
-        size_t *sel = NULL, n_sel = snap->n_files;
-        if (silt_opts_given(&o, "where")) {
-            silt_delta_pred pred;
-            rc = silt_delta_pred_parse(&pred, silt_opts_str(&o, "where"), &err);
-            if (!rc) rc = silt_delta_select_files(&sel, &n_sel, snap, &pred, &err);
-            if (rc) {
-                silt_delta_snapshot_destroy(snap);
-                silt_store_destroy(store);
-                return silt_cli_fail("table describe", &err);
-            }
-        }
-        for (size_t si = 0; si < n_sel; si++) {
-            const silt_delta_add *f = &snap->files[sel ? sel[si] : si];
-            int64_t n = -1;
-            silt_delta_stats_num_records(&n, f->stats, NULL);
-            printf("%s\t%" PRId64 "\t", f->path, f->size);
-            if (n >= 0)
-                printf("%" PRId64, n);
-            else
-                printf("null");
-            printf("\t{");
-            /* keys in byte order, so the listing is deterministic */
-            const silt_delta_kv *kv = f->partition_values.items;
-            size_t np = f->partition_values.n;
-            for (size_t done = 0, last = (size_t)-1; done < np; done++) {
-                size_t best = (size_t)-1;
-                for (size_t j = 0; j < np; j++) {
-                    if (last != (size_t)-1 && strcmp(kv[j].key, kv[last].key) <= 0) continue;
-                    if (best == (size_t)-1 || strcmp(kv[j].key, kv[best].key) < 0) best = j;
-                }
-                if (done) printf(",");
-                print_json_string(kv[best].key);
-                printf(":");
-                if (kv[best].value)
-                    print_json_string(kv[best].value);
-                else
-                    printf("null");
-                last = best;
-            }
-            printf("}\n");
-        }
-        silt_free(sel);
-        goto done;
-    }
-    char when[40] = "unknown";
-    if (snap->timestamp_ms >= 0) silt_time_format_iso(when, sizeof when, snap->timestamp_ms * 1000);
-    int64_t rows = 0, bytes = 0;
-    bool rows_known = true;
-    for (size_t i = 0; i < snap->n_files; i++) {
-        int64_t n;
-        bytes += snap->files[i].size;
-        if (silt_delta_stats_num_records(&n, snap->files[i].stats, NULL) == 0)
-            rows += n;
-        else
-            rows_known = false;
-    }
-    printf("location:      %s\n", store->url);
-    printf("version:       %" PRId64 " (committed %s)\n", snap->version, when);
-    printf("protocol:      reader %d, writer %d\n", (int)snap->protocol.min_reader_version,
-           (int)snap->protocol.min_writer_version);
-    printf("id:            %s\n", snap->metadata.id ? snap->metadata.id : "");
-    if (snap->metadata.name) printf("name:          %s\n", snap->metadata.name);
-    if (snap->metadata.description) printf("description:   %s\n", snap->metadata.description);
-    printf("schema:\n");
-    for (size_t i = 0; i < snap->schema->n_fields; i++) {
-        const silt_field *f = &snap->schema->fields[i];
-        printf("  %-24s ", f->name);
-        print_type(f);
-        printf("%s\n", f->nullable ? "" : " not null");
-    }
-    printf("partitioned by:");
-    for (size_t i = 0; i < snap->metadata.n_partition_columns; i++)
-        printf(" %s", snap->metadata.partition_columns[i]);
-    printf("%s\n", snap->metadata.n_partition_columns ? "" : " (none)");
-    for (size_t i = 0; i < snap->metadata.configuration.n; i++)
-        printf("property:      %s = %s\n", snap->metadata.configuration.items[i].key,
-               snap->metadata.configuration.items[i].value
-                   ? snap->metadata.configuration.items[i].value
-                   : "null");
-    printf("files:         %zu (%" PRId64 " bytes)\n", snap->n_files, bytes);
-    if (rows_known)
-        printf("rows:          %" PRId64 " (from file statistics)\n", rows);
-    else
-        printf("rows:          unknown (files without statistics)\n");
-    for (size_t i = 0; i < snap->n_txns; i++)
-        printf("txn:           %s = %" PRId64 "\n", snap->txns[i].app_id, snap->txns[i].version);
-    if (snap->checkpoint_version >= 0)
-        printf("loaded from:   checkpoint %" PRId64 " + %zu JSON commits\n",
-               snap->checkpoint_version, snap->n_commits_read);
-    else
-        printf("loaded from:   %zu JSON commits\n", snap->n_commits_read);
-    /* what a reader with checkpoint support would do for this version */
-    silt_delta_segment seg;
-    if (silt_delta_segment_plan(&seg, store, snap->version, true, &err) == 0) {
-        if (seg.checkpoint_version >= 0)
-            printf("checkpoint:    %" PRId64 " (%zu part%s%s): a checkpoint reader replays it + "
-                   "%zu JSON commits\n",
-                   seg.checkpoint_version, seg.n_checkpoint_parts,
-                   seg.n_checkpoint_parts == 1 ? "" : "s",
-                   seg.used_last_checkpoint ? ", named by _last_checkpoint" : "", seg.n_commits);
-        silt_delta_segment_clear(&seg);
-    }
-done:
+    if (!rc && silt_opts_flag(&o, "files"))
+        rc = print_files(snap, &o, &err);
+    else if (!rc)
+        print_description(snap, store);
     silt_delta_snapshot_destroy(snap);
     silt_store_destroy(store);
-    return 0;
+    return rc ? silt_cli_fail("table describe", &err) : 0;
 }
 
 static const silt_opt_spec history_spec[] = {
@@ -520,6 +541,63 @@ static size_t split_columns(char **names, size_t max, char *buf)
     return n;
 }
 
+static scan_format scan_format_of(const char *fmt)
+{
+    return strcmp(fmt, "jsonl") == 0       ? FMT_JSONL
+           : strcmp(fmt, "csv") == 0       ? FMT_CSV
+           : strcmp(fmt, "canonical") == 0 ? FMT_CANONICAL
+                                           : FMT_TABLE;
+}
+
+/* --columns, --where and --limit into *so (names and pred hold what it points to; colbuf, of
+ * size n, keeps the column names). */
+static int scan_opts_from_cli(silt_delta_scan_opts *so, silt_delta_pred *pred, char **names,
+                              char *colbuf, size_t n, const silt_opts *o, silt_error *err)
+{
+    so->file_ops = silt_delta_parquet_ops();
+    if (silt_opts_given(o, "columns")) {
+        snprintf(colbuf, n, "%s", silt_opts_str(o, "columns"));
+        so->n_columns = split_columns(names, 256, colbuf);
+        so->columns = (const char *const *)names;
+        if (so->n_columns == 0)
+            return silt_error_set(err, SILT_EINVAL, "--columns: give column names like 'a,b'");
+    }
+    if (silt_opts_given(o, "where")) {
+        int rc = silt_delta_pred_parse(pred, silt_opts_str(o, "where"), err);
+        if (rc) {
+            silt_error_prefix(err, "--where");
+            return rc;
+        }
+        so->pred = pred;
+    }
+    if (silt_opts_given(o, "limit")) so->limit = silt_opts_int(o, "limit");
+    return 0;
+}
+
+static void print_csv_header(const silt_schema *schema)
+{
+    for (size_t k = 0; k < schema->n_fields; k++) {
+        bool q = strpbrk((char *)schema->fields[k].name, ",\"\n") != NULL;
+        printf("%s%s%s%s", k ? "," : "", q ? "\"" : "", schema->fields[k].name, q ? "\"" : "");
+    }
+    printf("\n");
+}
+
+/* --stats: how the snapshot was loaded and what the scan read, to stderr. */
+static void print_scan_stats(const silt_delta_snapshot *snap, const silt_delta_scan_stats *st)
+{
+    if (snap->checkpoint_version >= 0)
+        fprintf(stderr,
+                "snapshot: version %" PRId64 " from checkpoint %" PRId64 " + %zu JSON commits\n",
+                snap->version, snap->checkpoint_version, snap->n_commits_read);
+    else
+        fprintf(stderr, "snapshot: version %" PRId64 " from %zu JSON commits\n", snap->version,
+                snap->n_commits_read);
+    fprintf(stderr,
+            "scan: %zu of %zu files read, %" PRId64 " rows read, %" PRId64 " rows returned\n",
+            st->files_read, st->files_total, st->rows_read, st->rows_emitted);
+}
+
 static int run_scan(int argc, char **argv)
 {
     silt_opts o;
@@ -548,50 +626,14 @@ static int run_scan(int argc, char **argv)
     silt_delta_scan_opts sopts = silt_delta_scan_opts_default();
     silt_delta_scan_stats st;
     memset(&st, 0, sizeof st);
-    sopts.file_ops = silt_delta_parquet_ops();
-    const char *fmt = silt_opts_str(&o, "format");
-    so.fmt = strcmp(fmt, "jsonl") == 0       ? FMT_JSONL
-             : strcmp(fmt, "csv") == 0       ? FMT_CSV
-             : strcmp(fmt, "canonical") == 0 ? FMT_CANONICAL
-                                             : FMT_TABLE;
-    int rc = 0;
-    if (silt_opts_given(&o, "columns")) {
-        snprintf(colbuf, sizeof colbuf, "%s", silt_opts_str(&o, "columns"));
-        sopts.n_columns = split_columns(names, 256, colbuf);
-        sopts.columns = (const char *const *)names;
-        if (sopts.n_columns == 0)
-            rc = silt_error_set(&err, SILT_EINVAL, "--columns: give column names like 'a,b'");
-    }
-    if (!rc && silt_opts_given(&o, "where")) {
-        rc = silt_delta_pred_parse(&pred, silt_opts_str(&o, "where"), &err);
-        if (rc) silt_error_prefix(&err, "--where");
-        sopts.pred = &pred;
-    }
-    if (silt_opts_given(&o, "limit")) sopts.limit = silt_opts_int(&o, "limit");
+    so.fmt = scan_format_of(silt_opts_str(&o, "format"));
+    int rc = scan_opts_from_cli(&sopts, &pred, names, colbuf, sizeof colbuf, &o, &err);
     if (!rc) rc = load_snapshot(&snap, &store, &o, &err);
     if (!rc) rc = silt_delta_scan_schema(&schema, snap, sopts.columns, sopts.n_columns, &err);
-    if (!rc && so.fmt == FMT_CSV) {
-        for (size_t k = 0; k < schema->n_fields; k++) {
-            bool q = strpbrk((char *)schema->fields[k].name, ",\"\n") != NULL;
-            printf("%s%s%s%s", k ? "," : "", q ? "\"" : "", schema->fields[k].name, q ? "\"" : "");
-        }
-        printf("\n");
-    }
+    if (!rc && so.fmt == FMT_CSV) print_csv_header(schema);
     if (!rc) rc = silt_delta_scan(&st, snap, store, &sopts, scan_emit, &so, &err);
     if (!rc && so.fmt == FMT_TABLE) print_table(&so, schema);
-    if (snap && silt_opts_flag(&o, "stats")) {
-        if (snap->checkpoint_version >= 0)
-            fprintf(stderr,
-                    "snapshot: version %" PRId64 " from checkpoint %" PRId64
-                    " + %zu JSON commits\n",
-                    snap->version, snap->checkpoint_version, snap->n_commits_read);
-        else
-            fprintf(stderr, "snapshot: version %" PRId64 " from %zu JSON commits\n", snap->version,
-                    snap->n_commits_read);
-        fprintf(stderr,
-                "scan: %zu of %zu files read, %" PRId64 " rows read, %" PRId64 " rows returned\n",
-                st.files_read, st.files_total, st.rows_read, st.rows_emitted);
-    }
+    if (snap && silt_opts_flag(&o, "stats")) print_scan_stats(snap, &st);
     for (size_t i = 0; i < so.n_cells; i++) silt_free(so.cells[i]);
     silt_free(so.cells);
     silt_buf_free(&so.line);
