@@ -1,9 +1,12 @@
 /* `silt table describe|history|scan|optimize|vacuum|checkpoint LOCATION`: inspect a Delta table
  * (at a version or a timestamp), list its commit history, print its rows, compact its small
  * files, find or delete files VACUUM would remove, and write a checkpoint. Every read goes
- * through the Parquet file ops, so checkpoints are used. */
+ * through the Parquet file ops, so checkpoints are used. Here: dispatch, opening a table,
+ * describe and history; scan is in table_scan.c, vacuum, optimize and checkpoint in
+ * table_maint.c. */
 #include "batch/render.h"
 #include "cli/cli.h"
+#include "cli/table.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -30,7 +33,7 @@
 
 /* Opens the store for a location given on the command line (the store resolves relative
  * paths against the current directory). */
-static int open_location(silt_store **out, const char *loc, silt_error *err)
+int silt_cli_table_open(silt_store **out, const char *loc, silt_error *err)
 {
     return silt_store_open(out, loc, err);
 }
@@ -72,18 +75,25 @@ static const silt_opt_spec describe_spec[] = {
     {NULL, 0, 0, NULL, NULL, NULL, NULL},
 };
 
-static int load_snapshot(silt_delta_snapshot **out, silt_store **store, const silt_opts *o,
-                         silt_error *err)
+int silt_cli_table_load(silt_delta_snapshot **out, silt_store **store, const char *loc,
+                        int64_t version, const char *timestamp, silt_error *err)
 {
-    int rc = open_location(store, o->args[0], err);
+    int rc = silt_cli_table_open(store, loc, err);
     if (rc) return rc;
     silt_delta_read_opts ro = silt_delta_read_opts_default();
     ro.file_ops = silt_delta_parquet_ops();
-    if (silt_opts_given(o, "version")) ro.version = silt_opts_int(o, "version");
-    if (silt_opts_given(o, "timestamp") &&
-        (rc = parse_when(&ro.timestamp_ms, silt_opts_str(o, "timestamp"), err)))
-        return rc;
+    ro.version = version;
+    if (timestamp && (rc = parse_when(&ro.timestamp_ms, timestamp, err))) return rc;
     return silt_delta_snapshot_load(out, *store, &ro, err);
+}
+
+/* silt_cli_table_load with the --version and --timestamp of a subcommand that has both. */
+static int load_as_of(silt_delta_snapshot **out, silt_store **store, const silt_opts *o,
+                      silt_error *err)
+{
+    return silt_cli_table_load(
+        out, store, o->args[0], silt_opts_given(o, "version") ? silt_opts_int(o, "version") : -1,
+        silt_opts_given(o, "timestamp") ? silt_opts_str(o, "timestamp") : NULL, err);
 }
 
 static void print_json_string(const char *s)
@@ -272,7 +282,7 @@ static int run_describe(int argc, char **argv)
     }
     silt_store *store = NULL;
     silt_delta_snapshot *snap = NULL;
-    int rc = load_snapshot(&snap, &store, &o, &err);
+    int rc = load_as_of(&snap, &store, &o, &err);
     if (!rc && silt_opts_flag(&o, "files"))
         rc = print_files(snap, &o, &err);
     else if (!rc)
@@ -304,7 +314,7 @@ static int run_history(int argc, char **argv)
     }
     silt_store *store = NULL;
     silt_delta_history h = {0};
-    int rc = open_location(&store, o.args[0], &err);
+    int rc = silt_cli_table_open(&store, o.args[0], &err);
     if (!rc) rc = silt_delta_history_read(&h, store, (size_t)silt_opts_int(&o, "limit"), &err);
     if (rc) {
         silt_store_destroy(store);
@@ -322,431 +332,16 @@ static int run_history(int argc, char **argv)
     return 0;
 }
 
-static const silt_opt_spec vacuum_spec[] = {
-    {"dry-run", 0, SILT_OPT_FLAG, NULL, NULL, NULL,
-     "list the files that would be deleted (stdout) and the unreferenced files kept, with why "
-     "(stderr)"},
-    {"retention", 0, SILT_OPT_DURATION, "DURATION", NULL, NULL,
-     "keep files removed less than this long ago (default and minimum: the table's "
-     "delta.deletedFileRetentionDuration, else 7d)"},
-    {"force", 0, SILT_OPT_FLAG, NULL, NULL, NULL,
-     "allow a retention below delta.deletedFileRetentionDuration (files modified in the last "
-     "hour are kept even then: they may belong to a commit in flight)"},
-    {NULL, 0, 0, NULL, NULL, NULL, NULL},
-};
-
-/* --dry-run: the files kept although no live file references them, and why. */
-static void print_vacuum_kept(const silt_delta_vacuum_result *r, int64_t now_ms)
-{
-    char ret[24], win[24], ago[24];
-    silt_delta_duration_text(ret, sizeof ret, r->retention_ms);
-    for (size_t i = 0; i < r->n_kept; i++) {
-        const silt_delta_vacuum_kept *k = &r->kept[i];
-        int64_t age = now_ms - k->when_ms;
-        silt_delta_duration_text(ago, sizeof ago, age < 0 ? 0 : age / 1000 * 1000);
-        if (k->why == SILT_DELTA_VACUUM_KEEP_REMOVED_RECENTLY)
-            fprintf(stderr, "kept %s: removed %s ago, within the retention of %s\n", k->path, ago,
-                    ret);
-        else
-            fprintf(stderr,
-                    "kept %s: modified %s ago, less than %s ago (it may belong to a commit in "
-                    "flight)\n",
-                    k->path, ago,
-                    silt_delta_duration_text(win, sizeof win, now_ms - r->file_cutoff_ms));
-    }
-}
-
-static int run_vacuum(int argc, char **argv)
-{
-    silt_opts o;
-    int code;
-    if (silt_cli_parse(&o, &code, vacuum_spec, argc, argv, 1, NULL,
-                       "silt table vacuum LOCATION [--dry-run] [--retention DURATION [--force]]",
-                       "Delete the data files that no version of the table within the retention "
-                       "period references (files removed by older commits, files of failed "
-                       "writes)."))
-        return code;
-    silt_error err;
-    silt_error_clear(&err);
-    if (o.n_args != 1) {
-        silt_error_set(&err, SILT_EINVAL, "give exactly one table LOCATION");
-        return silt_cli_fail("table vacuum", &err);
-    }
-    silt_store *store = NULL;
-    silt_delta_snapshot *snap = NULL;
-    silt_delta_vacuum_result r = {0};
-    silt_delta_vacuum_opts vo = {-1, silt_opts_flag(&o, "force"), silt_opts_flag(&o, "dry-run"),
-                                 silt_time_wall_ms()};
-    if (silt_opts_given(&o, "retention"))
-        vo.retention_ms = silt_opts_duration_us(&o, "retention") / 1000;
-    int rc = open_location(&store, o.args[0], &err);
-    silt_delta_read_opts ro = silt_delta_read_opts_default();
-    ro.file_ops = silt_delta_parquet_ops();
-    if (!rc) rc = silt_delta_snapshot_load(&snap, store, &ro, &err);
-    if (!rc) rc = silt_delta_vacuum(&r, store, snap, &vo, &err);
-    if (!rc) {
-        for (size_t i = 0; i < r.n; i++) printf("%s\n", r.paths[i]);
-        if (vo.dry_run) print_vacuum_kept(&r, vo.now_ms);
-        fprintf(stderr, "%s %zu files (%llu bytes); kept %zu unreferenced files\n",
-                vo.dry_run ? "would delete" : "deleted", vo.dry_run ? r.n : r.n_deleted,
-                (unsigned long long)r.bytes, r.n_kept);
-    }
-    silt_delta_vacuum_result_clear(&r);
-    silt_delta_snapshot_destroy(snap);
-    silt_store_destroy(store);
-    return rc ? silt_cli_fail("table vacuum", &err) : 0;
-}
-
-/* ---- scan ---- */
-
-static const silt_opt_spec scan_spec[] = {
-    {"version", 0, SILT_OPT_INT, "N", NULL, "0..", "read the table as of version N"},
-    {"timestamp", 0, SILT_OPT_STRING, "T", NULL, NULL,
-     "read the latest version committed at or before T (epoch ms or 'YYYY-MM-DD HH:MM:SS', UTC)"},
-    {"format", 'f', SILT_OPT_CHOICE, "FMT", "table", "jsonl|csv|table|canonical",
-     "output: JSON lines, CSV with a header, an aligned table, or the canonical test form"},
-    {"columns", 'c', SILT_OPT_STRING, "A,B,...", NULL, NULL,
-     "print only these columns, in this order (default: all)"},
-    {"where", 'w', SILT_OPT_STRING, "PRED", NULL, NULL,
-     "only rows with COLUMN =|<|<=|>|>= VALUE or COLUMN IS NULL (files that cannot match are "
-     "skipped using partition values and statistics)"},
-    {"limit", 'n', SILT_OPT_INT, "N", NULL, "0..", "stop after N rows"},
-    {"stats", 0, SILT_OPT_FLAG, NULL, NULL, NULL,
-     "print to stderr how the snapshot was loaded and how many files and rows were read"},
-    {NULL, 0, 0, NULL, NULL, NULL, NULL},
-};
-
-typedef enum { FMT_JSONL, FMT_CSV, FMT_TABLE, FMT_CANONICAL } scan_format;
-
-typedef struct scan_out {
-    scan_format fmt;
-    silt_buf line;
-    /* --format table: every cell, row-major, kept until the end to size the columns */
-    size_t n_cols;
-    size_t n_cells, cap_cells;
-    char **cells;
-} scan_out;
-
-static int keep_cell(scan_out *so, silt_buf *cell, silt_error *err)
-{
-    if (so->n_cells == so->cap_cells) {
-        size_t cap = so->cap_cells ? so->cap_cells * 2 : 256;
-        char **c = silt_realloc(so->cells, cap * sizeof *c);
-        if (!c) return silt_error_set(err, SILT_ENOMEM, "out of memory");
-        so->cells = c;
-        so->cap_cells = cap;
-    }
-    if (silt_buf_cstr(cell)) return silt_error_set(err, SILT_ENOMEM, "out of memory");
-    so->cells[so->n_cells++] = (char *)silt_buf_detach(cell, NULL);
-    return 0;
-}
-
-static int scan_emit(void *arg, const silt_batch *b, silt_error *err)
-{
-    scan_out *so = arg;
-    for (int64_t i = 0; i < b->n_rows; i++) {
-        silt_buf *l = &so->line;
-        silt_buf_reset(l);
-        switch (so->fmt) {
-        case FMT_CANONICAL: silt_canon_row(l, b, i); break;
-        case FMT_JSONL:
-            silt_buf_putc(l, '{');
-            for (size_t k = 0; k < b->n_cols; k++) {
-                const silt_field *f = &b->schema->fields[k];
-                if (k) silt_buf_putc(l, ',');
-                silt_canon_json_string(l, (const uint8_t *)f->name, strlen(f->name));
-                silt_buf_putc(l, ':');
-                silt_render_json_value(l, f, &b->cols[k], i);
-            }
-            silt_buf_putc(l, '}');
-            break;
-        case FMT_CSV:
-            for (size_t k = 0; k < b->n_cols; k++) {
-                if (k) silt_buf_putc(l, ',');
-                silt_render_csv_value(l, &b->schema->fields[k], &b->cols[k], i);
-            }
-            break;
-        case FMT_TABLE:
-            for (size_t k = 0; k < b->n_cols; k++) {
-                silt_buf cell = SILT_BUF_INIT;
-                const silt_field *f = &b->schema->fields[k];
-                if (f->type == SILT_TYPE_STRING && silt_column_is_valid(&b->cols[k], i)) {
-                    size_t n;
-                    const uint8_t *p = silt_column_bytes(&b->cols[k], i, &n);
-                    silt_buf_append(&cell, p, n);
-                } else {
-                    silt_canon_value(&cell, f, &b->cols[k], i);
-                }
-                int rc = keep_cell(so, &cell, err);
-                silt_buf_free(&cell);
-                if (rc) return rc;
-            }
-            continue;
-        }
-        silt_buf_putc(l, '\n');
-        if (silt_buf_oom(l)) return silt_error_set(err, SILT_ENOMEM, "out of memory");
-        if (fwrite(l->ptr, 1, l->len, stdout) != l->len)
-            return silt_error_set(err, SILT_EIO, "cannot write to standard output");
-    }
-    return 0;
-}
-
-/* Size in display columns of a UTF-8 string (code points). */
-static size_t display_width(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++) n += ((unsigned char)*s & 0xc0) != 0x80;
-    return n;
-}
-
-static void print_table(const scan_out *so, const silt_schema *schema)
-{
-    size_t nc = schema->n_fields;
-    if (nc == 0) return;
-    size_t *w = silt_calloc(nc, sizeof *w);
-    if (!w) return;
-    for (size_t k = 0; k < nc; k++) w[k] = display_width(schema->fields[k].name);
-    for (size_t i = 0; i < so->n_cells; i++) {
-        size_t dw = display_width(so->cells[i]);
-        if (dw > w[i % nc]) w[i % nc] = dw;
-    }
-    for (size_t k = 0; k < nc; k++)
-        printf("%s%s%*s", k ? " | " : "", schema->fields[k].name,
-               (int)(w[k] - display_width(schema->fields[k].name)), "");
-    printf("\n");
-    for (size_t k = 0; k < nc; k++) {
-        printf("%s", k ? "-+-" : "");
-        for (size_t j = 0; j < w[k]; j++) putchar('-');
-    }
-    printf("\n");
-    for (size_t i = 0; i < so->n_cells; i++) {
-        size_t k = i % nc;
-        printf("%s%s%*s", k ? " | " : "", so->cells[i], (int)(w[k] - display_width(so->cells[i])),
-               "");
-        if (k == nc - 1) printf("\n");
-    }
-    silt_free(w);
-}
-
-/* Splits "a,b,c" into names (pointers into buf, which is modified). Returns their number. */
-static size_t split_columns(char **names, size_t max, char *buf)
-{
-    size_t n = 0;
-    for (char *tok = strtok(buf, ","); tok && n < max; tok = strtok(NULL, ",")) {
-        while (*tok == ' ') tok++;
-        char *e = tok + strlen(tok);
-        while (e > tok && e[-1] == ' ') *--e = 0;
-        if (*tok) names[n++] = tok;
-    }
-    return n;
-}
-
-static scan_format scan_format_of(const char *fmt)
-{
-    return strcmp(fmt, "jsonl") == 0       ? FMT_JSONL
-           : strcmp(fmt, "csv") == 0       ? FMT_CSV
-           : strcmp(fmt, "canonical") == 0 ? FMT_CANONICAL
-                                           : FMT_TABLE;
-}
-
-/* --columns, --where and --limit into *so (names and pred hold what it points to; colbuf, of
- * size n, keeps the column names). */
-static int scan_opts_from_cli(silt_delta_scan_opts *so, silt_delta_pred *pred, char **names,
-                              char *colbuf, size_t n, const silt_opts *o, silt_error *err)
-{
-    so->file_ops = silt_delta_parquet_ops();
-    if (silt_opts_given(o, "columns")) {
-        snprintf(colbuf, n, "%s", silt_opts_str(o, "columns"));
-        so->n_columns = split_columns(names, 256, colbuf);
-        so->columns = (const char *const *)names;
-        if (so->n_columns == 0)
-            return silt_error_set(err, SILT_EINVAL, "--columns: give column names like 'a,b'");
-    }
-    if (silt_opts_given(o, "where")) {
-        int rc = silt_delta_pred_parse(pred, silt_opts_str(o, "where"), err);
-        if (rc) {
-            silt_error_prefix(err, "--where");
-            return rc;
-        }
-        so->pred = pred;
-    }
-    if (silt_opts_given(o, "limit")) so->limit = silt_opts_int(o, "limit");
-    return 0;
-}
-
-static void print_csv_header(const silt_schema *schema)
-{
-    for (size_t k = 0; k < schema->n_fields; k++) {
-        bool q = strpbrk((char *)schema->fields[k].name, ",\"\n") != NULL;
-        printf("%s%s%s%s", k ? "," : "", q ? "\"" : "", schema->fields[k].name, q ? "\"" : "");
-    }
-    printf("\n");
-}
-
-/* --stats: how the snapshot was loaded and what the scan read, to stderr. */
-static void print_scan_stats(const silt_delta_snapshot *snap, const silt_delta_scan_stats *st)
-{
-    if (snap->checkpoint_version >= 0)
-        fprintf(stderr,
-                "snapshot: version %" PRId64 " from checkpoint %" PRId64 " + %zu JSON commits\n",
-                snap->version, snap->checkpoint_version, snap->n_commits_read);
-    else
-        fprintf(stderr, "snapshot: version %" PRId64 " from %zu JSON commits\n", snap->version,
-                snap->n_commits_read);
-    fprintf(stderr,
-            "scan: %zu of %zu files read, %" PRId64 " rows read, %" PRId64 " rows returned\n",
-            st->files_read, st->files_total, st->rows_read, st->rows_emitted);
-}
-
-static int run_scan(int argc, char **argv)
-{
-    silt_opts o;
-    int code;
-    if (silt_cli_parse(
-            &o, &code, scan_spec, argc, argv, 1, NULL,
-            "silt table scan LOCATION [--version N | --timestamp T] [--format jsonl|csv|table|"
-            "canonical] [--columns A,B] [--where PRED] [--limit N]",
-            "Print the rows of a Delta table (partition columns included), reading only the "
-            "files that can hold rows matching --where."))
-        return code;
-    silt_error err;
-    silt_error_clear(&err);
-    if (o.n_args != 1) {
-        silt_error_set(&err, SILT_EINVAL, "give exactly one table LOCATION");
-        return silt_cli_fail("table scan", &err);
-    }
-    silt_store *store = NULL;
-    silt_delta_snapshot *snap = NULL;
-    silt_schema *schema = NULL;
-    scan_out so;
-    memset(&so, 0, sizeof so);
-    char colbuf[4096];
-    char *names[256];
-    silt_delta_pred pred;
-    silt_delta_scan_opts sopts = silt_delta_scan_opts_default();
-    silt_delta_scan_stats st;
-    memset(&st, 0, sizeof st);
-    so.fmt = scan_format_of(silt_opts_str(&o, "format"));
-    int rc = scan_opts_from_cli(&sopts, &pred, names, colbuf, sizeof colbuf, &o, &err);
-    if (!rc) rc = load_snapshot(&snap, &store, &o, &err);
-    if (!rc) rc = silt_delta_scan_schema(&schema, snap, sopts.columns, sopts.n_columns, &err);
-    if (!rc && so.fmt == FMT_CSV) print_csv_header(schema);
-    if (!rc) rc = silt_delta_scan(&st, snap, store, &sopts, scan_emit, &so, &err);
-    if (!rc && so.fmt == FMT_TABLE) print_table(&so, schema);
-    if (snap && silt_opts_flag(&o, "stats")) print_scan_stats(snap, &st);
-    for (size_t i = 0; i < so.n_cells; i++) silt_free(so.cells[i]);
-    silt_free(so.cells);
-    silt_buf_free(&so.line);
-    silt_schema_destroy(schema);
-    silt_delta_snapshot_destroy(snap);
-    silt_store_destroy(store);
-    if (fflush(stdout) != 0 && !rc)
-        rc = silt_error_set(&err, SILT_EIO, "cannot write to standard output");
-    return rc ? silt_cli_fail("table scan", &err) : 0;
-}
-
-/* ---- optimize ---- */
-
-static const silt_opt_spec optimize_spec[] = {
-    {"target-size", 0, SILT_OPT_SIZE, "BYTES", "128M", NULL,
-     "pack small files into files of about this size (files this big are left alone)"},
-    {"auto", 0, SILT_OPT_FLAG, NULL, NULL, NULL,
-     "auto-compaction rule: only partitions holding at least --min-files files smaller than "
-     "half the target"},
-    {"min-files", 0, SILT_OPT_INT, "N", NULL, "2..",
-     "with --auto: small files a partition needs (default: table property "
-     "silt.autoCompact.minFiles, else 10)"},
-    {NULL, 0, 0, NULL, NULL, NULL, NULL},
-};
-
-static int run_optimize(int argc, char **argv)
-{
-    silt_opts o;
-    int code;
-    if (silt_cli_parse(
-            &o, &code, optimize_spec, argc, argv, 1, NULL,
-            "silt table optimize LOCATION [--target-size BYTES] [--auto [--min-files N]]",
-            "Compact a Delta table's small files: within each partition, files smaller "
-            "than the target are packed into bins and each bin is rewritten as one "
-            "file, committed as an OPTIMIZE (dataChange false) version."))
-        return code;
-    silt_error err;
-    silt_error_clear(&err);
-    if (o.n_args != 1) {
-        silt_error_set(&err, SILT_EINVAL, "give exactly one table LOCATION");
-        return silt_cli_fail("table optimize", &err);
-    }
-    silt_store *store = NULL;
-    silt_delta_optimize_result r;
-    silt_delta_optimize_opts oo;
-    memset(&oo, 0, sizeof oo);
-    oo.file_ops = silt_delta_parquet_ops();
-    bool autoc = silt_opts_flag(&o, "auto");
-    if (!autoc || silt_opts_given(&o, "target-size"))
-        oo.target_size = silt_opts_size(&o, "target-size");
-    if (silt_opts_given(&o, "min-files")) oo.min_files = silt_opts_int(&o, "min-files");
-    int rc = open_location(&store, o.args[0], &err);
-    if (!rc)
-        rc = autoc ? silt_delta_auto_compact(&r, store, NULL, &oo, &err)
-                   : silt_delta_optimize(&r, store, NULL, &oo, &err);
-    if (!rc) {
-        if (r.version < 0)
-            printf("nothing to compact\n");
-        else
-            printf("version %" PRId64 ": %zu files (%" PRId64 " bytes) compacted into %zu (%" PRId64
-                   " bytes) in %zu partition%s, %" PRId64 " rows\n",
-                   r.version, r.files_removed, r.bytes_removed, r.files_added, r.bytes_added,
-                   r.partitions, r.partitions == 1 ? "" : "s", r.rows);
-    }
-    silt_store_destroy(store);
-    return rc ? silt_cli_fail("table optimize", &err) : 0;
-}
-
-/* ---- checkpoint ---- */
-
-static const silt_opt_spec checkpoint_spec[] = {
-    {"version", 0, SILT_OPT_INT, "N", NULL, "0..", "checkpoint version N (default: the latest)"},
-    {NULL, 0, 0, NULL, NULL, NULL, NULL},
-};
-
-static int run_checkpoint(int argc, char **argv)
-{
-    silt_opts o;
-    int code;
-    if (silt_cli_parse(&o, &code, checkpoint_spec, argc, argv, 1, NULL,
-                       "silt table checkpoint LOCATION [--version N]",
-                       "Write a classic Parquet checkpoint of the table (and _last_checkpoint), so "
-                       "readers need not replay the JSON commits before it."))
-        return code;
-    silt_error err;
-    silt_error_clear(&err);
-    if (o.n_args != 1) {
-        silt_error_set(&err, SILT_EINVAL, "give exactly one table LOCATION");
-        return silt_cli_fail("table checkpoint", &err);
-    }
-    silt_store *store = NULL;
-    silt_delta_snapshot *snap = NULL;
-    int rc = load_snapshot(&snap, &store, &o, &err);
-    if (!rc)
-        rc = silt_delta_checkpoint_write(store, snap, silt_delta_parquet_ops(), silt_time_wall_ms(),
-                                         &err);
-    if (!rc) {
-        char key[80];
-        silt_delta_checkpoint_key(key, sizeof key, snap->version);
-        printf("%s\n", key);
-    }
-    silt_delta_snapshot_destroy(snap);
-    silt_store_destroy(store);
-    return rc ? silt_cli_fail("table checkpoint", &err) : 0;
-}
-
 static const silt_command subs[] = {
     {"describe", "show a table's version, schema, files and txn versions", run_describe},
     {"history", "list the table's commits from their commitInfo", run_history},
-    {"scan", "print the table's rows (projection, --where filtering, time travel)", run_scan},
-    {"optimize", "compact small files into larger ones (OPTIMIZE)", run_optimize},
-    {"vacuum", "delete (or with --dry-run list) files no version references", run_vacuum},
-    {"checkpoint", "write a Parquet checkpoint of the latest (or a given) version", run_checkpoint},
+    {"scan", "print the table's rows (projection, --where filtering, time travel)",
+     silt_cli_table_scan},
+    {"optimize", "compact small files into larger ones (OPTIMIZE)", silt_cli_table_optimize},
+    {"vacuum", "delete (or with --dry-run list) files no version references",
+     silt_cli_table_vacuum},
+    {"checkpoint", "write a Parquet checkpoint of the latest (or a given) version",
+     silt_cli_table_checkpoint},
 };
 
 static int run(int argc, char **argv)

@@ -1,0 +1,24 @@
+/* Shared by the files of `silt table` (cmd_table.c, table_scan.c, table_maint.c): opening the
+ * table named on the command line, and the subcommands defined outside cmd_table.c. */
+#ifndef SILT_CLI_TABLE_H
+#define SILT_CLI_TABLE_H
+
+#include <stdint.h>
+
+#include "delta/log.h"
+#include "store/store.h"
+#include "util/error.h"
+
+/* Opens the store for a location given on the command line (silt_store_open). */
+int silt_cli_table_open(silt_store **out, const char *loc, silt_error *err);
+/* Opens loc into *store (owned by the caller, also on failure) and loads its snapshot (with
+ * checkpoints) as of version (-1: latest) and timestamp (NULL: none; epoch ms or ISO 8601). */
+int silt_cli_table_load(silt_delta_snapshot **out, silt_store **store, const char *loc,
+                        int64_t version, const char *timestamp, silt_error *err);
+
+int silt_cli_table_scan(int argc, char **argv);
+int silt_cli_table_vacuum(int argc, char **argv);
+int silt_cli_table_optimize(int argc, char **argv);
+int silt_cli_table_checkpoint(int argc, char **argv);
+
+#endif
