@@ -33,6 +33,17 @@
 
 /* Opens the store for a location given on the command line (the store resolves relative
  * paths against the current directory). */
+int silt_cli_table_parse(silt_opts *o, int *out_exit, const silt_opt_spec *spec, int argc,
+                         char **argv, const char *name, const char *usage, const char *help)
+{
+    if (silt_cli_parse(o, out_exit, spec, argc, argv, 1, NULL, usage, help)) return 1;
+    if (o->n_args == 1) return 0;
+    silt_error err;
+    silt_error_set(&err, SILT_EINVAL, "give exactly one table LOCATION");
+    *out_exit = silt_cli_fail(name, &err);
+    return 1;
+}
+
 int silt_cli_table_open(silt_store **out, const char *loc, silt_error *err)
 {
     return silt_store_open(out, loc, err);
@@ -269,17 +280,14 @@ static int run_describe(int argc, char **argv)
 {
     silt_opts o;
     int code;
-    if (silt_cli_parse(&o, &code, describe_spec, argc, argv, 1, NULL,
-                       "silt table describe LOCATION [--version N | --timestamp T] [--files]",
-                       "Show a Delta table's version, protocol, schema, partitioning, properties, "
-                       "live files and application transaction versions."))
+    if (silt_cli_table_parse(
+            &o, &code, describe_spec, argc, argv, "table describe",
+            "silt table describe LOCATION [--version N | --timestamp T] [--files]",
+            "Show a Delta table's version, protocol, schema, partitioning, properties, "
+            "live files and application transaction versions."))
         return code;
     silt_error err;
     silt_error_clear(&err);
-    if (o.n_args != 1) {
-        silt_error_set(&err, SILT_EINVAL, "give exactly one table LOCATION");
-        return silt_cli_fail("table describe", &err);
-    }
     silt_store *store = NULL;
     silt_delta_snapshot *snap = NULL;
     int rc = load_as_of(&snap, &store, &o, &err);
@@ -301,17 +309,14 @@ static int run_history(int argc, char **argv)
 {
     silt_opts o;
     int code;
-    if (silt_cli_parse(&o, &code, history_spec, argc, argv, 1, NULL,
-                       "silt table history LOCATION [--limit N]",
-                       "List a Delta table's commits, newest first: version, time, operation and "
-                       "the commitInfo JSON."))
+    if (silt_cli_table_parse(
+            &o, &code, history_spec, argc, argv, "table history",
+            "silt table history LOCATION [--limit N]",
+            "List a Delta table's commits, newest first: version, time, operation and "
+            "the commitInfo JSON."))
         return code;
     silt_error err;
     silt_error_clear(&err);
-    if (o.n_args != 1) {
-        silt_error_set(&err, SILT_EINVAL, "give exactly one table LOCATION");
-        return silt_cli_fail("table history", &err);
-    }
     silt_store *store = NULL;
     silt_delta_history h = {0};
     int rc = silt_cli_table_open(&store, o.args[0], &err);

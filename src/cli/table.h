@@ -5,9 +5,15 @@
 
 #include <stdint.h>
 
+#include "cli/cli.h"
 #include "delta/log.h"
 #include "store/store.h"
 #include "util/error.h"
+
+/* silt_cli_parse for a subcommand `name` ("table scan") that takes exactly one LOCATION.
+ * Returns 1 when the caller should return *out_exit (help shown, a usage error), 0 to go on. */
+int silt_cli_table_parse(silt_opts *o, int *out_exit, const silt_opt_spec *spec, int argc,
+                         char **argv, const char *name, const char *usage, const char *help);
 
 /* Opens the store for a location given on the command line (silt_store_open). */
 int silt_cli_table_open(silt_store **out, const char *loc, silt_error *err);

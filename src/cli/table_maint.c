@@ -51,18 +51,15 @@ int silt_cli_table_vacuum(int argc, char **argv)
 {
     silt_opts o;
     int code;
-    if (silt_cli_parse(&o, &code, vacuum_spec, argc, argv, 1, NULL,
-                       "silt table vacuum LOCATION [--dry-run] [--retention DURATION [--force]]",
-                       "Delete the data files that no version of the table within the retention "
-                       "period references (files removed by older commits, files of failed "
-                       "writes)."))
+    if (silt_cli_table_parse(
+            &o, &code, vacuum_spec, argc, argv, "table vacuum",
+            "silt table vacuum LOCATION [--dry-run] [--retention DURATION [--force]]",
+            "Delete the data files that no version of the table within the retention "
+            "period references (files removed by older commits, files of failed "
+            "writes)."))
         return code;
     silt_error err;
     silt_error_clear(&err);
-    if (o.n_args != 1) {
-        silt_error_set(&err, SILT_EINVAL, "give exactly one table LOCATION");
-        return silt_cli_fail("table vacuum", &err);
-    }
     silt_store *store = NULL;
     silt_delta_snapshot *snap = NULL;
     silt_delta_vacuum_result r = {0};
@@ -106,8 +103,8 @@ int silt_cli_table_optimize(int argc, char **argv)
 {
     silt_opts o;
     int code;
-    if (silt_cli_parse(
-            &o, &code, optimize_spec, argc, argv, 1, NULL,
+    if (silt_cli_table_parse(
+            &o, &code, optimize_spec, argc, argv, "table optimize",
             "silt table optimize LOCATION [--target-size BYTES] [--auto [--min-files N]]",
             "Compact a Delta table's small files: within each partition, files smaller "
             "than the target are packed into bins and each bin is rewritten as one "
@@ -115,10 +112,6 @@ int silt_cli_table_optimize(int argc, char **argv)
         return code;
     silt_error err;
     silt_error_clear(&err);
-    if (o.n_args != 1) {
-        silt_error_set(&err, SILT_EINVAL, "give exactly one table LOCATION");
-        return silt_cli_fail("table optimize", &err);
-    }
     silt_store *store = NULL;
     silt_delta_optimize_result r;
     silt_delta_optimize_opts oo;
@@ -156,17 +149,14 @@ int silt_cli_table_checkpoint(int argc, char **argv)
 {
     silt_opts o;
     int code;
-    if (silt_cli_parse(&o, &code, checkpoint_spec, argc, argv, 1, NULL,
-                       "silt table checkpoint LOCATION [--version N]",
-                       "Write a classic Parquet checkpoint of the table (and _last_checkpoint), so "
-                       "readers need not replay the JSON commits before it."))
+    if (silt_cli_table_parse(
+            &o, &code, checkpoint_spec, argc, argv, "table checkpoint",
+            "silt table checkpoint LOCATION [--version N]",
+            "Write a classic Parquet checkpoint of the table (and _last_checkpoint), so "
+            "readers need not replay the JSON commits before it."))
         return code;
     silt_error err;
     silt_error_clear(&err);
-    if (o.n_args != 1) {
-        silt_error_set(&err, SILT_EINVAL, "give exactly one table LOCATION");
-        return silt_cli_fail("table checkpoint", &err);
-    }
     silt_store *store = NULL;
     silt_delta_snapshot *snap = NULL;
     int64_t version = silt_opts_given(&o, "version") ? silt_opts_int(&o, "version") : -1;

@@ -218,8 +218,8 @@ int silt_cli_table_scan(int argc, char **argv)
 {
     silt_opts o;
     int code;
-    if (silt_cli_parse(
-            &o, &code, scan_spec, argc, argv, 1, NULL,
+    if (silt_cli_table_parse(
+            &o, &code, scan_spec, argc, argv, "table scan",
             "silt table scan LOCATION [--version N | --timestamp T] [--format jsonl|csv|table|"
             "canonical] [--columns A,B] [--where PRED] [--limit N]",
             "Print the rows of a Delta table (partition columns included), reading only the "
@@ -227,10 +227,6 @@ int silt_cli_table_scan(int argc, char **argv)
         return code;
     silt_error err;
     silt_error_clear(&err);
-    if (o.n_args != 1) {
-        silt_error_set(&err, SILT_EINVAL, "give exactly one table LOCATION");
-        return silt_cli_fail("table scan", &err);
-    }
     silt_store *store = NULL;
     silt_delta_snapshot *snap = NULL;
     silt_schema *schema = NULL;

@@ -248,19 +248,27 @@ int64_t silt_delta_snapshot_txn_version(const silt_delta_snapshot *s, const char
     return -1;
 }
 
+static int cmp_add_path(const void *key, const void *elem)
+{
+    return strcmp(key, ((const silt_delta_add *)elem)->path);
+}
+
+static int cmp_remove_path(const void *key, const void *elem)
+{
+    return strcmp(key, ((const silt_delta_remove *)elem)->path);
+}
+
 const silt_delta_add *silt_delta_snapshot_find(const silt_delta_snapshot *s, const char *path)
 {
-    size_t lo = 0, hi = s->n_files;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(s->files[mid].path, path);
-        if (c == 0) return &s->files[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
+    if (!s->n_files) return NULL;
+    return bsearch(path, s->files, s->n_files, sizeof *s->files, cmp_add_path);
+}
+
+const silt_delta_remove *silt_delta_snapshot_find_tombstone(const silt_delta_snapshot *s,
+                                                            const char *path)
+{
+    if (!s->n_tombstones) return NULL;
+    return bsearch(path, s->tombstones, s->n_tombstones, sizeof *s->tombstones, cmp_remove_path);
 }
 
 const char *silt_delta_snapshot_config(const silt_delta_snapshot *s, const char *key)

@@ -97,6 +97,9 @@ int silt_delta_snapshot_update(silt_delta_snapshot **snap, silt_store *store, si
 int64_t silt_delta_snapshot_txn_version(const silt_delta_snapshot *s, const char *app_id);
 /* A live file by (decoded) path, or NULL. */
 const silt_delta_add *silt_delta_snapshot_find(const silt_delta_snapshot *s, const char *path);
+/* The tombstone (latest remove) of a (decoded) path, or NULL. */
+const silt_delta_remove *silt_delta_snapshot_find_tombstone(const silt_delta_snapshot *s,
+                                                            const char *path);
 /* Value of a table property (metaData.configuration), or NULL. */
 const char *silt_delta_snapshot_config(const silt_delta_snapshot *s, const char *key);
 

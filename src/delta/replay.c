@@ -125,6 +125,41 @@ static int grow(void **arr, size_t *cap, size_t n, size_t elem)
     return 0;
 }
 
+static void clear_add(void *p)
+{
+    silt_delta_add_clear(p);
+}
+
+static void clear_remove(void *p)
+{
+    silt_delta_remove_clear(p);
+}
+
+/* Puts *item (elem bytes, its contents owned) into the array *arr (*n used of *cap) indexed by
+ * map under path (hash h): an entry of the same path is cleared and replaced, else the item is
+ * appended. On success *item is zeroed. */
+static int upsert(void **arr, size_t *n, size_t *cap, size_t elem, silt_delta_pmap *map,
+                  key_of_fn key, void (*clear)(void *), void *item, const char *path, uint64_t h)
+{
+    long s = pmap_find(map, path, h, *arr, key);
+    if (s >= 0) {
+        void *old = (char *)*arr + (size_t)map->slots[s] * elem;
+        clear(old);
+        memcpy(old, item, elem);
+    } else {
+        if (grow(arr, cap, *n, elem)) return SILT_ENOMEM;
+        void *slot = (char *)*arr + *n * elem;
+        memcpy(slot, item, elem);
+        if (pmap_insert(map, h, (int64_t)*n)) {
+            memset(slot, 0, elem);
+            return SILT_ENOMEM;
+        }
+        (*n)++;
+    }
+    memset(item, 0, elem);
+    return 0;
+}
+
 /* An add: replaces a live file of the same path (or is appended) and clears its tombstone. */
 static int apply_add(silt_delta_replay *r, silt_delta_add *add)
 {
@@ -134,22 +169,8 @@ static int apply_add(silt_delta_replay *r, silt_delta_add *add)
         silt_delta_remove_clear(&r->tombs[r->tmap.slots[t]]);
         r->tmap.slots[t] = -2;
     }
-    long s = pmap_find(&r->fmap, add->path, h, r->files, add_key);
-    if (s >= 0) {
-        silt_delta_add_clear(&r->files[r->fmap.slots[s]]);
-        r->files[r->fmap.slots[s]] = *add;
-    } else {
-        if (grow((void **)&r->files, &r->cap_files, r->n_files, sizeof *r->files))
-            return SILT_ENOMEM;
-        r->files[r->n_files] = *add;
-        if (pmap_insert(&r->fmap, h, (int64_t)r->n_files)) {
-            memset(&r->files[r->n_files], 0, sizeof *add);
-            return SILT_ENOMEM;
-        }
-        r->n_files++;
-    }
-    memset(add, 0, sizeof *add);
-    return 0;
+    return upsert((void **)&r->files, &r->n_files, &r->cap_files, sizeof *add, &r->fmap, add_key,
+                  clear_add, add, add->path, h);
 }
 
 /* A remove: drops the live file of that path (taking its size when the remove has none) and
@@ -164,22 +185,8 @@ static int apply_remove(silt_delta_replay *r, silt_delta_remove *rm)
         silt_delta_add_clear(f);
         r->fmap.slots[s] = -2;
     }
-    long t = pmap_find(&r->tmap, rm->path, h, r->tombs, tomb_key);
-    if (t >= 0) {
-        silt_delta_remove_clear(&r->tombs[r->tmap.slots[t]]);
-        r->tombs[r->tmap.slots[t]] = *rm;
-    } else {
-        if (grow((void **)&r->tombs, &r->cap_tombs, r->n_tombs, sizeof *r->tombs))
-            return SILT_ENOMEM;
-        r->tombs[r->n_tombs] = *rm;
-        if (pmap_insert(&r->tmap, h, (int64_t)r->n_tombs)) {
-            memset(&r->tombs[r->n_tombs], 0, sizeof *rm);
-            return SILT_ENOMEM;
-        }
-        r->n_tombs++;
-    }
-    memset(rm, 0, sizeof *rm);
-    return 0;
+    return upsert((void **)&r->tombs, &r->n_tombs, &r->cap_tombs, sizeof *rm, &r->tmap, tomb_key,
+                  clear_remove, rm, rm->path, h);
 }
 
 static int apply_txn(silt_delta_replay *r, silt_delta_txn *t)

@@ -35,22 +35,6 @@ static bool hidden(const char *key)
     return false;
 }
 
-/* The tombstone for path (snap->tombstones is sorted by path), or NULL. */
-static const silt_delta_remove *find_tombstone(const silt_delta_snapshot *snap, const char *path)
-{
-    size_t lo = 0, hi = snap->n_tombstones;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(snap->tombstones[mid].path, path);
-        if (c == 0) return &snap->tombstones[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
-}
-
 /* Sets out->retention_ms and out->min_retention_ms; refuses a retention below the table's
  * property unless forced. */
 static int choose_retention(silt_delta_vacuum_result *out, silt_store *store,
@@ -97,7 +81,7 @@ static int classify(silt_delta_vacuum_result *out, const silt_store_listing *l,
         const silt_store_entry *e = &l->entries[i];
         if (strncmp(e->key, SILT_DELTA_LOG_DIR, pl) == 0 || hidden(e->key)) continue;
         if (silt_delta_snapshot_find(snap, e->key)) continue;
-        const silt_delta_remove *t = find_tombstone(snap, e->key);
+        const silt_delta_remove *t = silt_delta_snapshot_find_tombstone(snap, e->key);
         int64_t ts = t ? t->deletion_timestamp : 0;
         if (t && (ts < 0 || ts > tomb_cutoff)) {
             if (keep(out, e->key, SILT_DELTA_VACUUM_KEEP_REMOVED_RECENTLY, ts)) return SILT_ENOMEM;
