@@ -1,6 +1,7 @@
 /* Delta log file names: parsing (one place for every reader of the listing) and writing. */
 #include "delta/logname.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -29,6 +30,7 @@ static bool parse_part(silt_delta_logname *out, const char *rest)
         return false;
     long part = strtol(rest + hl, NULL, 10), parts = strtol(rest + hl + PART_DIGITS + 1, NULL, 10);
     if (part < 1 || parts < 1 || part > parts) return false;
+    assert(part <= parts);
     out->part = (int32_t)part;
     out->parts = (int32_t)parts;
     return true;

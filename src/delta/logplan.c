@@ -200,6 +200,7 @@ static int copy_checkpoint_keys(silt_delta_segment *out, const silt_delta_listin
     out->checkpoint_version = cp->version;
     out->checkpoint_keys = silt_calloc((size_t)cp->parts, sizeof(char *));
     if (!out->checkpoint_keys) return SILT_ENOMEM;
+    assert(cp->found == cp->parts && !cp->dropped);
     for (int32_t p = 0; p < cp->parts; p++) {
         if (!(out->checkpoint_keys[p] = silt_strdup(x->l.entries[cp->first + (size_t)p].key)))
             return SILT_ENOMEM;
@@ -249,6 +250,7 @@ static int copy_commit_keys(silt_delta_segment *out, const silt_delta_listing *x
         out->commit_mtimes[i] = e->mtime_ms;
         out->n_commits++;
     }
+    assert(out->n_commits == n && out->commit_keys[n - 1]);
     return 0;
 }
 

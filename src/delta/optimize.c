@@ -3,6 +3,7 @@
  */
 #include "delta/optimize.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,6 +262,7 @@ static int pack_partition(run *x, silt_delta_optimize_result *out, size_t g0, si
             total += f->size;
             i++;
         }
+        assert(n_bin <= g1 - g0);
         if (n_bin < 2) continue;
         int rc = compact_bin(&x->p, out, x->store, x->snap, x->bin, n_bin, x->data_cols,
                              x->n_data_cols, x->opts->file_ops, x->now, err);

@@ -4,6 +4,7 @@
  * per appId, and the last protocol and metadata; then compacted and sorted by path. */
 #include "delta/log_int.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,7 +70,9 @@ static long pmap_find(const silt_delta_pmap *m, const char *key, uint64_t h, con
 
 static int pmap_insert(silt_delta_pmap *m, uint64_t h, int64_t idx)
 {
+    assert(idx >= 0);
     if ((m->used + 1) * 2 > m->cap && pmap_grow(m)) return SILT_ENOMEM;
+    assert(m->cap && (m->cap & (m->cap - 1)) == 0 && m->used < m->cap);
     size_t j = h & (m->cap - 1);
     while (m->slots[j] >= 0) j = (j + 1) & (m->cap - 1);
     if (m->slots[j] == -1) m->used++;

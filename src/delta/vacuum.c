@@ -2,6 +2,7 @@
  * never one a writer may still be about to commit. */
 #include "delta/maint.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,6 +117,7 @@ int silt_delta_vacuum(silt_delta_vacuum_result *out, silt_store *store,
         rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
         goto fail;
     }
+    assert(out->n + out->n_kept <= l.n && out->file_cutoff_ms <= opts->now_ms);
     for (size_t i = 0; !opts->dry_run && i < out->n; i++) {
         rc = silt_store_delete(store, out->paths[i], err);
         if (rc == SILT_ENOTFOUND) continue;
