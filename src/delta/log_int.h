@@ -35,7 +35,8 @@ void silt_delta_listing_clear(silt_delta_listing *x);
 long silt_delta_listing_find_commit(const silt_delta_listing *x, int64_t v);
 /* Forgets the checkpoint of version v (found unreadable), so planning passes over it. */
 void silt_delta_listing_drop_checkpoint(silt_delta_listing *x, int64_t v);
-/* Plans the segment for `version` (-1: latest) from a listing; see silt_delta_segment_plan. */
+/* Plans the segment for `version` (-1: latest) from a listing; see silt_delta_segment_plan.
+ * On failure *out is left cleared (nothing to free). */
 int silt_delta_listing_plan(silt_delta_segment *out, const silt_delta_listing *x, silt_store *store,
                             int64_t version, bool use_checkpoints, silt_error *err);
 

@@ -280,8 +280,10 @@ int silt_delta_listing_plan(silt_delta_segment *out, const silt_delta_listing *x
     }
     rc = copy_commit_keys(out, x, store, start, err);
     if (rc == SILT_ENOMEM) goto oom;
+    if (rc) silt_delta_segment_clear(out);
     return rc;
 oom:
+    silt_delta_segment_clear(out);
     return silt_error_set(err, SILT_ENOMEM, "out of memory planning the log");
 }
 
@@ -296,7 +298,6 @@ int silt_delta_segment_plan(silt_delta_segment *out, silt_store *store, int64_t 
         return rc;
     }
     rc = silt_delta_listing_plan(out, &x, store, version, use_checkpoints, err);
-    if (rc) silt_delta_segment_clear(out);
     silt_delta_listing_clear(&x);
     return rc;
 }
