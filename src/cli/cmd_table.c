@@ -251,7 +251,11 @@ static void print_contents(const silt_delta_snapshot *snap, silt_store *store)
     silt_delta_segment seg;
     silt_error err;
     if (silt_delta_segment_plan(&seg, store, snap->version, true, &err) == 0) {
-        if (seg.checkpoint_version >= 0)
+        if (seg.checkpoint_version > snap->checkpoint_version)
+            printf("checkpoint:    %" PRId64 " is unreadable: the table was read without it "
+                   "(silt table checkpoint writes a good one)\n",
+                   seg.checkpoint_version);
+        else if (seg.checkpoint_version >= 0)
             printf("checkpoint:    %" PRId64 " (%zu part%s%s): a checkpoint reader replays it + "
                    "%zu JSON commits\n",
                    seg.checkpoint_version, seg.n_checkpoint_parts,

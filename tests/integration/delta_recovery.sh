@@ -34,7 +34,10 @@ grep -q "^snapshot: version 420 from checkpoint 400 + 20 JSON commits$" "$tmpdir
   fail "did not fall back to checkpoint 400: $(cat "$tmpdir/err.txt")"
 diff -q "$tmpdir/good.txt" "$tmpdir/rows.txt" >/dev/null || fail "rows differ with two bad checkpoints"
 # ---- every describe, history and vacuum works too ----
-"$SILT" table describe "$t" >/dev/null 2>&1 || fail "describe failed with bad checkpoints"
+"$SILT" table describe "$t" >"$tmpdir/desc.txt" 2>/dev/null || fail "describe failed with bad checkpoints"
+grep -q "^loaded from: *checkpoint 400 + 20 JSON commits$" "$tmpdir/desc.txt" || fail "describe: $(cat "$tmpdir/desc.txt")"
+grep -q "^checkpoint: *420 is unreadable: the table was read without it" "$tmpdir/desc.txt" ||
+  fail "describe does not say the checkpoint is unreadable: $(grep checkpoint "$tmpdir/desc.txt")"
 "$SILT" table vacuum --dry-run "$t" >/dev/null 2>&1 || fail "vacuum failed with bad checkpoints"
 # ---- `silt table checkpoint` repairs it ----
 "$SILT" table checkpoint "$t" >"$tmpdir/cp.txt" 2>/dev/null || fail "checkpoint failed"
