@@ -566,6 +566,7 @@ int silt_delta_actions_parse(silt_delta_actions *out, const void *data, size_t n
     size_t pos = 0;
     size_t first = out->n;
     parse_ctx c = {name ? name : "commit", 1, err};
+    size_t n_objects = 0;
     while (pos < n) {
         char ch = p[pos];
         if (ch == '\n') {
@@ -591,10 +592,21 @@ int silt_delta_actions_parse(silt_delta_actions *out, const void *data, size_t n
         int rc = parse_object(&c, out, obj);
         json_decref(obj);
         if (rc) goto fail;
+        n_objects++;
         if (used == 0) used = 1;
         for (size_t i = pos; i < pos + used && i < n; i++)
             if (p[i] == '\n') c.line++;
         pos += used;
+    }
+    if (n_objects == 0) {
+        silt_error_set(err, SILT_ECORRUPT,
+                       "%s is empty%s: a Delta commit file always holds at least one action, so "
+                       "this commit was not written completely. Restore the file from a backup; "
+                       "if it is the newest version and no reader has used it, removing it "
+                       "undoes the incomplete commit",
+                       c.name, n ? " (only white space)" : " (0 bytes)");
+        silt_error_path(err, c.name);
+        goto fail;
     }
     return 0;
 fail:
@@ -648,84 +660,88 @@ static json_t *path_json(const char *path, bool *failed)
     return s;
 }
 
+static void add_json(json_t *o, const silt_delta_add *x, bool *f)
+{
+    set(o, "path", path_json(x->path, f), f);
+    set(o, "partitionValues", map_json(&x->partition_values), f);
+    set(o, "size", json_integer(x->size), f);
+    set(o, "modificationTime", json_integer(x->modification_time), f);
+    set(o, "dataChange", json_boolean(x->data_change), f);
+    if (x->stats) set(o, "stats", json_string(x->stats), f);
+    if (x->tags.n) set(o, "tags", map_json(&x->tags), f);
+}
+
+static void remove_json(json_t *o, const silt_delta_remove *x, bool *f)
+{
+    set(o, "path", path_json(x->path, f), f);
+    if (x->deletion_timestamp >= 0)
+        set(o, "deletionTimestamp", json_integer(x->deletion_timestamp), f);
+    set(o, "dataChange", json_boolean(x->data_change), f);
+    if (x->extended_file_metadata) {
+        set(o, "extendedFileMetadata", json_true(), f);
+        set(o, "partitionValues", map_json(&x->partition_values), f);
+        if (x->size >= 0) set(o, "size", json_integer(x->size), f);
+    }
+}
+
+static void metadata_json(json_t *o, const silt_delta_metadata *x, bool *f)
+{
+    set(o, "id", json_string(x->id ? x->id : ""), f);
+    if (x->name) set(o, "name", json_string(x->name), f);
+    if (x->description) set(o, "description", json_string(x->description), f);
+    json_t *fmt = json_object();
+    if (fmt) {
+        set(fmt, "provider", json_string(x->format_provider ? x->format_provider : "parquet"), f);
+        set(fmt, "options", map_json(&x->format_options), f);
+    }
+    set(o, "format", fmt, f);
+    set(o, "schemaString", json_string(x->schema_string ? x->schema_string : ""), f);
+    set(o, "partitionColumns", strv_json(x->partition_columns, x->n_partition_columns), f);
+    set(o, "configuration", map_json(&x->configuration), f);
+    if (x->created_time >= 0) set(o, "createdTime", json_integer(x->created_time), f);
+}
+
+static void protocol_json(json_t *o, const silt_delta_protocol *x, bool *f)
+{
+    set(o, "minReaderVersion", json_integer(x->min_reader_version), f);
+    set(o, "minWriterVersion", json_integer(x->min_writer_version), f);
+    if (x->min_reader_version >= 3)
+        set(o, "readerFeatures", strv_json(x->reader_features, x->n_reader_features), f);
+    if (x->min_writer_version >= 7)
+        set(o, "writerFeatures", strv_json(x->writer_features, x->n_writer_features), f);
+}
+
+static void txn_json(json_t *o, const silt_delta_txn *x, bool *f)
+{
+    set(o, "appId", json_string(x->app_id ? x->app_id : ""), f);
+    set(o, "version", json_integer(x->version), f);
+    if (x->last_updated >= 0) set(o, "lastUpdated", json_integer(x->last_updated), f);
+}
+
+/* The action as {"<kind>": {...}} (an empty object for an unknown kind), or NULL when out of
+ * memory. */
 static json_t *action_json(const silt_delta_action *a)
 {
+    if (a->type == SILT_DELTA_COMMIT_INFO) { /* kept as the JSON text it was given */
+        json_error_t jerr;
+        const char *text = a->u.commit_info.json;
+        json_t *inner = text ? json_loads(text, 0, &jerr) : json_object();
+        bool f = !inner || !json_is_object(inner);
+        json_t *outer = json_object();
+        set(outer, "commitInfo", inner, &f);
+        if (!f) return outer;
+        json_decref(outer);
+        return NULL;
+    }
     json_t *inner = json_object();
     bool f = !inner;
     const char *key = NULL;
     switch (a->type) {
-    case SILT_DELTA_ADD: {
-        const silt_delta_add *x = &a->u.add;
-        key = "add";
-        set(inner, "path", path_json(x->path, &f), &f);
-        set(inner, "partitionValues", map_json(&x->partition_values), &f);
-        set(inner, "size", json_integer(x->size), &f);
-        set(inner, "modificationTime", json_integer(x->modification_time), &f);
-        set(inner, "dataChange", json_boolean(x->data_change), &f);
-        if (x->stats) set(inner, "stats", json_string(x->stats), &f);
-        if (x->tags.n) set(inner, "tags", map_json(&x->tags), &f);
-        break;
-    }
-    case SILT_DELTA_REMOVE: {
-        const silt_delta_remove *x = &a->u.remove;
-        key = "remove";
-        set(inner, "path", path_json(x->path, &f), &f);
-        if (x->deletion_timestamp >= 0)
-            set(inner, "deletionTimestamp", json_integer(x->deletion_timestamp), &f);
-        set(inner, "dataChange", json_boolean(x->data_change), &f);
-        if (x->extended_file_metadata) {
-            set(inner, "extendedFileMetadata", json_true(), &f);
-            set(inner, "partitionValues", map_json(&x->partition_values), &f);
-            if (x->size >= 0) set(inner, "size", json_integer(x->size), &f);
-        }
-        break;
-    }
-    case SILT_DELTA_METADATA: {
-        const silt_delta_metadata *x = &a->u.metadata;
-        key = "metaData";
-        set(inner, "id", json_string(x->id ? x->id : ""), &f);
-        if (x->name) set(inner, "name", json_string(x->name), &f);
-        if (x->description) set(inner, "description", json_string(x->description), &f);
-        json_t *fmt = json_object();
-        if (fmt) {
-            set(fmt, "provider", json_string(x->format_provider ? x->format_provider : "parquet"),
-                &f);
-            set(fmt, "options", map_json(&x->format_options), &f);
-        }
-        set(inner, "format", fmt, &f);
-        set(inner, "schemaString", json_string(x->schema_string ? x->schema_string : ""), &f);
-        set(inner, "partitionColumns", strv_json(x->partition_columns, x->n_partition_columns), &f);
-        set(inner, "configuration", map_json(&x->configuration), &f);
-        if (x->created_time >= 0) set(inner, "createdTime", json_integer(x->created_time), &f);
-        break;
-    }
-    case SILT_DELTA_PROTOCOL: {
-        const silt_delta_protocol *x = &a->u.protocol;
-        key = "protocol";
-        set(inner, "minReaderVersion", json_integer(x->min_reader_version), &f);
-        set(inner, "minWriterVersion", json_integer(x->min_writer_version), &f);
-        if (x->min_reader_version >= 3)
-            set(inner, "readerFeatures", strv_json(x->reader_features, x->n_reader_features), &f);
-        if (x->min_writer_version >= 7)
-            set(inner, "writerFeatures", strv_json(x->writer_features, x->n_writer_features), &f);
-        break;
-    }
-    case SILT_DELTA_TXN: {
-        const silt_delta_txn *x = &a->u.txn;
-        key = "txn";
-        set(inner, "appId", json_string(x->app_id ? x->app_id : ""), &f);
-        set(inner, "version", json_integer(x->version), &f);
-        if (x->last_updated >= 0) set(inner, "lastUpdated", json_integer(x->last_updated), &f);
-        break;
-    }
-    case SILT_DELTA_COMMIT_INFO: {
-        key = "commitInfo";
-        json_decref(inner);
-        json_error_t jerr;
-        inner = a->u.commit_info.json ? json_loads(a->u.commit_info.json, 0, &jerr) : json_object();
-        f = !inner || !json_is_object(inner);
-        break;
-    }
+    case SILT_DELTA_ADD: key = "add", add_json(inner, &a->u.add, &f); break;
+    case SILT_DELTA_REMOVE: key = "remove", remove_json(inner, &a->u.remove, &f); break;
+    case SILT_DELTA_METADATA: key = "metaData", metadata_json(inner, &a->u.metadata, &f); break;
+    case SILT_DELTA_PROTOCOL: key = "protocol", protocol_json(inner, &a->u.protocol, &f); break;
+    case SILT_DELTA_TXN: key = "txn", txn_json(inner, &a->u.txn, &f); break;
     default: json_decref(inner); return json_object();
     }
     json_t *outer = json_object();

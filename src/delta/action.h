@@ -112,7 +112,8 @@ void silt_delta_action_clear(silt_delta_action *a);
 
 /* Parses a commit file's bytes (one JSON object per line; objects that follow each other on
  * one line are accepted too) and appends its actions to out. name is used in error messages
- * (set as the error's path). Returns 0, or SILT_ECORRUPT with the line of the bad action. */
+ * (set as the error's path). Returns 0, or SILT_ECORRUPT with the line of the bad action (or
+ * naming the file when it holds no action at all: a commit file is never empty). */
 int silt_delta_actions_parse(silt_delta_actions *out, const void *data, size_t n, const char *name,
                              silt_error *err);
 

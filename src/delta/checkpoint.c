@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "delta/props.h"
 #include "delta/schema.h"
 #include "util/alloc.h"
 #include "util/log.h"
@@ -81,11 +82,6 @@ static const char checkpoint_schema_json[] =
     "{\"name\":\"configuration\",\"type\":\"string\",\"nullable\":true,\"metadata\":{}},"
     "{\"name\":\"removed\",\"type\":\"boolean\",\"nullable\":true,\"metadata\":{}}]},"
     "\"nullable\":true,\"metadata\":{}}]}";
-
-void silt_delta_checkpoint_key(char *buf, size_t n, int64_t version)
-{
-    snprintf(buf, n, SILT_DELTA_LOG_DIR "%020" PRId64 ".checkpoint.parquet", version);
-}
 
 int silt_delta_checkpoint_schema(silt_schema **out, silt_error *err)
 {
@@ -434,103 +430,116 @@ static void missing(rd *r, const char *field)
                            (long long)r->row, r->action, field);
 }
 
-int silt_delta_actions_from_batch(silt_delta_actions *out, const silt_batch *b, silt_error *err)
+static void read_txn(rd *r, silt_delta_txn *t, colref c, int64_t i)
 {
-    colref top[5] = {{0}};
-    static const char *const names[] = {"txn", "add", "remove", "metaData", "protocol"};
+    t->app_id = get_s(r, sub(c, "appId"), i);
+    t->version = get_i(r, sub(c, "version"), i, -1);
+    t->last_updated = get_i(r, sub(c, "lastUpdated"), i, -1);
+    if (!t->app_id) missing(r, "appId");
+}
+
+static void read_add(rd *r, silt_delta_add *x, colref c, int64_t i)
+{
+    x->path = decoded(r, get_s(r, sub(c, "path"), i));
+    get_map(r, &x->partition_values, sub(c, "partitionValues"), i);
+    x->size = get_i(r, sub(c, "size"), i, 0);
+    x->modification_time = get_i(r, sub(c, "modificationTime"), i, 0);
+    x->data_change = get_b(r, sub(c, "dataChange"), i, false);
+    x->stats = get_s(r, sub(c, "stats"), i);
+    get_map(r, &x->tags, sub(c, "tags"), i);
+    x->has_deletion_vector = present(sub(c, "deletionVector"), i);
+    if (!x->path) missing(r, "path");
+}
+
+static void read_remove(rd *r, silt_delta_remove *x, colref c, int64_t i)
+{
+    x->path = decoded(r, get_s(r, sub(c, "path"), i));
+    x->deletion_timestamp = get_i(r, sub(c, "deletionTimestamp"), i, -1);
+    x->data_change = get_b(r, sub(c, "dataChange"), i, false);
+    x->extended_file_metadata = get_b(r, sub(c, "extendedFileMetadata"), i, false);
+    get_map(r, &x->partition_values, sub(c, "partitionValues"), i);
+    x->size = get_i(r, sub(c, "size"), i, -1);
+    if (!x->path) missing(r, "path");
+}
+
+static void read_metadata(rd *r, silt_delta_metadata *m, colref c, int64_t i)
+{
+    m->id = get_s(r, sub(c, "id"), i);
+    m->name = get_s(r, sub(c, "name"), i);
+    m->description = get_s(r, sub(c, "description"), i);
+    colref fmt = sub(c, "format");
+    m->format_provider = get_s(r, sub(fmt, "provider"), i);
+    get_map(r, &m->format_options, sub(fmt, "options"), i);
+    m->schema_string = get_s(r, sub(c, "schemaString"), i);
+    get_strv(r, &m->partition_columns, &m->n_partition_columns, sub(c, "partitionColumns"), i);
+    get_map(r, &m->configuration, sub(c, "configuration"), i);
+    m->created_time = get_i(r, sub(c, "createdTime"), i, -1);
+    if (!m->schema_string) missing(r, "schemaString");
+    if (!r->rc && !m->format_provider && !(m->format_provider = silt_strdup("parquet")))
+        r->rc = silt_error_set(r->err, SILT_ENOMEM, "out of memory");
+}
+
+static void read_protocol(rd *r, silt_delta_protocol *p, colref c, int64_t i)
+{
+    colref rv = sub(c, "minReaderVersion"), wv = sub(c, "minWriterVersion");
+    if (!present(rv, i)) missing(r, "minReaderVersion");
+    if (!present(wv, i)) missing(r, "minWriterVersion");
+    p->min_reader_version = (int32_t)get_i(r, rv, i, 0);
+    p->min_writer_version = (int32_t)get_i(r, wv, i, 0);
+    get_strv(r, &p->reader_features, &p->n_reader_features, sub(c, "readerFeatures"), i);
+    get_strv(r, &p->writer_features, &p->n_writer_features, sub(c, "writerFeatures"), i);
+}
+
+/* The checkpoint's action columns, in the order of kinds[]. */
+#define N_KINDS 5
+static const char *const kind_names[N_KINDS] = {"txn", "add", "remove", "metaData", "protocol"};
+static const silt_delta_action_type kinds[N_KINDS] = {
+    SILT_DELTA_TXN, SILT_DELTA_ADD, SILT_DELTA_REMOVE, SILT_DELTA_METADATA, SILT_DELTA_PROTOCOL};
+
+static int find_action_columns(colref top[N_KINDS], const silt_batch *b, silt_error *err)
+{
     for (size_t i = 0; i < b->n_cols && i < b->schema->n_fields; i++) {
-        for (int k = 0; k < 5; k++) {
-            if (strcmp(b->schema->fields[i].name, names[k]) == 0) {
-                top[k].c = &b->cols[i];
-                top[k].f = &b->schema->fields[i];
-                if (top[k].f->type != SILT_TYPE_STRUCT)
-                    return silt_error_set(err, SILT_ECORRUPT,
-                                          "checkpoint: column '%s' is not a struct", names[k]);
-            }
+        for (int k = 0; k < N_KINDS; k++) {
+            if (strcmp(b->schema->fields[i].name, kind_names[k]) != 0) continue;
+            top[k].c = &b->cols[i];
+            top[k].f = &b->schema->fields[i];
+            if (top[k].f->type != SILT_TYPE_STRUCT)
+                return silt_error_set(err, SILT_ECORRUPT, "checkpoint: column '%s' is not a struct",
+                                      kind_names[k]);
         }
     }
+    return 0;
+}
+
+/* Appends the action of kind k in row i. */
+static void read_action(rd *r, silt_delta_actions *out, int k, colref c, int64_t i)
+{
+    r->action = kind_names[k];
+    silt_delta_action *a = silt_delta_actions_push(out, kinds[k]);
+    if (!a) {
+        r->rc = silt_error_set(r->err, SILT_ENOMEM, "out of memory");
+        return;
+    }
+    switch (kinds[k]) {
+    case SILT_DELTA_TXN: read_txn(r, &a->u.txn, c, i); break;
+    case SILT_DELTA_ADD: read_add(r, &a->u.add, c, i); break;
+    case SILT_DELTA_REMOVE: read_remove(r, &a->u.remove, c, i); break;
+    case SILT_DELTA_METADATA: read_metadata(r, &a->u.metadata, c, i); break;
+    default: read_protocol(r, &a->u.protocol, c, i); break;
+    }
+}
+
+int silt_delta_actions_from_batch(silt_delta_actions *out, const silt_batch *b, silt_error *err)
+{
+    colref top[N_KINDS] = {{0}};
+    int rc = find_action_columns(top, b, err);
+    if (rc) return rc;
     size_t first = out->n;
     rd r = {err, NULL, 0, 0};
-    int64_t rows = b->n_rows;
-    for (int64_t i = 0; i < rows && !r.rc; i++) {
+    for (int64_t i = 0; i < b->n_rows && !r.rc; i++) {
         r.row = i;
-        for (int k = 0; k < 5 && !r.rc; k++) {
-            if (!present(top[k], i)) continue;
-            r.action = names[k];
-            silt_delta_action *a = silt_delta_actions_push(out, k == 0   ? SILT_DELTA_TXN
-                                                                : k == 1 ? SILT_DELTA_ADD
-                                                                : k == 2 ? SILT_DELTA_REMOVE
-                                                                : k == 3 ? SILT_DELTA_METADATA
-                                                                         : SILT_DELTA_PROTOCOL);
-            if (!a) {
-                r.rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
-                break;
-            }
-            colref c = top[k];
-            switch (k) {
-            case 0:
-                a->u.txn.app_id = get_s(&r, sub(c, "appId"), i);
-                a->u.txn.version = get_i(&r, sub(c, "version"), i, -1);
-                a->u.txn.last_updated = get_i(&r, sub(c, "lastUpdated"), i, -1);
-                if (!a->u.txn.app_id) missing(&r, "appId");
-                break;
-            case 1: {
-                silt_delta_add *x = &a->u.add;
-                x->path = decoded(&r, get_s(&r, sub(c, "path"), i));
-                get_map(&r, &x->partition_values, sub(c, "partitionValues"), i);
-                x->size = get_i(&r, sub(c, "size"), i, 0);
-                x->modification_time = get_i(&r, sub(c, "modificationTime"), i, 0);
-                x->data_change = get_b(&r, sub(c, "dataChange"), i, false);
-                x->stats = get_s(&r, sub(c, "stats"), i);
-                get_map(&r, &x->tags, sub(c, "tags"), i);
-                x->has_deletion_vector = present(sub(c, "deletionVector"), i);
-                if (!x->path) missing(&r, "path");
-                break;
-            }
-            case 2: {
-                silt_delta_remove *x = &a->u.remove;
-                x->path = decoded(&r, get_s(&r, sub(c, "path"), i));
-                x->deletion_timestamp = get_i(&r, sub(c, "deletionTimestamp"), i, -1);
-                x->data_change = get_b(&r, sub(c, "dataChange"), i, false);
-                x->extended_file_metadata = get_b(&r, sub(c, "extendedFileMetadata"), i, false);
-                get_map(&r, &x->partition_values, sub(c, "partitionValues"), i);
-                x->size = get_i(&r, sub(c, "size"), i, -1);
-                if (!x->path) missing(&r, "path");
-                break;
-            }
-            case 3: {
-                silt_delta_metadata *m = &a->u.metadata;
-                m->id = get_s(&r, sub(c, "id"), i);
-                m->name = get_s(&r, sub(c, "name"), i);
-                m->description = get_s(&r, sub(c, "description"), i);
-                colref fmt = sub(c, "format");
-                m->format_provider = get_s(&r, sub(fmt, "provider"), i);
-                get_map(&r, &m->format_options, sub(fmt, "options"), i);
-                m->schema_string = get_s(&r, sub(c, "schemaString"), i);
-                get_strv(&r, &m->partition_columns, &m->n_partition_columns,
-                         sub(c, "partitionColumns"), i);
-                get_map(&r, &m->configuration, sub(c, "configuration"), i);
-                m->created_time = get_i(&r, sub(c, "createdTime"), i, -1);
-                if (!m->schema_string) missing(&r, "schemaString");
-                if (!r.rc && !m->format_provider && !(m->format_provider = silt_strdup("parquet")))
-                    r.rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
-                break;
-            }
-            default: {
-                silt_delta_protocol *p = &a->u.protocol;
-                colref rv = sub(c, "minReaderVersion"), wv = sub(c, "minWriterVersion");
-                if (!present(rv, i)) missing(&r, "minReaderVersion");
-                if (!present(wv, i)) missing(&r, "minWriterVersion");
-                p->min_reader_version = (int32_t)get_i(&r, rv, i, 0);
-                p->min_writer_version = (int32_t)get_i(&r, wv, i, 0);
-                get_strv(&r, &p->reader_features, &p->n_reader_features, sub(c, "readerFeatures"),
-                         i);
-                get_strv(&r, &p->writer_features, &p->n_writer_features, sub(c, "writerFeatures"),
-                         i);
-                break;
-            }
-            }
-        }
+        for (int k = 0; k < N_KINDS && !r.rc; k++)
+            if (present(top[k], i)) read_action(&r, out, k, top[k], i);
     }
     if (r.rc) {
         while (out->n > first) silt_delta_action_clear(&out->items[--out->n]);
@@ -550,14 +559,13 @@ int silt_delta_checkpoint_write(silt_store *store, const silt_delta_snapshot *sn
                               "cannot write a checkpoint of '%s': no checkpoint (Parquet) writer "
                               "is available",
                               store->url);
-    int64_t retention = 7LL * 86400000;
-    const char *conf = silt_delta_snapshot_config(snap, "delta.deletedFileRetentionDuration");
-    if (conf && silt_delta_parse_interval(&retention, conf, err)) {
-        silt_error_prefix(err, "table property delta.deletedFileRetentionDuration");
-        return err ? err->code : SILT_EINVAL;
-    }
+    int64_t retention;
+    int rc =
+        silt_delta_prop_duration(&retention, NULL, snap, SILT_DELTA_PROP_DELETED_FILE_RETENTION,
+                                 SILT_DELTA_DELETED_FILE_RETENTION_DEFAULT, err);
+    if (rc) return rc;
     silt_batch *b = NULL;
-    int rc = silt_delta_checkpoint_batch(&b, snap, now_ms - retention, err);
+    rc = silt_delta_checkpoint_batch(&b, snap, now_ms - retention, err);
     if (rc) return rc;
     char key[80];
     silt_delta_checkpoint_key(key, sizeof key, snap->version);
@@ -570,7 +578,7 @@ int silt_delta_checkpoint_write(silt_store *store, const silt_delta_snapshot *sn
                      "{\"version\":%" PRId64 ",\"size\":%lld,\"sizeInBytes\":%llu,"
                      "\"numOfAddFiles\":%zu}",
                      snap->version, (long long)b->n_rows, (unsigned long long)size, snap->n_files);
-        rc = silt_store_put(store, SILT_DELTA_LOG_DIR "_last_checkpoint", json, (size_t)n, err);
+        rc = silt_store_put(store, SILT_DELTA_LAST_CHECKPOINT_KEY, json, (size_t)n, err);
     }
     silt_batch_destroy(b);
     return rc;

@@ -32,7 +32,4 @@ int silt_delta_checkpoint_write(silt_store *store, const silt_delta_snapshot *sn
                                 const silt_delta_file_ops *file_ops, int64_t now_ms,
                                 silt_error *err);
 
-/* Key of a classic single-file checkpoint, "_delta_log/%020lld.checkpoint.parquet". */
-void silt_delta_checkpoint_key(char *buf, size_t n, int64_t version);
-
 #endif

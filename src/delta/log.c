@@ -1,24 +1,47 @@
-/* Log listing, segment planning (checkpoint + commits, _last_checkpoint), replay into
- * snapshots, protocol checks and time travel. */
+/* Reading a Delta table: a snapshot of one version, planned from the log's listing and replayed.
+ *
+ * A Delta table's state at version v is the result of replaying its actions in order: the
+ * commits _delta_log/00000000000000000000.json .. <v>.json, each a file of one JSON action per
+ * line. A checkpoint (<n>.checkpoint.parquet, or a multi-part one in numbered parts) holds the
+ * replayed state of version n, so a reader may start there and replay only commits n+1 .. v.
+ *
+ * Planning (logplan.c). _delta_log/ is listed once and every name parsed (logname.c): the commit
+ * versions, ascending, and the complete checkpoints (every part present). The version wanted
+ * (-1: the newest in the listing; a timestamp is first turned into the newest version committed
+ * at or before it, by a binary search over commit times) must exist. Its starting point is the
+ * newest complete checkpoint at or before it; _last_checkpoint, which writers update after each
+ * checkpoint, is read to say whether it named that checkpoint, and is reported as bad when it is
+ * corrupt, names a checkpoint that is not there, or is older than a checkpoint in the listing
+ * (the listing is the truth: _last_checkpoint is only a hint). Without a checkpoint, replay
+ * starts at commit 0, which must then exist. Every commit after the starting point up to the
+ * version must be in the listing (a gap is corruption, named). The result is a segment:
+ * checkpoint parts + commit keys.
+ *
+ * Replay (replay.c). The checkpoint's rows are read through the Parquet file ops and turned into
+ * actions, then each JSON commit is read and parsed; every action is applied to hash maps keyed
+ * by path (add: the live file, replacing one of the same path and clearing its tombstone;
+ * remove: drops the live file, becomes the tombstone), the latest txn per appId, and the last
+ * protocol and metadata seen. The snapshot is that state, compacted and sorted by path, once
+ * the protocol is known to be readable.
+ *
+ * Recovery (here). A checkpoint that cannot be read (truncated, corrupt: "no PAR1 magic", a CRC
+ * mismatch) does not make the table unreadable while what it summarises is still there: the
+ * load warns, forgets that checkpoint, plans again (from an older checkpoint or commit 0) and
+ * replays from there. Only when nothing older can rebuild the version is it an error.
+ *
+ * Updating (here). A snapshot is brought forward by listing again and replaying only the commits
+ * after its version onto a copy of its state. */
 #include "delta/log.h"
 
 #include <inttypes.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "delta/checkpoint.h"
-#include "delta/schema.h"
+#include "delta/log_int.h"
 #include "util/alloc.h"
-#include "util/hash.h"
 #include "util/log.h"
 #include "util/time.h"
-
-void silt_delta_commit_key(char *buf, size_t n, int64_t version)
-{
-    snprintf(buf, n, SILT_DELTA_LOG_DIR "%020" PRId64 ".json", version);
-}
 
 silt_delta_read_opts silt_delta_read_opts_default(void)
 {
@@ -26,782 +49,48 @@ silt_delta_read_opts silt_delta_read_opts_default(void)
     return o;
 }
 
-/* ---- listing ---- */
-
-typedef struct cp_info {
-    int64_t version;
-    int32_t parts; /* declared number of parts (1 for a single file) */
-    int32_t found; /* parts seen */
-    size_t first;  /* index in the listing of the first part seen */
-    bool single;   /* a classic single-file checkpoint */
-} cp_info;
-
-typedef struct log_listing {
-    silt_store_listing l;
-    size_t n_commits;
-    int64_t *versions; /* commit versions, ascending */
-    size_t *idx;       /* their index in l */
-    size_t n_cps;
-    cp_info *cps; /* ascending by version */
-} log_listing;
-
-static void listing_clear(log_listing *x)
+/* The keys of commits from+1 .. to (borrowed from the listing), all of which must be there. */
+static int commits_after(char ***out, const silt_delta_listing *x, silt_store *store, int64_t from,
+                         int64_t to, silt_error *err)
 {
-    silt_store_list_clear(&x->l);
-    silt_free(x->versions);
-    silt_free(x->idx);
-    silt_free(x->cps);
-    memset(x, 0, sizeof *x);
-}
-
-static bool digits(const char *s, int n)
-{
-    for (int i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9') return false;
-    return true;
-}
-
-static int list_log(log_listing *out, silt_store *store, silt_error *err)
-{
-    memset(out, 0, sizeof *out);
-    int rc = silt_store_list(store, &out->l, SILT_DELTA_LOG_DIR, err);
-    if (rc) return rc;
-    size_t n = out->l.n;
-    out->versions = silt_calloc(n ? n : 1, sizeof *out->versions);
-    out->idx = silt_calloc(n ? n : 1, sizeof *out->idx);
-    out->cps = silt_calloc(n ? n : 1, sizeof *out->cps);
-    if (!out->versions || !out->idx || !out->cps) {
-        listing_clear(out);
-        return silt_error_set(err, SILT_ENOMEM, "out of memory listing the log");
-    }
-    size_t plen = strlen(SILT_DELTA_LOG_DIR);
+    long at = silt_delta_listing_find_commit(x, from + 1);
+    size_t n = (size_t)(to - from);
+    char **keys = silt_calloc(n, sizeof *keys);
+    if (!keys) return silt_error_set(err, SILT_ENOMEM, "out of memory updating a snapshot");
     for (size_t i = 0; i < n; i++) {
-        const char *name = out->l.entries[i].key + plen;
-        if (strchr(name, '/') || strlen(name) < 25 || !digits(name, 20)) continue;
-        int64_t v = strtoll(name, NULL, 10);
-        const char *rest = name + 20;
-        if (strcmp(rest, ".json") == 0) {
-            out->versions[out->n_commits] = v;
-            out->idx[out->n_commits++] = i;
-            continue;
+        int64_t want = from + 1 + (int64_t)i;
+        if (at < 0 || (size_t)at + i >= x->n_commits || x->versions[at + (long)i] != want) {
+            silt_free(keys);
+            return silt_error_set(err, SILT_ENOTFOUND,
+                                  "cannot update the snapshot of '%s' from version %" PRId64
+                                  ": commit %" PRId64 " is missing; load the table again",
+                                  store->url, from, want);
         }
-        int32_t part = 1, parts = 1;
-        bool single = strcmp(rest, ".checkpoint.parquet") == 0;
-        if (!single) {
-            /* .checkpoint.0000000001.0000000002.parquet */
-            if (strlen(rest) != 41 || strncmp(rest, ".checkpoint.", 12) != 0 ||
-                !digits(rest + 12, 10) || rest[22] != '.' || !digits(rest + 23, 10) ||
-                strcmp(rest + 33, ".parquet") != 0)
-                continue;
-            part = (int32_t)strtol(rest + 12, NULL, 10);
-            parts = (int32_t)strtol(rest + 23, NULL, 10);
-            if (part < 1 || parts < 1 || part > parts) continue;
-        }
-        cp_info *last = out->n_cps ? &out->cps[out->n_cps - 1] : NULL;
-        if (last && last->version == v) {
-            if (last->single) continue; /* a single file wins over parts */
-            if (single) {
-                *last = (cp_info){v, 1, 1, i, true};
-            } else if (parts == last->parts && part == last->found + 1) {
-                last->found++;
-            }
-            continue;
-        }
-        if (!single && part != 1) continue; /* part 1 missing: incomplete */
-        out->cps[out->n_cps++] = (cp_info){v, parts, 1, i, single};
+        keys[i] = x->l.entries[x->idx[at + (long)i]].key;
     }
-    /* drop incomplete checkpoints */
-    size_t k = 0;
-    for (size_t i = 0; i < out->n_cps; i++)
-        if (out->cps[i].found == out->cps[i].parts) out->cps[k++] = out->cps[i];
-    out->n_cps = k;
+    *out = keys;
     return 0;
-}
-
-static const cp_info *find_cp(const log_listing *x, int64_t v)
-{
-    for (size_t i = 0; i < x->n_cps; i++)
-        if (x->cps[i].version == v) return &x->cps[i];
-    return NULL;
-}
-
-/* Index in x->versions of commit v, or -1 (versions are sorted). */
-static long find_commit(const log_listing *x, int64_t v)
-{
-    size_t lo = 0, hi = x->n_commits;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (x->versions[mid] == v) return (long)mid;
-        if (x->versions[mid] < v)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
-}
-
-/* Reads _last_checkpoint: its version, or -1 when absent; *bad when present but unusable. */
-static int64_t read_last_checkpoint(silt_store *store, bool *bad)
-{
-    silt_buf b = SILT_BUF_INIT;
-    silt_error e;
-    int64_t v = -1;
-    *bad = false;
-    int rc = silt_store_get(store, &b, SILT_DELTA_LOG_DIR "_last_checkpoint", &e);
-    if (rc) {
-        if (rc != SILT_ENOTFOUND) {
-            *bad = true;
-            silt_log_warn("delta: cannot read _last_checkpoint (%s); listing the log instead",
-                          e.msg);
-        }
-        silt_buf_free(&b);
-        return -1;
-    }
-    json_error_t jerr;
-    json_t *o = json_loadb((const char *)b.ptr, b.len, 0, &jerr);
-    json_t *jv = json_object_get(o, "version");
-    if (json_is_integer(jv) && json_integer_value(jv) >= 0) {
-        v = (int64_t)json_integer_value(jv);
-    } else {
-        *bad = true;
-        silt_log_warn("delta: _last_checkpoint is corrupt; listing the log instead");
-    }
-    json_decref(o);
-    silt_buf_free(&b);
-    return v;
-}
-
-void silt_delta_segment_clear(silt_delta_segment *s)
-{
-    for (size_t i = 0; i < s->n_checkpoint_parts; i++) silt_free(s->checkpoint_keys[i]);
-    for (size_t i = 0; i < s->n_commits; i++) silt_free(s->commit_keys[i]);
-    silt_free(s->checkpoint_keys);
-    silt_free(s->commit_keys);
-    silt_free(s->commit_mtimes);
-    memset(s, 0, sizeof *s);
-    s->checkpoint_version = -1;
-}
-
-static int plan_from_listing(silt_delta_segment *out, const log_listing *x, silt_store *store,
-                             int64_t version, bool use_checkpoints, silt_error *err)
-{
-    memset(out, 0, sizeof *out);
-    out->checkpoint_version = -1;
-    int64_t latest = -1;
-    if (x->n_commits) latest = x->versions[x->n_commits - 1];
-    if (x->n_cps && x->cps[x->n_cps - 1].version > latest) latest = x->cps[x->n_cps - 1].version;
-    if (latest < 0) {
-        silt_error_set(err, SILT_ENOTFOUND,
-                       "'%s' is not a Delta table: %s has no commit or checkpoint files",
-                       store->url, SILT_DELTA_LOG_DIR);
-        return silt_error_path(err, store->url);
-    }
-    out->latest_version = latest;
-    if (version < 0) version = latest;
-    if (version > latest)
-        return silt_error_set(err, SILT_ENOTFOUND,
-                              "version %" PRId64 " does not exist: the latest version is %" PRId64,
-                              version, latest);
-    out->version = version;
-    const cp_info *cp = NULL;
-    if (use_checkpoints) {
-        bool bad;
-        int64_t hint = read_last_checkpoint(store, &bad);
-        const cp_info *h = hint >= 0 && hint <= version ? find_cp(x, hint) : NULL;
-        if (hint >= 0 && !h && hint <= version) {
-            bad = true;
-            silt_log_warn("delta: _last_checkpoint names version %" PRId64
-                          " but that checkpoint is missing or incomplete; listing instead",
-                          hint);
-        }
-        for (size_t i = x->n_cps; i-- > 0;) {
-            if (x->cps[i].version <= version) {
-                cp = &x->cps[i];
-                break;
-            }
-        }
-        if (h && cp && cp->version > h->version && hint <= version) bad = true; /* stale */
-        out->used_last_checkpoint = h && cp == h;
-        out->last_checkpoint_bad = bad;
-    }
-    int64_t start = 0;
-    if (cp) {
-        out->checkpoint_version = cp->version;
-        out->checkpoint_keys = silt_calloc((size_t)cp->parts, sizeof(char *));
-        if (!out->checkpoint_keys) goto oom;
-        for (int32_t p = 0; p < cp->parts; p++) {
-            if (!(out->checkpoint_keys[p] = silt_strdup(x->l.entries[cp->first + (size_t)p].key)))
-                goto oom;
-            out->n_checkpoint_parts++;
-        }
-        start = cp->version + 1;
-    } else if (find_commit(x, 0) < 0) {
-        if (!use_checkpoints && x->n_cps)
-            return silt_error_set(err, SILT_EUNSUPPORTED,
-                                  "the log of '%s' starts at a checkpoint (version 0 was cleaned "
-                                  "up) and no checkpoint reader is available",
-                                  store->url);
-        return silt_error_set(err, SILT_ENOTFOUND,
-                              "version %" PRId64 " of '%s' cannot be reconstructed: no "
-                              "checkpoint at or before it and no commit 0",
-                              version, store->url);
-    }
-    out->first_commit = start;
-    size_t n = (size_t)(version - start + 1);
-    if (version >= start) {
-        out->commit_keys = silt_calloc(n, sizeof(char *));
-        out->commit_mtimes = silt_calloc(n, sizeof(int64_t));
-        if (!out->commit_keys || !out->commit_mtimes) goto oom;
-        long at = find_commit(x, start);
-        for (size_t i = 0; i < n; i++) {
-            int64_t want = start + (int64_t)i;
-            if (at < 0 || (size_t)at + i >= x->n_commits || x->versions[at + (long)i] != want) {
-                int64_t before = -1, after = -1;
-                for (size_t k = 0; k < x->n_commits; k++) {
-                    if (x->versions[k] < want) before = x->versions[k];
-                    if (x->versions[k] > want && after < 0) after = x->versions[k];
-                }
-                char around[96] = "";
-                if (before >= 0 && after >= 0)
-                    snprintf(around, sizeof around,
-                             " (the log has versions %" PRId64 " and %" PRId64 ")", before, after);
-                silt_error_set(err, SILT_ECORRUPT,
-                               "log versions are not contiguous: version %" PRId64
-                               " is missing from %s of '%s'%s",
-                               want, SILT_DELTA_LOG_DIR, store->url, around);
-                silt_error_path(err, store->url);
-                return SILT_ECORRUPT;
-            }
-            const silt_store_entry *e = &x->l.entries[x->idx[at + (long)i]];
-            if (!(out->commit_keys[i] = silt_strdup(e->key))) goto oom;
-            out->commit_mtimes[i] = e->mtime_ms;
-            out->n_commits++;
-        }
-    }
-    return 0;
-oom:
-    return silt_error_set(err, SILT_ENOMEM, "out of memory planning the log");
-}
-
-int silt_delta_segment_plan(silt_delta_segment *out, silt_store *store, int64_t version,
-                            bool use_checkpoints, silt_error *err)
-{
-    log_listing x;
-    int rc = list_log(&x, store, err);
-    if (rc) {
-        memset(out, 0, sizeof *out);
-        out->checkpoint_version = -1;
-        return rc;
-    }
-    rc = plan_from_listing(out, &x, store, version, use_checkpoints, err);
-    if (rc) silt_delta_segment_clear(out);
-    listing_clear(&x);
-    return rc;
-}
-
-/* ---- replay state ---- */
-
-/* Open-addressing map from a path string to an index into an array. */
-typedef struct pmap {
-    size_t cap, used; /* used counts live + deleted slots */
-    uint64_t *hashes;
-    int64_t *slots; /* -1 empty, -2 deleted, else index */
-} pmap;
-
-static void pmap_free(pmap *m)
-{
-    silt_free(m->hashes);
-    silt_free(m->slots);
-    memset(m, 0, sizeof *m);
-}
-
-typedef const char *(*key_of_fn)(const void *arr, int64_t idx);
-
-static int pmap_grow(pmap *m)
-{
-    size_t cap = m->cap ? m->cap * 2 : 64;
-    uint64_t *h = silt_calloc(cap, sizeof *h);
-    int64_t *s = silt_malloc(cap * sizeof *s);
-    if (!h || !s) {
-        silt_free(h);
-        silt_free(s);
-        return SILT_ENOMEM;
-    }
-    for (size_t i = 0; i < cap; i++) s[i] = -1;
-    size_t used = 0;
-    for (size_t i = 0; i < m->cap; i++) {
-        if (m->slots[i] < 0) continue;
-        size_t j = m->hashes[i] & (cap - 1);
-        while (s[j] != -1) j = (j + 1) & (cap - 1);
-        s[j] = m->slots[i];
-        h[j] = m->hashes[i];
-        used++;
-    }
-    silt_free(m->hashes);
-    silt_free(m->slots);
-    m->hashes = h;
-    m->slots = s;
-    m->cap = cap;
-    m->used = used;
-    return 0;
-}
-
-/* Slot holding key, or -1. */
-static long pmap_find(const pmap *m, const char *key, uint64_t h, const void *arr, key_of_fn key_of)
-{
-    if (!m->cap) return -1;
-    size_t j = h & (m->cap - 1);
-    while (m->slots[j] != -1) {
-        if (m->slots[j] >= 0 && m->hashes[j] == h && strcmp(key_of(arr, m->slots[j]), key) == 0)
-            return (long)j;
-        j = (j + 1) & (m->cap - 1);
-    }
-    return -1;
-}
-
-static int pmap_insert(pmap *m, uint64_t h, int64_t idx)
-{
-    if ((m->used + 1) * 2 > m->cap && pmap_grow(m)) return SILT_ENOMEM;
-    size_t j = h & (m->cap - 1);
-    while (m->slots[j] >= 0) j = (j + 1) & (m->cap - 1);
-    if (m->slots[j] == -1) m->used++;
-    m->slots[j] = idx;
-    m->hashes[j] = h;
-    return 0;
-}
-
-typedef struct replay {
-    silt_delta_add *files;
-    size_t n_files, cap_files; /* includes dead entries (path NULL) */
-    pmap fmap;
-    silt_delta_remove *tombs;
-    size_t n_tombs, cap_tombs;
-    pmap tmap;
-    silt_delta_txn *txns;
-    size_t n_txns, cap_txns;
-    silt_delta_protocol protocol;
-    bool has_protocol;
-    silt_delta_metadata metadata;
-    bool has_metadata;
-    int64_t last_commit_ts;
-} replay;
-
-static const char *add_key(const void *arr, int64_t i)
-{
-    return ((const silt_delta_add *)arr)[i].path;
-}
-static const char *tomb_key(const void *arr, int64_t i)
-{
-    return ((const silt_delta_remove *)arr)[i].path;
-}
-
-static uint64_t path_hash(const char *p)
-{
-    return silt_hash_bytes(p, strlen(p), 0x5117);
-}
-
-static void replay_free(replay *r)
-{
-    for (size_t i = 0; i < r->n_files; i++) silt_delta_add_clear(&r->files[i]);
-    for (size_t i = 0; i < r->n_tombs; i++) silt_delta_remove_clear(&r->tombs[i]);
-    for (size_t i = 0; i < r->n_txns; i++) silt_free(r->txns[i].app_id);
-    silt_free(r->files);
-    silt_free(r->tombs);
-    silt_free(r->txns);
-    pmap_free(&r->fmap);
-    pmap_free(&r->tmap);
-    silt_delta_protocol_clear(&r->protocol);
-    silt_delta_metadata_clear(&r->metadata);
-}
-
-static int grow(void **arr, size_t *cap, size_t n, size_t elem)
-{
-    if (n < *cap) return 0;
-    size_t c = *cap ? *cap * 2 : 64;
-    void *p = silt_realloc(*arr, c * elem);
-    if (!p) return SILT_ENOMEM;
-    *arr = p;
-    *cap = c;
-    return 0;
-}
-
-/* Applies one action, taking ownership of its contents (the action is left zeroed). */
-static int apply(replay *r, silt_delta_action *a)
-{
-    switch (a->type) {
-    case SILT_DELTA_ADD: {
-        silt_delta_add *add = &a->u.add;
-        uint64_t h = path_hash(add->path);
-        long t = pmap_find(&r->tmap, add->path, h, r->tombs, tomb_key);
-        if (t >= 0) {
-            silt_delta_remove_clear(&r->tombs[r->tmap.slots[t]]);
-            r->tmap.slots[t] = -2;
-        }
-        long s = pmap_find(&r->fmap, add->path, h, r->files, add_key);
-        if (s >= 0) {
-            silt_delta_add_clear(&r->files[r->fmap.slots[s]]);
-            r->files[r->fmap.slots[s]] = *add;
-        } else {
-            if (grow((void **)&r->files, &r->cap_files, r->n_files, sizeof *r->files))
-                return SILT_ENOMEM;
-            r->files[r->n_files] = *add;
-            if (pmap_insert(&r->fmap, h, (int64_t)r->n_files)) {
-                memset(&r->files[r->n_files], 0, sizeof *add);
-                return SILT_ENOMEM;
-            }
-            r->n_files++;
-        }
-        memset(add, 0, sizeof *add);
-        return 0;
-    }
-    case SILT_DELTA_REMOVE: {
-        silt_delta_remove *rm = &a->u.remove;
-        uint64_t h = path_hash(rm->path);
-        long s = pmap_find(&r->fmap, rm->path, h, r->files, add_key);
-        if (s >= 0) {
-            silt_delta_add *f = &r->files[r->fmap.slots[s]];
-            if (rm->size < 0) rm->size = f->size;
-            silt_delta_add_clear(f);
-            r->fmap.slots[s] = -2;
-        }
-        long t = pmap_find(&r->tmap, rm->path, h, r->tombs, tomb_key);
-        if (t >= 0) {
-            silt_delta_remove_clear(&r->tombs[r->tmap.slots[t]]);
-            r->tombs[r->tmap.slots[t]] = *rm;
-        } else {
-            if (grow((void **)&r->tombs, &r->cap_tombs, r->n_tombs, sizeof *r->tombs))
-                return SILT_ENOMEM;
-            r->tombs[r->n_tombs] = *rm;
-            if (pmap_insert(&r->tmap, h, (int64_t)r->n_tombs)) {
-                memset(&r->tombs[r->n_tombs], 0, sizeof *rm);
-                return SILT_ENOMEM;
-            }
-            r->n_tombs++;
-        }
-        memset(rm, 0, sizeof *rm);
-        return 0;
-    }
-    case SILT_DELTA_METADATA:
-        silt_delta_metadata_clear(&r->metadata);
-        r->metadata = a->u.metadata;
-        r->has_metadata = true;
-        memset(&a->u.metadata, 0, sizeof a->u.metadata);
-        return 0;
-    case SILT_DELTA_PROTOCOL:
-        silt_delta_protocol_clear(&r->protocol);
-        r->protocol = a->u.protocol;
-        r->has_protocol = true;
-        memset(&a->u.protocol, 0, sizeof a->u.protocol);
-        return 0;
-    case SILT_DELTA_TXN: {
-        silt_delta_txn *t = &a->u.txn;
-        for (size_t i = 0; i < r->n_txns; i++) {
-            if (strcmp(r->txns[i].app_id, t->app_id) == 0) {
-                r->txns[i].version = t->version;
-                r->txns[i].last_updated = t->last_updated;
-                return 0;
-            }
-        }
-        if (grow((void **)&r->txns, &r->cap_txns, r->n_txns, sizeof *r->txns)) return SILT_ENOMEM;
-        r->txns[r->n_txns++] = *t;
-        memset(t, 0, sizeof *t);
-        return 0;
-    }
-    case SILT_DELTA_COMMIT_INFO:
-        if (a->u.commit_info.timestamp >= 0) r->last_commit_ts = a->u.commit_info.timestamp;
-        return 0;
-    default: return 0;
-    }
-}
-
-static int apply_all(replay *r, silt_delta_actions *acts, silt_error *err)
-{
-    for (size_t i = 0; i < acts->n; i++)
-        if (apply(r, &acts->items[i]))
-            return silt_error_set(err, SILT_ENOMEM, "out of memory replaying the log");
-    return 0;
-}
-
-static int cmp_add(const void *a, const void *b)
-{
-    return strcmp(((const silt_delta_add *)a)->path, ((const silt_delta_add *)b)->path);
-}
-static int cmp_tomb(const void *a, const void *b)
-{
-    return strcmp(((const silt_delta_remove *)a)->path, ((const silt_delta_remove *)b)->path);
-}
-static int cmp_txn(const void *a, const void *b)
-{
-    return strcmp(((const silt_delta_txn *)a)->app_id, ((const silt_delta_txn *)b)->app_id);
-}
-
-/* ---- protocol checks ---- */
-
-static const char *const reader_features_ok[] = {"timestampNtz", "vacuumProtocolCheck",
-                                                 "checkpointProtection"};
-static const char *const writer_features_ok[] = {"appendOnly", "invariants", "timestampNtz",
-                                                 "vacuumProtocolCheck", "checkpointProtection"};
-
-static bool in_list(const char *s, const char *const *list, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(s, list[i]) == 0) return true;
-    return false;
-}
-
-static int check_features(char *const *features, size_t n, const char *const *ok, size_t n_ok,
-                          const char *kind, silt_error *err)
-{
-    char names[300] = "";
-    size_t bad = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (in_list(features[i], ok, n_ok)) continue;
-        size_t l = strlen(names);
-        snprintf(names + l, sizeof names - l, "%s'%s'", bad ? ", " : "", features[i]);
-        bad++;
-    }
-    if (!bad) return 0;
-    return silt_error_set(err, SILT_EUNSUPPORTED,
-                          "the table uses %s feature%s %s, which silt does not support", kind,
-                          bad > 1 ? "s" : "", names);
-}
-
-static bool column_mapping(const silt_delta_metadata *m)
-{
-    const char *mode;
-    return m && silt_delta_map_get(&m->configuration, "delta.columnMapping.mode", &mode) && mode &&
-           strcmp(mode, "none") != 0;
-}
-
-int silt_delta_protocol_check_read(const silt_delta_protocol *p, const silt_delta_metadata *m,
-                                   silt_error *err)
-{
-    if (p->min_reader_version < 1 || p->min_reader_version > SILT_DELTA_MAX_READER_VERSION)
-        return silt_error_set(err, SILT_EUNSUPPORTED,
-                              "the table requires Delta reader version %d; silt supports reader "
-                              "versions 1 to %d",
-                              (int)p->min_reader_version, SILT_DELTA_MAX_READER_VERSION);
-    if (p->min_reader_version == 3) {
-        int rc =
-            check_features(p->reader_features, p->n_reader_features, reader_features_ok,
-                           sizeof reader_features_ok / sizeof *reader_features_ok, "reader", err);
-        if (rc) return rc;
-    }
-    if (column_mapping(m))
-        return silt_error_set(err, SILT_EUNSUPPORTED,
-                              "the table uses reader feature 'columnMapping', which silt does not "
-                              "support");
-    return 0;
-}
-
-int silt_delta_protocol_check_write(const silt_delta_protocol *p, const silt_delta_metadata *m,
-                                    silt_error *err)
-{
-    int rc = silt_delta_protocol_check_read(p, m, err);
-    if (rc) return rc;
-    if (p->min_writer_version < 1 || p->min_writer_version > SILT_DELTA_MAX_WRITER_VERSION ||
-        (p->min_writer_version > 2 && p->min_writer_version < 7))
-        return silt_error_set(err, SILT_EUNSUPPORTED,
-                              "the table requires Delta writer version %d; silt writes tables of "
-                              "writer version 1, 2 or 7 (with features it implements)",
-                              (int)p->min_writer_version);
-    if (p->min_writer_version == 7)
-        return check_features(p->writer_features, p->n_writer_features, writer_features_ok,
-                              sizeof writer_features_ok / sizeof *writer_features_ok, "writer",
-                              err);
-    return 0;
-}
-
-/* ---- loading ---- */
-
-typedef struct emit_ctx {
-    replay *r;
-    size_t batches;
-} emit_ctx;
-
-static int emit_checkpoint_batch(void *arg, const silt_batch *b, silt_error *err)
-{
-    emit_ctx *e = arg;
-    silt_delta_actions acts = {0};
-    int rc = silt_delta_actions_from_batch(&acts, b, err);
-    if (!rc) rc = apply_all(e->r, &acts, err);
-    silt_delta_actions_clear(&acts);
-    e->batches++;
-    return rc;
-}
-
-/* Reads, parses and applies the JSON commits keys[0..n). */
-static int apply_commits(replay *r, silt_store *store, char *const *keys, size_t n, silt_error *err)
-{
-    silt_buf b = SILT_BUF_INIT;
-    silt_delta_actions acts = {0};
-    int rc = 0;
-    for (size_t i = 0; i < n && !rc; i++) {
-        if ((rc = silt_store_get(store, &b, keys[i], err))) break;
-        if ((rc = silt_delta_actions_parse(&acts, b.ptr, b.len, keys[i], err))) break;
-        rc = apply_all(r, &acts, err);
-        silt_delta_actions_clear(&acts);
-    }
-    silt_delta_actions_clear(&acts);
-    silt_buf_free(&b);
-    return rc;
-}
-
-/* Turns a finished replay into a snapshot of `version` (protocol and metadata checks, schema,
- * compaction and sorting). The replay's arrays move into the snapshot. */
-static int replay_finish(silt_delta_snapshot **out, replay *r, silt_store *store, int64_t version,
-                         silt_error *err)
-{
-    *out = NULL;
-    if (!r->has_protocol)
-        return silt_error_set(err, SILT_ECORRUPT,
-                              "the log of '%s' has no protocol action up to version %" PRId64,
-                              store->url, version);
-    if (!r->has_metadata)
-        return silt_error_set(err, SILT_ECORRUPT,
-                              "the log of '%s' has no metaData action up to version %" PRId64,
-                              store->url, version);
-    int rc = silt_delta_protocol_check_read(&r->protocol, &r->metadata, err);
-    if (rc) {
-        silt_error_prefix(err, "cannot read '%s'", store->url);
-        return rc;
-    }
-    silt_delta_snapshot *s = silt_calloc(1, sizeof *s);
-    if (!s) return silt_error_set(err, SILT_ENOMEM, "out of memory loading a snapshot");
-    if ((rc = silt_delta_schema_parse(&s->schema, r->metadata.schema_string, err))) {
-        silt_free(s);
-        return rc;
-    }
-    s->version = version;
-    s->timestamp_ms = r->last_commit_ts;
-    s->checkpoint_version = -1;
-    s->protocol = r->protocol;
-    s->metadata = r->metadata;
-    memset(&r->protocol, 0, sizeof r->protocol);
-    memset(&r->metadata, 0, sizeof r->metadata);
-    size_t k = 0;
-    for (size_t i = 0; i < r->n_files; i++)
-        if (r->files[i].path) r->files[k++] = r->files[i];
-    r->n_files = k;
-    k = 0;
-    for (size_t i = 0; i < r->n_tombs; i++)
-        if (r->tombs[i].path) r->tombs[k++] = r->tombs[i];
-    r->n_tombs = k;
-    if (r->n_files) qsort(r->files, r->n_files, sizeof *r->files, cmp_add);
-    if (r->n_tombs) qsort(r->tombs, r->n_tombs, sizeof *r->tombs, cmp_tomb);
-    if (r->n_txns) qsort(r->txns, r->n_txns, sizeof *r->txns, cmp_txn);
-    s->files = r->files;
-    s->n_files = r->n_files;
-    s->tombstones = r->tombs;
-    s->n_tombstones = r->n_tombs;
-    s->txns = r->txns;
-    s->n_txns = r->n_txns;
-    r->files = NULL;
-    r->tombs = NULL;
-    r->txns = NULL;
-    r->n_files = r->n_tombs = r->n_txns = 0;
-    *out = s;
-    return 0;
-}
-
-int silt_delta_snapshot_from_segment(silt_delta_snapshot **out, silt_store *store,
-                                     const silt_delta_segment *seg,
-                                     const silt_delta_file_ops *file_ops, silt_error *err)
-{
-    *out = NULL;
-    replay r;
-    memset(&r, 0, sizeof r);
-    r.last_commit_ts = -1;
-    int rc = 0;
-    emit_ctx ec = {&r, 0};
-    if (seg->checkpoint_version >= 0) {
-        if (!file_ops || !file_ops->read_checkpoint) {
-            rc = silt_error_set(err, SILT_EUNSUPPORTED,
-                                "version %" PRId64 " of '%s' starts at the checkpoint of version "
-                                "%" PRId64 ", and no checkpoint (Parquet) reader is available",
-                                seg->version, store->url, seg->checkpoint_version);
-            goto fail;
-        }
-        for (size_t i = 0; i < seg->n_checkpoint_parts; i++) {
-            rc = file_ops->read_checkpoint(file_ops->ctx, store, seg->checkpoint_keys[i],
-                                           emit_checkpoint_batch, &ec, err);
-            if (rc) goto fail;
-        }
-    }
-    if ((rc = apply_commits(&r, store, seg->commit_keys, seg->n_commits, err))) goto fail;
-    int64_t ts = r.last_commit_ts;
-    if ((rc = replay_finish(out, &r, store, seg->version, err))) goto fail;
-    silt_delta_snapshot *s = *out;
-    s->timestamp_ms = seg->n_commits ? seg->commit_mtimes[seg->n_commits - 1] : -1;
-    if (seg->n_commits && ts >= 0) s->timestamp_ms = ts;
-    s->checkpoint_version = seg->checkpoint_version;
-    s->n_commits_read = seg->n_commits;
-    s->n_checkpoint_batches = ec.batches;
-    s->used_last_checkpoint = seg->used_last_checkpoint;
-fail:
-    replay_free(&r);
-    return rc;
 }
 
 int silt_delta_snapshot_update(silt_delta_snapshot **snap, silt_store *store, silt_error *err)
 {
     silt_delta_snapshot *old = *snap;
-    log_listing x;
-    replay r;
-    memset(&r, 0, sizeof r);
-    r.last_commit_ts = -1;
+    silt_delta_listing x;
+    silt_delta_replay r;
+    silt_delta_replay_init(&r);
     char **keys = NULL;
-    size_t n_keys = 0;
-    int rc = list_log(&x, store, err);
+    int rc = silt_delta_listing_read(&x, store, err);
     if (rc) return rc;
     int64_t latest = x.n_commits ? x.versions[x.n_commits - 1] : -1;
     if (latest <= old->version) goto done;
-    /* collect the commit keys old->version+1 .. latest; all must be there */
-    long at = find_commit(&x, old->version + 1);
-    size_t n = (size_t)(latest - old->version);
-    keys = silt_calloc(n, sizeof *keys);
-    if (!keys) goto oom;
-    for (size_t i = 0; i < n; i++) {
-        if (at < 0 || x.versions[at + (long)i] != old->version + 1 + (int64_t)i) {
-            rc = silt_error_set(err, SILT_ENOTFOUND,
-                                "cannot update the snapshot of '%s' from version %" PRId64
-                                ": commit %" PRId64 " is missing; load the table again",
-                                store->url, old->version, old->version + 1 + (int64_t)i);
-            goto done;
-        }
-        keys[n_keys++] = x.l.entries[x.idx[at + (long)i]].key;
-    }
+    size_t n_keys = (size_t)(latest - old->version);
+    if ((rc = commits_after(&keys, &x, store, old->version, latest, err))) goto done;
     /* a replay seeded with a copy of the old state (the old snapshot stays valid on failure) */
-    for (size_t i = 0; i < old->n_files; i++) {
-        silt_delta_action a = {.type = SILT_DELTA_ADD};
-        if (silt_delta_add_copy(&a.u.add, &old->files[i]) || apply(&r, &a)) {
-            silt_delta_action_clear(&a);
-            goto oom;
-        }
-    }
-    for (size_t i = 0; i < old->n_tombstones; i++) {
-        silt_delta_action a = {.type = SILT_DELTA_REMOVE};
-        if (silt_delta_remove_copy(&a.u.remove, &old->tombstones[i]) || apply(&r, &a)) {
-            silt_delta_action_clear(&a);
-            goto oom;
-        }
-    }
-    for (size_t i = 0; i < old->n_txns; i++) {
-        silt_delta_action a = {.type = SILT_DELTA_TXN};
-        a.u.txn = old->txns[i];
-        if (!(a.u.txn.app_id = silt_strdup(old->txns[i].app_id)) || apply(&r, &a)) {
-            silt_delta_action_clear(&a);
-            goto oom;
-        }
-    }
-    if (silt_delta_protocol_copy(&r.protocol, &old->protocol) ||
-        silt_delta_metadata_copy(&r.metadata, &old->metadata))
-        goto oom;
-    r.has_protocol = r.has_metadata = true;
-    if ((rc = apply_commits(&r, store, keys, n_keys, err))) goto done;
+    if ((rc = silt_delta_replay_seed(&r, old, err))) goto done;
+    if ((rc = silt_delta_replay_commits(&r, store, keys, n_keys, err))) goto done;
     int64_t ts = r.last_commit_ts;
     silt_delta_snapshot *s = NULL;
-    if ((rc = replay_finish(&s, &r, store, latest, err))) goto done;
+    if ((rc = silt_delta_replay_finish(&s, &r, store, latest, err))) goto done;
     s->timestamp_ms = ts >= 0 ? ts : x.l.entries[x.idx[x.n_commits - 1]].mtime_ms;
     s->checkpoint_version = old->checkpoint_version;
     s->n_commits_read = old->n_commits_read + n_keys;
@@ -809,18 +98,15 @@ int silt_delta_snapshot_update(silt_delta_snapshot **snap, silt_store *store, si
     s->used_last_checkpoint = old->used_last_checkpoint;
     silt_delta_snapshot_destroy(old);
     *snap = s;
-    goto done;
-oom:
-    rc = silt_error_set(err, SILT_ENOMEM, "out of memory updating a snapshot");
 done:
     silt_free(keys);
-    replay_free(&r);
-    listing_clear(&x);
+    silt_delta_replay_free(&r);
+    silt_delta_listing_clear(&x);
     return rc;
 }
 
 /* Commit time of version v: commitInfo.timestamp of its commit file, else its mtime. */
-static int commit_time(int64_t *out, silt_store *store, const log_listing *x, long ci,
+static int commit_time(int64_t *out, silt_store *store, const silt_delta_listing *x, long ci,
                        silt_error *err)
 {
     const silt_store_entry *e = &x->l.entries[x->idx[ci]];
@@ -840,7 +126,7 @@ static int commit_time(int64_t *out, silt_store *store, const log_listing *x, lo
 
 /* The latest commit version whose commit time is <= ts (binary search over the listing's
  * commits, whose times are assumed to increase with the version). */
-static int version_at(int64_t *out, silt_store *store, const log_listing *x, int64_t ts,
+static int version_at(int64_t *out, silt_store *store, const silt_delta_listing *x, int64_t ts,
                       silt_error *err)
 {
     if (!x->n_commits)
@@ -873,17 +159,60 @@ static int version_at(int64_t *out, silt_store *store, const log_listing *x, int
     return 0;
 }
 
+/* Plans and replays `version`; when a checkpoint cannot be read, warns, forgets it and plans
+ * again without it, until a replay succeeds or nothing older can rebuild the version. */
+static int load_from_listing(silt_delta_snapshot **out, silt_delta_listing *x, silt_store *store,
+                             int64_t version, const silt_delta_file_ops *file_ops, silt_error *err)
+{
+    bool use_cp = file_ops && file_ops->read_checkpoint;
+    silt_delta_segment seg;
+    silt_error first;
+    char first_key[128] = "";
+    bool fell_back = false;
+    for (;;) {
+        int rc = silt_delta_listing_plan(&seg, x, store, version, use_cp, err);
+        if (rc && fell_back) { /* nothing older to fall back on: report the bad checkpoint */
+            silt_error_set(err, first.code,
+                           "checkpoint %s of '%s' is unreadable (%s), and no older checkpoint or "
+                           "complete JSON history can rebuild the table without it: restore it "
+                           "from a backup",
+                           first_key, store->url, first.msg);
+            if (first.path[0]) silt_error_path(err, first.path);
+        }
+        if (rc) return rc;
+        if (seg.last_checkpoint_bad)
+            silt_log_debug("delta: '%s': _last_checkpoint ignored (stale or corrupt)", store->url);
+        bool cp_failed;
+        rc = silt_delta_replay_segment(out, &cp_failed, store, &seg, file_ops, err);
+        int64_t bad = seg.checkpoint_version;
+        if (rc && cp_failed && !fell_back)
+            snprintf(first_key, sizeof first_key, "%s", seg.checkpoint_keys[0]);
+        if (rc && cp_failed)
+            silt_log_warn("delta: '%s': checkpoint %s%s is unreadable (%s); reading the table "
+                          "without it (`silt table checkpoint` writes a good one)",
+                          store->url, seg.checkpoint_keys[0],
+                          seg.n_checkpoint_parts > 1 ? " (multi-part)" : "", err->msg);
+        silt_delta_segment_clear(&seg);
+        if (!rc || !cp_failed) return rc;
+        if (!fell_back) {
+            first = *err;
+            fell_back = true;
+        }
+        silt_delta_listing_drop_checkpoint(x, bad);
+        silt_error_clear(err);
+    }
+}
+
 int silt_delta_snapshot_load(silt_delta_snapshot **out, silt_store *store,
                              const silt_delta_read_opts *opts, silt_error *err)
 {
     *out = NULL;
+    silt_error local;
+    if (!err) err = &local; /* the fallback reads the message */
     silt_delta_read_opts def = silt_delta_read_opts_default();
     if (!opts) opts = &def;
-    bool use_cp = opts->file_ops && opts->file_ops->read_checkpoint;
-    log_listing x;
-    silt_delta_segment seg;
-    memset(&seg, 0, sizeof seg);
-    int rc = list_log(&x, store, err);
+    silt_delta_listing x;
+    int rc = silt_delta_listing_read(&x, store, err);
     if (rc) return rc;
     int64_t version = opts->version;
     if (opts->timestamp_ms != INT64_MIN) {
@@ -891,13 +220,9 @@ int silt_delta_snapshot_load(silt_delta_snapshot **out, silt_store *store,
         if ((rc = version_at(&v, store, &x, opts->timestamp_ms, err))) goto fail;
         if (version < 0 || v < version) version = v;
     }
-    if ((rc = plan_from_listing(&seg, &x, store, version, use_cp, err))) goto fail;
-    if (seg.last_checkpoint_bad)
-        silt_log_debug("delta: '%s': _last_checkpoint ignored (stale or corrupt)", store->url);
-    rc = silt_delta_snapshot_from_segment(out, store, &seg, opts->file_ops, err);
+    rc = load_from_listing(out, &x, store, version, opts->file_ops, err);
 fail:
-    silt_delta_segment_clear(&seg);
-    listing_clear(&x);
+    silt_delta_listing_clear(&x);
     return rc;
 }
 
@@ -923,51 +248,31 @@ int64_t silt_delta_snapshot_txn_version(const silt_delta_snapshot *s, const char
     return -1;
 }
 
+static int cmp_add_path(const void *key, const void *elem)
+{
+    return strcmp(key, ((const silt_delta_add *)elem)->path);
+}
+
+static int cmp_remove_path(const void *key, const void *elem)
+{
+    return strcmp(key, ((const silt_delta_remove *)elem)->path);
+}
+
 const silt_delta_add *silt_delta_snapshot_find(const silt_delta_snapshot *s, const char *path)
 {
-    size_t lo = 0, hi = s->n_files;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(s->files[mid].path, path);
-        if (c == 0) return &s->files[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
+    if (!s->n_files) return NULL;
+    return bsearch(path, s->files, s->n_files, sizeof *s->files, cmp_add_path);
+}
+
+const silt_delta_remove *silt_delta_snapshot_find_tombstone(const silt_delta_snapshot *s,
+                                                            const char *path)
+{
+    if (!s->n_tombstones) return NULL;
+    return bsearch(path, s->tombstones, s->n_tombstones, sizeof *s->tombstones, cmp_remove_path);
 }
 
 const char *silt_delta_snapshot_config(const silt_delta_snapshot *s, const char *key)
 {
     const char *v = NULL;
     return silt_delta_map_get(&s->metadata.configuration, key, &v) ? v : NULL;
-}
-
-int silt_delta_parse_interval(int64_t *out_ms, const char *s, silt_error *err)
-{
-    static const struct {
-        const char *unit;
-        int64_t ms;
-    } units[] = {{"millisecond", 1}, {"second", 1000},  {"minute", 60000},
-                 {"hour", 3600000},  {"day", 86400000}, {"week", 604800000}};
-    long long n;
-    char unit[32];
-    const char *p = s;
-    while (*p == ' ') p++;
-    if (strncmp(p, "interval", 8) == 0) p += 8;
-    if (sscanf(p, " %lld %31s", &n, unit) == 2 && n >= 0) {
-        size_t ul = strlen(unit);
-        if (ul > 1 && unit[ul - 1] == 's') unit[ul - 1] = '\0';
-        for (size_t i = 0; i < sizeof units / sizeof *units; i++) {
-            if (strcmp(unit, units[i].unit) == 0) {
-                *out_ms = (int64_t)n * units[i].ms;
-                return 0;
-            }
-        }
-    }
-    return silt_error_set(err, SILT_EINVAL,
-                          "'%s' is not an interval like 'interval 30 days' (units: second, "
-                          "minute, hour, day, week)",
-                          s);
 }

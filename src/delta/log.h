@@ -10,10 +10,9 @@
 #include "batch/batch.h"
 #include "delta/action.h"
 #include "delta/fileio.h"
+#include "delta/logname.h"
 #include "store/store.h"
 #include "util/error.h"
-
-#define SILT_DELTA_LOG_DIR "_delta_log/"
 
 /* The highest reader and writer protocol versions silt implements. */
 #define SILT_DELTA_MAX_READER_VERSION 3
@@ -30,6 +29,7 @@ typedef struct silt_delta_segment {
     char **commit_keys;        /* JSON commits after the checkpoint, up to version */
     int64_t *commit_mtimes;    /* their modification times (ms) */
     int64_t latest_version;    /* newest version in the log */
+    int64_t version_mtime_ms;  /* modification time of the commit file of version, or -1 */
     bool used_last_checkpoint; /* _last_checkpoint named the checkpoint that was chosen */
     bool last_checkpoint_bad;  /* _last_checkpoint was present but corrupt or stale */
 } silt_delta_segment;
@@ -97,6 +97,9 @@ int silt_delta_snapshot_update(silt_delta_snapshot **snap, silt_store *store, si
 int64_t silt_delta_snapshot_txn_version(const silt_delta_snapshot *s, const char *app_id);
 /* A live file by (decoded) path, or NULL. */
 const silt_delta_add *silt_delta_snapshot_find(const silt_delta_snapshot *s, const char *path);
+/* The tombstone (latest remove) of a (decoded) path, or NULL. */
+const silt_delta_remove *silt_delta_snapshot_find_tombstone(const silt_delta_snapshot *s,
+                                                            const char *path);
 /* Value of a table property (metaData.configuration), or NULL. */
 const char *silt_delta_snapshot_config(const silt_delta_snapshot *s, const char *key);
 
@@ -107,12 +110,5 @@ int silt_delta_protocol_check_read(const silt_delta_protocol *p, const silt_delt
 /* Same for writing (writer version and features). */
 int silt_delta_protocol_check_write(const silt_delta_protocol *p, const silt_delta_metadata *m,
                                     silt_error *err);
-
-/* Commit file key for a version: "_delta_log/%020lld.json" into buf (>= 40 bytes). */
-void silt_delta_commit_key(char *buf, size_t n, int64_t version);
-
-/* Parses "interval 30 days" style durations (second, minute, hour, day, week; plural or not)
- * into milliseconds. Returns 0 or SILT_EINVAL. */
-int silt_delta_parse_interval(int64_t *out_ms, const char *s, silt_error *err);
 
 #endif

@@ -1,4 +1,4 @@
-/* History from commitInfo, expired-log cleanup and VACUUM file selection. */
+/* History from commitInfo and expired-log cleanup (VACUUM is in vacuum.c). */
 #include "delta/maint.h"
 
 #include <inttypes.h>
@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "delta/action.h"
+#include "delta/props.h"
 #include "util/alloc.h"
 #include "util/log.h"
 
@@ -25,13 +26,8 @@ void silt_delta_history_clear(silt_delta_history *h)
 /* Version of a "_delta_log/<20 digits>.json" key, or -1. */
 static int64_t commit_version(const char *key)
 {
-    size_t pl = strlen(SILT_DELTA_LOG_DIR);
-    if (strncmp(key, SILT_DELTA_LOG_DIR, pl) != 0) return -1;
-    const char *n = key + pl;
-    for (int i = 0; i < 20; i++)
-        if (n[i] < '0' || n[i] > '9') return -1;
-    if (strcmp(n + 20, ".json") != 0) return -1;
-    return strtoll(n, NULL, 10);
+    silt_delta_logname n;
+    return silt_delta_logname_parse(&n, key) == SILT_DELTA_LOGFILE_COMMIT ? n.version : -1;
 }
 
 int silt_delta_history_read(silt_delta_history *out, silt_store *store, size_t limit,
@@ -90,37 +86,25 @@ done:
 /* Version of a log file name (commit, checkpoint or .crc), or -1. */
 static int64_t log_file_version(const char *key, bool *is_checkpoint)
 {
-    size_t pl = strlen(SILT_DELTA_LOG_DIR);
-    *is_checkpoint = false;
-    if (strncmp(key, SILT_DELTA_LOG_DIR, pl) != 0) return -1;
-    const char *n = key + pl;
-    for (int i = 0; i < 20; i++)
-        if (n[i] < '0' || n[i] > '9') return -1;
-    const char *rest = n + 20;
-    if (strncmp(rest, ".checkpoint.", 12) == 0 && strstr(rest, ".parquet")) {
-        *is_checkpoint = true;
-    } else if (strcmp(rest, ".json") != 0 && strcmp(rest, ".crc") != 0) {
-        return -1;
-    }
-    return strtoll(n, NULL, 10);
+    silt_delta_logname n;
+    silt_delta_logname_parse(&n, key);
+    *is_checkpoint = silt_delta_logname_is_checkpoint(&n);
+    return n.kind == SILT_DELTA_LOGFILE_LAST_CHECKPOINT ? -1 : n.version;
 }
 
 int silt_delta_log_cleanup(size_t *out_deleted, silt_store *store, const silt_delta_snapshot *snap,
                            int64_t now_ms, silt_error *err)
 {
     *out_deleted = 0;
-    int64_t retention = 30LL * 86400000;
-    const char *conf = silt_delta_snapshot_config(snap, "delta.logRetentionDuration");
-    if (conf && silt_delta_parse_interval(&retention, conf, err)) {
-        silt_error_prefix(err, "table property delta.logRetentionDuration");
-        return err ? err->code : SILT_EINVAL;
-    }
+    int64_t retention;
+    int rc = silt_delta_prop_duration(&retention, NULL, snap, SILT_DELTA_PROP_LOG_RETENTION,
+                                      SILT_DELTA_LOG_RETENTION_DEFAULT, err);
+    if (rc) return rc;
     const char *enabled = silt_delta_snapshot_config(snap, "delta.enableExpiredLogCleanup");
     if (enabled && strcmp(enabled, "false") == 0) return 0;
     int64_t cutoff = now_ms - retention;
     silt_store_listing l = {0};
-    int rc = silt_store_list(store, &l, SILT_DELTA_LOG_DIR, err);
-    if (rc) return rc;
+    if ((rc = silt_store_list(store, &l, SILT_DELTA_LOG_DIR, err))) return rc;
     /* the newest checkpoint written before the cutoff: everything older than it can go */
     int64_t keep_from = -1;
     for (size_t i = 0; i < l.n; i++) {
@@ -143,91 +127,5 @@ int silt_delta_log_cleanup(size_t *out_deleted, silt_store *store, const silt_de
         silt_log_info("delta: '%s': removed %zu log files older than version %" PRId64, store->url,
                       *out_deleted, keep_from);
     silt_store_list_clear(&l);
-    return rc;
-}
-
-/* ---- vacuum ---- */
-
-void silt_delta_vacuum_result_clear(silt_delta_vacuum_result *r)
-{
-    for (size_t i = 0; i < r->n; i++) silt_free(r->paths[i]);
-    silt_free(r->paths);
-    memset(r, 0, sizeof *r);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Hidden per Spark: a path component starting with '_' or '.', unless it is a partition
- * directory (contains '='). */
-static bool hidden(const char *key)
-{
-    const char *c = key;
-    while (*c) {
-        const char *slash = strchr(c, '/');
-        size_t len = slash ? (size_t)(slash - c) : strlen(c);
-        bool is_dir = slash != NULL;
-        if ((c[0] == '_' || c[0] == '.') && !(is_dir && memchr(c, '=', len))) return true;
-        if (!slash) break;
-        c = slash + 1;
-    }
-    return false;
-}
-
-int silt_delta_vacuum(silt_delta_vacuum_result *out, silt_store *store,
-                      const silt_delta_snapshot *snap, int64_t retention_ms, int64_t now_ms,
-                      bool dry_run, silt_error *err)
-{
-    memset(out, 0, sizeof *out);
-    if (retention_ms < 0) {
-        retention_ms = 7LL * 86400000;
-        const char *conf = silt_delta_snapshot_config(snap, "delta.deletedFileRetentionDuration");
-        if (conf && silt_delta_parse_interval(&retention_ms, conf, err)) {
-            silt_error_prefix(err, "table property delta.deletedFileRetentionDuration");
-            return err ? err->code : SILT_EINVAL;
-        }
-    }
-    int64_t cutoff = now_ms - retention_ms;
-    silt_store_listing l = {0};
-    const char **valid = silt_calloc(snap->n_files + snap->n_tombstones + 1, sizeof *valid);
-    if (!valid) return silt_error_set(err, SILT_ENOMEM, "out of memory");
-    size_t nv = 0;
-    for (size_t i = 0; i < snap->n_files; i++) valid[nv++] = snap->files[i].path;
-    for (size_t i = 0; i < snap->n_tombstones; i++)
-        if (snap->tombstones[i].deletion_timestamp < 0 ||
-            snap->tombstones[i].deletion_timestamp > cutoff)
-            valid[nv++] = snap->tombstones[i].path;
-    qsort(valid, nv, sizeof *valid, cmp_str);
-    int rc = silt_store_list(store, &l, "", err);
-    if (rc) goto fail;
-    out->paths = silt_calloc(l.n + 1, sizeof *out->paths);
-    if (!out->paths) goto oom;
-    for (size_t i = 0; i < l.n; i++) {
-        const char *key = l.entries[i].key;
-        if (strncmp(key, SILT_DELTA_LOG_DIR, strlen(SILT_DELTA_LOG_DIR)) == 0 || hidden(key))
-            continue;
-        if (bsearch(&key, valid, nv, sizeof *valid, cmp_str)) continue;
-        if (l.entries[i].mtime_ms >= cutoff) continue; /* may belong to a running write */
-        if (!(out->paths[out->n] = silt_strdup(key))) goto oom;
-        out->n++;
-        out->bytes += l.entries[i].size;
-    }
-    for (size_t i = 0; !dry_run && i < out->n; i++) {
-        rc = silt_store_delete(store, out->paths[i], err);
-        if (rc == SILT_ENOTFOUND) continue;
-        if (rc) goto fail;
-        out->n_deleted++;
-    }
-    rc = 0;
-    goto done;
-oom:
-    rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
-fail:
-    silt_delta_vacuum_result_clear(out);
-done:
-    silt_store_list_clear(&l);
-    silt_free(valid);
     return rc;
 }

@@ -3,6 +3,7 @@
  */
 #include "delta/optimize.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,81 +176,107 @@ static int size_tier(int64_t size, int64_t base, int64_t ratio)
     return t;
 }
 
-/* The shared engine. small_limit: files at or above it are left alone; min_small: a partition
- * needs at least this many small files to be compacted (OPTIMIZE: 2). tier_base > 0 packs only
- * files of the same size tier together (tiers grow by factor min_small from tier_base), so a
- * partition fed many small commits rewrites each byte a few times, not at every compaction. */
-static int compact(silt_delta_optimize_result *out, silt_store *store,
-                   const silt_delta_snapshot *snap, const silt_delta_optimize_opts *opts,
-                   int64_t target, int64_t small_limit, int64_t min_small, int64_t tier_base,
-                   silt_error *err)
-{
-    file_ref *refs = NULL;
-    const silt_delta_add **bin = NULL;
-    const char **data_cols = NULL;
-    size_t n_refs = 0, n_data_cols = 0;
+/* One compaction run: its inputs, and the files and actions it has produced so far. */
+typedef struct run {
+    silt_store *store;
+    const silt_delta_snapshot *snap;
+    const silt_delta_optimize_opts *opts;
+    int64_t target, small_limit, min_small, tier_base, now;
+    const char **data_cols; /* the non-partition columns */
+    size_t n_data_cols;
+    const silt_delta_add **bin; /* scratch: the files of one bin */
+    file_ref *refs;             /* the files considered, sorted by partition, tier, path */
+    size_t n_refs;
     plan p;
-    memset(&p, 0, sizeof p);
-    silt_delta_map metrics = {0}, params = {0};
-    int rc = 0;
-    int64_t now = silt_time_wall_ms();
-    memset(out, 0, sizeof *out);
-    out->version = -1;
-    const silt_delta_file_ops *ops = opts->file_ops;
-    if (!ops || !ops->read_file || !ops->write_file)
-        return silt_error_set(err, SILT_EINVAL, "OPTIMIZE of '%s': no data-file reader/writer",
-                              store->url);
-    if ((rc = silt_delta_protocol_check_write(&snap->protocol, &snap->metadata, err))) {
-        silt_error_prefix(err, "cannot optimize '%s'", store->url);
-        return rc;
+} run;
+
+static void run_free(run *x)
+{
+    for (size_t i = 0; i < x->n_refs; i++) silt_free(x->refs[i].part_key);
+    for (size_t i = 0; i < x->p.n_written; i++) silt_free(x->p.written[i]);
+    silt_free(x->p.written);
+    silt_delta_actions_clear(&x->p.actions);
+    silt_free(x->refs);
+    silt_free(x->bin);
+    silt_free(x->data_cols);
+}
+
+/* Deletes the files this run wrote (the table does not reference them). */
+static void discard_written(run *x)
+{
+    for (size_t i = 0; i < x->p.n_written; i++) {
+        silt_error e;
+        int rc = silt_store_delete(x->store, x->p.written[i], &e);
+        if (rc && rc != SILT_ENOTFOUND)
+            silt_log_warn("delta: could not delete '%s' after a failed OPTIMIZE of '%s': %s",
+                          x->p.written[i], x->store->url, e.msg);
     }
-    refs = silt_calloc(snap->n_files ? snap->n_files : 1, sizeof *refs);
-    bin = silt_calloc(snap->n_files ? snap->n_files : 1, sizeof *bin);
-    data_cols = silt_calloc(snap->schema->n_fields ? snap->schema->n_fields : 1, sizeof *data_cols);
-    if (!refs || !bin || !data_cols) goto oom;
+}
+
+/* The data columns, and the files to consider (smaller than small_limit, in the partition
+ * asked for, without deletion vectors) sorted by partition, size tier and path. */
+static int select_files(run *x)
+{
+    const silt_delta_snapshot *snap = x->snap;
+    x->refs = silt_calloc(snap->n_files ? snap->n_files : 1, sizeof *x->refs);
+    x->bin = silt_calloc(snap->n_files ? snap->n_files : 1, sizeof *x->bin);
+    x->data_cols =
+        silt_calloc(snap->schema->n_fields ? snap->schema->n_fields : 1, sizeof *x->data_cols);
+    if (!x->refs || !x->bin || !x->data_cols) return SILT_ENOMEM;
     for (size_t i = 0; i < snap->schema->n_fields; i++) {
         const char *name = snap->schema->fields[i].name;
         bool part = false;
         for (size_t k = 0; k < snap->metadata.n_partition_columns; k++)
             part |= strcmp(snap->metadata.partition_columns[k], name) == 0;
-        if (!part) data_cols[n_data_cols++] = name;
+        if (!part) x->data_cols[x->n_data_cols++] = name;
     }
     for (size_t i = 0; i < snap->n_files; i++) {
         const silt_delta_add *f = &snap->files[i];
-        if (f->size >= small_limit || !in_partition(f, opts->partition)) continue;
+        if (f->size >= x->small_limit || !in_partition(f, x->opts->partition)) continue;
         if (f->has_deletion_vector) continue;
-        refs[n_refs].index = i;
-        refs[n_refs].tier = size_tier(f->size, tier_base, min_small);
-        if (!(refs[n_refs].part_key = partition_key(snap, f))) goto oom;
-        n_refs++;
+        file_ref *r = &x->refs[x->n_refs];
+        r->index = i;
+        r->tier = size_tier(f->size, x->tier_base, x->min_small);
+        if (!(r->part_key = partition_key(snap, f))) return SILT_ENOMEM;
+        x->n_refs++;
     }
-    qsort(refs, n_refs, sizeof *refs, cmp_ref);
-    for (size_t g0 = 0; g0 < n_refs;) {
-        size_t g1 = g0;
-        while (g1 < n_refs && strcmp(refs[g1].part_key, refs[g0].part_key) == 0) g1++;
-        if ((int64_t)(g1 - g0) >= min_small) {
-            size_t before = out->files_added;
-            for (size_t i = g0; i < g1;) {
-                size_t n_bin = 0, first = i;
-                int64_t total = 0;
-                while (i < g1) {
-                    const silt_delta_add *f = &snap->files[refs[i].index];
-                    if (n_bin > 0 && (total + f->size > target || refs[i].tier != refs[first].tier))
-                        break;
-                    bin[n_bin++] = f;
-                    total += f->size;
-                    i++;
-                }
-                if (n_bin < 2) continue;
-                if ((rc = compact_bin(&p, out, store, snap, bin, n_bin, data_cols, n_data_cols, ops,
-                                      now, err)))
-                    goto fail;
-            }
-            if (out->files_added > before) out->partitions++;
+    qsort(x->refs, x->n_refs, sizeof *x->refs, cmp_ref);
+    return 0;
+}
+
+/* Packs the files refs[g0..g1) of one partition into bins (in order, up to the target, one
+ * size tier each) and rewrites every bin of two or more files. */
+static int pack_partition(run *x, silt_delta_optimize_result *out, size_t g0, size_t g1,
+                          silt_error *err)
+{
+    size_t before = out->files_added;
+    for (size_t i = g0; i < g1;) {
+        size_t n_bin = 0, first = i;
+        int64_t total = 0;
+        while (i < g1) {
+            const silt_delta_add *f = &x->snap->files[x->refs[i].index];
+            if (n_bin > 0 &&
+                (total + f->size > x->target || x->refs[i].tier != x->refs[first].tier))
+                break;
+            x->bin[n_bin++] = f;
+            total += f->size;
+            i++;
         }
-        g0 = g1;
+        assert(n_bin <= g1 - g0);
+        if (n_bin < 2) continue;
+        int rc = compact_bin(&x->p, out, x->store, x->snap, x->bin, n_bin, x->data_cols,
+                             x->n_data_cols, x->opts->file_ops, x->now, err);
+        if (rc) return rc;
     }
-    if (out->files_added == 0) goto fail;
+    if (out->files_added > before) out->partitions++;
+    return 0;
+}
+
+/* Commits the run's actions as one OPTIMIZE version with its metrics. */
+static int commit_run(run *x, silt_delta_optimize_result *out, silt_error *err)
+{
+    silt_delta_map metrics = {0}, params = {0};
+    int rc = SILT_ENOMEM;
     char num[32];
 #define METRIC(k, v)                                                                               \
     do {                                                                                           \
@@ -260,43 +287,84 @@ static int compact(silt_delta_optimize_result *out, silt_store *store,
     METRIC("numAddedBytes", out->bytes_added);
     METRIC("numPartitionsOptimized", out->partitions);
     METRIC("numBatches", 1);
-    METRIC("numTargetFileSize", target);
+    METRIC("numTargetFileSize", x->target);
 #undef METRIC
     if (silt_delta_map_set(&params, "predicate", "[]") ||
         silt_delta_map_set(&params, "zOrderBy", "[]") ||
-        silt_delta_map_set(&params, "auto", small_limit < target ? "true" : "false"))
+        silt_delta_map_set(&params, "auto", x->small_limit < x->target ? "true" : "false"))
         goto oom;
     silt_delta_commit_opts co;
     memset(&co, 0, sizeof co);
     co.operation = "OPTIMIZE";
     co.operation_parameters = &params;
-    co.file_ops = ops;
-    co.checkpoint_interval = config_int(snap, "delta.checkpointInterval", 0);
-    rc = silt_delta_commit_with_metrics(&out->version, store, snap->version, &p.actions, &co,
-                                        &metrics, err);
-    if (rc) {
-        out->version = -1;
-        /* the table does not reference the new files: take them away again */
-        for (size_t i = 0; i < p.n_written; i++) {
-            silt_error e2;
-            if (silt_store_delete(store, p.written[i], &e2))
-                silt_log_warn("delta: could not delete '%s' after a failed OPTIMIZE: %s",
-                              p.written[i], e2.msg);
-        }
-    }
-    goto fail;
+    co.file_ops = x->opts->file_ops;
+    co.checkpoint_interval = config_int(x->snap, "delta.checkpointInterval", 0);
+    rc = silt_delta_commit_with_metrics(&out->version, x->store, x->snap->version, &x->p.actions,
+                                        &co, &metrics, err);
+    goto done;
 oom:
     rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
-fail:
-    for (size_t i = 0; i < n_refs; i++) silt_free(refs[i].part_key);
-    for (size_t i = 0; i < p.n_written; i++) silt_free(p.written[i]);
-    silt_free(p.written);
-    silt_delta_actions_clear(&p.actions);
+done:
     silt_delta_map_clear(&metrics);
     silt_delta_map_clear(&params);
-    silt_free(refs);
-    silt_free(bin);
-    silt_free(data_cols);
+    return rc;
+}
+
+/* The shared engine. small_limit: files at or above it are left alone; min_small: a partition
+ * needs at least this many small files to be compacted (OPTIMIZE: 2). tier_base > 0 packs only
+ * files of the same size tier together (tiers grow by factor min_small from tier_base), so a
+ * partition fed many small commits rewrites each byte a few times, not at every compaction.
+ * When it does not commit, the files it wrote are deleted again, unless the commit failed with
+ * an I/O error: then it may have landed, and an unreferenced file is left for VACUUM rather than
+ * a referenced one deleted. */
+static int compact(silt_delta_optimize_result *out, silt_store *store,
+                   const silt_delta_snapshot *snap, const silt_delta_optimize_opts *opts,
+                   int64_t target, int64_t small_limit, int64_t min_small, int64_t tier_base,
+                   silt_error *err)
+{
+    run x = {.store = store,
+             .snap = snap,
+             .opts = opts,
+             .target = target,
+             .small_limit = small_limit,
+             .min_small = min_small,
+             .tier_base = tier_base,
+             .now = silt_time_wall_ms()};
+    bool committing = false;
+    memset(out, 0, sizeof *out);
+    out->version = -1;
+    const silt_delta_file_ops *ops = opts->file_ops;
+    if (!ops || !ops->read_file || !ops->write_file)
+        return silt_error_set(err, SILT_EINVAL, "OPTIMIZE of '%s': no data-file reader/writer",
+                              store->url);
+    int rc = silt_delta_protocol_check_write(&snap->protocol, &snap->metadata, err);
+    if (rc) {
+        silt_error_prefix(err, "cannot optimize '%s'", store->url);
+        return rc;
+    }
+    if (select_files(&x)) {
+        rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t g0 = 0, g1; g0 < x.n_refs && !rc; g0 = g1) {
+        for (g1 = g0; g1 < x.n_refs && strcmp(x.refs[g1].part_key, x.refs[g0].part_key) == 0;) g1++;
+        if ((int64_t)(g1 - g0) >= min_small) rc = pack_partition(&x, out, g0, g1, err);
+    }
+    if (!rc && out->files_added > 0) {
+        committing = true;
+        rc = commit_run(&x, out, err);
+    }
+    if (rc) {
+        out->version = -1;
+        if (!committing || rc != SILT_EIO)
+            discard_written(&x);
+        else
+            silt_log_warn("delta: OPTIMIZE of '%s' may or may not have committed (%s); its %zu "
+                          "new files are left in place (VACUUM removes them if unreferenced)",
+                          store->url, err ? err->msg : "I/O error", x.p.n_written);
+    }
+done:
+    run_free(&x);
     return rc;
 }
 

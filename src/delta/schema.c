@@ -11,6 +11,7 @@
 
 #include "batch/canon.h"
 #include "util/alloc.h"
+#include "util/datefmt.h"
 #include "util/time.h"
 
 /* ---- StructType JSON -> silt_schema ---- */
@@ -275,48 +276,30 @@ static int bad_value(silt_error *err, const silt_field *f, const char *v)
     return silt_error_column(err, f->name);
 }
 
-/* Parses "YYYY-MM-DD" at s; returns chars consumed or 0. */
+/* A partition value "YYYY-MM-DD" (the whole text) -> days since 1970-01-01; 0 on success. */
 static int parse_date(const char *s, int64_t *days)
 {
-    int y, m, d, n = 0;
-    if (sscanf(s, "%d-%d-%d%n", &y, &m, &d, &n) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
-        return 0;
-    *days = silt_time_days_from_civil(y, (unsigned)m, (unsigned)d);
-    return n;
+    silt_datefmt f;
+    int64_t secs;
+    int32_t nanos;
+    if (silt_datefmt_compile(&f, "y-M-d", NULL) ||
+        silt_datefmt_parse(&secs, &nanos, NULL, &f, s, strlen(s), NULL))
+        return -1;
+    *days = secs / 86400;
+    return 0;
 }
 
-/* "YYYY-MM-DD[ T]HH:MM:SS[.f{1,9}][Z]" -> microseconds; 0 on success. */
+/* A partition value "YYYY-MM-DD[ T]HH:MM[:SS[.f]][offset]" (ISO 8601) -> microseconds since
+ * the epoch (UTC); 0 on success. */
 static int parse_timestamp(const char *s, int64_t *us)
 {
-    int64_t days;
-    int n = parse_date(s, &days);
-    if (!n) return -1;
-    s += n;
-    int hh = 0, mm = 0, ss = 0, k = 0;
-    if (*s == ' ' || *s == 'T') {
-        if (sscanf(s + 1, "%d:%d:%d%n", &hh, &mm, &ss, &k) != 3) return -1;
-        s += 1 + k;
-    }
-    int64_t frac = 0;
-    if (*s == '.') {
-        int digits = 0;
-        for (s++; *s >= '0' && *s <= '9'; s++, digits++)
-            if (digits < 6) frac = frac * 10 + (*s - '0');
-        if (digits == 0) return -1;
-        for (; digits < 6; digits++) frac *= 10;
-    }
-    int64_t offset_min = 0;
-    if (*s == 'Z') {
-        s++;
-    } else if ((*s == '+' || *s == '-') && s[1] >= '0' && s[1] <= '9') {
-        int oh = 0, om = 0, k2 = 0;
-        if (sscanf(s + 1, "%d:%d%n", &oh, &om, &k2) != 2) return -1;
-        offset_min = (oh * 60 + om) * (*s == '-' ? -1 : 1);
-        s += 1 + k2;
-    }
-    if (*s || hh > 23 || mm > 59 || ss > 60) return -1;
-    *us =
-        ((days * 24 + hh) * 60 + mm - offset_min) * 60 * 1000000LL + (int64_t)ss * 1000000LL + frac;
+    silt_datefmt f;
+    int64_t secs;
+    int32_t nanos;
+    if (silt_datefmt_compile(&f, NULL, NULL) ||
+        silt_datefmt_parse(&secs, &nanos, NULL, &f, s, strlen(s), NULL))
+        return -1;
+    *us = secs * 1000000 + nanos / 1000;
     return 0;
 }
 
@@ -382,12 +365,10 @@ int silt_delta_value_parse(silt_delta_value *out, const silt_field *f, const cha
         out->d = strtod(text, &end);
         if (!*text || *end) break;
         return 0;
-    case SILT_TYPE_DATE32: {
-        int n = parse_date(text, &out->i);
+    case SILT_TYPE_DATE32:
         out->kind = SILT_DELTA_VAL_INT;
-        if (!n || text[n]) break;
+        if (parse_date(text, &out->i)) break;
         return 0;
-    }
     case SILT_TYPE_TIMESTAMP:
         out->kind = SILT_DELTA_VAL_INT;
         if (parse_timestamp(text, &out->i)) break;
@@ -467,8 +448,7 @@ int silt_delta_partition_append(silt_column *c, const silt_field *f, const char 
     }
     case SILT_TYPE_DATE32: {
         int64_t d;
-        int n = parse_date(value, &d);
-        if (!n || value[n]) return bad_value(err, f, value);
+        if (parse_date(value, &d)) return bad_value(err, f, value);
         rc = silt_column_append_int(c, d);
         break;
     }

@@ -49,10 +49,14 @@ struct silt_store {
     char *url; /* owned: the location the store was opened at */
 };
 
-/* Opens the store for a location URL: "/abs/path" or "file:///abs/path" (local filesystem;
- * the directory is created on the first put) or "mem://name" (in-memory; every open of the
- * same name in one process shares the same objects). Returns 0 and *out (owned, free with
- * silt_store_destroy) or SILT_EINVAL / SILT_EUNSUPPORTED naming the URL. */
+/* Opens the store for a table location given by a user: "/abs/path", "relative/path" (against
+ * the current directory), or a file: URI as Spark and delta-rs take it ("file:///abs/path",
+ * "file:/abs/path", "file://localhost/abs/path"; percent-escapes decoded). The local directory
+ * is created on the first put. Refused with SILT_EINVAL naming the location: a path that is a
+ * regular file (a table is a folder), a file: URI without an absolute path, and mem: (in-memory
+ * stores vanish with the process: tests open them with silt_store_mem_open_named);
+ * SILT_EUNSUPPORTED: any other scheme. Returns 0 and *out (owned, free with
+ * silt_store_destroy). */
 int silt_store_open(silt_store **out, const char *url, silt_error *err);
 void silt_store_destroy(silt_store *s);
 

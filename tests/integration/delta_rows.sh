@@ -6,6 +6,7 @@
 # 100 commits each (two auto-compacting): versions contiguous, no commit or row lost. Writers
 # killed with SIGKILL leave a scannable table whose orphaned files VACUUM removes.
 source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/../lib/delta.sh"
 R=${SILT_BUILD:-$SILT_ROOT/build}/tool_delta_rows
 [ -x "$R" ] || fail "missing $R (build the test tools)"
 data_cols='id, b, i8, i16, i32, f, d, s, bin, dec, dt, ts, tsn, st, arr, m'
@@ -153,10 +154,11 @@ stats_rows=$("$SILT" table describe "$t" | sed -n 's/^rows: *\([0-9]*\) .*/\1/p'
 assert_eq "$rows" "$stats_rows" "rows scanned vs numRecords"
 live=$("$SILT" table describe --files "$t" | wc -l)
 on_disk=$(find "$t" -name '*.parquet' -not -path '*/_delta_log/*' | wc -l)
-"$SILT" table vacuum --dry-run --retention 0s "$t" >"$tmpdir/orphans.txt" 2>/dev/null
+delta_age_files "$t"
+"$SILT" table vacuum --dry-run --retention 0s --force "$t" >"$tmpdir/orphans.txt" 2>/dev/null
 orphans=$(wc -l <"$tmpdir/orphans.txt")
 assert_eq "$((live + orphans))" "$on_disk" "live + orphaned files = data files on disk"
-"$SILT" table vacuum --retention 0s "$t" >/dev/null 2>&1 || fail "vacuum failed"
+"$SILT" table vacuum --retention 0s --force "$t" >/dev/null 2>&1 || fail "vacuum failed"
 assert_eq "$(find "$t" -name '*.parquet' -not -path '*/_delta_log/*' | wc -l)" "$live" "files after vacuum"
 assert_eq "$(scan -c id "$t" | wc -l)" "$rows" "rows after vacuum"
 same_rows "$t" partitioned "killed writers"

@@ -5,6 +5,7 @@
 # file with both versions readable), and every delta-golden table against the Parquet files of
 # its expected/ directory read by DuckDB; the two invalid golden tables are refused.
 source "$SILT_ROOT/tests/lib/common.sh"
+source "$SILT_ROOT/tests/lib/delta.sh"
 F=$SILT_FIXTURES
 spark=$F/spark-streaming-table
 csv=$F/sales-transactions-sample.csv
@@ -57,6 +58,13 @@ n100=$(awk '$1 == 100 {print $2}' "$tmpdir/expect_counts.txt")
 assert_eq "$("$SILT" table scan -f canonical --timestamp "$ts100" "$spark" | wc -l)" "$n100" "rows at the time of version 100"
 "$SILT" table scan --stats -f canonical --timestamp "$((ts100 - 1))" "$spark" 2>"$tmpdir/st.txt" >/dev/null
 grep -q "^snapshot: version 99 " "$tmpdir/st.txt" || fail "--timestamp before version 100: $(cat "$tmpdir/st.txt")"
+# the same instants as ISO 8601 text (UTC, and with an offset)
+iso100="$(date -u -d "@$((ts100 / 1000))" '+%Y-%m-%d %H:%M:%S').$(printf %03d $((ts100 % 1000)))"
+"$SILT" table scan --stats -f canonical --timestamp "$iso100" "$spark" 2>"$tmpdir/st.txt" >/dev/null
+grep -q "^snapshot: version 100 " "$tmpdir/st.txt" || fail "--timestamp '$iso100': $(cat "$tmpdir/st.txt")"
+iso99="$(date -d "@$(((ts100 - 1000) / 1000))" '+%Y-%m-%dT%H:%M:%S' -u)+00:00"
+"$SILT" table scan --stats -f canonical --timestamp "$iso99" "$spark" 2>"$tmpdir/st.txt" >/dev/null
+grep -q "^snapshot: version 99 " "$tmpdir/st.txt" || fail "--timestamp '$iso99': $(cat "$tmpdir/st.txt")"
 pass "time travel to versions $versions: row counts equal the log's ($(awk '{printf "v%s: %s rows; ", $1, $2}' "$tmpdir/expect_counts.txt"))"
 
 # ---- OPTIMIZE on a copy: 421 files into one, both versions readable ----
@@ -78,7 +86,16 @@ h=$("$SILT" table history --limit 1 "$t")
 case $h in *'OPTIMIZE'*'"numRemovedFiles":"421"'*) ;; *) fail "history lacks the OPTIMIZE: $h" ;; esac
 grep -q '"dataChange":true' "$t/_delta_log/00000000000000000421.json" && fail "OPTIMIZE wrote dataChange true"
 "$SILT" table optimize "$t" | grep -q "nothing to compact" || fail "a second optimize compacted again"
-"$SILT" table vacuum --retention 0s "$t" 2>"$tmpdir/vac.txt" >/dev/null || fail "vacuum after optimize"
+out=$("$SILT" table vacuum --retention 0s "$t" 2>&1) && fail "vacuum below the retention property ran"
+case $out in *"delta.deletedFileRetentionDuration ('interval 7 days' = 7d)"*--force*) ;;
+  *) fail "unclear refusal of --retention 0s: $out" ;; esac
+"$SILT" table vacuum --retention 0s --force --dry-run "$t" 2>"$tmpdir/vac.txt" >/dev/null
+grep -q "^would delete 0 files (0 bytes); kept 421 unreferenced files" "$tmpdir/vac.txt" ||
+  fail "forced vacuum did not keep the files younger than an hour: $(tail -1 "$tmpdir/vac.txt")"
+grep -q "^kept .*: modified [0-9]*[smh] ago, less than 1h ago (it may belong to a commit in flight)" \
+  "$tmpdir/vac.txt" || fail "dry run does not say why files were kept: $(head -3 "$tmpdir/vac.txt")"
+delta_age_files "$t"
+"$SILT" table vacuum --retention 0s --force "$t" 2>"$tmpdir/vac.txt" >/dev/null || fail "vacuum after optimize"
 grep -q "^deleted 421 files" "$tmpdir/vac.txt" || fail "vacuum did not delete the 421 compacted files: $(cat "$tmpdir/vac.txt")"
 scan "$t" | diff -q - "$tmpdir/silt.txt" >/dev/null || fail "rows changed by vacuum"
 out=$("$SILT" table scan --version 420 "$t" 2>&1 >/dev/null) && fail "version 420 readable after vacuum"

@@ -4,6 +4,7 @@
 # (versions contiguous, nothing lost, row count exact); writers killed with SIGKILL mid-commit
 # leave a readable table whose orphaned files VACUUM finds and deletes.
 source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/../lib/delta.sh"
 W=${SILT_BUILD:-$SILT_ROOT/build}/tool_delta_writer
 [ -x "$W" ] || fail "missing $W (build the test tools)"
 
@@ -114,10 +115,11 @@ contiguous "$t" ""
 same_as_duckdb "$t"
 live=$(wc -l <"$tmpdir/silt.txt")
 on_disk=$(find "$t" -name '*.parquet' -not -path '*/_delta_log/*' | wc -l)
-"$SILT" table vacuum --dry-run --retention 0s "$t" >"$tmpdir/orphans.txt"
+delta_age_files "$t"
+"$SILT" table vacuum --dry-run --retention 0s --force "$t" >"$tmpdir/orphans.txt"
 orphans=$(wc -l <"$tmpdir/orphans.txt")
 assert_eq "$((live + orphans))" "$on_disk" "live + orphaned files = data files on disk"
-"$SILT" table vacuum --retention 0s "$t" >/dev/null 2>&1
+"$SILT" table vacuum --retention 0s --force "$t" >/dev/null 2>&1
 assert_eq "$(find "$t" -name '*.parquet' -not -path '*/_delta_log/*' | wc -l)" "$live" "files after vacuum"
 same_as_duckdb "$t"
 pass "8 SIGKILLed writers: table readable, $live live files, vacuum removed $orphans orphans"

@@ -21,3 +21,10 @@ delta_live_files() {
 delta_parquet_list() {
   printf '['; delta_live_files "$1" | sed "s/.*/'&'/" | paste -sd, | tr -d '\n'; printf ']'
 }
+
+# delta_age_files TABLE: sets the modification time of TABLE's data files (everything outside
+# _delta_log/) two hours back, past the hour in which VACUUM keeps any unreferenced file (it may
+# belong to a commit in flight), so a forced short-retention VACUUM can delete them.
+delta_age_files() {
+  find "$1" -path "$1/_delta_log" -prune -o -type f -exec touch -d '2 hours ago' {} +
+}

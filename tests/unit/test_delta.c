@@ -18,6 +18,7 @@
 #include "delta/action.h"
 #include "delta/checkpoint.h"
 #include "delta/log.h"
+#include "delta/props.h"
 #include "delta/schema.h"
 #include "delta/skip.h"
 #include "store/store.h"
@@ -125,6 +126,16 @@ static void test_actions_errors(void **state)
     assert_int_equal(silt_delta_actions_parse(&a, bad3, strlen(bad3), "b.json", &err),
                      SILT_ECORRUPT);
     assert_non_null(strstr(err.msg, "'version' is not an integer"));
+    /* an empty commit file is an error naming the file, never an empty commit */
+    assert_int_equal(
+        silt_delta_actions_parse(&a, "", 0, "_delta_log/00000000000000000003.json", &err),
+        SILT_ECORRUPT);
+    assert_non_null(strstr(err.msg, "_delta_log/00000000000000000003.json is empty (0 bytes)"));
+    assert_non_null(strstr(err.msg, "not written completely"));
+    assert_string_equal(err.path, "_delta_log/00000000000000000003.json");
+    assert_int_equal(silt_delta_actions_parse(&a, " \n\n", 3, "e.json", &err), SILT_ECORRUPT);
+    assert_non_null(strstr(err.msg, "only white space"));
+    assert_int_equal(a.n, 0);
     const char *bad4 = "[1,2]";
     assert_int_equal(silt_delta_actions_parse(&a, bad4, strlen(bad4), "b.json", &err),
                      SILT_ECORRUPT);
@@ -862,6 +873,18 @@ static void test_interval(void **state)
     assert_int_equal(silt_delta_parse_interval(&ms, "2 hours", &err), 0);
     assert_int_equal(ms, 7200000LL);
     assert_int_equal(silt_delta_parse_interval(&ms, "interval forever", &err), SILT_EINVAL);
+    /* Spark's CalendarInterval forms: several units, any case, sub-second units */
+    assert_int_equal(silt_delta_parse_interval(&ms, "INTERVAL 1 Day 12 hours", &err), 0);
+    assert_int_equal(ms, 36LL * 3600000);
+    assert_int_equal(silt_delta_parse_interval(&ms, "interval 1500 milliseconds", &err), 0);
+    assert_int_equal(ms, 1500);
+    assert_int_equal(silt_delta_parse_interval(&ms, "interval 0 seconds", &err), 0);
+    assert_int_equal(ms, 0);
+    assert_int_equal(silt_delta_parse_interval(&ms, "interval 1 month", &err), SILT_EINVAL);
+    assert_non_null(strstr(err.msg, "months and years"));
+    assert_int_equal(silt_delta_parse_interval(&ms, "interval", &err), SILT_EINVAL);
+    assert_int_equal(silt_delta_parse_interval(&ms, "interval -1 day", &err), SILT_EINVAL);
+    assert_int_equal(silt_delta_parse_interval(&ms, "interval 7 days 3", &err), SILT_EINVAL);
 }
 
 int main(void)

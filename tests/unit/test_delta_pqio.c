@@ -12,9 +12,11 @@
 #include <string.h>
 
 #include "batch/canon.h"
+#include "delta/checkpoint.h"
 #include "delta/commit.h"
 #include "delta/log.h"
 #include "delta/pqio.h"
+#include "util/time.h"
 
 static char spark_table[1024];
 
@@ -68,6 +70,112 @@ static void test_spark_table_from_checkpoint(void **state)
     assert_int_equal(snap->n_files, 10);
     silt_delta_snapshot_destroy(snap);
     silt_store_destroy(store);
+}
+
+/* Every live path and txn of a snapshot, one per line: what two loads must agree on. */
+static void state_text(silt_buf *out, const silt_delta_snapshot *snap)
+{
+    silt_buf_reset(out);
+    silt_buf_printf(out, "version %lld\n", (long long)snap->version);
+    for (size_t i = 0; i < snap->n_files; i++)
+        silt_buf_printf(out, "%s %lld\n", snap->files[i].path, (long long)snap->files[i].size);
+    for (size_t i = 0; i < snap->n_txns; i++)
+        silt_buf_printf(out, "txn %s %lld\n", snap->txns[i].app_id,
+                        (long long)snap->txns[i].version);
+    silt_buf_cstr(out);
+}
+
+static silt_delta_snapshot *load_at(silt_store *s, int64_t version)
+{
+    silt_delta_read_opts o = silt_delta_read_opts_default();
+    o.file_ops = silt_delta_parquet_ops();
+    o.version = version;
+    silt_delta_snapshot *snap = NULL;
+    silt_error err;
+    if (silt_delta_snapshot_load(&snap, s, &o, &err)) fail_msg("load failed: %s", err.msg);
+    return snap;
+}
+
+static void put_prefix(silt_store *s, const char *key, size_t keep)
+{
+    silt_buf b = SILT_BUF_INIT;
+    silt_error err;
+    assert_int_equal(silt_store_get(s, &b, key, &err), 0);
+    assert_true(keep < b.len);
+    assert_int_equal(silt_store_put(s, key, b.ptr, keep, &err), 0);
+    silt_buf_free(&b);
+}
+
+#define CP410 "_delta_log/00000000000000000410.checkpoint.parquet"
+#define CP420 "_delta_log/00000000000000000420.checkpoint.parquet"
+
+/* A truncated or corrupt checkpoint does not lock the table: the load falls back to the previous
+ * checkpoint, then to the JSON commits, and a new checkpoint makes it whole again. */
+static void test_corrupt_checkpoint_fallback(void **state)
+{
+    (void)state;
+    silt_store *src = NULL, *m = NULL;
+    silt_error err;
+    assert_int_equal(silt_store_open(&src, spark_table, &err), 0);
+    assert_int_equal(silt_store_mem_create(&m, &err), 0);
+    silt_store_listing l = {0};
+    silt_buf b = SILT_BUF_INIT, good = SILT_BUF_INIT, got = SILT_BUF_INIT;
+    assert_int_equal(silt_store_list(src, &l, "", &err), 0);
+    for (size_t i = 0; i < l.n; i++) { /* the checkpoints of versions 410 and 420 only */
+        const char *k = l.entries[i].key;
+        if (strstr(k, ".checkpoint.") && strcmp(k, CP410) != 0 && strcmp(k, CP420) != 0) continue;
+        assert_int_equal(silt_store_get(src, &b, k, &err), 0);
+        assert_int_equal(silt_store_put(m, k, b.ptr, b.len, &err), 0);
+    }
+    silt_store_list_clear(&l);
+    silt_delta_snapshot *snap = load_at(m, -1);
+    assert_int_equal(snap->checkpoint_version, 420);
+    state_text(&good, snap);
+    silt_delta_snapshot_destroy(snap);
+    /* the latest checkpoint truncated (named by _last_checkpoint): from 410 + 10 commits */
+    put_prefix(m, CP420, 1000);
+    snap = load_at(m, -1);
+    assert_int_equal(snap->checkpoint_version, 410);
+    assert_int_equal(snap->n_commits_read, 10);
+    state_text(&got, snap);
+    assert_string_equal((char *)got.ptr, (char *)good.ptr);
+    silt_delta_snapshot_destroy(snap);
+    /* both corrupt (no PAR1 magic at all): from the JSON commits alone */
+    assert_int_equal(silt_store_put(m, CP410, "not a parquet file", 18, &err), 0);
+    snap = load_at(m, -1);
+    assert_int_equal(snap->checkpoint_version, -1);
+    assert_int_equal(snap->n_commits_read, 421);
+    state_text(&got, snap);
+    assert_string_equal((char *)got.ptr, (char *)good.ptr);
+    silt_delta_snapshot_destroy(snap);
+    /* without commit 0 nothing can rebuild the table: an error naming the checkpoint */
+    assert_int_equal(silt_store_get(m, &b, "_delta_log/00000000000000000000.json", &err), 0);
+    assert_int_equal(silt_store_delete(m, "_delta_log/00000000000000000000.json", &err), 0);
+    silt_delta_read_opts o = silt_delta_read_opts_default();
+    o.file_ops = silt_delta_parquet_ops();
+    assert_int_not_equal(silt_delta_snapshot_load(&snap, m, &o, &err), 0);
+    assert_non_null(strstr(err.msg, "no older checkpoint or complete JSON history"));
+    assert_non_null(strstr(err.msg, "00000000000000000420.checkpoint.parquet"));
+    assert_int_equal(silt_store_put(m, "_delta_log/00000000000000000000.json", b.ptr, b.len, &err),
+                     0);
+    /* a new checkpoint of the latest version replaces the bad one */
+    snap = load_at(m, -1);
+    assert_int_equal(
+        silt_delta_checkpoint_write(m, snap, silt_delta_parquet_ops(), silt_time_wall_ms(), &err),
+        0);
+    silt_delta_snapshot_destroy(snap);
+    snap = load_at(m, -1);
+    assert_int_equal(snap->checkpoint_version, 420);
+    assert_int_equal(snap->n_commits_read, 0);
+    assert_true(snap->used_last_checkpoint);
+    state_text(&got, snap);
+    assert_string_equal((char *)got.ptr, (char *)good.ptr);
+    silt_delta_snapshot_destroy(snap);
+    silt_buf_free(&b);
+    silt_buf_free(&good);
+    silt_buf_free(&got);
+    silt_store_destroy(m);
+    silt_store_destroy(src);
 }
 
 static silt_schema *sales_schema(void)
@@ -186,6 +294,7 @@ int main(void)
              fx ? fx : "../../shared/fixtures");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_spark_table_from_checkpoint),
+        cmocka_unit_test(test_corrupt_checkpoint_fallback),
         cmocka_unit_test(test_write_read_stats),
         cmocka_unit_test(test_store_source),
     };

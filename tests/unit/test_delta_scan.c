@@ -578,6 +578,53 @@ static void test_optimize_races(void **state)
     table_destroy(&u);
 }
 
+/* File ops whose write_file fails from the nth call on (the Parquet ops otherwise). */
+static int failing_writes_left;
+static int failing_write_file(void *ctx, silt_delta_add *out, silt_store *store, const char *key,
+                              const silt_batch *b, silt_error *err)
+{
+    if (--failing_writes_left < 0) return silt_error_set(err, SILT_EIO, "injected write failure");
+    return silt_delta_parquet_ops()->write_file(ctx, out, store, key, b, err);
+}
+
+/* An OPTIMIZE that does not commit leaves no file behind: neither when writing its second file
+ * fails nor when its commit is refused; when the commit's outcome is unknown (an I/O error on
+ * the commit file) its files stay, since the commit may have landed. */
+static void test_optimize_failure_cleans_up(void **state)
+{
+    (void)state;
+    silt_error err;
+    table p;
+    table_create(&p, true, NULL);
+    for (int i = 0; i < 6; i++) append_rows(&p, i * 10, 10, 1 + i % 2, 1); /* two bins */
+    silt_delta_snapshot *s = load(&p, -1);
+    size_t objects = data_objects(p.store);
+    silt_delta_file_ops ops = *silt_delta_parquet_ops();
+    ops.write_file = failing_write_file;
+    silt_delta_optimize_opts oo = {0};
+    oo.file_ops = &ops;
+    silt_delta_optimize_result r;
+    failing_writes_left = 1;
+    assert_int_equal(silt_delta_optimize(&r, p.store, s, &oo, &err), SILT_EIO);
+    assert_non_null(strstr(err.msg, "injected"));
+    assert_int_equal(failing_writes_left, -1); /* the first file was written */
+    assert_int_equal(r.version, -1);
+    assert_int_equal(data_objects(p.store), objects);
+    /* the commit itself fails with an I/O error: the two new files stay */
+    char key[64];
+    silt_delta_commit_key(key, sizeof key, s->version + 1);
+    silt_store_mem_fail_path(p.store, key);
+    oo.file_ops = silt_delta_parquet_ops();
+    assert_int_equal(silt_delta_optimize(&r, p.store, s, &oo, &err), SILT_EIO);
+    assert_int_equal(data_objects(p.store), objects + 2);
+    silt_store_mem_fail_path(p.store, NULL);
+    silt_delta_snapshot *now = load(&p, -1);
+    assert_int_equal(now->version, s->version);
+    silt_delta_snapshot_destroy(now);
+    silt_delta_snapshot_destroy(s);
+    table_destroy(&p);
+}
+
 static void test_auto_compact_keeps_few_files(void **state)
 {
     (void)state;
@@ -738,6 +785,7 @@ int main(void)
         cmocka_unit_test(test_unknown_operator_keeps),
         cmocka_unit_test(test_optimize),
         cmocka_unit_test(test_optimize_races),
+        cmocka_unit_test(test_optimize_failure_cleans_up),
         cmocka_unit_test(test_auto_compact_keeps_few_files),
         cmocka_unit_test(test_auto_compact_tiers),
         cmocka_unit_test(test_out_of_memory),

@@ -712,23 +712,50 @@ static void test_vacuum(void **state)
     silt_delta_snapshot *snap = latest(s, NULL);
     int64_t now = silt_time_wall_ms() + 1000;
     silt_delta_vacuum_result r;
+    silt_delta_vacuum_opts vo = {.retention_ms = -1, .dry_run = true, .now_ms = now};
     /* default retention (7 days): nothing is old enough */
-    assert_int_equal(silt_delta_vacuum(&r, s, snap, -1, now, true, &err), 0);
+    assert_int_equal(silt_delta_vacuum(&r, s, snap, &vo, &err), 0);
     assert_int_equal(r.n, 0);
+    assert_int_equal(r.retention_ms, 7LL * 86400000);
     silt_delta_vacuum_result_clear(&r);
-    /* zero retention, dry run: lists a (removed) and the orphan, deletes nothing */
-    assert_int_equal(silt_delta_vacuum(&r, s, snap, 0, now, true, &err), 0);
+    /* a retention below the table's delta.deletedFileRetentionDuration is refused */
+    vo.retention_ms = 0;
+    assert_int_equal(silt_delta_vacuum(&r, s, snap, &vo, &err), SILT_EINVAL);
+    assert_non_null(strstr(err.msg, "delta.deletedFileRetentionDuration"));
+    assert_non_null(strstr(err.msg, "interval 7 days"));
+    /* forced: files written a second ago may belong to a commit in flight, so they stay */
+    vo.force = true;
+    assert_int_equal(silt_delta_vacuum(&r, s, snap, &vo, &err), 0);
+    assert_int_equal(r.n, 0);
+    assert_int_equal(r.n_kept, 2);
+    assert_string_equal(r.kept[0].path, "day=2024-01-01/a.parquet");
+    assert_int_equal(r.kept[0].why, SILT_DELTA_VACUUM_KEEP_RECENT);
+    assert_string_equal(r.kept[1].path, "day=2024-01-02/orphan.parquet");
+    silt_delta_vacuum_result_clear(&r);
+    /* two hours later, dry run: lists a (removed) and the orphan, deletes nothing */
+    vo.now_ms = now + 2 * 3600 * 1000;
+    assert_int_equal(silt_delta_vacuum(&r, s, snap, &vo, &err), 0);
     assert_int_equal(r.n, 2);
     assert_string_equal(r.paths[0], "day=2024-01-01/a.parquet");
     assert_string_equal(r.paths[1], "day=2024-01-02/orphan.parquet");
     assert_int_equal(r.bytes, 8);
     assert_int_equal(r.n_deleted, 0);
     silt_delta_vacuum_result_clear(&r);
+    /* with a retention of 3 hours, a (removed 2 hours ago) is kept for its tombstone */
+    vo.retention_ms = 3 * 3600 * 1000;
+    assert_int_equal(silt_delta_vacuum(&r, s, snap, &vo, &err), 0);
+    assert_int_equal(r.n, 0);
+    assert_int_equal(r.n_kept, 2);
+    assert_int_equal(r.kept[0].why, SILT_DELTA_VACUUM_KEEP_REMOVED_RECENTLY);
+    assert_int_equal(r.kept[1].why, SILT_DELTA_VACUUM_KEEP_RECENT);
+    silt_delta_vacuum_result_clear(&r);
     silt_store_entry e;
     assert_int_equal(silt_store_head(s, &e, "day=2024-01-02/orphan.parquet", &err), 0);
     silt_free(e.key);
     /* for real */
-    assert_int_equal(silt_delta_vacuum(&r, s, snap, 0, now, false, &err), 0);
+    vo.retention_ms = 0;
+    vo.dry_run = false;
+    assert_int_equal(silt_delta_vacuum(&r, s, snap, &vo, &err), 0);
     assert_int_equal(r.n_deleted, 2);
     silt_delta_vacuum_result_clear(&r);
     assert_int_equal(silt_store_head(s, &e, "day=2024-01-02/orphan.parquet", &err), SILT_ENOTFOUND);

@@ -117,10 +117,10 @@ static void test_mem_ops(void **state)
     (void)state;
     silt_error err;
     silt_store *s = NULL, *s2 = NULL;
-    assert_int_equal(silt_store_open(&s, "mem://unit", &err), 0);
+    assert_int_equal(silt_store_mem_open_named(&s, "unit", &err), 0);
     check_basic_ops(s);
     /* a second open of the same name sees the same objects */
-    assert_int_equal(silt_store_open(&s2, "mem://unit", &err), 0);
+    assert_int_equal(silt_store_mem_open_named(&s2, "unit", &err), 0);
     silt_buf b = SILT_BUF_INIT;
     assert_int_equal(silt_store_get(s2, &b, "a/3.json", &err), 0);
     assert_memory_equal(b.ptr, "three", 5);
@@ -143,7 +143,50 @@ static void test_open_errors(void **state)
     assert_int_equal(silt_store_open(&s, "s3://bucket/t", &err), SILT_EUNSUPPORTED);
     assert_non_null(strstr(err.msg, "s3"));
     assert_int_equal(silt_store_open(&s, "file://rel", &err), SILT_EINVAL);
+    assert_non_null(strstr(err.msg, "remote host"));
+    /* file:relative is refused, not a folder named "file:relative" */
+    assert_int_equal(silt_store_open(&s, "file:t", &err), SILT_EINVAL);
+    assert_non_null(strstr(err.msg, "file:///abs/path"));
+    assert_int_equal(silt_store_open(&s, "file:/a%zz", &err), SILT_EINVAL);
+    /* a scheme without "//" is a scheme too; ./ makes it a relative path */
+    assert_int_equal(silt_store_open(&s, "s3:bucket", &err), SILT_EUNSUPPORTED);
+    assert_non_null(strstr(err.msg, "./s3:bucket"));
+    assert_int_equal(silt_store_open(&s, "./a:b", &err), 0);
+    assert_non_null(strstr(s->url, "/a:b"));
+    silt_store_destroy(s);
+    s = NULL;
+    /* in-memory stores are for tests (silt_store_mem_open_named), not locations */
+    assert_int_equal(silt_store_open(&s, "mem://t", &err), SILT_EINVAL);
+    assert_non_null(strstr(err.msg, "vanish when the process exits"));
     assert_int_equal(silt_store_open(&s, "mem://", &err), SILT_EINVAL);
+    assert_null(s);
+}
+
+/* The forms of file: URI Spark and delta-rs accept name the same folder; a file is no table. */
+static void test_open_file_uris(void **state)
+{
+    (void)state;
+    silt_error err;
+    silt_store *s = NULL;
+    char dir[300], url[400];
+    snprintf(dir, sizeof dir, "%s/my table", tmproot);
+    const char *forms[] = {"file://%s", "file:%s", "file://localhost%s"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(url, sizeof url, forms[i], dir);
+        assert_int_equal(silt_store_open(&s, url, &err), 0);
+        assert_string_equal(s->url, dir);
+        silt_store_destroy(s);
+    }
+    snprintf(url, sizeof url, "file://%s/my%%20table", tmproot);
+    assert_int_equal(silt_store_open(&s, url, &err), 0);
+    assert_string_equal(s->url, dir);
+    assert_int_equal(silt_store_put(s, "f", "x", 1, &err), 0);
+    silt_store_destroy(s);
+    s = NULL;
+    char file[320];
+    snprintf(file, sizeof file, "%s/f", dir);
+    assert_int_equal(silt_store_open(&s, file, &err), SILT_EINVAL);
+    assert_non_null(strstr(err.msg, "is a file, not a table folder"));
     assert_null(s);
 }
 
@@ -332,11 +375,9 @@ static void test_oom_paths(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_local_ops),
-        cmocka_unit_test(test_mem_ops),
-        cmocka_unit_test(test_open_errors),
-        cmocka_unit_test(test_mem_faults),
-        cmocka_unit_test(test_local_put_if_absent_race),
+        cmocka_unit_test(test_local_ops),   cmocka_unit_test(test_mem_ops),
+        cmocka_unit_test(test_open_errors), cmocka_unit_test(test_open_file_uris),
+        cmocka_unit_test(test_mem_faults),  cmocka_unit_test(test_local_put_if_absent_race),
         cmocka_unit_test(test_oom_paths),
     };
     return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
