@@ -8,12 +8,20 @@
 #include <unistd.h>
 #include <errno.h>
 
+#include "store/store_azure.h"
 #include "util/alloc.h"
 
 int silt_store_open(silt_store **out, const char *url, silt_error *err)
 {
+    return silt_store_open_opts(out, url, NULL, err);
+}
+
+int silt_store_open_opts(silt_store **out, const char *url, const char *const *options,
+                         silt_error *err)
+{
     *out = NULL;
     if (!url || !*url) return silt_error_set(err, SILT_EINVAL, "empty table location");
+    if (silt_az_is_url(url)) return silt_store_azure_create(out, url, options, err);
     if (strncmp(url, "file://", 7) == 0) {
         const char *p = url + 7;
         if (*p != '/')
@@ -31,7 +39,7 @@ int silt_store_open(silt_store **out, const char *url, silt_error *err)
     if (colon)
         return silt_error_set(err, SILT_EUNSUPPORTED,
                               "location '%s': unsupported scheme '%.*s' (use /abs/path, "
-                              "file:///abs/path or mem://name)",
+                              "file:///abs/path, mem://name, abfss://, az:// or https://)",
                               url, (int)(colon - url), url);
     /* a relative path: relative to the current directory */
     char cwd[4096];
