@@ -44,6 +44,7 @@ typedef struct silt_az_config {
     long backoff_ms;     /* first backoff; doubles per retry, with full jitter */
     long backoff_max_ms; /* backoff cap */
     size_t block_size;   /* streaming uploads: bytes per Put Block */
+    int list_page;       /* List Blobs page size (maxresults) */
 } silt_az_config;
 
 /* Parses url (abfs[s]://, az://, azure://, http[s]://) and options (NULL-terminated

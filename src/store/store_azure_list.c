@@ -141,10 +141,12 @@ int silt_az_list(silt_store *s, silt_store_listing *out, const char *prefix, sil
         rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
         goto fail;
     }
+    char page[16];
+    snprintf(page, sizeof page, "%d", az->cfg.list_page);
     do {
         silt_az_req q = {
             .method = "GET",
-            .params = {{"comp", "list"}, {"restype", "container"}, {"maxresults", "5000"}},
+            .params = {{"comp", "list"}, {"restype", "container"}, {"maxresults", page}},
             .nparams = 3,
             .body = &xml};
         if (full.len) q.params[q.nparams++] = (silt_az_param){"prefix", (char *)full.ptr};

@@ -36,6 +36,7 @@ static const char *const setting_names[] = {
     "SILT_AZURE_MAX_RETRIES",
     "SILT_AZURE_BACKOFF_MS",
     "SILT_AZURE_BLOCK_SIZE",
+    "SILT_AZURE_LIST_PAGE",
 };
 #define N_SETTINGS (sizeof setting_names / sizeof *setting_names)
 
@@ -207,6 +208,12 @@ static int parse_location(silt_az_config *cfg, const char *url, const char *cons
                           silt_error *err)
 {
     int rc;
+    const char *q = strchr(url, '?');
+    if (q)
+        return silt_error_set(err, SILT_EINVAL,
+                              "location '%.*s?...' has a query string: give a SAS token as "
+                              "AZURE_STORAGE_SAS_TOKEN (or --storage-option), not in the location",
+                              (int)(q - url), url);
     bool emu = truthy(setting(options, "AZURE_STORAGE_USE_EMULATOR"));
     const char *endpoint = setting(options, "AZURE_STORAGE_ENDPOINT");
     const char *account = setting(options, "AZURE_STORAGE_ACCOUNT_NAME");
@@ -322,7 +329,7 @@ static int parse_credentials(silt_az_config *cfg, const char *const *options, si
 
 static int parse_tuning(silt_az_config *cfg, const char *const *options, silt_error *err)
 {
-    long retries = 10, block = 8L << 20;
+    long retries = 10, block = 8L << 20, page = 5000;
     cfg->timeout_ms = 30000;
     cfg->connect_timeout_ms = 5000;
     cfg->backoff_ms = 100;
@@ -332,10 +339,12 @@ static int parse_tuning(silt_az_config *cfg, const char *const *options, silt_er
         (rc = parse_long(&retries, options, "SILT_AZURE_MAX_RETRIES", 0, 100, err)) ||
         (rc = parse_long(&cfg->backoff_ms, options, "SILT_AZURE_BACKOFF_MS", 1, 60000, err)) ||
         (rc = parse_long(&block, options, "SILT_AZURE_BLOCK_SIZE", 65536, 100L << 20, err)) ||
+        (rc = parse_long(&page, options, "SILT_AZURE_LIST_PAGE", 1, 5000, err)) ||
         (rc = dup_setting(&cfg->ca_file, options, "SILT_AZURE_CA_FILE", err)))
         return rc;
     cfg->max_retries = (int)retries;
     cfg->block_size = (size_t)block;
+    cfg->list_page = (int)page;
     if (cfg->connect_timeout_ms > cfg->timeout_ms) cfg->connect_timeout_ms = cfg->timeout_ms;
     return 0;
 }

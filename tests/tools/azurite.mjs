@@ -40,9 +40,9 @@ if (https) {
   extra.push('--cert', cert, '--key', key, '--oauth', 'basic');
 }
 if (args.includes('--memory')) extra.push('--inMemoryPersistence');
+else extra.push('--location', path.join(dir, 'data'));
 const port = await freePort();
-const child = spawn(bin, ['--blobHost', '127.0.0.1', '--blobPort', String(port), '--location',
-                          path.join(dir, 'data'), '--disableTelemetry', '--skipApiVersionCheck',
+const child = spawn(bin, ['--blobHost', '127.0.0.1', '--blobPort', String(port), '--disableTelemetry', '--skipApiVersionCheck',
                           '--loose', '--silent', '--blobKeepAliveTimeout', '120', ...extra],
                     {stdio: ['ignore', 'pipe', 'inherit']});
 let out = '';
