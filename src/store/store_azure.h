@@ -97,6 +97,7 @@ typedef struct silt_az_resp {
     int64_t retry_after_ms; /* Retry-After, -1 when absent */
     size_t got;             /* bytes written to range_dst */
     int attempts;           /* attempts made */
+    bool resent;            /* libcurl resent this attempt on a fresh connection */
     bool ambiguous;         /* an earlier attempt may have reached the service (timeout, reset,
                              * 5xx): a 404/409/412 now may be the result of our own attempt */
 } silt_az_resp;
@@ -150,8 +151,9 @@ int silt_store_azure_create(silt_store **out, const char *url, const char *const
                             silt_error *err);
 /* Creates the store's container; an existing one is fine. For tests and tools. */
 int silt_az_container_create(silt_store *s, silt_error *err);
-/* Returns an easy handle to / takes one from the pool. */
-void *silt_az_handle_get(silt_az_store *az);
+/* Takes an easy handle from the pool (*pooled: it had been used, so may hold a connection) or
+ * makes one; returns one to the pool. */
+void *silt_az_handle_get(silt_az_store *az, bool *pooled);
 void silt_az_handle_put(silt_az_store *az, void *h);
 
 #endif

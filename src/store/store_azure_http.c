@@ -13,12 +13,13 @@
 #include "util/log.h"
 #include "util/time.h"
 
-void *silt_az_handle_get(silt_az_store *az)
+void *silt_az_handle_get(silt_az_store *az, bool *pooled)
 {
     void *h = NULL;
     pthread_mutex_lock(&az->lock);
     if (az->npool > 0) h = az->pool[--az->npool];
     pthread_mutex_unlock(&az->lock);
+    if (pooled) *pooled = h != NULL;
     if (h) curl_easy_reset(h);
     return h ? h : curl_easy_init();
 }
@@ -206,12 +207,12 @@ static int one_attempt(silt_az_store *az, silt_az_req *req, silt_az_resp *resp, 
         goto fail;
     }
     if ((rc = build_headers(az, req, (char *)path.ptr, &hl, err))) goto fail;
-    if (!(h = silt_az_handle_get(az))) {
+    bool pooled = false;
+    if (!(h = silt_az_handle_get(az, &pooled))) {
         rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
         goto fail;
     }
     curl_easy_setopt(h, CURLOPT_URL, (char *)url.ptr);
-    if (getenv("SILT_AZURE_TRACE")) curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, az->cfg.timeout_ms);
@@ -233,6 +234,11 @@ static int one_attempt(silt_az_store *az, silt_az_req *req, silt_az_resp *resp, 
         curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req->method);
     }
     *cc = curl_easy_perform(h);
+    /* libcurl silently resends a request when a reused connection dies before the answer:
+     * a new connection on a pooled handle means the request may have been sent twice */
+    long nconn = 0;
+    curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &nconn);
+    if (pooled && nconn > 0) resp->resent = true;
     if (*cc == CURLE_OK && resp->status >= 400 && !resp->code[0] && a.errbody.len) {
         /* the error code is also in the body: <Code>...</Code> */
         silt_buf_cstr(&a.errbody);
@@ -280,6 +286,7 @@ int silt_az_http_do(silt_az_store *az, silt_az_req *req, silt_az_resp *resp, sil
         if (req->body) silt_buf_reset(req->body);
         int rc = one_attempt(az, req, resp, &cc, err);
         resp->attempts = i + 1;
+        if (resp->resent) ambiguous = true;
         resp->ambiguous = ambiguous;
         if (rc) return rc;
         bool again = cc != CURLE_OK || retriable_status(resp->status);

@@ -6,8 +6,9 @@
 //        [--p500 P] [--p503 P] [--preset P] [--pdelay P] [--pdrop P] [--delay-ms N]
 //
 // Writes the port it listens on to F. Control requests (not forwarded):
-//   PUT /__faults  {"p500":..,"rules":[{"method":"PUT","match":"_delta_log/","action":"drop",
-//                   "count":1}]}  replaces the settings (actions: 500, 503, reset, delay, drop)
+//   PUT /__faults  {"p500":..,"methods":["GET"],"rules":[{"method":"PUT","match":"_delta_log/",
+//                   "action":"drop","count":1}]}  replaces the settings (actions: 500, 503,
+//                   reset, delay, drop; rules first, then random faults on the listed methods)
 //   GET /__faults  the counts of forwarded requests and of each fault injected, as JSON
 import http from 'node:http';
 
@@ -27,7 +28,7 @@ const rand = () => { // xorshift32: reproducible fault sequences
 let cfg = {
   p500: Number(opt('p500', 0)), p503: Number(opt('p503', 0)), preset: Number(opt('preset', 0)),
   pdelay: Number(opt('pdelay', 0)), pdrop: Number(opt('pdrop', 0)),
-  delayMs: Number(opt('delay-ms', 200)), rules: [],
+  delayMs: Number(opt('delay-ms', 200)), rules: [], methods: null,
 };
 const stats = {forwarded: 0, '500': 0, '503': 0, reset: 0, delay: 0, drop: 0};
 
@@ -39,6 +40,7 @@ function choose(req) {
     r.count--;
     return r.action;
   }
+  if (cfg.methods && !cfg.methods.includes(req.method)) return null;
   let x = rand();
   for (const [p, a] of [[cfg.p500, '500'], [cfg.p503, '503'], [cfg.preset, 'reset'],
                         [cfg.pdelay, 'delay'], [cfg.pdrop, 'drop']]) {
@@ -63,7 +65,8 @@ function forward(req, body, done) {
 function control(req, res, body) {
   if (req.method === 'PUT') {
     const c = JSON.parse(body.toString() || '{}');
-    cfg = {...cfg, p500: 0, p503: 0, preset: 0, pdelay: 0, pdrop: 0, rules: [], ...c};
+    cfg = {...cfg, p500: 0, p503: 0, preset: 0, pdelay: 0, pdrop: 0, rules: [], methods: null,
+           ...c};
   }
   res.writeHead(200, {'content-type': 'application/json'});
   res.end(JSON.stringify(stats));
