@@ -127,19 +127,10 @@ fail:
     return rc;
 }
 
-static int az_get_range(silt_store *s, void *buf, const char *key, uint64_t offset, size_t n,
-                        silt_error *err)
+/* Ranged GET of [offset, offset+n) into dst; *got gets the bytes the object had there. */
+static int fetch_range(silt_az_store *az, const char *key, uint64_t offset, size_t n, void *dst,
+                       size_t *got, silt_error *err)
 {
-    silt_az_store *az = (silt_az_store *)s;
-    if (n == 0) {
-        silt_store_entry e = {0};
-        int rc = az_head(s, &e, key, err);
-        silt_free(e.key);
-        if (!rc && offset > e.size)
-            rc = silt_error_set(err, SILT_ECORRUPT, "'%s' ends before byte %llu", key,
-                                (unsigned long long)offset);
-        return rc;
-    }
     silt_buf name = SILT_BUF_INIT;
     silt_az_resp r;
     char range[80];
@@ -154,20 +145,64 @@ static int az_get_range(silt_store *s, void *buf, const char *key, uint64_t offs
                      .has_range = true,
                      .range_off = offset,
                      .range_len = n,
-                     .range_dst = buf};
+                     .range_dst = dst};
     if ((rc = silt_az_http_do(az, &q, &r, err))) goto fail;
-    if (r.status != 206 && r.status != 200) {
-        rc = silt_az_status_error(az, &r, "reading", key, err);
-    } else if (r.got != n) {
-        rc = silt_error_set(err, SILT_ECORRUPT,
-                            "'%s' ends before byte %llu (read of %zu bytes at %llu, container "
-                            "'%s')",
-                            key, (unsigned long long)(offset + r.got), n,
-                            (unsigned long long)offset, az->cfg.container);
-        silt_error_path(err, key);
-    }
+    if (r.status != 206 && r.status != 200) rc = silt_az_status_error(az, &r, "reading", key, err);
+    *got = r.got;
 fail:
     silt_buf_free(&name);
+    return rc;
+}
+
+static int past_end(silt_az_store *az, const char *key, uint64_t offset, size_t n, silt_error *err)
+{
+    silt_error_set(err, SILT_ECORRUPT,
+                   "'%s' ends before byte %llu (read of %zu bytes at %llu, container '%s')", key,
+                   (unsigned long long)(offset + n), n, (unsigned long long)offset,
+                   az->cfg.container);
+    return silt_error_path(err, key);
+}
+
+/* A small read through the read-ahead cache. */
+static int cached_range(silt_az_store *az, void *buf, const char *key, uint64_t offset, size_t n,
+                        silt_error *err)
+{
+    bool end = false;
+    if (silt_az_cache_read(az, key, offset, n, buf, &end))
+        return end ? past_end(az, key, offset, n, err) : 0;
+    uint64_t start;
+    size_t len, got = 0;
+    silt_az_cache_window(offset, n, &start, &len);
+    uint8_t *win = silt_malloc(len);
+    if (!win) return silt_error_set(err, SILT_ENOMEM, "out of memory reading '%s'", key);
+    int rc = fetch_range(az, key, start, len, win, &got, err);
+    if (rc) {
+        silt_free(win);
+        return rc;
+    }
+    bool ok = offset + n <= start + got;
+    if (ok) memcpy(buf, win + (offset - start), n);
+    silt_az_cache_put(az, key, start, win, got, got < len);
+    return ok ? 0 : past_end(az, key, offset, n, err);
+}
+
+static int az_get_range(silt_store *s, void *buf, const char *key, uint64_t offset, size_t n,
+                        silt_error *err)
+{
+    silt_az_store *az = (silt_az_store *)s;
+    if (n == 0) {
+        silt_store_entry e = {0};
+        int rc = az_head(s, &e, key, err);
+        silt_free(e.key);
+        if (!rc && offset > e.size)
+            rc = silt_error_set(err, SILT_ECORRUPT, "'%s' ends before byte %llu", key,
+                                (unsigned long long)offset);
+        return rc;
+    }
+    if (silt_az_cache_wants(n)) return cached_range(az, buf, key, offset, n, err);
+    size_t got = 0;
+    int rc = fetch_range(az, key, offset, n, buf, &got, err);
+    if (!rc && got != n) rc = past_end(az, key, offset, n, err);
     return rc;
 }
 
@@ -195,6 +230,7 @@ static int az_put(silt_store *s, const char *key, const void *data, size_t n, si
 {
     silt_az_store *az = (silt_az_store *)s;
     silt_az_resp r;
+    silt_az_cache_drop(az, key);
     int rc = put_blob(az, key, data, n, false, &r, err);
     if (!rc && r.status != 201) rc = silt_az_status_error(az, &r, "writing", key, err);
     return rc;
@@ -216,6 +252,7 @@ static int az_put_if_absent(silt_store *s, const char *key, const void *data, si
 {
     silt_az_store *az = (silt_az_store *)s;
     silt_az_resp r;
+    silt_az_cache_drop(az, key);
     int rc = put_blob(az, key, data, n, true, &r, err);
     if (rc || r.status == 201) return rc;
     if ((r.status == 409 || r.status == 412) && r.ambiguous) {
@@ -233,6 +270,7 @@ static int az_del(silt_store *s, const char *key, silt_error *err)
     silt_az_resp r;
     int rc = silt_az_blob_name(az, &name, key, err);
     if (rc) goto fail;
+    silt_az_cache_drop(az, key);
     silt_az_req q = {.method = "DELETE", .blob = (char *)name.ptr};
     if ((rc = silt_az_http_do(az, &q, &r, err))) goto fail;
     if (r.status == 404 && r.ambiguous && strcmp(r.code, "BlobNotFound") == 0) goto fail;
@@ -245,6 +283,7 @@ fail:
 static void az_destroy(silt_store *s)
 {
     silt_az_store *az = (silt_az_store *)s;
+    silt_az_cache_drop(az, NULL);
     for (size_t i = 0; i < az->npool; i++) curl_easy_cleanup(az->pool[i]);
     silt_free(az->pool);
     silt_az_config_free(&az->cfg);

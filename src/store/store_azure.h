@@ -128,6 +128,18 @@ long silt_az_b64_decode(uint8_t *out, size_t cap, const char *in);
 /* Percent-encodes s into out (keeping '/' when keep_slash). */
 int silt_az_url_encode(silt_buf *out, const char *s, bool keep_slash);
 
+/* One cached read-ahead window of an object. */
+typedef struct silt_az_window {
+    char *key;      /* owned; NULL when the slot is free */
+    uint64_t start; /* object offset of data[0] */
+    size_t len;
+    uint8_t *data; /* owned */
+    bool eof;      /* the object ends at start + len */
+    uint64_t used; /* clock of the last use (least recently used goes first) */
+} silt_az_window;
+
+#define SILT_AZ_CACHE_SLOTS 8
+
 /* The store itself. */
 struct silt_az_store {
     silt_store base;
@@ -136,7 +148,19 @@ struct silt_az_store {
     void **pool;          /* idle CURL easy handles (each keeps its connection) */
     size_t npool, cappool;
     uint64_t rng;
+    silt_az_window cache[SILT_AZ_CACHE_SLOTS]; /* read-ahead windows (under lock) */
+    uint64_t cache_clock;
 };
+
+/* Read-ahead cache (store_azure_cache.c). */
+bool silt_az_cache_wants(size_t n);
+bool silt_az_cache_read(silt_az_store *az, const char *key, uint64_t off, size_t n, void *buf,
+                        bool *past_end);
+void silt_az_cache_window(uint64_t off, size_t n, uint64_t *start, size_t *len);
+void silt_az_cache_put(silt_az_store *az, const char *key, uint64_t start, uint8_t *data,
+                       size_t len, bool eof);
+/* Drops key's windows (every window when key is NULL). */
+void silt_az_cache_drop(silt_az_store *az, const char *key);
 
 /* Blob name for a store key (prefix + '/' + key). Returns 0 or SILT_ENOMEM/SILT_EINVAL. */
 int silt_az_blob_name(silt_az_store *az, silt_buf *out, const char *key, silt_error *err);

@@ -84,6 +84,7 @@ static int aw_close(silt_store_writer *sw, silt_error *err)
 {
     az_writer *w = (az_writer *)sw;
     int rc = 0;
+    silt_az_cache_drop(w->az, w->key);
     if (w->nblocks == 0) {
         rc = silt_store_put(&w->az->base, w->key, w->block.ptr ? w->block.ptr : (uint8_t *)"",
                             w->block.len, err);
