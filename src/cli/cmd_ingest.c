@@ -1,6 +1,7 @@
 /* `silt ingest`: Kafka topics into a bronze Delta table, exactly once: every message byte for
  * byte, each micro-batch one Delta commit carrying the next offset of every partition. */
 #include "cli/cli.h"
+#include "store/store.h"
 #include "pipeline/bronze_table.h"
 #include "pipeline/kafka_source.h"
 #include "util/log.h"
@@ -67,6 +68,9 @@ static int run(int argc, char **argv)
 {
     silt_opts o;
     int code;
+    silt_error serr; /* --storage-option NAME=VALUE: Azure settings */
+    if (silt_store_options_from_argv(&argc, argv, &serr))
+        return fprintf(stderr, "silt ingest: %s\n", serr.msg), SILT_EXIT_USAGE;
     if (silt_cli_parse(&o, &code, opts_spec, argc, argv, 1, "kafka.", usage, description))
         return code;
     const char *brokers = silt_opts_str(&o, "brokers"), *topic = silt_opts_str(&o, "topic");

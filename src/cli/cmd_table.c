@@ -685,6 +685,9 @@ static const silt_command subs[] = {
 
 static int run(int argc, char **argv)
 {
+    silt_error err; /* --storage-option NAME=VALUE (any subcommand): Azure settings */
+    if (silt_store_options_from_argv(&argc, argv, &err))
+        return fprintf(stderr, "silt table: %s\n", err.msg), SILT_EXIT_USAGE;
     return silt_cli_dispatch_sub("table", subs, sizeof subs / sizeof subs[0], argc, argv);
 }
 

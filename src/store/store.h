@@ -134,6 +134,15 @@ int silt_store_open_opts(silt_store **out, const char *url, const char *const *o
  * closest valid name otherwise. For the CLI's --storage-option. */
 int silt_store_option_check(const char *option, silt_error *err);
 
+/* Adds a process-wide storage option ("name=value", checked as above) that every later open
+ * uses after the options given to it and before the environment. Returns 0, SILT_EINVAL or
+ * SILT_ENOMEM. */
+int silt_store_option_add(const char *option, silt_error *err);
+/* Takes every "--storage-option NAME=VALUE" (or "--storage-option=NAME=VALUE") out of argv
+ * (argv[*argc] is set to NULL) and adds it with silt_store_option_add. For the CLI, before the
+ * command parses its options. Returns 0 or the first option's error. */
+int silt_store_options_from_argv(int *argc, char **argv, silt_error *err);
+
 /* A streaming writer: bytes written go to the object, which appears atomically and whole on a
  * successful close (readers never see a part). Both close and abort free the writer. */
 struct silt_store_writer_ops {

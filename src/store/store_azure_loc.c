@@ -2,6 +2,7 @@
  * the AZURE_* settings (storage options first, then the environment) into one configuration. */
 #include "store/store_azure.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,14 +64,76 @@ int silt_store_option_check(const char *option, silt_error *err)
                           "unknown storage option '%s' (see docs/AZURE.md for the list)", name);
 }
 
-/* The value of a setting: the last matching option, else the environment, else NULL. */
-static const char *setting(const char *const *options, const char *name)
+/* Process-wide options from the command line (--storage-option), owned, NULL-terminated. */
+static char **global_opts;
+static size_t n_global;
+static pthread_mutex_t global_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int silt_store_option_add(const char *option, silt_error *err)
+{
+    int rc = silt_store_option_check(option, err);
+    if (rc) return rc;
+    char *copy = silt_strdup(option);
+    pthread_mutex_lock(&global_lock);
+    char **g = copy ? silt_realloc(global_opts, (n_global + 2) * sizeof *g) : NULL;
+    if (g) {
+        g[n_global++] = copy;
+        g[n_global] = NULL;
+        global_opts = g;
+    }
+    pthread_mutex_unlock(&global_lock);
+    if (!g) {
+        silt_free(copy);
+        return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    }
+    return 0;
+}
+
+int silt_store_options_from_argv(int *argc, char **argv, silt_error *err)
+{
+    int out = 0;
+    for (int i = 0; i < *argc; i++) {
+        const char *v = NULL;
+        if (strcmp(argv[i], "--storage-option") == 0) {
+            if (i + 1 >= *argc)
+                return silt_error_set(err, SILT_EINVAL,
+                                      "--storage-option needs NAME=VALUE (e.g. "
+                                      "--storage-option AZURE_STORAGE_ACCOUNT_NAME=myaccount)");
+            v = argv[++i];
+        } else if (strncmp(argv[i], "--storage-option=", 17) == 0) {
+            v = argv[i] + 17;
+        }
+        if (!v) {
+            argv[out++] = argv[i];
+            continue;
+        }
+        int rc = silt_store_option_add(v, err);
+        if (rc) return rc;
+    }
+    *argc = out;
+    argv[out] = NULL;
+    return 0;
+}
+
+static const char *lookup(const char *const *options, const char *name)
 {
     const char *found = NULL;
     size_t n = strlen(name);
     for (size_t i = 0; options && options[i]; i++)
         if (strncasecmp(options[i], name, n) == 0 && options[i][n] == '=')
             found = options[i] + n + 1;
+    return found;
+}
+
+/* The value of a setting: the last matching option given to the open, else the last
+ * --storage-option, else the environment, else NULL. */
+static const char *setting(const char *const *options, const char *name)
+{
+    const char *found = lookup(options, name);
+    if (found) return found;
+    pthread_mutex_lock(&global_lock);
+    found = lookup((const char *const *)global_opts, name);
+    pthread_mutex_unlock(&global_lock);
     if (found) return found;
     const char *v = getenv(name);
     return v && *v ? v : NULL;
@@ -285,9 +348,10 @@ static int parse_credentials(silt_az_config *cfg, const char *const *options, si
         long n = silt_az_b64_decode(cfg->key, sizeof cfg->key, key);
         if (n <= 0)
             return silt_error_set(err, SILT_EINVAL,
-                                  "AZURE_STORAGE_ACCOUNT_KEY for account '%s' is not valid "
-                                  "base64 (copy key1 or key2 from the portal's Access keys)",
-                                  cfg->account);
+                                  "AZURE_STORAGE_ACCOUNT_KEY for account '%s' (container "
+                                  "'%s') is not valid base64 (copy key1 or key2 from the "
+                                  "portal's Access keys)",
+                                  cfg->account, cfg->container);
         cfg->key_len = (size_t)n;
         cfg->auth = SILT_AZ_AUTH_SHARED_KEY;
     } else if (sas) {
