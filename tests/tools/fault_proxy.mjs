@@ -7,7 +7,8 @@
 //
 // Writes the port it listens on to F. Control requests (not forwarded):
 //   PUT /__faults  {"p500":..,"methods":["GET"],"rules":[{"method":"PUT","match":"_delta_log/",
-//                   "action":"drop","count":1}]}  replaces the settings (actions: 500, 503,
+//                   "re":"\\.json$","action":"drop","count":1}]}  replaces the settings
+//                   (match: a substring of the URL, re: a regular expression; actions: 500, 503,
 //                   reset, delay, drop; rules first, then random faults on the listed methods)
 //   GET /__faults  the counts of forwarded requests and of each fault injected, as JSON
 import http from 'node:http';
@@ -30,14 +31,16 @@ let cfg = {
   pdelay: Number(opt('pdelay', 0)), pdrop: Number(opt('pdrop', 0)),
   delayMs: Number(opt('delay-ms', 200)), rules: [], methods: null,
 };
-const stats = {forwarded: 0, '500': 0, '503': 0, reset: 0, delay: 0, drop: 0};
+const stats = {forwarded: 0, '500': 0, '503': 0, reset: 0, delay: 0, drop: 0, rules: 0};
 
 function choose(req) {
   for (const r of cfg.rules) {
     if (r.count <= 0) continue;
     if (r.method && r.method !== req.method) continue;
     if (r.match && !req.url.includes(r.match)) continue;
+    if (r.re && !new RegExp(r.re).test(req.url)) continue;
     r.count--;
+    stats.rules++;
     return r.action;
   }
   if (cfg.methods && !cfg.methods.includes(req.method)) return null;
