@@ -231,6 +231,13 @@ static int az_put(silt_store *s, const char *key, const void *data, size_t n, si
     silt_az_store *az = (silt_az_store *)s;
     silt_az_resp r;
     silt_az_cache_drop(az, key);
+    if (n > 2 * silt_az_piece_size(az)) {
+        silt_buf name = SILT_BUF_INIT;
+        int rc = silt_az_blob_name(az, &name, key, err);
+        if (!rc) rc = silt_az_put_parallel(az, (char *)name.ptr, key, data, n, err);
+        silt_buf_free(&name);
+        return rc;
+    }
     int rc = put_blob(az, key, data, n, false, &r, err);
     if (!rc && r.status != 201) rc = silt_az_status_error(az, &r, "writing", key, err);
     return rc;

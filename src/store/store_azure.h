@@ -166,6 +166,19 @@ void silt_az_cache_drop(silt_az_store *az, const char *key);
 int silt_az_blob_name(silt_az_store *az, silt_buf *out, const char *key, silt_error *err);
 /* Fetches a bearer token for client-credential / managed-identity auth (lock held). */
 int silt_az_fetch_token(silt_az_store *az, silt_error *err);
+/* Block uploads (store_azure_block.c): the id of block index of an upload tagged tag (all ids
+ * of a blob have one length); one Put Block; the Put Block List of ids ("<Latest>id</Latest>"
+ * elements, in order). */
+int silt_az_block_id(silt_buf *out, uint64_t tag, unsigned index);
+int silt_az_put_block(silt_az_store *az, const char *blob, const char *key, const char *id,
+                      const void *data, size_t n, silt_error *err);
+int silt_az_put_block_list(silt_az_store *az, const char *blob, const char *key,
+                           const silt_buf *ids, silt_error *err);
+/* Puts a large object as blocks uploaded by up to 4 threads, then Put Block List. */
+int silt_az_put_parallel(silt_az_store *az, const char *blob, const char *key, const void *data,
+                         size_t n, silt_error *err);
+/* The piece size of a parallel put; objects over twice this go up in parallel blocks. */
+size_t silt_az_piece_size(const silt_az_store *az);
 /* Streaming writer with Put Block / Put Block List. */
 int silt_az_open_writer(silt_store *s, silt_store_writer **out, const char *key, silt_error *err);
 /* List Blobs with prefix and marker pagination; the store's list op. */

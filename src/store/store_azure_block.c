@@ -29,27 +29,63 @@ static void aw_free(az_writer *w)
     silt_free(w);
 }
 
-/* Sends the buffered bytes as the next block. */
-static int put_block(az_writer *w, silt_error *err)
+int silt_az_block_id(silt_buf *out, uint64_t tag, unsigned index)
 {
     char raw[40];
-    silt_buf id = SILT_BUF_INIT;
     /* every id of a blob must have the same length: 16 hex digits + 8 digits */
-    snprintf(raw, sizeof raw, "%016llx%08u", (unsigned long long)w->tag, w->nblocks);
-    if (silt_az_b64_encode(&id, raw, strlen(raw))) {
-        silt_buf_free(&id);
+    snprintf(raw, sizeof raw, "%016llx%08u", (unsigned long long)tag, index);
+    return silt_az_b64_encode(out, raw, strlen(raw));
+}
+
+int silt_az_put_block(silt_az_store *az, const char *blob, const char *key, const char *id,
+                      const void *data, size_t n, silt_error *err)
+{
+    silt_az_req q = {.method = "PUT",
+                     .blob = blob,
+                     .params = {{"comp", "block"}, {"blockid", id}},
+                     .nparams = 2,
+                     .data = data,
+                     .data_len = n};
+    silt_az_resp r;
+    int rc = silt_az_http_do(az, &q, &r, err);
+    if (!rc && r.status != 201) rc = silt_az_status_error(az, &r, "uploading a block of", key, err);
+    return rc;
+}
+
+int silt_az_put_block_list(silt_az_store *az, const char *blob, const char *key,
+                           const silt_buf *ids, silt_error *err)
+{
+    silt_buf list = SILT_BUF_INIT;
+    silt_buf_printf(&list, "<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList>%.*s</BlockList>",
+                    (int)ids->len, (char *)ids->ptr);
+    if (silt_buf_oom(&list)) {
+        silt_buf_free(&list);
         return silt_error_set(err, SILT_ENOMEM, "out of memory");
     }
     silt_az_req q = {.method = "PUT",
-                     .blob = (char *)w->name.ptr,
-                     .params = {{"comp", "block"}, {"blockid", (char *)id.ptr}},
-                     .nparams = 2,
-                     .data = w->block.ptr,
-                     .data_len = w->block.len};
+                     .blob = blob,
+                     .params = {{"comp", "blocklist"}},
+                     .nparams = 1,
+                     .data = list.ptr,
+                     .data_len = list.len};
     silt_az_resp r;
-    int rc = silt_az_http_do(w->az, &q, &r, err);
+    int rc = silt_az_http_do(az, &q, &r, err);
     if (!rc && r.status != 201)
-        rc = silt_az_status_error(w->az, &r, "uploading a block of", w->key, err);
+        rc = silt_az_status_error(az, &r, "committing the blocks of", key, err);
+    silt_buf_free(&list);
+    return rc;
+}
+
+/* Sends the buffered bytes as the next block. */
+static int put_block(az_writer *w, silt_error *err)
+{
+    silt_buf id = SILT_BUF_INIT;
+    if (silt_az_block_id(&id, w->tag, w->nblocks)) {
+        silt_buf_free(&id);
+        return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    }
+    int rc = silt_az_put_block(w->az, (char *)w->name.ptr, w->key, (char *)id.ptr, w->block.ptr,
+                               w->block.len, err);
     if (!rc) {
         silt_buf_printf(&w->ids, "<Latest>%s</Latest>", (char *)id.ptr);
         if (silt_buf_oom(&w->ids)) rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
@@ -91,25 +127,7 @@ static int aw_close(silt_store_writer *sw, silt_error *err)
         goto done;
     }
     if (w->block.len && (rc = put_block(w, err))) goto done;
-    silt_buf list = SILT_BUF_INIT;
-    silt_buf_printf(&list, "<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList>%.*s</BlockList>",
-                    (int)w->ids.len, (char *)w->ids.ptr);
-    if (silt_buf_oom(&list)) {
-        silt_buf_free(&list);
-        rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
-        goto done;
-    }
-    silt_az_req q = {.method = "PUT",
-                     .blob = (char *)w->name.ptr,
-                     .params = {{"comp", "blocklist"}},
-                     .nparams = 1,
-                     .data = list.ptr,
-                     .data_len = list.len};
-    silt_az_resp r;
-    rc = silt_az_http_do(w->az, &q, &r, err);
-    if (!rc && r.status != 201)
-        rc = silt_az_status_error(w->az, &r, "committing the blocks of", w->key, err);
-    silt_buf_free(&list);
+    rc = silt_az_put_block_list(w->az, (char *)w->name.ptr, w->key, &w->ids, err);
 done:
     aw_free(w);
     return rc;

@@ -125,11 +125,38 @@ static void test_contract(void **state)
     silt_test_store_contract(s);
     /* 300,000 bytes in 64 KiB blocks: 4 Put Block, 1 Put Block List */
     silt_test_store_writer_contract(s, 300000);
+    /* a put of more than two 64 KiB pieces goes up as parallel blocks */
+    size_t big = 1000003;
+    uint8_t *data = silt_malloc(big);
+    assert_non_null(data);
+    for (size_t i = 0; i < big; i++) data[i] = (uint8_t)(i * 31 + (i >> 11));
+    silt_error err;
+    assert_int_equal(silt_store_put(s, "big/parallel.bin", data, big, &err), 0);
+    silt_buf b = SILT_BUF_INIT;
+    assert_int_equal(silt_store_get(s, &b, "big/parallel.bin", &err), 0);
+    assert_int_equal(b.len, big);
+    assert_memory_equal(b.ptr, data, big);
+    /* ranged reads, small (through the read-ahead) and large */
+    uint8_t r[300000];
+    assert_int_equal(silt_store_get_range(s, r, "big/parallel.bin", 999000, 1003, &err), 0);
+    assert_memory_equal(r, data + 999000, 1003);
+    assert_int_equal(silt_store_get_range(s, r, "big/parallel.bin", 700000, 300003, &err), 0);
+    assert_memory_equal(r, data + 700000, 300003);
+    assert_int_equal(silt_store_get_range(s, r, "big/parallel.bin", 999000, 1004, &err),
+                     SILT_ECORRUPT);
+    assert_int_equal(silt_store_get_range(s, r, "big/parallel.bin", 2000000, 10, &err),
+                     SILT_ECORRUPT);
+    /* a put replacing it is seen by the next ranged read (the read-ahead is dropped) */
+    memset(data, 'z', 4096);
+    assert_int_equal(silt_store_put(s, "big/parallel.bin", data, 4096, &err), 0);
+    assert_int_equal(silt_store_get_range(s, r, "big/parallel.bin", 0, 16, &err), 0);
+    assert_memory_equal(r, "zzzzzzzzzzzzzzzz", 16);
+    silt_buf_free(&b);
+    silt_free(data);
     silt_store_destroy(s);
     /* another prefix of the same container sees none of it */
     s = silt_az_test_open("az://contract/t2", NULL);
     silt_store_listing l = {0};
-    silt_error err;
     assert_int_equal(silt_store_list(s, &l, "", &err), 0);
     assert_int_equal(l.n, 0);
     silt_store_destroy(s);
