@@ -90,14 +90,15 @@ static void copy_all(silt_store *from, silt_store *to)
     silt_store_list_clear(&l);
 }
 
-/* Best of 3 latest-snapshot loads (ms), checked. */
-static double load_ms(silt_store *s, const silt_delta_file_ops *ops, size_t files, int64_t cp)
+/* Best of reps latest-snapshot loads (ms), checked. */
+static double load_ms(silt_store *s, const silt_delta_file_ops *ops, size_t files, int64_t cp,
+                      int reps)
 {
     silt_error err;
     double best = 1e30;
     silt_delta_read_opts ro = silt_delta_read_opts_default();
     ro.file_ops = ops;
-    for (int r = 0; r < 3; r++) {
+    for (int r = 0; r < reps; r++) {
         silt_delta_snapshot *snap = NULL;
         uint64_t t0 = silt_time_mono_ns();
         if (silt_delta_snapshot_load(&snap, s, &ro, &err)) die("load", &err);
@@ -143,7 +144,7 @@ int main(int argc, char **argv)
     uint64_t t0 = silt_time_mono_ns();
     copy_all(s, az);
     printf("azure_copy_%d_commits %.1f s\n", commits, (double)(silt_time_mono_ns() - t0) / 1e9);
-    double json = load_ms(az, NULL, (size_t)commits, -1);
+    double json = load_ms(az, NULL, (size_t)commits, -1, 1); /* slow: once */
     printf("azure_snapshot_load_json_only_%d_commits %.1f ms\n", commits, json);
     silt_delta_read_opts ro = silt_delta_read_opts_default();
     silt_delta_snapshot *snap = NULL;
@@ -152,7 +153,7 @@ int main(int argc, char **argv)
     if (silt_delta_checkpoint_write(az, snap, ops, silt_time_wall_ms(), &err))
         die("checkpoint", &err);
     silt_delta_snapshot_destroy(snap);
-    double cp = load_ms(az, ops, (size_t)commits, v);
+    double cp = load_ms(az, ops, (size_t)commits, v, 3);
     printf("azure_snapshot_load_checkpoint_%" PRId64 " %.1f ms\n", v, cp);
     printf("azure_snapshot_load_speedup %.1f x\n", json / cp);
     silt_schema_destroy(schema);
