@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,8 @@ static int die(const silt_error *e)
     return 1;
 }
 
-static int upload_dir(silt_store *s, const char *root, const char *rel)
+/* Adds every file under root/rel to keys (relative paths). */
+static int collect(silt_store_listing *keys, const char *root, const char *rel)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", root, rel);
@@ -40,20 +42,63 @@ static int upload_dir(silt_store *s, const char *root, const char *rel)
         snprintf(full, sizeof full, "%s/%s", root, key);
         struct stat st;
         if (stat(full, &st) != 0) continue;
-        if (S_ISDIR(st.st_mode)) {
-            rc = upload_dir(s, root, key);
-            continue;
-        }
-        silt_store *local = NULL;
-        silt_buf b = SILT_BUF_INIT;
-        silt_error err;
-        if (silt_store_local_create(&local, root, &err) || silt_store_get(local, &b, key, &err) ||
-            silt_store_put(s, key, b.ptr ? (char *)b.ptr : "", b.len, &err))
-            rc = die(&err);
-        silt_store_destroy(local);
-        silt_buf_free(&b);
+        if (S_ISDIR(st.st_mode)) rc = collect(keys, root, key);
+        else if (silt_store_list_push(keys, key, (uint64_t)st.st_size, 0)) rc = 1;
     }
     closedir(d);
+    return rc;
+}
+
+typedef struct copy_job {
+    silt_store *from, *to;
+    silt_store_listing *keys;
+    size_t next;
+    int rc;
+    pthread_mutex_t lock;
+} copy_job;
+
+static void *copy_worker(void *arg)
+{
+    copy_job *j = arg;
+    silt_buf b = SILT_BUF_INIT;
+    silt_error err;
+    for (;;) {
+        pthread_mutex_lock(&j->lock);
+        size_t i = j->rc ? j->keys->n : j->next++;
+        pthread_mutex_unlock(&j->lock);
+        if (i >= j->keys->n) break;
+        const char *k = j->keys->entries[i].key;
+        if (silt_store_get(j->from, &b, k, &err) ||
+            silt_store_put(j->to, k, b.ptr ? (char *)b.ptr : "", b.len, &err)) {
+            pthread_mutex_lock(&j->lock);
+            j->rc = die(&err);
+            pthread_mutex_unlock(&j->lock);
+        }
+    }
+    silt_buf_free(&b);
+    return NULL;
+}
+
+/* Copies the objects keys from one store to the other with 8 threads. */
+static int copy_keys(silt_store *from, silt_store *to, silt_store_listing *keys)
+{
+    copy_job j = {from, to, keys, 0, 0, PTHREAD_MUTEX_INITIALIZER};
+    pthread_t th[8];
+    for (int i = 0; i < 8; i++) pthread_create(&th[i], NULL, copy_worker, &j);
+    for (int i = 0; i < 8; i++) pthread_join(th[i], NULL);
+    return j.rc;
+}
+
+static int upload_dir(silt_store *s, const char *root)
+{
+    silt_store_listing keys = {0};
+    silt_store *local = NULL;
+    silt_error err;
+    int rc = collect(&keys, root, "");
+    if (!rc && silt_store_local_create(&local, root, &err)) rc = die(&err);
+    if (!rc) rc = copy_keys(local, s, &keys);
+    silt_store_list_clear(&keys);
+    silt_store_destroy(local);
     return rc;
 }
 
@@ -62,17 +107,12 @@ static int download(silt_store *s, const char *dir)
     silt_error err;
     silt_store *local = NULL;
     silt_store_listing l = {0};
-    silt_buf b = SILT_BUF_INIT;
     int rc = 0;
     if (silt_store_local_create(&local, dir, &err) || silt_store_list(s, &l, "", &err))
         rc = die(&err);
-    for (size_t i = 0; !rc && i < l.n; i++)
-        if (silt_store_get(s, &b, l.entries[i].key, &err) ||
-            silt_store_put(local, l.entries[i].key, b.ptr ? (char *)b.ptr : "", b.len, &err))
-            rc = die(&err);
+    if (!rc) rc = copy_keys(s, local, &l);
     silt_store_list_clear(&l);
     silt_store_destroy(local);
-    silt_buf_free(&b);
     return rc;
 }
 
@@ -155,7 +195,7 @@ int main(int argc, char **argv)
         else
             rc = 0;
     } else if (argc == 4 && strcmp(argv[1], "upload") == 0) {
-        rc = silt_store_open(&s, argv[3], &err) ? die(&err) : upload_dir(s, argv[2], "");
+        rc = silt_store_open(&s, argv[3], &err) ? die(&err) : upload_dir(s, argv[2]);
     } else if (argc == 4 && strcmp(argv[1], "download") == 0) {
         rc = silt_store_open(&s, argv[2], &err) ? die(&err) : download(s, argv[3]);
     } else {
