@@ -42,8 +42,10 @@ static int collect(silt_store_listing *keys, const char *root, const char *rel)
         snprintf(full, sizeof full, "%s/%s", root, key);
         struct stat st;
         if (stat(full, &st) != 0) continue;
-        if (S_ISDIR(st.st_mode)) rc = collect(keys, root, key);
-        else if (silt_store_list_push(keys, key, (uint64_t)st.st_size, 0)) rc = 1;
+        if (S_ISDIR(st.st_mode))
+            rc = collect(keys, root, key);
+        else if (silt_store_list_push(keys, key, (uint64_t)st.st_size, 0))
+            rc = 1;
     }
     closedir(d);
     return rc;
