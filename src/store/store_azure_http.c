@@ -215,7 +215,15 @@ static int one_attempt(silt_az_store *az, silt_az_req *req, silt_az_resp *resp, 
     curl_easy_setopt(h, CURLOPT_URL, (char *)url.ptr);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, az->cfg.timeout_ms);
+    /* every attempt has a deadline: the timeout plus 1 ms per KB moved (a 1 MB/s floor); a
+     * whole-object get, of unknown size, must instead keep moving 1 KB/s */
+    if (req->body && !req->range_dst) {
+        curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+        curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, az->cfg.timeout_ms / 1000 + 1);
+    } else {
+        curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
+                         az->cfg.timeout_ms + (long)((req->data_len + req->range_len) / 1000));
+    }
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, az->cfg.connect_timeout_ms);
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
