@@ -6,7 +6,7 @@
 #    (from the batch's cut to its Delta commit, from the debug log). Goal: Azure >= 80% of local.
 # 2. Snapshot load of a COMMITS-commit table on Azurite, JSON commits only vs its checkpoint
 #    (bench_azure_log).
-# Usage: bench/azure.sh [BUILD_DIR]   (env N=300000 P=6 COMMITS=10000)
+# Usage: bench/azure.sh [BUILD_DIR]   (env N=1000000 P=6 COMMITS=10000)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-${SILT_BUILD:-}}
@@ -14,7 +14,7 @@ if [ -z "$build" ]; then
   if [ -x "$root/build-release/silt" ]; then build=$root/build-release; else build=$root/build; fi
 fi
 silt=$build/silt
-N=${N:-300000}
+N=${N:-1000000}
 P=${P:-6}
 COMMITS=${COMMITS:-10000}
 [ -x "$silt" ] && [ -x "$build/tool_az_admin" ] && [ -x "$build/bench_azure_log" ] ||
