@@ -257,6 +257,12 @@ static void test_faults(void **state)
     assert_int_equal(silt_store_put_if_absent(s, "_delta_log/00001.json", "mine", 4, &err), 0);
     assert_int_equal(silt_store_get(s, &b, "_delta_log/00001.json", &err), 0);
     assert_memory_equal(b.ptr, "mine", 4);
+    /* the same when the answer comes after the request's timeout (2 s here) */
+    faults("{\"delayMs\":3500,\"rules\":[{\"method\":\"PUT\",\"match\":\"00002.json\","
+           "\"action\":\"delay\",\"count\":1}]}");
+    assert_int_equal(silt_store_put_if_absent(s, "_delta_log/00002.json", "late", 4, &err), 0);
+    assert_int_equal(silt_store_get(s, &b, "_delta_log/00002.json", &err), 0);
+    assert_memory_equal(b.ptr, "late", 4);
     /* the same, but another writer's object was there: a conflict */
     faults("{\"rules\":[{\"method\":\"PUT\",\"match\":\"00001.json\",\"action\":\"reset\","
            "\"count\":1}]}");
