@@ -1,6 +1,7 @@
 /* `silt ingest`: Kafka topics into a bronze Delta table, exactly once: every message byte for
  * byte, each micro-batch one Delta commit carrying the next offset of every partition. */
 #include "cli/cli.h"
+#include "store/store.h"
 #include "pipeline/bronze_table.h"
 #include "pipeline/kafka_source.h"
 #include "util/log.h"

@@ -1,5 +1,6 @@
 /* silt's entry point: dispatches to the subcommand named by argv[1]. */
 #include "cli/cli.h"
+#include "store/store.h"
 #include "util/suggest.h"
 #include "version.h"
 
@@ -27,6 +28,8 @@ static void usage(FILE *f)
         fprintf(f, "  %-12s %s\n", commands[i]->name, commands[i]->summary);
     fprintf(f, "  %-12s %s\n", "help", "show this help, or a command's help");
     fprintf(f, "\nRun 'silt <command> --help' for the options of a command.\n"
+               "Every command takes --storage-option NAME=VALUE (repeatable) for object stores,\n"
+               "e.g. --storage-option AZURE_STORAGE_ACCOUNT_NAME=acct (see docs/AZURE.md).\n"
                "Environment: SILT_LOG_LEVEL=debug|info|warn|error sets the log level.\n");
 }
 
@@ -62,6 +65,11 @@ int main(int argc, char **argv)
         name = argv[2];
     } else {
         const silt_command *c = find(name);
+        silt_error err; /* --storage-option NAME=VALUE, for any command: object-store settings */
+        if (c && silt_store_options_from_argv(&argc, argv, &err)) {
+            fprintf(stderr, "silt %s: %s\n", name, err.msg);
+            return SILT_EXIT_USAGE;
+        }
         if (c) return c->run(argc - 1, argv + 1);
     }
     const char *names[128];

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "store/store_azure.h"
 #include "util/alloc.h"
 
 /* Opens the local store at an absolute path; refuses a path that is a regular file (a table is
@@ -91,8 +92,15 @@ static size_t scheme_len(const char *s)
 
 int silt_store_open(silt_store **out, const char *url, silt_error *err)
 {
+    return silt_store_open_opts(out, url, NULL, err);
+}
+
+int silt_store_open_opts(silt_store **out, const char *url, const char *const *options,
+                         silt_error *err)
+{
     *out = NULL;
     if (!url || !*url) return silt_error_set(err, SILT_EINVAL, "empty table location");
+    if (silt_az_is_url(url)) return silt_store_azure_create(out, url, options, err);
     if (strncmp(url, "file:", 5) == 0) return open_file_uri(out, url, err);
     if (strncmp(url, "mem:", 4) == 0)
         return silt_error_set(err, SILT_EINVAL,
@@ -105,8 +113,8 @@ int silt_store_open(silt_store **out, const char *url, silt_error *err)
     if (sl)
         return silt_error_set(err, SILT_EUNSUPPORTED,
                               "location '%s': unsupported scheme '%.*s' (use /abs/path, "
-                              "relative/path or file:///abs/path; write a relative path that "
-                              "contains ':' as ./%s)",
+                              "relative/path, file:///abs/path, abfss://, az:// or https:// "
+                              "(Azure); write a relative path that contains ':' as ./%s)",
                               url, (int)sl, url, url);
     /* a relative path: relative to the current directory */
     char cwd[4096];

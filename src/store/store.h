@@ -24,6 +24,7 @@ typedef struct silt_store_listing {
 } silt_store_listing;
 
 typedef struct silt_store silt_store;
+typedef struct silt_store_writer silt_store_writer;
 struct silt_store_ops {
     /* Replaces out's contents with the whole object. SILT_ENOTFOUND when absent. */
     int (*get)(silt_store *s, silt_buf *out, const char *key, silt_error *err);
@@ -43,6 +44,9 @@ struct silt_store_ops {
     /* Size and mtime of the object (out->key is set to an owned copy of key). */
     int (*head)(silt_store *s, silt_store_entry *out, const char *key, silt_error *err);
     void (*destroy)(silt_store *s);
+    /* Optional (NULL: silt_store_open_writer buffers the object and puts it on close). Opens a
+     * streaming writer for key; the object appears, whole, only when the writer is closed. */
+    int (*open_writer)(silt_store *s, silt_store_writer **out, const char *key, silt_error *err);
 };
 struct silt_store {
     const struct silt_store_ops *ops;
@@ -117,5 +121,57 @@ void silt_store_list_clear(silt_store_listing *l);
 int silt_store_list_push(silt_store_listing *l, const char *key, uint64_t size, int64_t mtime_ms);
 /* Sorts a listing by key. For backends. */
 void silt_store_list_sort(silt_store_listing *l);
+
+/* Like silt_store_open, with storage options: options is NULL or a NULL-terminated array of
+ * "name=value" strings (e.g. "AZURE_STORAGE_ACCOUNT_KEY=..."), which take precedence over the
+ * environment. Also opens Azure locations: abfss://container@account.dfs.core.windows.net/path,
+ * abfs://..., az://container/path, azure://container/path and
+ * https://account.blob.core.windows.net/container/path (see docs/AZURE.md). */
+int silt_store_open_opts(silt_store **out, const char *url, const char *const *options,
+                         silt_error *err);
+/* Checks one "name=value" storage option (known name, well-formed); SILT_EINVAL suggesting the
+ * closest valid name otherwise. For the CLI's --storage-option. */
+int silt_store_option_check(const char *option, silt_error *err);
+
+/* Adds a process-wide storage option ("name=value", checked as above) that every later open
+ * uses after the options given to it and before the environment. Returns 0, SILT_EINVAL or
+ * SILT_ENOMEM. */
+int silt_store_option_add(const char *option, silt_error *err);
+/* Takes every "--storage-option NAME=VALUE" (or "--storage-option=NAME=VALUE") out of argv
+ * (argv[*argc] is set to NULL) and adds it with silt_store_option_add. For the CLI, before the
+ * command parses its options. Returns 0 or the first option's error. */
+int silt_store_options_from_argv(int *argc, char **argv, silt_error *err);
+
+/* A streaming writer: bytes written go to the object, which appears atomically and whole on a
+ * successful close (readers never see a part). Both close and abort free the writer. */
+struct silt_store_writer_ops {
+    int (*write)(silt_store_writer *w, const void *data, size_t n, silt_error *err);
+    int (*close)(silt_store_writer *w, silt_error *err);
+    void (*abort)(silt_store_writer *w);
+};
+struct silt_store_writer {
+    const struct silt_store_writer_ops *ops;
+    uint64_t written; /* bytes accepted so far */
+};
+
+/* Opens a writer for key on any store (the backend's own, or one buffering in memory and
+ * putting on close). Returns 0 and *out (owned; finish with close or abort). */
+int silt_store_open_writer(silt_store *s, silt_store_writer **out, const char *key,
+                           silt_error *err);
+static inline int silt_store_writer_write(silt_store_writer *w, const void *data, size_t n,
+                                          silt_error *err)
+{
+    return w->ops->write(w, data, n, err);
+}
+/* Publishes the object and frees the writer (also on failure). */
+static inline int silt_store_writer_close(silt_store_writer *w, silt_error *err)
+{
+    return w->ops->close(w, err);
+}
+/* Drops everything written and frees the writer; NULL is a no-op. */
+static inline void silt_store_writer_abort(silt_store_writer *w)
+{
+    if (w) w->ops->abort(w);
+}
 
 #endif

@@ -345,9 +345,89 @@ static void local_destroy(silt_store *s)
     silt_free(ls);
 }
 
+/* ---- streaming writer: a temporary file renamed into place on close ---- */
+
+typedef struct local_writer {
+    silt_store_writer base;
+    int fd;
+    silt_buf path, tmp; /* final and temporary paths */
+} local_writer;
+
+static void lw_free(local_writer *w)
+{
+    if (w->fd >= 0) close(w->fd);
+    silt_buf_free(&w->path);
+    silt_buf_free(&w->tmp);
+    silt_free(w);
+}
+
+static int lw_write(silt_store_writer *sw, const void *data, size_t n, silt_error *err)
+{
+    local_writer *w = (local_writer *)sw;
+    for (size_t done = 0; done < n;) {
+        ssize_t r = write(w->fd, (const char *)data + done, n - done);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            return io_error(err, errno, "cannot write", (char *)w->tmp.ptr);
+        }
+        done += (size_t)r;
+    }
+    sw->written += n;
+    return 0;
+}
+
+static int lw_close(silt_store_writer *sw, silt_error *err)
+{
+    local_writer *w = (local_writer *)sw;
+    int rc = 0;
+    if (fsync(w->fd) != 0 || close(w->fd) != 0) {
+        rc = io_error(err, errno, "cannot fsync", (char *)w->tmp.ptr);
+    } else if (rename((char *)w->tmp.ptr, (char *)w->path.ptr) != 0) {
+        rc = io_error(err, errno, "cannot rename into", (char *)w->path.ptr);
+    } else if (fsync_parent((char *)w->path.ptr) != 0) {
+        rc = io_error(err, errno, "cannot fsync the directory of", (char *)w->path.ptr);
+    }
+    w->fd = -1;
+    if (rc) unlink((char *)w->tmp.ptr);
+    lw_free(w);
+    return rc;
+}
+
+static void lw_abort(silt_store_writer *sw)
+{
+    local_writer *w = (local_writer *)sw;
+    unlink((char *)w->tmp.ptr);
+    lw_free(w);
+}
+
+static const struct silt_store_writer_ops lw_ops = {lw_write, lw_close, lw_abort};
+
+static int local_open_writer(silt_store *s, silt_store_writer **out, const char *key,
+                             silt_error *err)
+{
+    *out = NULL;
+    local_writer *w = silt_calloc(1, sizeof *w);
+    if (!w) return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    w->base.ops = &lw_ops;
+    w->fd = -1;
+    int rc = full_path(&w->path, (local_store *)s, key, err);
+    /* an empty temporary file, created the same way put creates its own */
+    if (!rc) rc = write_temp(&w->tmp, (char *)w->path.ptr, "", 0, err);
+    if (!rc && (w->fd = open((char *)w->tmp.ptr, O_WRONLY | O_APPEND | O_CLOEXEC)) < 0) {
+        rc = io_error(err, errno, "cannot open", (char *)w->tmp.ptr);
+        unlink((char *)w->tmp.ptr);
+    }
+    if (rc) {
+        lw_free(w);
+        return rc;
+    }
+    *out = &w->base;
+    return 0;
+}
+
 static const struct silt_store_ops local_ops = {
-    local_get,  local_get_range, local_put,  local_put_if_absent,
-    local_list, local_del,       local_head, local_destroy,
+    local_get, local_get_range, local_put,     local_put_if_absent, local_list,
+    local_del, local_head,      local_destroy, local_open_writer,
 };
 
 int silt_store_local_create(silt_store **out, const char *dir, silt_error *err)

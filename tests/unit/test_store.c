@@ -15,6 +15,7 @@
 
 #include "store/store.h"
 #include "support/oom.h"
+#include "support/store_contract.h"
 #include "util/alloc.h"
 
 static char tmproot[256];
@@ -35,65 +36,6 @@ static int teardown_dir(void **state)
     return system(cmd) == 0 ? 0 : -1;
 }
 
-/* The same behaviour checks for any backend. */
-static void check_basic_ops(silt_store *s)
-{
-    silt_error err;
-    silt_buf b = SILT_BUF_INIT;
-    assert_int_equal(silt_store_get(s, &b, "a/missing.json", &err), SILT_ENOTFOUND);
-    assert_non_null(strstr(err.msg, "missing.json"));
-    assert_int_equal(silt_store_put(s, "b/x.txt", "hello world", 11, &err), 0);
-    assert_int_equal(silt_store_put(s, "a/2.json", "two", 3, &err), 0);
-    assert_int_equal(silt_store_put(s, "a/10.json", "ten", 3, &err), 0);
-    assert_int_equal(silt_store_put(s, "a/1.json", "one", 3, &err), 0);
-    assert_int_equal(silt_store_put(s, "a/sub/z.bin", "", 0, &err), 0);
-    assert_int_equal(silt_store_put(s, "ab.txt", "x", 1, &err), 0);
-    /* put replaces */
-    assert_int_equal(silt_store_put(s, "b/x.txt", "HELLO WORLD!", 12, &err), 0);
-    assert_int_equal(silt_store_get(s, &b, "b/x.txt", &err), 0);
-    assert_int_equal(b.len, 12);
-    assert_memory_equal(b.ptr, "HELLO WORLD!", 12);
-    /* range gets */
-    char r[8] = {0};
-    assert_int_equal(silt_store_get_range(s, r, "b/x.txt", 6, 5, &err), 0);
-    assert_string_equal(r, "WORLD");
-    assert_int_equal(silt_store_get_range(s, r, "b/x.txt", 10, 5, &err), SILT_ECORRUPT);
-    /* put-if-absent */
-    assert_int_equal(silt_store_put_if_absent(s, "a/1.json", "uno", 3, &err), SILT_EEXISTS);
-    assert_int_equal(silt_store_get(s, &b, "a/1.json", &err), 0);
-    assert_memory_equal(b.ptr, "one", 3);
-    assert_int_equal(silt_store_put_if_absent(s, "a/3.json", "three", 5, &err), 0);
-    /* sorted, prefix-filtered, recursive listing */
-    silt_store_listing l = {0};
-    assert_int_equal(silt_store_list(s, &l, "a/", &err), 0);
-    assert_int_equal(l.n, 5);
-    assert_string_equal(l.entries[0].key, "a/1.json");
-    assert_string_equal(l.entries[1].key, "a/10.json");
-    assert_string_equal(l.entries[2].key, "a/2.json");
-    assert_string_equal(l.entries[3].key, "a/3.json");
-    assert_string_equal(l.entries[4].key, "a/sub/z.bin");
-    assert_int_equal(l.entries[3].size, 5);
-    silt_store_list_clear(&l);
-    assert_int_equal(silt_store_list(s, &l, "a", &err), 0);
-    assert_int_equal(l.n, 6); /* includes ab.txt */
-    silt_store_list_clear(&l);
-    assert_int_equal(silt_store_list(s, &l, "nothing/", &err), 0);
-    assert_int_equal(l.n, 0);
-    assert_int_equal(silt_store_list(s, &l, "", &err), 0);
-    assert_int_equal(l.n, 7);
-    silt_store_list_clear(&l);
-    /* head and delete */
-    silt_store_entry e;
-    assert_int_equal(silt_store_head(s, &e, "a/10.json", &err), 0);
-    assert_int_equal(e.size, 3);
-    assert_true(e.mtime_ms > 1600000000000LL);
-    silt_free(e.key);
-    assert_int_equal(silt_store_delete(s, "a/10.json", &err), 0);
-    assert_int_equal(silt_store_head(s, &e, "a/10.json", &err), SILT_ENOTFOUND);
-    assert_int_equal(silt_store_delete(s, "a/10.json", &err), SILT_ENOTFOUND);
-    silt_buf_free(&b);
-}
-
 static void test_local_ops(void **state)
 {
     (void)state;
@@ -102,7 +44,8 @@ static void test_local_ops(void **state)
     char url[300];
     snprintf(url, sizeof url, "file://%s/t1", tmproot);
     assert_int_equal(silt_store_open(&s, url, &err), 0);
-    check_basic_ops(s);
+    silt_test_store_contract(s);
+    silt_test_store_writer_contract(s, 300000);
     /* keys may not escape the root */
     assert_int_equal(silt_store_put(s, "../evil", "x", 1, &err), SILT_EINVAL);
     assert_int_equal(silt_store_put(s, "a/../../evil", "x", 1, &err), SILT_EINVAL);
@@ -118,7 +61,8 @@ static void test_mem_ops(void **state)
     silt_error err;
     silt_store *s = NULL, *s2 = NULL;
     assert_int_equal(silt_store_mem_open_named(&s, "unit", &err), 0);
-    check_basic_ops(s);
+    silt_test_store_contract(s);
+    silt_test_store_writer_contract(s, 100000);
     /* a second open of the same name sees the same objects */
     assert_int_equal(silt_store_mem_open_named(&s2, "unit", &err), 0);
     silt_buf b = SILT_BUF_INIT;
