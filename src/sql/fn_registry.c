@@ -6,6 +6,8 @@
 #include "util/suggest.h"
 
 static const silt_sql_scalar_fn *const scalar_families[] = {
+    silt_sql_fn_math,
+    silt_sql_fn_cond,
     NULL,
 };
 

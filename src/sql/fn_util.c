@@ -187,3 +187,69 @@ other:
     if (a->n_children > 0 && a->type == b->type) return silt_field_copy(out, a) == 0;
     return false;
 }
+
+static int cmp_dbl(double a, double b)
+{
+    bool na = a != a, nb = b != b;
+    if (na || nb) return na - nb;
+    return (a > b) - (a < b);
+}
+
+int fn_value_cmp(const silt_column *a, int64_t i, const silt_column *b, int64_t j)
+{
+    switch (a->type) {
+    case SILT_TYPE_FLOAT:
+    case SILT_TYPE_DOUBLE: return cmp_dbl(fn_get_double(a, 0, i), fn_get_double(b, 0, j));
+    case SILT_TYPE_DECIMAL: {
+        __int128 x = fn_get_dec(a, i), y = fn_get_dec(b, j);
+        return (x > y) - (x < y);
+    }
+    case SILT_TYPE_STRING:
+    case SILT_TYPE_BINARY:
+    case SILT_TYPE_FIXED_BINARY: {
+        size_t na, nb;
+        const uint8_t *pa = silt_column_bytes(a, i, &na), *pb = silt_column_bytes(b, j, &nb);
+        int c = memcmp(pa, pb, na < nb ? na : nb);
+        if (c) return c < 0 ? -1 : 1;
+        return (na > nb) - (na < nb);
+    }
+    default: {
+        int64_t x = fn_get_i64(a, i), y = fn_get_i64(b, j);
+        return (x > y) - (x < y);
+    }
+    }
+}
+
+/* Whether two types are the same (decimals: precision and scale too). */
+static bool same_type(const silt_field *a, const silt_field *b)
+{
+    if (a->type != b->type) return false;
+    if (a->type == SILT_TYPE_DECIMAL) return a->precision == b->precision && a->scale == b->scale;
+    if (a->type == SILT_TYPE_TIMESTAMP) return a->tz_utc == b->tz_utc;
+    return true;
+}
+
+int fn_unify(silt_sql_fn_bind *b, size_t from, size_t to, const char *name, silt_error *err)
+{
+    silt_field acc = {0};
+    for (size_t i = from; i < to; i++) {
+        silt_field next;
+        if (!fn_wider(&next, &acc, b->arg_types[i])) {
+            silt_field_clear(&acc);
+            return fn_bad_args(err, name, b, "the arguments have no common type");
+        }
+        silt_field_clear(&acc);
+        acc = next;
+    }
+    if (acc.type == 0) acc.type = SILT_TYPE_STRING; /* every argument NULL */
+    for (size_t i = from; i < to; i++) {
+        if (same_type(b->arg_types[i], &acc) || acc.n_children > 0) continue;
+        if (silt_field_copy(&b->want[i], &acc) != 0) goto oom;
+    }
+    b->ret = acc;
+    b->ret.nullable = true;
+    return 0;
+oom:
+    silt_field_clear(&acc);
+    return FN_OOM(err);
+}

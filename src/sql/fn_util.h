@@ -9,6 +9,8 @@
 
 /* The family tables, one per fn_*.c file, each ended by an entry whose name is NULL; merged
  * by fn_registry.c (which lists the families). */
+extern const silt_sql_scalar_fn silt_sql_fn_math[];
+extern const silt_sql_scalar_fn silt_sql_fn_cond[];
 extern const silt_sql_agg_fn silt_sql_agg_sum[];
 extern const silt_sql_agg_fn silt_sql_agg_minmax[];
 
@@ -103,3 +105,19 @@ static inline bool fn_all_valid(const silt_sql_fn_args *a, int64_t r)
 #define FN_OOM(err) silt_error_set(err, SILT_ENOMEM, "out of memory in a SQL function")
 
 #endif
+
+/* Spark's order of two values of the same leaf type (after unification): integers, dates and
+ * timestamps numerically, doubles with NaN above everything and -0.0 = 0.0, decimals of one
+ * scale, strings and binary bytewise. Returns <0, 0, >0. */
+int fn_value_cmp(const silt_column *a, int64_t i, const silt_column *b, int64_t j);
+
+/* Unifies the types of arguments [from, to) for functions whose arguments must share one
+ * type (coalesce, greatest, if): sets ret to the common type and asks for casts. Returns 0, or
+ * SILT_EINVAL naming the function and the types. */
+int fn_unify(silt_sql_fn_bind *b, size_t from, size_t to, const char *name, silt_error *err);
+
+/* Appends row `row` of c (any type, nested too) to out. */
+static inline int fn_copy_value(silt_column *out, const silt_column *c, int64_t row)
+{
+    return silt_column_append_range(out, c, row, 1);
+}

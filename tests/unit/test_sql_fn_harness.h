@@ -98,6 +98,8 @@ static inline void tcol_cast(tcol *t, const silt_field *want)
     if (want->type == 0 || (want->type == t->f.type && want->type != SILT_TYPE_DECIMAL)) return;
     tcol n;
     tcol_init(&n, want->type);
+    n.f.precision = n.c.type == SILT_TYPE_DECIMAL ? want->precision : 0;
+    n.f.scale = n.c.type == SILT_TYPE_DECIMAL ? want->scale : 0;
     for (int64_t i = 0; i < t->c.length; i++) {
         if (!silt_column_is_valid(&t->c, i)) {
             assert_int_equal(silt_column_append_null(&n.c), 0);
@@ -108,6 +110,17 @@ static inline void tcol_cast(tcol *t, const silt_field *want)
         } else if (want->type >= SILT_TYPE_INT8 && want->type <= SILT_TYPE_INT64 &&
                    t->f.type >= SILT_TYPE_INT8 && t->f.type <= SILT_TYPE_INT64) {
             assert_int_equal(silt_column_append_int(&n.c, silt_column_get_int(&t->c, i)), 0);
+        } else if (want->type == SILT_TYPE_DECIMAL) {
+            __int128 v;
+            if (t->f.type == SILT_TYPE_DECIMAL)
+                memcpy(&v, t->c.values + i * 16, 16);
+            else
+                v = silt_column_get_int(&t->c, i);
+            for (int k = t->f.type == SILT_TYPE_DECIMAL ? t->f.scale : 0; k < want->scale; k++)
+                v *= 10;
+            uint8_t le[16];
+            memcpy(le, &v, 16);
+            assert_int_equal(silt_column_append_decimal(&n.c, le), 0);
         } else {
             fail_msg("test harness cannot cast %d to %d", t->f.type, want->type);
         }
