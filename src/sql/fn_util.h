@@ -11,6 +11,9 @@
  * by fn_registry.c (which lists the families). */
 extern const silt_sql_scalar_fn silt_sql_fn_math[];
 extern const silt_sql_scalar_fn silt_sql_fn_cond[];
+extern const silt_sql_scalar_fn silt_sql_fn_string[];
+extern const silt_sql_scalar_fn silt_sql_fn_concat[];
+extern const silt_sql_scalar_fn silt_sql_fn_regex[];
 extern const silt_sql_agg_fn silt_sql_agg_sum[];
 extern const silt_sql_agg_fn silt_sql_agg_minmax[];
 
@@ -104,8 +107,6 @@ static inline bool fn_all_valid(const silt_sql_fn_args *a, int64_t r)
 
 #define FN_OOM(err) silt_error_set(err, SILT_ENOMEM, "out of memory in a SQL function")
 
-#endif
-
 /* Spark's order of two values of the same leaf type (after unification): integers, dates and
  * timestamps numerically, doubles with NaN above everything and -0.0 = 0.0, decimals of one
  * scale, strings and binary bytewise. Returns <0, 0, >0. */
@@ -121,3 +122,5 @@ static inline int fn_copy_value(silt_column *out, const silt_column *c, int64_t 
 {
     return silt_column_append_range(out, c, row, 1);
 }
+
+#endif
