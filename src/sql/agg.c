@@ -151,8 +151,10 @@ int sql_exec_agg(sql_rel *out, sql_node *n, const sql_rel *in, silt_error *err)
         rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
     silt_free(kt);
     if (!rc && !n->n_exprs) {
-        if (grow_states(&a, 1)) rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
-        else init_states(&a, 0, 1);
+        if (grow_states(&a, 1))
+            rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
+        else
+            init_states(&a, 0, 1);
     }
     for (size_t i = 0; i < in->n && !rc; i++) rc = agg_batch(&a, in->b[i], err);
     if (!rc) {

@@ -65,8 +65,7 @@ int sql_bind_cast(sql_expr **out, sql_ctx *c, sql_expr *e, const silt_field *t)
     return sql_fold(out, c);
 }
 
-static int type_err(sql_ctx *c, int pos, const char *what, const silt_field *a,
-                    const silt_field *b)
+static int type_err(sql_ctx *c, int pos, const char *what, const silt_field *a, const silt_field *b)
 {
     char ta[128], tb[128];
     if (!b)
@@ -91,9 +90,9 @@ static sql_op op_of(const char *s)
     static const struct {
         const char *s;
         sql_op op;
-    } t[] = {{"+", OP_ADD},   {"-", OP_SUB},  {"*", OP_MUL}, {"/", OP_DIV},   {"%", OP_MOD},
-             {"div", OP_IDIV}, {"=", OP_EQ},  {"<>", OP_NE}, {"<", OP_LT},    {"<=", OP_LE},
-             {">", OP_GT},    {">=", OP_GE},  {"<=>", OP_EQNS}, {"AND", OP_AND}, {"OR", OP_OR}};
+    } t[] = {{"+", OP_ADD},    {"-", OP_SUB}, {"*", OP_MUL},    {"/", OP_DIV},   {"%", OP_MOD},
+             {"div", OP_IDIV}, {"=", OP_EQ},  {"<>", OP_NE},    {"<", OP_LT},    {"<=", OP_LE},
+             {">", OP_GT},     {">=", OP_GE}, {"<=>", OP_EQNS}, {"AND", OP_AND}, {"OR", OP_OR}};
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         if (!strcmp(t[i].s, s)) return t[i].op;
     return 0;
@@ -369,7 +368,8 @@ static int bind_case(sql_expr **out, sql_ctx *c, const sql_scope *s, sql_aggctx 
     }
     if (t.type == SQL_TYPE_NULL) t = sql_type(SILT_TYPE_STRING);
     for (size_t k = 0; k < e->n_args; k++)
-        if ((k % 2 == 1 || k == e->n_args - 1) && (rc = sql_bind_cast(&e->args[k], c, e->args[k], &t)))
+        if ((k % 2 == 1 || k == e->n_args - 1) &&
+            (rc = sql_bind_cast(&e->args[k], c, e->args[k], &t)))
             return rc;
     if (sql_field_dup(c->a, &e->type, &t, "")) return sql_oom(c);
     *out = e;
@@ -424,8 +424,7 @@ static int bind_misc(sql_expr **out, sql_ctx *c, const sql_scope *s, sql_aggctx 
     return sql_fold(out, c);
 }
 
-int sql_bind_expr(sql_expr **out, sql_ctx *c, const sql_scope *s, sql_aggctx *agg,
-                  const sql_ast *a)
+int sql_bind_expr(sql_expr **out, sql_ctx *c, const sql_scope *s, sql_aggctx *agg, const sql_ast *a)
 {
     if (++c->depth > 2000)
         return sql_error_at(c->err, SILT_EINVAL, c->text, a->pos, "expression nested too deeply");

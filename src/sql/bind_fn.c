@@ -61,7 +61,8 @@ static int run_bind(sql_ctx *c, int (*bind)(silt_sql_fn_bind *, silt_error *), s
         return sql_error_at(c->err, rc, c->text, pos, "%s", e2.msg[0] ? e2.msg : name);
     }
     for (size_t i = 0; i < n && !rc; i++) {
-        if (want[i].type) rc = sql_bind_cast(&args[i], c, args[i], &want[i]);
+        if (want[i].type)
+            rc = sql_bind_cast(&args[i], c, args[i], &want[i]);
         else if (args[i]->type.type == SQL_TYPE_NULL)
             rc = sql_bind_cast(&args[i], c, args[i], &nullstr);
         silt_field_clear(&want[i]);
@@ -84,7 +85,9 @@ int sql_bind_fn_named(sql_expr **out, sql_ctx *c, const char *name, sql_expr **a
         return sql_error_at(c->err, SILT_EINVAL, c->text, pos,
                             "%s takes %d%s%s argument(s), not %zu (%s)", fn->name, fn->min_args,
                             fn->max_args != fn->min_args ? " to " : "",
-                            fn->max_args < 0 ? "any" : fn->max_args != fn->min_args ? "more" : "",
+                            fn->max_args < 0               ? "any"
+                            : fn->max_args != fn->min_args ? "more"
+                                                           : "",
                             n, fn->doc ? fn->doc : fn->name);
     sql_expr *e = sql_ctx_alloc(c, sizeof *e);
     sql_expr **av = sql_ctx_alloc(c, (n + 1) * sizeof *av);
@@ -159,12 +162,12 @@ static int bind_agg(sql_expr **out, sql_ctx *c, const sql_scope *s, sql_aggctx *
 
 int sql_bind_call(sql_expr **out, sql_ctx *c, const sql_scope *s, sql_aggctx *agg,
                   const sql_ast *a);
-int sql_bind_call(sql_expr **out, sql_ctx *c, const sql_scope *s, sql_aggctx *agg,
-                  const sql_ast *a)
+int sql_bind_call(sql_expr **out, sql_ctx *c, const sql_scope *s, sql_aggctx *agg, const sql_ast *a)
 {
     char name[64];
     size_t i = 0;
-    for (; a->name[i] && i < sizeof name - 1; i++) name[i] = (char)tolower((unsigned char)a->name[i]);
+    for (; a->name[i] && i < sizeof name - 1; i++)
+        name[i] = (char)tolower((unsigned char)a->name[i]);
     name[i] = 0;
     const silt_sql_agg_fn *af = silt_sql_agg_find(name);
     if (af) return bind_agg(out, c, s, agg, a, af);

@@ -69,10 +69,11 @@ static int bind_table(sql_node **out, sql_scope *scope, sql_ctx *c, const sql_fr
     s->n_columns = n;
     const char *qual = f->alias ? f->alias : NULL;
     for (size_t k = 0; k < n; k++) {
-        if (sql_node_field(c, s, k, &ts->fields[map[k]], ts->fields[map[k]].name)) return SILT_ENOMEM;
+        if (sql_node_field(c, s, k, &ts->fields[map[k]], ts->fields[map[k]].name))
+            return SILT_ENOMEM;
         s->columns[k] = s->schema.fields[k].name;
-        scope->cols[k] = (sql_scope_col){qual, s->schema.fields[k].name, &s->schema.fields[k],
-                                         &r->used[map[k]]};
+        scope->cols[k] =
+            (sql_scope_col){qual, s->schema.fields[k].name, &s->schema.fields[k], &r->used[map[k]]};
     }
     *out = s;
     return 0;

@@ -5,8 +5,7 @@
 #include "sql/exec.h"
 #include "util/alloc.h"
 
-int sql_filter_batch(silt_batch **out, const silt_batch *b, const sql_expr *pred,
-                     silt_error *err)
+int sql_filter_batch(silt_batch **out, const silt_batch *b, const sql_expr *pred, silt_error *err)
 {
     sql_vec v;
     int rc = sql_eval(&v, pred, b, err);
@@ -35,8 +34,7 @@ int sql_filter_batch(silt_batch **out, const silt_batch *b, const sql_expr *pred
     return 0;
 }
 
-static int project_batch(silt_batch **out, const silt_batch *b, const sql_node *n,
-                         silt_error *err)
+static int project_batch(silt_batch **out, const silt_batch *b, const sql_node *n, silt_error *err)
 {
     silt_batch *o = silt_batch_create(&n->schema);
     if (!o) return silt_error_set(err, SILT_ENOMEM, "out of memory");

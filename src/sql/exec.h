@@ -87,7 +87,6 @@ int sql_exec_distinct(sql_rel *out, sql_node *node, const sql_rel *in, silt_erro
 /* Reads a table source; each batch passes through filter (may be NULL) before being kept. */
 int sql_exec_scan(sql_rel *out, sql_node *node, silt_error *err);
 /* Filters b by pred into a new batch. */
-int sql_filter_batch(silt_batch **out, const silt_batch *b, const sql_expr *pred,
-                     silt_error *err);
+int sql_filter_batch(silt_batch **out, const silt_batch *b, const sql_expr *pred, silt_error *err);
 
 #endif

@@ -123,8 +123,7 @@ static int parse_name(sql_parser *p, sql_ast **out, const sql_tok *t)
         const sql_tok *f = sp_peek(p);
         if (f->kind != TK_IDENT && f->kind != TK_QIDENT) return sp_fail(p, "a field name");
         p->i++;
-        if (sp_push(p, (void ***)&n->parts, &n->n_parts, &cap, (void *)f->text))
-            return SILT_ENOMEM;
+        if (sp_push(p, (void ***)&n->parts, &n->n_parts, &cap, (void *)f->text)) return SILT_ENOMEM;
     }
     *out = n;
     return 0;
@@ -152,8 +151,8 @@ static int parse_keyword_primary(sql_parser *p, sql_ast **out, const sql_tok *t,
         if (!n) return SILT_ENOMEM;
         n->tok = *sp_peek(p);
         p->i++;
-        n->cast_type.type = t->text[0] == 'd' || t->text[0] == 'D' ? SILT_TYPE_DATE32
-                                                                   : SILT_TYPE_TIMESTAMP;
+        n->cast_type.type =
+            t->text[0] == 'd' || t->text[0] == 'D' ? SILT_TYPE_DATE32 : SILT_TYPE_TIMESTAMP;
         n->cast_type.tz_utc = true;
         n->cast_type.nullable = true;
         *out = n;
@@ -257,9 +256,9 @@ static int multiplicative(sql_parser *p, sql_ast **out)
     int rc = unary(p, out);
     while (!rc) {
         int pos = sp_peek(p)->pos;
-        const char *op = sp_accept_op(p, "*") ? "*"
-                         : sp_accept_op(p, "/") ? "/"
-                         : sp_accept_op(p, "%") ? "%"
+        const char *op = sp_accept_op(p, "*")     ? "*"
+                         : sp_accept_op(p, "/")   ? "/"
+                         : sp_accept_op(p, "%")   ? "%"
                          : sp_accept_kw(p, "div") ? "div"
                                                   : NULL;
         if (!op) break;
@@ -309,10 +308,9 @@ static int predicate_tail(sql_parser *p, sql_ast **out, int pos, bool *more)
 {
     sql_ast *l = *out, *r, *r2 = NULL;
     int rc;
-    bool neg = sp_is_kw(p, "not") &&
-               (sp_is_kw_at(p, 1, "in") || sp_is_kw_at(p, 1, "between") ||
-                sp_is_kw_at(p, 1, "like") || sp_is_kw_at(p, 1, "ilike") ||
-                sp_is_kw_at(p, 1, "rlike") || sp_is_kw_at(p, 1, "regexp"));
+    bool neg = sp_is_kw(p, "not") && (sp_is_kw_at(p, 1, "in") || sp_is_kw_at(p, 1, "between") ||
+                                      sp_is_kw_at(p, 1, "like") || sp_is_kw_at(p, 1, "ilike") ||
+                                      sp_is_kw_at(p, 1, "rlike") || sp_is_kw_at(p, 1, "regexp"));
     if (neg) p->i++;
     *more = true;
     if (sp_accept_kw(p, "in")) return parse_in(p, out, l, pos, neg);

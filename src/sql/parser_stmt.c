@@ -294,8 +294,7 @@ static int parse_partitioned(sql_parser *p, sql_stmt *s)
     do {
         const char *c = sp_ident(p);
         if (!c) return sp_fail(p, "a partition column name");
-        if ((rc = sp_push(p, (void ***)&s->partition_cols, &s->n_partition_cols, &cap,
-                          (void *)c)))
+        if ((rc = sp_push(p, (void ***)&s->partition_cols, &s->n_partition_cols, &cap, (void *)c)))
             return rc;
     } while (sp_accept_op(p, ","));
     return sp_expect_op(p, ")");

@@ -163,7 +163,7 @@ typedef enum sql_expr_kind {
     E_IN,    /* args[0] in args[1..]; hashed set when all constant */
     E_LIKE,  /* args[0] LIKE pattern (constant): compiled */
     E_ISNULL,
-    E_FIELD,    /* struct field: args[0], index */
+    E_FIELD,     /* struct field: args[0], index */
     E_SUBSCRIPT, /* array (0-based, as Spark's a[i]) or map lookup */
     E_AGGREF     /* binder only: aggregate call index, rewritten to E_COL */
 } sql_expr_kind;
@@ -202,8 +202,8 @@ typedef struct sql_expr {
     sql_expr_kind kind;
     silt_field type; /* arena-owned */
     sql_op op;
-    int index;            /* E_COL, E_FIELD */
-    silt_column *value;   /* E_CONST: one row, owned by the plan (freed at destroy) */
+    int index;          /* E_COL, E_FIELD */
+    silt_column *value; /* E_CONST: one row, owned by the plan (freed at destroy) */
     struct sql_expr **args;
     size_t n_args;
     bool negated;
