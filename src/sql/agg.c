@@ -72,6 +72,7 @@ static int agg_batch(aggrun *a, const silt_batch *b, silt_error *err)
 {
     sql_node *n = a->n;
     int64_t rows = b->n_rows;
+    if (rows == 0) return 0;
     if (rows > a->cap_ids) {
         silt_free(a->ids);
         if (!(a->ids = silt_malloc((size_t)rows * sizeof *a->ids))) return SILT_ENOMEM;

@@ -142,6 +142,14 @@ static int typed_lit(sql_expr **out, silt_column **v, sql_ctx *c, const sql_ast 
     return silt_column_append_int(*v, us) ? sql_oom(c) : 0;
 }
 
+static int hexval(char ch)
+{
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+    return -1;
+}
+
 int sql_bind_literal(sql_expr **out, sql_ctx *c, const sql_ast *a);
 int sql_bind_literal(sql_expr **out, sql_ctx *c, const sql_ast *a)
 {
@@ -157,6 +165,22 @@ int sql_bind_literal(sql_expr **out, sql_ctx *c, const sql_ast *a)
         silt_field t = sql_type(SILT_TYPE_BOOL);
         if ((rc = new_const(out, &v, c, &t))) return rc;
         return silt_column_append_bool(v, a->bool_val) ? sql_oom(c) : 0;
+    }
+    if (a->tok.kind == TK_HEX) {
+        silt_field t = sql_type(SILT_TYPE_BINARY);
+        uint8_t *bytes = silt_arena_alloc(c->a, a->tok.len / 2 + 1);
+        if (!bytes) return sql_oom(c);
+        size_t nb = 0;
+        for (size_t i = 0; i + 1 < a->tok.len + 1 && i < a->tok.len; i += 2) {
+            int hi = hexval(a->tok.text[i]),
+                lo = i + 1 < a->tok.len ? hexval(a->tok.text[i + 1]) : -1;
+            if (hi < 0 || lo < 0)
+                return sql_error_at(c->err, SILT_EINVAL, c->text, a->pos,
+                                    "X'%s' is not an even number of hex digits", a->tok.text);
+            bytes[nb++] = (uint8_t)(hi * 16 + lo);
+        }
+        if ((rc = new_const(out, &v, c, &t))) return rc;
+        return silt_column_append_bytes(v, bytes, nb) ? sql_oom(c) : 0;
     }
     if (a->tok.kind == TK_STRING) {
         silt_field t = sql_type(SILT_TYPE_STRING);
@@ -214,7 +238,7 @@ static int find_col(const sql_scope *s, const sql_ast *a, size_t *used_parts, bo
             }
     }
     for (size_t i = 0; i < s->n; i++)
-        if (!strcasecmp(s->cols[i].name, a->parts[0])) {
+        if (!s->cols[i].hidden && !strcasecmp(s->cols[i].name, a->parts[0])) {
             if (hit >= 0) *ambiguous = true;
             if (hit < 0) hit = (int)i;
         }

@@ -43,6 +43,9 @@ static int expr_list(sql_parser *p, sql_ast ***out, size_t *n_out)
         sql_ast *e;
         int rc = sp_expr(p, &e);
         if (rc || (rc = sp_push(p, (void ***)out, n_out, &cap, e))) return rc;
+        if (sp_accept_kw(p, "as")) { /* struct(x AS name) */
+            if (!(e->alias = sp_ident(p))) return sp_fail(p, "a field name");
+        }
     } while (sp_accept_op(p, ","));
     return 0;
 }
@@ -103,6 +106,12 @@ static int parse_call(sql_parser *p, sql_ast **out, const char *name, int pos)
         if ((rc = expr_list(p, &n->args, &n->n_args))) return rc;
     }
     if ((rc = sp_expect_op(p, ")"))) return rc;
+    if (sp_is_kw(p, "filter") && p->t[p->i + 1].kind == TK_OP && !strcmp(p->t[p->i + 1].op, "(")) {
+        p->i += 2;
+        if ((rc = sp_expect_kw(p, "where")) || (rc = sp_expr(p, &n->filter)) ||
+            (rc = sp_expect_op(p, ")")))
+            return rc;
+    }
     *out = n;
     return 0;
 }
@@ -178,6 +187,16 @@ static int primary(sql_parser *p, sql_ast **out)
         if ((rc = sp_expr(p, out))) return rc;
         return sp_expect_op(p, ")");
     }
+    if (t->kind == TK_IDENT && (t->text[0] == 'x' || t->text[0] == 'X') && !t->text[1] &&
+        p->t[p->i + 1].kind == TK_STRING && p->t[p->i + 1].pos == t->pos + 1) {
+        sql_ast *n = node(p, A_LIT, t->pos);
+        if (!n) return SILT_ENOMEM;
+        n->tok = p->t[p->i + 1];
+        n->tok.kind = TK_HEX;
+        p->i += 2;
+        *out = n;
+        return 0;
+    }
     if (t->kind == TK_IDENT) {
         p->i++;
         bool done;
@@ -239,6 +258,20 @@ static int unary(sql_parser *p, sql_ast **out)
         p->depth--;
         if (rc) return rc;
         if (!neg) {
+            *out = e;
+            return 0;
+        }
+        if (e->kind == A_LIT &&
+            (e->tok.kind == TK_INT || e->tok.kind == TK_NUM || e->tok.kind == TK_FLOAT) &&
+            e->tok.text[0] != '-') {
+            size_t l = strlen(e->tok.text);
+            char *t = sp_alloc(p, l + 2);
+            if (!t) return SILT_ENOMEM;
+            t[0] = '-';
+            memcpy(t + 1, e->tok.text, l + 1);
+            e->tok.text = t;
+            e->tok.len = l + 1;
+            e->pos = pos;
             *out = e;
             return 0;
         }

@@ -144,9 +144,20 @@ static int parse_from(sql_parser *p, sql_from **out)
         j->pos = pos;
         j->left = *out;
         j->left_join = left;
-        if ((rc = parse_table(p, &j->right)) || (rc = sp_expect_kw(p, "on")) ||
-            (rc = sp_expr(p, &j->on)))
+        if ((rc = parse_table(p, &j->right))) return rc;
+        if (sp_accept_kw(p, "using")) {
+            size_t cap = 0;
+            if ((rc = sp_expect_op(p, "("))) return rc;
+            do {
+                const char *c = sp_ident(p);
+                if (!c) return sp_fail(p, "a column name");
+                if ((rc = sp_push(p, (void ***)&j->using_cols, &j->n_using, &cap, (void *)c)))
+                    return rc;
+            } while (sp_accept_op(p, ","));
+            if ((rc = sp_expect_op(p, ")"))) return rc;
+        } else if ((rc = sp_expect_kw(p, "on")) || (rc = sp_expr(p, &j->on))) {
             return rc;
+        }
         *out = j;
     }
     return rc;

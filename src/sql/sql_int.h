@@ -24,6 +24,7 @@ typedef enum sql_tok_kind {
     TK_NUM,    /* 1.5 (exact decimal literal) */
     TK_FLOAT,  /* 1e3, 1.5D */
     TK_OP,     /* punctuation and operators, text in op */
+    TK_HEX,    /* X'CAFE' (text: the hex digits) */
 } sql_tok_kind;
 
 typedef struct sql_tok {
@@ -71,7 +72,9 @@ typedef struct sql_ast {
     struct sql_ast **args;
     size_t n_args;
     sql_tok tok;
-    silt_field cast_type; /* arena-owned */
+    silt_field cast_type;   /* arena-owned */
+    const char *alias;      /* struct(x AS name) */
+    struct sql_ast *filter; /* agg(x) FILTER (WHERE filter) */
     bool negated, distinct, star, try_cast, has_operand, has_else, lit_null, lit_bool, bool_val;
 } sql_ast;
 
@@ -92,6 +95,8 @@ typedef struct sql_from {
     struct sql_from *right; /* F_JOIN */
     bool left_join;
     sql_ast *on;
+    const char **using_cols; /* JOIN ... USING (cols) */
+    size_t n_using;
 } sql_from;
 
 typedef struct sql_item {
