@@ -210,6 +210,11 @@ sql_node *sql_plan_root(silt_sql_plan *p)
 {
     return p->root;
 }
+void sql_plan_set_root(silt_sql_plan *p, sql_node *n);
+void sql_plan_set_root(silt_sql_plan *p, sql_node *n)
+{
+    p->root = n;
+}
 sql_ctx *sql_plan_ctx(silt_sql_plan *p);
 sql_ctx *sql_plan_ctx(silt_sql_plan *p)
 {

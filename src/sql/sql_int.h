@@ -150,6 +150,7 @@ typedef struct sql_stmt {
     const char **partition_cols;
     size_t n_partition_cols;
     bool analyze;
+    void *write_state; /* CTAS / INSERT: the target (stmt_write.c) */
 } sql_stmt;
 
 /* Parses one statement from tokens (text for error messages). *out is arena-owned. */
