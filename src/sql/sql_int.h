@@ -280,6 +280,9 @@ typedef struct sql_node {
     sql_expr **pushed; /* conjuncts column op literal offered to the scan */
     size_t n_pushed;
     void *source; /* opened table (delta snapshot + store) */
+    /* executor: where a streaming node hands its batches (owned, consumed) */
+    int (*sink)(void *arg, struct silt_batch *b, silt_error *err);
+    void *sink_arg;
     /* stats */
     size_t files_total, files_read;
     int64_t rows_in, rows_out;
