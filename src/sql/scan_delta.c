@@ -7,6 +7,7 @@
 
 #include "delta/pqio.h"
 #include "delta/scan.h"
+#include "delta/schema.h"
 #include "sql/cast.h"
 #include "sql/scan.h"
 #include "util/alloc.h"
@@ -157,4 +158,16 @@ int sql_scan_delta_run(sql_node *n, sql_rel *out, silt_error *err)
     n->files_total = st.files_total;
     n->files_read = st.files_read;
     return rc;
+}
+
+int64_t sql_scan_delta_rows(const sql_node *n)
+{
+    const delta_src *d = n->source;
+    int64_t total = 0;
+    for (size_t i = 0; d && i < d->snap->n_files; i++) {
+        int64_t r;
+        if (silt_delta_stats_num_records(&r, d->snap->files[i].stats, NULL)) return INT64_MAX / 4;
+        total += r;
+    }
+    return total;
 }
