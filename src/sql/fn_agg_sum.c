@@ -152,6 +152,32 @@ static inline void sum_add(const fn_agg_site *s, sum_state *st, const silt_colum
     }
 }
 
+/* The common cases without a per-row type switch: int32, int64 or double values. */
+#define SUM_LOOP(T, ACC, EXPR)                                                                     \
+    do {                                                                                           \
+        const T *v = (const T *)c->values;                                                         \
+        for (int64_t r = 0; r < n_rows; r++) {                                                     \
+            if (c->validity && !silt_bit_get(c->validity, r)) continue;                            \
+            sum_state *st = (sum_state *)(states + (groups ? (size_t)groups[r] * stride : 0));     \
+            st->n++;                                                                               \
+            st->ACC = EXPR;                                                                        \
+        }                                                                                          \
+    } while (0)
+
+static bool sum_fast(const fn_agg_site *s, uint8_t *states, size_t stride, const uint32_t *groups,
+                     const silt_column *c, int64_t n_rows)
+{
+    if (s->cat == FN_CAT_INT && c->type == SILT_TYPE_INT64)
+        SUM_LOOP(int64_t, i, (int64_t)((uint64_t)st->i + (uint64_t)v[r]));
+    else if (s->cat == FN_CAT_INT && c->type == SILT_TYPE_INT32)
+        SUM_LOOP(int32_t, i, (int64_t)((uint64_t)st->i + (uint64_t)(int64_t)v[r]));
+    else if (s->cat == FN_CAT_DBL && c->type == SILT_TYPE_DOUBLE)
+        SUM_LOOP(double, d, st->d + v[r]);
+    else
+        return false;
+    return true;
+}
+
 static int sum_update(void *bstate, uint8_t *states, size_t stride, const uint32_t *groups,
                       const silt_sql_fn_args *args, int64_t n_rows, silt_error *err)
 {
@@ -159,17 +185,7 @@ static int sum_update(void *bstate, uint8_t *states, size_t stride, const uint32
     if (s->distinct) return fn_agg_set_update(bstate, states, stride, groups, args, n_rows, err);
     const silt_column *c = args->cols[0];
     bool k = args->is_const[0];
-    if (!groups && s->cat == FN_CAT_DBL && !k && c->type == SILT_TYPE_DOUBLE) {
-        sum_state *st = (sum_state *)states;
-        const double *v = (const double *)c->values;
-        double acc = 0;
-        int64_t n = 0;
-        for (int64_t r = 0; r < n_rows; r++)
-            if (silt_column_is_valid(c, r)) acc += v[r], n++;
-        st->d += acc;
-        st->n += n;
-        return 0;
-    }
+    if (!k && sum_fast(s, states, stride, groups, c, n_rows)) return 0;
     for (int64_t r = 0; r < n_rows; r++) {
         int64_t row = k ? 0 : r;
         if (silt_column_is_valid(c, row))

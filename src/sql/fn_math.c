@@ -63,6 +63,16 @@ typedef struct round_site {
 static double round_double(double v, int d)
 {
     if (!isfinite(v) || d > 300) return v;
+    if (d >= 0 && d <= 15) { /* fast: far from a tie, scaling decides as the text would */
+        double p = (double)fn_pow10(d), x = fabs(v) * p;
+        if (x < 8e12) {
+            double f = floor(x), frac = x - f;
+            if (fabs(frac - 0.5) > 0.01) {
+                double q = (frac > 0.5 ? f + 1 : f) / p; /* exact / exact: correctly rounded */
+                return v < 0 && q != 0 ? -q : q;
+            }
+        }
+    }
     char buf[40];
     int prec = 1;
     for (; prec <= 17; prec++) {
@@ -82,6 +92,7 @@ static double round_double(double v, int d)
     for (int i = 0; i < keep; i++) q = q * 10 + (digits[i] - '0');
     if (keep >= 0 && digits[keep] >= '5') q++;
     if (keep < 0) q = 0;
+    if (q == 0) return 0.0; /* BigDecimal has no negative zero */
     snprintf(buf, sizeof buf, "%s%llde%d", v < 0 ? "-" : "", q, -d);
     return strtod(buf, NULL);
 }
