@@ -14,7 +14,7 @@ typedef struct hll_site {
     size_t m;
 } hll_site;
 
-static int hll_bind(silt_sql_fn_bind *b, silt_error *err)
+static int hll_bind_impl(silt_sql_fn_bind *b, silt_error *err)
 {
     fn_cat cat = fn_agg_cat(b->arg_types[0]->type);
     if (!cat) return fn_bad_args(err, "approx_count_distinct", b, "expected a scalar argument");
@@ -41,6 +41,11 @@ static int hll_bind(silt_sql_fn_bind *b, silt_error *err)
     if (fn_ret(b, SILT_TYPE_INT64, err)) return SILT_ENOMEM;
     b->ret.nullable = false;
     return 0;
+}
+
+static int hll_bind(silt_sql_fn_bind *b, silt_error *err)
+{
+    return fn_bind_done(b, hll_bind_impl(b, err), silt_free);
 }
 
 static void hll_init(void *bstate, void *st)

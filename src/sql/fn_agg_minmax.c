@@ -20,7 +20,7 @@ typedef struct mm_site {
     int kind;
 } mm_site;
 
-static int mm_bind_kind(silt_sql_fn_bind *b, int kind, const char *name, silt_error *err)
+static int mm_bind_kind_impl(silt_sql_fn_bind *b, int kind, const char *name, silt_error *err)
 {
     fn_cat cat = fn_agg_cat(b->arg_types[0]->type);
     if (!cat) return fn_bad_args(err, name, b, "expected an orderable scalar argument");
@@ -33,6 +33,11 @@ static int mm_bind_kind(silt_sql_fn_bind *b, int kind, const char *name, silt_er
     s->kind = kind;
     b->state = s;
     return 0;
+}
+
+static int mm_bind_kind(silt_sql_fn_bind *b, int kind, const char *name, silt_error *err)
+{
+    return fn_bind_done(b, mm_bind_kind_impl(b, kind, name, err), silt_free);
 }
 
 static int min_bind(silt_sql_fn_bind *b, silt_error *err)

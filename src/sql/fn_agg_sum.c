@@ -15,7 +15,7 @@ typedef struct sum_state {
 
 /* ---- count ---- */
 
-static int count_bind(silt_sql_fn_bind *b, silt_error *err)
+static int count_bind_impl(silt_sql_fn_bind *b, silt_error *err)
 {
     for (size_t i = 0; b->distinct && i < b->n_args; i++)
         if (!fn_agg_cat(b->arg_types[i]->type) && b->arg_types[i]->type != 0)
@@ -26,6 +26,11 @@ static int count_bind(silt_sql_fn_bind *b, silt_error *err)
     b->ret.nullable = false;
     b->agg_state_size = b->distinct ? sizeof(fn_set *) : sizeof(int64_t);
     return fn_agg_site_new(b, FN_CAT_INT, err);
+}
+
+static int count_bind(silt_sql_fn_bind *b, silt_error *err)
+{
+    return fn_bind_done(b, count_bind_impl(b, err), silt_free);
 }
 
 static void count_init(void *bstate, void *st)
@@ -88,7 +93,7 @@ static void count_destroy(void *bstate, void *st)
 /* ---- sum and avg ---- */
 
 /* Binds sum (avg = false) or avg: picks the category and the result type. */
-static int sum_bind_common(silt_sql_fn_bind *b, bool avg, silt_error *err)
+static int sum_bind_common_impl(silt_sql_fn_bind *b, bool avg, silt_error *err)
 {
     const char *name = avg ? "avg" : "sum";
     const silt_field *t = b->arg_types[0];
@@ -116,6 +121,11 @@ static int sum_bind_common(silt_sql_fn_bind *b, bool avg, silt_error *err)
     s->out_p = b->ret.precision;
     s->out_s = b->ret.scale;
     return 0;
+}
+
+static int sum_bind_common(silt_sql_fn_bind *b, bool avg, silt_error *err)
+{
+    return fn_bind_done(b, sum_bind_common_impl(b, avg, err), silt_free);
 }
 
 static int sum_bind(silt_sql_fn_bind *b, silt_error *err)

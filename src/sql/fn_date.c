@@ -16,7 +16,7 @@ typedef struct parse_site {
     silt_datefmt fmt;
 } parse_site;
 
-static int parse_bind_kind(silt_sql_fn_bind *b, bool to_ts, const char *name, silt_error *err)
+static int parse_bind_kind_impl(silt_sql_fn_bind *b, bool to_ts, const char *name, silt_error *err)
 {
     silt_type_id t = b->arg_types[0]->type;
     if (!fn_is_datetime(t) && t != SILT_TYPE_STRING) {
@@ -43,6 +43,11 @@ static int parse_bind_kind(silt_sql_fn_bind *b, bool to_ts, const char *name, si
         s->fmt_const = true;
     }
     return fn_ret(b, to_ts ? SILT_TYPE_TIMESTAMP : SILT_TYPE_DATE32, err);
+}
+
+static int parse_bind_kind(silt_sql_fn_bind *b, bool to_ts, const char *name, silt_error *err)
+{
+    return fn_bind_done(b, parse_bind_kind_impl(b, to_ts, name, err), silt_free);
 }
 
 static int to_date_bind(silt_sql_fn_bind *b, silt_error *err)
@@ -274,7 +279,7 @@ static int datediff_eval(void *state, silt_column *out, const silt_sql_fn_args *
 
 /* ---- current_date, current_timestamp ---- */
 
-static int now_bind_kind(silt_sql_fn_bind *b, silt_type_id t, silt_error *err)
+static int now_bind_kind_impl(silt_sql_fn_bind *b, silt_type_id t, silt_error *err)
 {
     int64_t *v = silt_malloc(sizeof *v);
     if (!v) return FN_OOM(err);
@@ -283,6 +288,11 @@ static int now_bind_kind(silt_sql_fn_bind *b, silt_type_id t, silt_error *err)
     if (fn_ret(b, t, err)) return SILT_ENOMEM;
     b->ret.nullable = false;
     return 0;
+}
+
+static int now_bind_kind(silt_sql_fn_bind *b, silt_type_id t, silt_error *err)
+{
+    return fn_bind_done(b, now_bind_kind_impl(b, t, err), silt_free);
 }
 static int cur_date_bind(silt_sql_fn_bind *b, silt_error *err)
 {

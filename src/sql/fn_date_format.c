@@ -156,7 +156,8 @@ typedef struct fmt_site {
     bool from_unix; /* from_unixtime: the first argument is seconds */
 } fmt_site;
 
-static int fmt_bind_kind(silt_sql_fn_bind *b, bool from_unix, const char *name, silt_error *err)
+static int fmt_bind_kind_impl(silt_sql_fn_bind *b, bool from_unix, const char *name,
+                              silt_error *err)
 {
     silt_type_id t = b->arg_types[0]->type;
     if (from_unix && t != SILT_TYPE_INT64) fn_want(b, 0, SILT_TYPE_INT64);
@@ -179,6 +180,11 @@ static int fmt_bind_kind(silt_sql_fn_bind *b, bool from_unix, const char *name, 
         s->constant = true;
     }
     return fn_ret(b, SILT_TYPE_STRING, err);
+}
+
+static int fmt_bind_kind(silt_sql_fn_bind *b, bool from_unix, const char *name, silt_error *err)
+{
+    return fn_bind_done(b, fmt_bind_kind_impl(b, from_unix, name, err), silt_free);
 }
 static int date_format_bind(silt_sql_fn_bind *b, silt_error *err)
 {

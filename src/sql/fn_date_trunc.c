@@ -51,7 +51,7 @@ static int64_t trunc_us(int64_t us, int unit)
 }
 
 /* Binds date_trunc (unit first) or trunc (unit second). */
-static int trunc_bind_kind(silt_sql_fn_bind *b, bool to_date, silt_error *err)
+static int trunc_bind_kind_impl(silt_sql_fn_bind *b, bool to_date, silt_error *err)
 {
     const char *name = to_date ? "trunc" : "date_trunc";
     size_t ui = to_date ? 1 : 0, vi = 1 - ui;
@@ -74,6 +74,11 @@ static int trunc_bind_kind(silt_sql_fn_bind *b, bool to_date, silt_error *err)
     }
     if (to_date && *unit > U_WEEK) *unit = U_NONE;
     return fn_ret(b, to_date ? SILT_TYPE_DATE32 : SILT_TYPE_TIMESTAMP, err);
+}
+
+static int trunc_bind_kind(silt_sql_fn_bind *b, bool to_date, silt_error *err)
+{
+    return fn_bind_done(b, trunc_bind_kind_impl(b, to_date, err), silt_free);
 }
 static int date_trunc_bind(silt_sql_fn_bind *b, silt_error *err)
 {
@@ -144,7 +149,7 @@ static int interval_arg(silt_sql_fn_bind *b, size_t i, int64_t *us, silt_error *
     return 0;
 }
 
-static int window_bind(silt_sql_fn_bind *b, silt_error *err)
+static int window_bind_impl(silt_sql_fn_bind *b, silt_error *err)
 {
     silt_type_id t = b->arg_types[0]->type;
     if (!fn_is_datetime(t) && t != SILT_TYPE_STRING)
@@ -167,6 +172,11 @@ static int window_bind(silt_sql_fn_bind *b, silt_error *err)
         return FN_OOM(err);
     b->ret.children[0].tz_utc = b->ret.children[1].tz_utc = tz;
     return 0;
+}
+
+static int window_bind(silt_sql_fn_bind *b, silt_error *err)
+{
+    return fn_bind_done(b, window_bind_impl(b, err), silt_free);
 }
 
 static int window_eval(void *state, silt_column *out, const silt_sql_fn_args *a, int64_t n,

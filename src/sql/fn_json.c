@@ -42,7 +42,7 @@ static void make_nullable(silt_field *f)
     for (size_t i = 0; i < f->n_children; i++) make_nullable(&f->children[i]);
 }
 
-static int from_json_bind(silt_sql_fn_bind *b, silt_error *err)
+static int from_json_bind_impl(silt_sql_fn_bind *b, silt_error *err)
 {
     if (b->arg_types[0]->type != SILT_TYPE_STRING)
         return fn_bad_args(err, "from_json", b, "expected a string of JSON");
@@ -71,6 +71,11 @@ static int from_json_bind(silt_sql_fn_bind *b, silt_error *err)
     for (size_t i = 0; i < s->schema->n_fields; i++)
         if (silt_field_copy(&b->ret.children[i], &s->schema->fields[i])) return FN_OOM(err);
     return 0;
+}
+
+static int from_json_bind(silt_sql_fn_bind *b, silt_error *err)
+{
+    return fn_bind_done(b, from_json_bind_impl(b, err), json_free);
 }
 
 /* Moves the pending rows of tmp into out as valid structs. */

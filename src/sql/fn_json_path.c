@@ -243,7 +243,7 @@ int fn_json_path_bind(silt_sql_fn_bind *b, silt_error *err);
 int fn_json_path_eval(void *state, silt_column *out, const silt_sql_fn_args *a, int64_t n,
                       silt_error *err);
 
-int fn_json_path_bind(silt_sql_fn_bind *b, silt_error *err)
+static int fn_json_path_bind_impl(silt_sql_fn_bind *b, silt_error *err)
 {
     for (size_t i = 0; i < 2; i++)
         if (b->arg_types[i]->type != SILT_TYPE_STRING) fn_want(b, i, SILT_TYPE_STRING);
@@ -261,6 +261,11 @@ int fn_json_path_bind(silt_sql_fn_bind *b, silt_error *err)
                                   (int)(len > 100 ? 100 : len), (const char *)s);
     }
     return fn_ret(b, SILT_TYPE_STRING, err);
+}
+
+int fn_json_path_bind(silt_sql_fn_bind *b, silt_error *err)
+{
+    return fn_bind_done(b, fn_json_path_bind_impl(b, err), silt_free);
 }
 
 int fn_json_path_eval(void *state, silt_column *out, const silt_sql_fn_args *a, int64_t n,

@@ -110,8 +110,8 @@ static __int128 round_to(__int128 x, __int128 m, const round_site *s)
     return q;
 }
 
-static int round_bind_common(silt_sql_fn_bind *b, bool fl, bool ce, const char *name,
-                             silt_error *err)
+static int round_bind_common_impl(silt_sql_fn_bind *b, bool fl, bool ce, const char *name,
+                                  silt_error *err)
 {
     const silt_field *t = b->arg_types[0];
     round_site *s = silt_calloc(1, sizeof *s);
@@ -141,6 +141,12 @@ static int round_bind_common(silt_sql_fn_bind *b, bool fl, bool ce, const char *
     }
     if (fl || ce) return fn_ret(b, SILT_TYPE_INT64, err);
     return fn_ret_copy(b, t, err);
+}
+
+static int round_bind_common(silt_sql_fn_bind *b, bool fl, bool ce, const char *name,
+                             silt_error *err)
+{
+    return fn_bind_done(b, round_bind_common_impl(b, fl, ce, name, err), silt_free);
 }
 
 static int round_bind(silt_sql_fn_bind *b, silt_error *err)
