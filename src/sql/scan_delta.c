@@ -128,12 +128,18 @@ static bool pick_pred(silt_delta_pred *out, const sql_node *n, const sql_expr *e
 void sql_scan_delta_explain(silt_buf *out, const sql_node *n)
 {
     static const char *const names[] = {"", "=", "<", "<=", ">", ">=", "IS NULL"};
+    const delta_src *d = n->source;
     silt_delta_pred p;
-    if (!pick_pred(&p, n, n->pred)) return;
-    if (p.op == SILT_DELTA_IS_NULL)
-        silt_buf_printf(out, ", pushed: %s IS NULL", p.column);
-    else
-        silt_buf_printf(out, ", pushed: %s %s '%s'", p.column, names[p.op], p.value);
+    size_t total = d ? d->snap->n_files : 0, keep = total, *sel = NULL;
+    if (pick_pred(&p, n, n->pred)) {
+        if (p.op == SILT_DELTA_IS_NULL)
+            silt_buf_printf(out, ", pushed: %s IS NULL", p.column);
+        else
+            silt_buf_printf(out, ", pushed: %s %s '%s'", p.column, names[p.op], p.value);
+        if (d && silt_delta_select_files(&sel, &keep, d->snap, &p, NULL)) keep = total;
+        silt_free(sel);
+    }
+    silt_buf_printf(out, ", files %zu of %zu (%zu pruned or skipped)", keep, total, total - keep);
 }
 
 static int emit(void *arg, const silt_batch *b, silt_error *err)
