@@ -15,15 +15,30 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 
+/* The output formats, by --format's choice value. */
+static const char *const format_names[] = {"table", "jsonl", "csv", "canonical"};
+static const silt_opt_choice formats[] = {
+    {"table", 0}, {"jsonl", 1}, {"csv", 2}, {"canonical", 3}, {NULL, 0},
+};
+
+typedef struct sql_settings {
+    int format; /* index into format_names */
+    const char *file;
+    bool stats;
+} sql_settings;
+
 static const silt_opt_spec spec[] = {
-    {"format", 0, SILT_OPT_CHOICE, "FMT", "table", "table|jsonl|csv|canonical",
+    {"format", 0, SILT_OPT_CHOICE, "FMT", "table", NULL,
      "output: an aligned table, JSON lines, CSV with a header, or the test oracle's canonical "
-     "form (TAB-separated, no header)"},
-    {"file", 'f', SILT_OPT_STRING, "FILE", NULL, NULL, "read the statements from FILE"},
+     "form (TAB-separated, no header)",
+     SILT_OPT_TO_INT(sql_settings, format), SILT_OPT_CHOICES(formats)},
+    {"file", 'f', SILT_OPT_STRING, "FILE", NULL, NULL, "read the statements from FILE",
+     SILT_OPT_TO_STR(sql_settings, file)},
     {"stats", 0, SILT_OPT_FLAG, NULL, NULL, NULL,
      "print the plan with rows, files read and memory per operator to stderr after each "
-     "statement"},
-    {NULL, 0, 0, NULL, NULL, NULL, NULL},
+     "statement",
+     SILT_OPT_TO_BOOL(sql_settings, stats)},
+    {0},
 };
 
 typedef struct run_ctx {
@@ -179,8 +194,9 @@ static int interactive(run_ctx *r)
 static int run(int argc, char **argv)
 {
     silt_opts o;
+    sql_settings set = {0};
     int code;
-    if (silt_cli_parse(&o, &code, spec, argc, argv, 1, NULL,
+    if (silt_cli_parse(&o, &code, spec, &set, argc, argv, 1, NULL,
                        "silt sql [--format table|jsonl|csv|canonical] [-f FILE] [QUERY]",
                        "Runs SQL (Spark's dialect) over delta.`path`, parquet.`file-or-glob`, "
                        "json.`file` and csv.`file` tables. Without QUERY or -f, statements are "
@@ -194,11 +210,11 @@ static int run(int argc, char **argv)
         silt_error_set(&err, SILT_EINVAL, "give the query as one argument (quote it)");
         return silt_cli_fail("sql", &err);
     }
-    const char *file = silt_opts_str(&o, "file");
+    const char *file = set.file;
     if (o.n_args == 1) {
         silt_buf_puts(&text, o.args[0]);
     } else if (!file && isatty(fileno(stdin))) {
-        run_ctx r = {"", silt_opts_str(&o, "format"), silt_opts_flag(&o, "stats"), 0};
+        run_ctx r = {"", format_names[set.format], set.stats, 0};
         return interactive(&r);
     } else {
         FILE *f = file ? fopen(file, "rb") : stdin;
@@ -210,8 +226,7 @@ static int run(int argc, char **argv)
         if (file) fclose(f);
     }
     silt_buf_cstr(&text);
-    run_ctx r = {text.ptr ? (const char *)text.ptr : "", silt_opts_str(&o, "format"),
-                 silt_opts_flag(&o, "stats"), 0};
+    run_ctx r = {text.ptr ? (const char *)text.ptr : "", format_names[set.format], set.stats, 0};
     silt_sql_split(r.text, run_one, &r);
     fflush(stdout);
     silt_buf_free(&text);

@@ -103,14 +103,14 @@ static bool pick_pred(silt_delta_pred *out, const sql_node *n, const sql_expr *e
     if (e->kind == E_OP && e->op == OP_AND)
         return pick_pred(out, n, e->args[0]) || pick_pred(out, n, e->args[1]);
     if (e->kind == E_ISNULL && !e->negated && e->args[0]->kind == E_COL) {
-        out->op = SILT_DELTA_IS_NULL;
+        out->op = SILT_PRED_IS_NULL;
         return set_column(out, n, e->args[0]->index);
     }
     if (e->kind != E_OP || e->op < OP_EQ || e->op > OP_GE || e->op == OP_NE) return false;
-    static const silt_delta_op ops[] = {
-        SILT_DELTA_EQ, 0, SILT_DELTA_LT, SILT_DELTA_LE, SILT_DELTA_GT, SILT_DELTA_GE};
-    static const silt_delta_op flip[] = {
-        SILT_DELTA_EQ, 0, SILT_DELTA_GT, SILT_DELTA_GE, SILT_DELTA_LT, SILT_DELTA_LE};
+    static const silt_pred_op ops[] = {SILT_PRED_EQ, 0,           SILT_PRED_LT, SILT_PRED_LE,
+                                       SILT_PRED_GT, SILT_PRED_GE};
+    static const silt_pred_op flip[] = {SILT_PRED_EQ, 0,           SILT_PRED_GT, SILT_PRED_GE,
+                                        SILT_PRED_LT, SILT_PRED_LE};
     const sql_expr *a = e->args[0], *b = e->args[1];
     bool swapped = a->kind == E_CONST;
     if (swapped) {
@@ -127,15 +127,15 @@ static bool pick_pred(silt_delta_pred *out, const sql_node *n, const sql_expr *e
 
 void sql_scan_delta_explain(silt_buf *out, const sql_node *n)
 {
-    static const char *const names[] = {"", "=", "<", "<=", ">", ">=", "IS NULL"};
     const delta_src *d = n->source;
     silt_delta_pred p;
     size_t total = d ? d->snap->n_files : 0, keep = total, *sel = NULL;
     if (pick_pred(&p, n, n->pred)) {
-        if (p.op == SILT_DELTA_IS_NULL)
+        if (p.op == SILT_PRED_IS_NULL)
             silt_buf_printf(out, ", pushed: %s IS NULL", p.column);
         else
-            silt_buf_printf(out, ", pushed: %s %s '%s'", p.column, names[p.op], p.value);
+            silt_buf_printf(out, ", pushed: %s %s '%s'", p.column, silt_pred_op_name(p.op),
+                            p.value);
         if (d && silt_delta_select_files(&sel, &keep, d->snap, &p, NULL)) keep = total;
         silt_free(sel);
     }

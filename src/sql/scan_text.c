@@ -10,7 +10,7 @@
 #include <strings.h>
 
 #include "json/decode.h"
-#include "kafka/csv.h"
+#include "feed/csv.h"
 #include "sql/scan.h"
 #include "util/alloc.h"
 
