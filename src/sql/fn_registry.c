@@ -12,8 +12,13 @@ static const silt_sql_scalar_fn *const scalar_families[] = {
 };
 
 static const silt_sql_agg_fn *const agg_families[] = {
-    silt_sql_agg_sum, silt_sql_agg_minmax, silt_sql_agg_stats,
-    silt_sql_agg_hll, silt_sql_agg_bool,   NULL,
+    silt_sql_agg_sum,
+    silt_sql_agg_minmax,
+    silt_sql_agg_stats,
+    silt_sql_agg_hll,
+    silt_sql_agg_bool,
+    silt_sql_agg_collect,
+    NULL,
 };
 
 const silt_sql_scalar_fn *silt_sql_scalar_find(const char *name)
