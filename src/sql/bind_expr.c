@@ -98,10 +98,24 @@ static sql_op op_of(const char *s)
     return 0;
 }
 
-/* Result type of arithmetic per Spark; sets *ca / *cb to the operand types to cast to. */
-static bool arith_type(silt_field *r, silt_field *ca, silt_field *cb, sql_op op,
-                       const silt_field *a, const silt_field *b)
+/* An integral operand as a decimal: an integer literal by its digits (Spark: 4 is
+ * decimal(1,0)), a column by its type (int: decimal(10,0)). */
+static silt_field dec_operand(const sql_expr *e, const silt_field *t)
 {
+    if (e->kind == E_CONST && sql_type_is_integral(t) && silt_column_is_valid(e->value, 0)) {
+        int64_t v = silt_column_get_int(e->value, 0);
+        int d = 1;
+        for (uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v; u >= 10; u /= 10) d++;
+        return sql_decimal_type(d, 0);
+    }
+    return sql_decimal_of(t);
+}
+
+/* Result type of arithmetic per Spark; sets *ca / *cb to the operand types to cast to. */
+static bool arith_type(silt_field *r, silt_field *ca, silt_field *cb, sql_op op, const sql_expr *ea,
+                       const sql_expr *eb)
+{
+    const silt_field *a = &ea->type, *b = &eb->type;
     silt_field x = a->type == SQL_TYPE_NULL ? *b : *a, y = b->type == SQL_TYPE_NULL ? *a : *b;
     if (x.type == SQL_TYPE_NULL) x = y = sql_type(SILT_TYPE_DOUBLE);
     if (x.type == SILT_TYPE_STRING) x = sql_type(SILT_TYPE_DOUBLE);
@@ -115,7 +129,7 @@ static bool arith_type(silt_field *r, silt_field *ca, silt_field *cb, sql_op op,
                x.type != SILT_TYPE_DOUBLE && y.type != SILT_TYPE_DOUBLE &&
                x.type != SILT_TYPE_FLOAT && y.type != SILT_TYPE_FLOAT;
     if (dec) {
-        silt_field p = sql_decimal_of(&x), q = sql_decimal_of(&y);
+        silt_field p = dec_operand(ea, &x), q = dec_operand(eb, &y);
         int p1 = p.precision, s1 = p.scale, p2 = q.precision, s2 = q.scale;
         int s = s1 > s2 ? s1 : s2, ip = p1 - s1 > p2 - s2 ? p1 - s1 : p2 - s2;
         if (op == OP_ADD || op == OP_SUB)
@@ -169,7 +183,7 @@ static int bind_binary(sql_expr **out, sql_ctx *c, const sql_scope *s, sql_aggct
         cb = ca;
         rt = sql_type(SILT_TYPE_BOOL);
         if (ca.type == SQL_TYPE_NULL) ca = cb = sql_type(SILT_TYPE_STRING);
-    } else if (!arith_type(&rt, &ca, &cb, op, &l->type, &r->type)) {
+    } else if (!arith_type(&rt, &ca, &cb, op, l, r)) {
         return type_err(c, a->pos, a->op, &l->type, &r->type);
     }
     if ((rc = sql_bind_cast(&l, c, l, &ca)) || (rc = sql_bind_cast(&r, c, r, &cb))) return rc;

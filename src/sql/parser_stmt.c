@@ -85,7 +85,7 @@ static int parse_time_travel(sql_parser *p, sql_from *f)
     }
 }
 
-static int parse_table(sql_parser *p, sql_from **out)
+static int parse_table_ex(sql_parser *p, sql_from **out, bool alias)
 {
     sql_from *f = sp_alloc(p, sizeof *f);
     int rc;
@@ -111,6 +111,10 @@ static int parse_table(sql_parser *p, sql_from **out)
         }
     }
     if ((rc = parse_time_travel(p, f))) return rc;
+    if (!alias) {
+        *out = f;
+        return 0;
+    }
     if (sp_accept_kw(p, "as")) {
         if (!(f->alias = sp_ident(p))) return sp_fail(p, "a table alias");
     } else {
@@ -118,6 +122,11 @@ static int parse_table(sql_parser *p, sql_from **out)
     }
     *out = f;
     return 0;
+}
+
+static int parse_table(sql_parser *p, sql_from **out)
+{
+    return parse_table_ex(p, out, true);
 }
 
 static int parse_from(sql_parser *p, sql_from **out)
@@ -287,7 +296,7 @@ int sp_query(sql_parser *p, sql_query **out)
 
 static int parse_target(sql_parser *p, sql_stmt *s)
 {
-    int rc = parse_table(p, &s->table);
+    int rc = parse_table_ex(p, &s->table, false);
     if (rc) return rc;
     if (s->table->kind != F_TABLE || !s->table->format) {
         p->i--;

@@ -7,6 +7,7 @@
 
 #include "delta/pqio.h"
 #include "delta/scan.h"
+#include "delta/schema.h"
 #include "sql/cast.h"
 #include "sql/scan.h"
 #include "util/alloc.h"
@@ -127,12 +128,18 @@ static bool pick_pred(silt_delta_pred *out, const sql_node *n, const sql_expr *e
 void sql_scan_delta_explain(silt_buf *out, const sql_node *n)
 {
     static const char *const names[] = {"", "=", "<", "<=", ">", ">=", "IS NULL"};
+    const delta_src *d = n->source;
     silt_delta_pred p;
-    if (!pick_pred(&p, n, n->pred)) return;
-    if (p.op == SILT_DELTA_IS_NULL)
-        silt_buf_printf(out, ", pushed: %s IS NULL", p.column);
-    else
-        silt_buf_printf(out, ", pushed: %s %s '%s'", p.column, names[p.op], p.value);
+    size_t total = d ? d->snap->n_files : 0, keep = total, *sel = NULL;
+    if (pick_pred(&p, n, n->pred)) {
+        if (p.op == SILT_DELTA_IS_NULL)
+            silt_buf_printf(out, ", pushed: %s IS NULL", p.column);
+        else
+            silt_buf_printf(out, ", pushed: %s %s '%s'", p.column, names[p.op], p.value);
+        if (d && silt_delta_select_files(&sel, &keep, d->snap, &p, NULL)) keep = total;
+        silt_free(sel);
+    }
+    silt_buf_printf(out, ", files %zu of %zu (%zu pruned or skipped)", keep, total, total - keep);
 }
 
 static int emit(void *arg, const silt_batch *b, silt_error *err)
@@ -141,20 +148,52 @@ static int emit(void *arg, const silt_batch *b, silt_error *err)
     return sql_scan_keep(a[0], a[1], b, err);
 }
 
+/* Runs the scan over the files the predicate leaves (partition pruning and statistics
+ * skipping by silt_delta_select_files) without handing the predicate itself to the scan: the
+ * filter above tests every row once, vectorized, instead of twice. */
 int sql_scan_delta_run(sql_node *n, sql_rel *out, silt_error *err)
 {
     delta_src *d = n->source;
     silt_delta_scan_opts o = silt_delta_scan_opts_default();
     silt_delta_pred pred;
+    silt_delta_snapshot view = *d->snap;
+    silt_delta_add *kept = NULL;
+    size_t *sel = NULL, n_sel = d->snap->n_files;
     o.columns = n->columns;
     o.n_columns = n->n_columns;
     o.file_ops = silt_delta_parquet_ops();
-    if (pick_pred(&pred, n, n->pred)) o.pred = &pred;
+    if (pick_pred(&pred, n, n->pred)) {
+        if (silt_delta_select_files(&sel, &n_sel, d->snap, &pred, NULL) == 0) {
+            if (!(kept = silt_calloc(n_sel + 1, sizeof *kept))) {
+                silt_free(sel);
+                return silt_error_set(err, SILT_ENOMEM, "out of memory");
+            }
+            for (size_t i = 0; i < n_sel; i++) kept[i] = d->snap->files[sel[i]]; /* borrowed */
+            view.files = kept;
+            view.n_files = n_sel;
+        } else {
+            o.pred = &pred; /* the scan prunes by itself */
+        }
+    }
     silt_delta_scan_stats st;
     memset(&st, 0, sizeof st);
     void *arg[2] = {n, out};
-    int rc = silt_delta_scan(&st, d->snap, d->store, &o, emit, arg, err);
-    n->files_total = st.files_total;
+    int rc = silt_delta_scan(&st, &view, d->store, &o, emit, arg, err);
+    n->files_total = d->snap->n_files;
     n->files_read = st.files_read;
+    silt_free(kept);
+    silt_free(sel);
     return rc;
+}
+
+int64_t sql_scan_delta_rows(const sql_node *n)
+{
+    const delta_src *d = n->source;
+    int64_t total = 0;
+    for (size_t i = 0; d && i < d->snap->n_files; i++) {
+        int64_t r;
+        if (silt_delta_stats_num_records(&r, d->snap->files[i].stats, NULL)) return INT64_MAX / 4;
+        total += r;
+    }
+    return total;
 }

@@ -150,6 +150,7 @@ typedef struct sql_stmt {
     const char **partition_cols;
     size_t n_partition_cols;
     bool analyze;
+    void *write_state; /* CTAS / INSERT: the target (stmt_write.c) */
 } sql_stmt;
 
 /* Parses one statement from tokens (text for error messages). *out is arena-owned. */
@@ -279,6 +280,12 @@ typedef struct sql_node {
     sql_expr **pushed; /* conjuncts column op literal offered to the scan */
     size_t n_pushed;
     void *source; /* opened table (delta snapshot + store) */
+    /* N_AGG: running states kept across runs (silt_sql_plan_set_running) */
+    bool running_on;
+    void *running;
+    /* executor: where a streaming node hands its batches (owned, consumed) */
+    int (*sink)(void *arg, struct silt_batch *b, silt_error *err);
+    void *sink_arg;
     /* stats */
     size_t files_total, files_read;
     int64_t rows_in, rows_out;
