@@ -1,0 +1,121 @@
+// An independent Delta writer for test data: DuckDB writes the Parquet files (COPY ... TO) and this
+// module writes the first commit of the log itself (protocol, metaData, one add per file with
+// partition values, size and min/max/null-count statistics). Nothing here uses silt's writer.
+//
+// writeDelta(conn, dir, { source, schema, partitionBy, chunks, rowGroupSize })
+//   source      a DuckDB query or table name giving the rows, its columns named as in `schema`
+//   schema      [{ name, spark, duck }]: Spark's type (a string, or a nested type object written as
+//               Delta's schemaString spells it) and the DuckDB type the column is cast to
+//   partitionBy one column name (or none): one directory per distinct value, the column left out
+//               of the Parquet files as Delta requires
+//   chunks      number of files a non-partitioned table is split into (by row number)
+//   rowGroupSize rows per Parquet row group
+// Returns the absolute paths of the data files written.
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+
+const q = (s) => "'" + s.replaceAll("'", "''") + "'";
+const id = (s) => '"' + s.replaceAll('"', '""') + '"';
+const STAT_TYPES = new Set(['string', 'integer', 'long', 'short', 'byte', 'double', 'float', 'date']);
+
+function statable(col) {
+  return typeof col.spark === 'string' && (STAT_TYPES.has(col.spark) || col.spark.startsWith('decimal'));
+}
+
+// A statistic as JSON text: strings and dates quoted, numbers as DuckDB printed them (exact for
+// 64-bit integers and decimals, which a JavaScript number would round).
+function statJson(col, v) {
+  if (v === null || v === undefined) return undefined;
+  if (col.spark === 'string' || col.spark === 'date') return JSON.stringify(String(v));
+  const t = String(v);
+  if (/^-?inf|nan/i.test(t)) return undefined; // not representable in JSON: leave it out
+  return t;
+}
+
+async function fileStats(conn, file, cols) {
+  const parts = ['count(*)'];
+  for (const c of cols) {
+    const v = c.spark === 'float' ? `${id(c.name)}::DOUBLE` : id(c.name);
+    if (statable(c)) parts.push(`min(${v})::VARCHAR`, `max(${v})::VARCHAR`);
+    if (typeof c.spark === 'string') parts.push(`count(*) - count(${id(c.name)})`);
+  }
+  const row = (await (await conn.run(`SELECT ${parts.join(', ')} FROM read_parquet(${q(file)})`)).getRows())[0];
+  const mins = [], maxs = [], nulls = [];
+  let k = 1;
+  for (const c of cols) {
+    const key = JSON.stringify(c.name) + ':';
+    if (statable(c)) {
+      const lo = statJson(c, row[k++]), hi = statJson(c, row[k++]);
+      if (lo !== undefined) mins.push(key + lo);
+      if (hi !== undefined) maxs.push(key + hi);
+    }
+    if (typeof c.spark === 'string') nulls.push(key + String(row[k++]));
+  }
+  return `{"numRecords":${row[0]},"minValues":{${mins.join(',')}},"maxValues":{${maxs.join(',')}},` +
+    `"nullCount":{${nulls.join(',')}}}`;
+}
+
+// Spark's escaping of a partition directory name (the characters Hive escapes), then the add
+// path is a URI: the '%' of those escapes and spaces are percent-encoded once more.
+function hiveEscape(s) {
+  return [...s].map((ch) => (/["#%'*/:=?\\\x7f{}[\]^]/.test(ch) || ch < ' '
+    ? '%' + ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0') : ch)).join('');
+}
+
+async function copyFile(conn, select, file, rowGroupSize) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await conn.run(`COPY (${select}) TO ${q(file)} (FORMAT parquet, COMPRESSION snappy,
+    ROW_GROUP_SIZE ${rowGroupSize})`);
+}
+
+export async function writeDelta(conn, dir, { source, schema, partitionBy = null, chunks = 1,
+  rowGroupSize = 122880 }) {
+  fs.mkdirSync(path.join(dir, '_delta_log'), { recursive: true });
+  const src = /\s/.test(source.trim()) ? `(${source})` : source;
+  const cast = (c) => `CAST(${id(c.name)} AS ${c.duck}) AS ${id(c.name)}`;
+  const dataCols = schema.filter((c) => c.name !== partitionBy);
+  const files = []; // { abs, rel, pv }
+  if (partitionBy) {
+    const vals = (await (await conn.run(`SELECT DISTINCT ${id(partitionBy)}::VARCHAR FROM ${src}
+      ORDER BY 1 NULLS LAST`)).getRows()).map((r) => r[0]);
+    for (const v of vals) {
+      const dirName = `${partitionBy}=${v === null ? '__HIVE_DEFAULT_PARTITION__' : hiveEscape(v)}`;
+      const rel = `${dirName}/part-00000-${crypto.randomUUID()}.c000.snappy.parquet`;
+      const abs = path.join(dir, rel);
+      const cond = v === null ? `${id(partitionBy)} IS NULL` : `${id(partitionBy)}::VARCHAR = ${q(v)}`;
+      await copyFile(conn, `SELECT ${dataCols.map(cast).join(', ')} FROM ${src} WHERE ${cond}`, abs, rowGroupSize);
+      files.push({ abs, rel: encodeURI(rel), pv: { [partitionBy]: v } });
+    }
+  } else {
+    await conn.run(`CREATE OR REPLACE TEMP TABLE _dw AS SELECT row_number() OVER () - 1 AS _rn, * FROM ${src}`);
+    const n = Number((await (await conn.run('SELECT count(*) FROM _dw')).getRows())[0][0]);
+    const per = Math.max(1, Math.ceil(n / chunks));
+    for (let k = 0; k * per < n || (k === 0 && n > 0); k++) {
+      const rel = `part-${String(k).padStart(5, '0')}-${crypto.randomUUID()}-c000.snappy.parquet`;
+      const abs = path.join(dir, rel);
+      await copyFile(conn, `SELECT ${dataCols.map(cast).join(', ')} FROM _dw
+        WHERE _rn >= ${k * per} AND _rn < ${(k + 1) * per} ORDER BY _rn`, abs, rowGroupSize);
+      files.push({ abs, rel, pv: {} });
+    }
+    await conn.run('DROP TABLE _dw');
+  }
+  const now = Date.now();
+  const schemaString = JSON.stringify({ type: 'struct', fields: schema.map((c) =>
+    ({ name: c.name, type: c.spark, nullable: true, metadata: {} })) });
+  const lines = [
+    { commitInfo: { timestamp: now, operation: 'WRITE', operationParameters: { mode: 'ErrorIfExists' },
+      engineInfo: 'silt-tests/delta-writer.mjs' } },
+    { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
+    { metaData: { id: crypto.randomUUID(), format: { provider: 'parquet', options: {} }, schemaString,
+      partitionColumns: partitionBy ? [partitionBy] : [], configuration: {}, createdTime: now } },
+  ];
+  for (const f of files) {
+    const stats = await fileStats(conn, f.abs, dataCols);
+    lines.push({ add: { path: f.rel, partitionValues: f.pv, size: fs.statSync(f.abs).size,
+      modificationTime: now, dataChange: true, stats } });
+  }
+  fs.writeFileSync(path.join(dir, '_delta_log', '00000000000000000000.json'),
+    lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  return files.map((f) => f.abs);
+}
