@@ -55,6 +55,35 @@ async function tables(conn) {
 
 const viewName = (name) => name.replace(/[^A-Za-z0-9]/g, '_');
 
+// The data files live in a Delta table as of `version`, by this runner's own replay of the JSON
+// commits 0..version (adds minus later removes), for DuckDB to read: independent of silt.
+function liveFilesAt(tableDir, version) {
+  const live = new Map();
+  for (let v = 0; v <= version; v++) {
+    const f = path.join(tableDir, '_delta_log', `${String(v).padStart(20, '0')}.json`);
+    if (!fs.existsSync(f)) throw new Error(`${f} is missing: cannot replay version ${version}`);
+    for (const line of fs.readFileSync(f, 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      const a = JSON.parse(line);
+      if (a.add) live.set(a.add.path, true);
+      if (a.remove) live.delete(a.remove.path);
+    }
+  }
+  return [...live.keys()].map((p) => path.join(tableDir, decodeURIComponent(p)));
+}
+
+// A placeholder NAME@V: silt reads the table with VERSION AS OF V, DuckDB the files live at V.
+async function timeTravelView(conn, manifest, name) {
+  const [base, v] = name.split('@');
+  const t = manifest[base];
+  if (!t || !t.silt.startsWith('delta.')) throw new Error(`{${name}}: ${base} is not a Delta table`);
+  const dir = t.path || t.silt.slice('delta.`'.length, -1);
+  const files = liveFilesAt(dir, Number(v)).map((f) => "'" + f.replaceAll("'", "''") + "'");
+  manifest[name] = { silt: `${t.silt} VERSION AS OF ${v}`,
+    duck: files.length ? `SELECT * FROM read_parquet([${files.join(', ')}])` : `${t.duck} WHERE false` };
+  await conn.run(`CREATE OR REPLACE VIEW ${viewName(name)} AS ${manifest[name].duck}`);
+}
+
 async function duckRows(conn, sql, ordered) {
   const r = await conn.runAndReadAll(sql);
   const rows = r.getRows().map((row) => row.map(render).join('\t'));
@@ -113,6 +142,11 @@ async function main() {
   const texts = new Map(opt.files.map((f) => [f, fs.readFileSync(f, 'utf8')]));
   let entries = [];
   for (const [f, text] of texts) entries.push(...parseCorpus(text, path.relative(root, f)));
+  for (const e of entries) {
+    for (const m of `${e.sql}\n${e.duck ?? ''}`.matchAll(/\{([a-z_]+(?::[A-Za-z0-9_-]+)?@\d+)\}/g)) {
+      if (!manifest[m[1]]) await timeTravelView(conn, manifest, m[1]);
+    }
+  }
   if (opt.grep) entries = entries.filter((e) => e.sql.includes(opt.grep) || `${e.file}:${e.line}`.includes(opt.grep));
 
   const failures = [];

@@ -73,9 +73,10 @@ export function rewriteCorpus(text, updates) {
 }
 
 // Expands the placeholders of a query: {name} (a table of the manifest, through `table`),
-// {seq:N} (0, 1, ..., N-1) and {deep:N} (1 + 1 + ... nested N parentheses deep).
+// {name@V} (that table as of version V), {seq:N} (0, 1, ..., N-1) and {deep:N} (1 + 1 + ...
+// nested N parentheses deep).
 export function expand(sql, table) {
-  return sql.replace(/\{([a-z_]+(?::[A-Za-z0-9_-]+)?)\}/g, (all, name) => {
+  return sql.replace(/\{([a-z_]+(?::[A-Za-z0-9_-]+)?(?:@\d+)?)\}/g, (all, name) => {
     let m = /^seq:(\d+)$/.exec(name);
     if (m) return Array.from({ length: Number(m[1]) }, (_, i) => String(i)).join(', ');
     m = /^deep:(\d+)$/.exec(name);
