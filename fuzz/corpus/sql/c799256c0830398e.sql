@@ -1,0 +1,1 @@
+SELECT date_add(Country, 'x') FROM sales
