@@ -2,8 +2,8 @@
 // The tables of the SQL differential corpus (tests/sql), built in a scratch directory by DuckDB
 // and tests/tools/delta-writer.mjs, never by silt: the sample CSV as a Delta table (two files) and
 // partitioned by Country, 1,000,000 generated rows (8 files of 4 row groups), a 5,000-row product
-// dimension, a country dimension, an empty table, all-NULL columns, one table of every type, and
-// the nested golden tables read in place. Price and CustomerNo are DOUBLE (the seed writes float;
+// dimension, a country dimension, an empty table, all-NULL columns, one table of every type, the
+// sample as CSV and JSON lines, and the nested golden tables read in place. Price and CustomerNo are DOUBLE (the seed writes float;
 // double keeps sums and comparisons with decimal literals identical in Spark and DuckDB).
 //
 // buildSqlData(conn, dir, { fixtures, genRows }) returns the manifest: for each placeholder name,
@@ -124,6 +124,12 @@ export async function buildSqlData(conn, dir, { fixtures, genRows = 1000000 }) {
   // The CSV itself and the generated rows' Parquet files, as the other table sources.
   m['csv:sales'] = { silt: `csv.\`${csv}\``, duck: `SELECT * FROM read_csv(${q(csv)}, header=true, all_varchar=true)` };
   m['parquet:gen'] = { silt: `parquet.\`${path.join(dir, 'gen')}/*.parquet\``, duck: m.gen.duck };
+  // JSON lines of the sample (DuckDB writes them); Spark infers long for integers, double for
+  // numbers with a fraction (17490.0) and orders the inferred columns by name.
+  const jsonl = path.join(dir, 'sales.jsonl');
+  await conn.run(`COPY sales TO ${q(jsonl)} (FORMAT json)`);
+  m['json:sales'] = { silt: `json.\`${jsonl}\``, duck: `SELECT Country, CustomerNo, Date, Price, ProductName,
+    ProductNo, CAST(Quantity AS BIGINT) AS Quantity, TransactionNo FROM read_json(${q(jsonl)}, format='newline_delimited')` };
   const golden = path.join(fixtures, 'delta-golden');
   for (const name of fs.readdirSync(golden).sort()) {
     const exp = path.join(golden, name, 'expected');
