@@ -2,7 +2,7 @@
 // module writes the first commit of the log itself (protocol, metaData, one add per file with
 // partition values, size and min/max/null-count statistics). Nothing here uses silt's writer.
 //
-// writeDelta(conn, dir, { source, schema, partitionBy, chunks, rowGroupSize })
+// writeDelta(conn, dir, { source, schema, partitionBy, chunks, rowGroupSize, timestamp })
 //   source      a DuckDB query or table name giving the rows, its columns named as in `schema`
 //   schema      [{ name, spark, duck }]: Spark's type (a string, or a nested type object written as
 //               Delta's schemaString spells it) and the DuckDB type the column is cast to
@@ -10,7 +10,8 @@
 //               of the Parquet files as Delta requires
 //   chunks      number of files a non-partitioned table is split into (by row number)
 //   rowGroupSize rows per Parquet row group
-// Returns the absolute paths of the data files written.
+//   timestamp   the commit's time in ms (default now)
+// Returns the absolute paths of the data files written. appendDelta adds later commits.
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
@@ -69,9 +70,7 @@ async function copyFile(conn, select, file, rowGroupSize) {
     ROW_GROUP_SIZE ${rowGroupSize})`);
 }
 
-export async function writeDelta(conn, dir, { source, schema, partitionBy = null, chunks = 1,
-  rowGroupSize = 122880 }) {
-  fs.mkdirSync(path.join(dir, '_delta_log'), { recursive: true });
+async function writeFiles(conn, dir, { source, schema, partitionBy = null, chunks = 1, rowGroupSize = 122880 }) {
   const src = /\s/.test(source.trim()) ? `(${source})` : source;
   const cast = (c) => `CAST(${id(c.name)} AS ${c.duck}) AS ${id(c.name)}`;
   const dataCols = schema.filter((c) => c.name !== partitionBy);
@@ -87,35 +86,58 @@ export async function writeDelta(conn, dir, { source, schema, partitionBy = null
       await copyFile(conn, `SELECT ${dataCols.map(cast).join(', ')} FROM ${src} WHERE ${cond}`, abs, rowGroupSize);
       files.push({ abs, rel: encodeURI(rel), pv: { [partitionBy]: v } });
     }
-  } else {
-    await conn.run(`CREATE OR REPLACE TEMP TABLE _dw AS SELECT row_number() OVER () - 1 AS _rn, * FROM ${src}`);
-    const n = Number((await (await conn.run('SELECT count(*) FROM _dw')).getRows())[0][0]);
-    const per = Math.max(1, Math.ceil(n / chunks));
-    for (let k = 0; k * per < n || (k === 0 && n > 0); k++) {
-      const rel = `part-${String(k).padStart(5, '0')}-${crypto.randomUUID()}-c000.snappy.parquet`;
-      const abs = path.join(dir, rel);
-      await copyFile(conn, `SELECT ${dataCols.map(cast).join(', ')} FROM _dw
-        WHERE _rn >= ${k * per} AND _rn < ${(k + 1) * per} ORDER BY _rn`, abs, rowGroupSize);
-      files.push({ abs, rel, pv: {} });
-    }
-    await conn.run('DROP TABLE _dw');
+    return { files, dataCols };
   }
-  const now = Date.now();
-  const schemaString = JSON.stringify({ type: 'struct', fields: schema.map((c) =>
-    ({ name: c.name, type: c.spark, nullable: true, metadata: {} })) });
-  const lines = [
-    { commitInfo: { timestamp: now, operation: 'WRITE', operationParameters: { mode: 'ErrorIfExists' },
-      engineInfo: 'silt-tests/delta-writer.mjs' } },
-    { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
-    { metaData: { id: crypto.randomUUID(), format: { provider: 'parquet', options: {} }, schemaString,
-      partitionColumns: partitionBy ? [partitionBy] : [], configuration: {}, createdTime: now } },
-  ];
+  await conn.run(`CREATE OR REPLACE TEMP TABLE _dw AS SELECT row_number() OVER () - 1 AS _rn, * FROM ${src}`);
+  const n = Number((await (await conn.run('SELECT count(*) FROM _dw')).getRows())[0][0]);
+  const per = Math.max(1, Math.ceil(n / chunks));
+  for (let k = 0; k * per < n; k++) {
+    const rel = `part-${String(k).padStart(5, '0')}-${crypto.randomUUID()}-c000.snappy.parquet`;
+    const abs = path.join(dir, rel);
+    await copyFile(conn, `SELECT ${dataCols.map(cast).join(', ')} FROM _dw
+      WHERE _rn >= ${k * per} AND _rn < ${(k + 1) * per} ORDER BY _rn`, abs, rowGroupSize);
+    files.push({ abs, rel, pv: {} });
+  }
+  await conn.run('DROP TABLE _dw');
+  return { files, dataCols };
+}
+
+// Writes commit `version`: its actions, then the add of every file with its statistics and the
+// remove of every path in `removes`; the log file's modification time is set to `timestamp`
+// (what Delta's TIMESTAMP AS OF reads, along with commitInfo.timestamp).
+async function commit(conn, dir, version, { files, dataCols, removes = [], timestamp, head = [] }) {
+  const lines = [{ commitInfo: { timestamp, operation: 'WRITE', operationParameters: { mode: 'Append' },
+    engineInfo: 'silt-tests/delta-writer.mjs' } }, ...head];
+  for (const r of removes) lines.push({ remove: { path: r, deletionTimestamp: timestamp, dataChange: true } });
   for (const f of files) {
     const stats = await fileStats(conn, f.abs, dataCols);
     lines.push({ add: { path: f.rel, partitionValues: f.pv, size: fs.statSync(f.abs).size,
-      modificationTime: now, dataChange: true, stats } });
+      modificationTime: timestamp, dataChange: true, stats } });
   }
-  fs.writeFileSync(path.join(dir, '_delta_log', '00000000000000000000.json'),
-    lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  const log = path.join(dir, '_delta_log', `${String(version).padStart(20, '0')}.json`);
+  fs.writeFileSync(log, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  fs.utimesSync(log, timestamp / 1000, timestamp / 1000);
+}
+
+export async function writeDelta(conn, dir, opts) {
+  fs.mkdirSync(path.join(dir, '_delta_log'), { recursive: true });
+  const { files, dataCols } = await writeFiles(conn, dir, opts);
+  const timestamp = opts.timestamp ?? Date.now();
+  const schemaString = JSON.stringify({ type: 'struct', fields: opts.schema.map((c) =>
+    ({ name: c.name, type: c.spark, nullable: true, metadata: {} })) });
+  const head = [
+    { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
+    { metaData: { id: crypto.randomUUID(), format: { provider: 'parquet', options: {} }, schemaString,
+      partitionColumns: opts.partitionBy ? [opts.partitionBy] : [], configuration: {}, createdTime: timestamp } },
+  ];
+  await commit(conn, dir, 0, { files, dataCols, timestamp, head });
+  return files.map((f) => f.abs);
+}
+
+// Appends commit `version` to a table writeDelta made (same schema, not partitioned): the rows of
+// `source` as new files, and removes of the given data file paths (relative to the table).
+export async function appendDelta(conn, dir, version, { source, schema, chunks = 1, removes = [], timestamp }) {
+  const { files, dataCols } = await writeFiles(conn, dir, { source, schema, chunks });
+  await commit(conn, dir, version, { files, dataCols, removes, timestamp: timestamp ?? Date.now() });
   return files.map((f) => f.abs);
 }

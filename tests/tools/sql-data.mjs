@@ -11,7 +11,7 @@
 // Usage: node tests/tools/sql-data.mjs OUTDIR [--gen-rows N]   prints the manifest as JSON.
 import path from 'node:path';
 import fs from 'node:fs';
-import { writeDelta } from './delta-writer.mjs';
+import { writeDelta, appendDelta } from './delta-writer.mjs';
 
 const q = (s) => "'" + s.replaceAll("'", "''") + "'";
 const S = (name, spark, duck) => ({ name, spark, duck });
@@ -119,6 +119,17 @@ export async function buildSqlData(conn, dir, { fixtures, genRows = 1000000 }) {
   await delta('nulls', { source: 'nulls', schema: [S('id', 'long', 'BIGINT'), S('s', 'string', 'VARCHAR'),
     S('d', 'double', 'DOUBLE'), S('n', 'integer', 'INTEGER'), S('b', 'boolean', 'BOOLEAN'), S('dt', 'date', 'DATE'),
     S('dec', 'decimal(10,2)', 'DECIMAL(10,2)'), S('grp', 'long', 'BIGINT')] });
+  // Three versions an hour apart from 2024-01-01 00:00 UTC: Norway's rows; + Germany's;
+  // - Norway's + Belgium's (for VERSION AS OF and TIMESTAMP AS OF).
+  const vdir = path.join(dir, 'versions'), hour = 3600000, t0 = Date.UTC(2024, 0, 1);
+  const part = (c) => `SELECT * FROM sales WHERE Country = '${c}'`;
+  await writeDelta(conn, vdir, { source: part('Norway'), schema: SALES_SCHEMA, timestamp: t0 });
+  const norway = JSON.parse(fs.readFileSync(path.join(vdir, '_delta_log', '00000000000000000000.json'), 'utf8')
+    .split('\n').find((l) => l.startsWith('{"add"'))).add.path;
+  await appendDelta(conn, vdir, 1, { source: part('Germany'), schema: SALES_SCHEMA, timestamp: t0 + hour });
+  await appendDelta(conn, vdir, 2, { source: part('Belgium'), schema: SALES_SCHEMA, timestamp: t0 + 2 * hour,
+    removes: [norway] });
+  m.versions = { silt: `delta.\`${vdir}\``, path: vdir, duck: `SELECT * FROM sales WHERE Country IN ('Germany', 'Belgium')` };
   await conn.run(`CREATE TEMP TABLE types AS ${TYPES_ROWS}`);
   await delta('types', { source: 'types', schema: TYPES_SCHEMA, chunks: 2 });
   // The CSV itself and the generated rows' Parquet files, as the other table sources.
