@@ -262,8 +262,7 @@ static int parse_array(tparse *p, silt_field *out, int depth)
     silt_free(el.name);
     el.name = silt_strdup("element");
     out->children[0] = el;
-    if (el.name)
-        return 0;
+    if (el.name) return 0;
     silt_field_clear(out);
     return silt_error_set(p->err, SILT_ENOMEM, "out of memory parsing a type");
 }

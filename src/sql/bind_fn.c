@@ -1,0 +1,250 @@
+/* Binding function calls through the registry (fn.h): scalar functions' bind with constant
+ * arguments and the casts they ask for, aggregates registered in the aggregation being bound
+ * and later rewritten into references to its output; expression equality for GROUP BY. */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sql/binder.h"
+#include "util/alloc.h"
+
+typedef struct fn_state_rel {
+    void (*free_state)(void *);
+    void *state;
+} fn_state_rel;
+
+static void release_state(void *p)
+{
+    fn_state_rel *r = p;
+    if (r->free_state && r->state) r->free_state(r->state);
+    silt_free(r);
+}
+
+static int keep_state(sql_ctx *c, void (*f)(void *), void *state)
+{
+    if (!f || !state) return 0;
+    fn_state_rel *r = silt_malloc(sizeof *r);
+    if (!r) {
+        f(state);
+        return sql_oom(c);
+    }
+    r->free_state = f;
+    r->state = state;
+    return sql_ctx_defer(c, release_state, r);
+}
+
+/* Runs a function's bind over bound args; applies the casts it wants. */
+static int run_bind(sql_ctx *c, int (*bind)(silt_sql_fn_bind *, silt_error *), sql_expr **args,
+                    size_t n, bool distinct, silt_sql_fn_bind *b, const char *name, int pos)
+{
+    const silt_field **types = sql_ctx_alloc(c, (n + 1) * sizeof *types);
+    const silt_column **consts = sql_ctx_alloc(c, (n + 1) * sizeof *consts);
+    silt_field *want = sql_ctx_alloc(c, (n + 1) * sizeof *want);
+    silt_field nullstr = sql_type(SILT_TYPE_STRING);
+    if (!types || !consts || !want) return SILT_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        types[i] = args[i]->type.type == SQL_TYPE_NULL ? &nullstr : &args[i]->type;
+        consts[i] = args[i]->kind == E_CONST ? args[i]->value : NULL;
+    }
+    memset(b, 0, sizeof *b);
+    b->n_args = n;
+    b->arg_types = types;
+    b->const_args = consts;
+    b->now_us = c->now_us;
+    b->distinct = distinct;
+    b->want = want;
+    silt_error e2;
+    silt_error_clear(&e2);
+    int rc = bind(b, &e2);
+    if (rc) {
+        silt_field_clear(&b->ret);
+        return sql_error_at(c->err, rc, c->text, pos, "%s", e2.msg[0] ? e2.msg : name);
+    }
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (want[i].type) rc = sql_bind_cast(&args[i], c, args[i], &want[i]);
+        else if (args[i]->type.type == SQL_TYPE_NULL)
+            rc = sql_bind_cast(&args[i], c, args[i], &nullstr);
+        silt_field_clear(&want[i]);
+    }
+    return rc;
+}
+
+int sql_bind_fn_named(sql_expr **out, sql_ctx *c, const char *name, sql_expr **args, size_t n,
+                      int pos);
+int sql_bind_fn_named(sql_expr **out, sql_ctx *c, const char *name, sql_expr **args, size_t n,
+                      int pos)
+{
+    const silt_sql_scalar_fn *fn = silt_sql_scalar_find(name);
+    if (!fn) {
+        const char *best = silt_sql_fn_suggest(name);
+        return sql_error_at(c->err, SILT_EINVAL, c->text, pos, "unknown function %s%s%s%s", name,
+                            best ? " (did you mean " : "", best ? best : "", best ? "?)" : "");
+    }
+    if ((int)n < fn->min_args || (fn->max_args >= 0 && (int)n > fn->max_args))
+        return sql_error_at(c->err, SILT_EINVAL, c->text, pos,
+                            "%s takes %d%s%s argument(s), not %zu (%s)", fn->name, fn->min_args,
+                            fn->max_args != fn->min_args ? " to " : "",
+                            fn->max_args < 0 ? "any" : fn->max_args != fn->min_args ? "more" : "",
+                            n, fn->doc ? fn->doc : fn->name);
+    sql_expr *e = sql_ctx_alloc(c, sizeof *e);
+    sql_expr **av = sql_ctx_alloc(c, (n + 1) * sizeof *av);
+    if (!e || !av) return SILT_ENOMEM;
+    memcpy(av, args, n * sizeof *av);
+    silt_sql_fn_bind b;
+    int rc = run_bind(c, fn->bind, av, n, false, &b, fn->name, pos);
+    if (rc) return rc;
+    rc = sql_field_dup(c->a, &e->type, &b.ret, "");
+    silt_field_clear(&b.ret);
+    if (rc) return sql_oom(c);
+    if ((rc = keep_state(c, fn->free_state, b.state))) return rc;
+    e->kind = E_FN;
+    e->fn = fn;
+    e->fn_state = b.state;
+    e->args = av;
+    e->n_args = n;
+    e->pos = pos;
+    *out = e;
+    return sql_fold(out, c);
+}
+
+static int bind_agg(sql_expr **out, sql_ctx *c, const sql_scope *s, sql_aggctx *agg,
+                    const sql_ast *a, const silt_sql_agg_fn *fn)
+{
+    if (!agg)
+        return sql_error_at(c->err, SILT_EINVAL, c->text, a->pos,
+                            "aggregate function %s is not allowed here (use it in SELECT or "
+                            "HAVING; filter groups with HAVING, not WHERE)",
+                            a->name);
+    size_t n = a->star ? 0 : a->n_args;
+    sql_expr **args = sql_ctx_alloc(c, (n + 1) * sizeof *args);
+    if (!args) return SILT_ENOMEM;
+    int rc;
+    for (size_t i = 0; i < n; i++) {
+        if (sql_ast_has_agg(a->args[i]))
+            return sql_error_at(c->err, SILT_EINVAL, c->text, a->args[i]->pos,
+                                "aggregate calls cannot be nested");
+        if ((rc = sql_bind_expr(&args[i], c, s, NULL, a->args[i]))) return rc;
+    }
+    if ((int)n < fn->min_args || (fn->max_args >= 0 && (int)n > fn->max_args))
+        return sql_error_at(c->err, SILT_EINVAL, c->text, a->pos,
+                            "%s takes %d to %d argument(s), not %zu", fn->name, fn->min_args,
+                            fn->max_args, n);
+    silt_sql_fn_bind b;
+    if ((rc = run_bind(c, fn->bind, args, n, a->distinct, &b, fn->name, a->pos))) return rc;
+    if (agg->n_aggs == agg->cap) {
+        size_t nc = agg->cap ? agg->cap * 2 : 8;
+        sql_aggcall *na = sql_ctx_alloc(c, nc * sizeof *na);
+        if (!na) return SILT_ENOMEM;
+        if (agg->n_aggs) memcpy(na, agg->aggs, agg->n_aggs * sizeof *na);
+        agg->aggs = na;
+        agg->cap = nc;
+    }
+    sql_aggcall *ac = &agg->aggs[agg->n_aggs];
+    memset(ac, 0, sizeof *ac);
+    rc = sql_field_dup(c->a, &ac->type, &b.ret, "");
+    silt_field_clear(&b.ret);
+    if (rc) return sql_oom(c);
+    if ((rc = keep_state(c, fn->free_state, b.state))) return rc;
+    ac->fn = fn;
+    ac->bstate = b.state;
+    ac->args = args;
+    ac->n_args = n;
+    ac->state_size = b.agg_state_size;
+    sql_expr *e = sql_col_ref(c, (int)agg->n_aggs++, &ac->type, a->name);
+    if (!e) return SILT_ENOMEM;
+    e->kind = E_AGGREF;
+    *out = e;
+    return 0;
+}
+
+int sql_bind_call(sql_expr **out, sql_ctx *c, const sql_scope *s, sql_aggctx *agg,
+                  const sql_ast *a);
+int sql_bind_call(sql_expr **out, sql_ctx *c, const sql_scope *s, sql_aggctx *agg,
+                  const sql_ast *a)
+{
+    char name[64];
+    size_t i = 0;
+    for (; a->name[i] && i < sizeof name - 1; i++) name[i] = (char)tolower((unsigned char)a->name[i]);
+    name[i] = 0;
+    const silt_sql_agg_fn *af = silt_sql_agg_find(name);
+    if (af) return bind_agg(out, c, s, agg, a, af);
+    if (a->star)
+        return sql_error_at(c->err, SILT_EINVAL, c->text, a->pos, "%s(*) is not allowed", name);
+    sql_expr **args = sql_ctx_alloc(c, (a->n_args + 1) * sizeof *args);
+    if (!args) return SILT_ENOMEM;
+    for (size_t k = 0; k < a->n_args; k++) {
+        int rc = sql_bind_expr(&args[k], c, s, agg, a->args[k]);
+        if (rc) return rc;
+    }
+    return sql_bind_fn_named(out, c, name, args, a->n_args, a->pos);
+}
+
+bool sql_ast_has_agg(const sql_ast *a)
+{
+    if (!a) return false;
+    if (a->kind == A_FUNC && silt_sql_agg_find(a->name)) return true;
+    for (size_t i = 0; i < a->n_args; i++)
+        if (sql_ast_has_agg(a->args[i])) return true;
+    return false;
+}
+
+bool sql_expr_equal(const sql_expr *a, const sql_expr *b)
+{
+    if (a->kind != b->kind || a->n_args != b->n_args || !sql_type_equal(&a->type, &b->type))
+        return false;
+    switch (a->kind) {
+    case E_COL:
+    case E_AGGREF:
+    case E_FIELD:
+        if (a->index != b->index) return false;
+        break;
+    case E_CONST: return sql_rows_equal(a->value, 0, b->value, 0);
+    case E_OP:
+        if (a->op != b->op) return false;
+        break;
+    case E_FN:
+        if (a->fn != b->fn) return false;
+        break;
+    case E_LIKE:
+        if (a->like.pat_len != b->like.pat_len || a->like.icase != b->like.icase ||
+            memcmp(a->like.pat, b->like.pat, a->like.pat_len))
+            return false;
+        break;
+    case E_IN:
+        if (a->set || b->set) return false;
+        break;
+    default: break;
+    }
+    if (a->negated != b->negated) return false;
+    for (size_t i = 0; i < a->n_args; i++)
+        if (!sql_expr_equal(a->args[i], b->args[i])) return false;
+    return true;
+}
+
+int sql_agg_rewrite(sql_expr *e, sql_ctx *c, const sql_aggctx *agg)
+{
+    if (e->rewritten) return 0;
+    e->rewritten = true;
+    for (size_t k = 0; k < agg->n_keys; k++)
+        if (sql_expr_equal(e, agg->keys[k])) {
+            e->kind = E_COL;
+            e->index = (int)k;
+            e->n_args = 0;
+            return 0;
+        }
+    if (e->kind == E_AGGREF) {
+        e->kind = E_COL;
+        e->index += (int)agg->n_keys;
+        return 0;
+    }
+    if (e->kind == E_COL)
+        return sql_error_at(c->err, SILT_EINVAL, c->text, e->pos,
+                            "column '%s' must be in GROUP BY or inside an aggregate such as "
+                            "any_value(%s)",
+                            e->name ? e->name : "?", e->name ? e->name : "?");
+    for (size_t i = 0; i < e->n_args; i++) {
+        int rc = sql_agg_rewrite(e->args[i], c, agg);
+        if (rc) return rc;
+    }
+    return 0;
+}

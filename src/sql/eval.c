@@ -1,0 +1,118 @@
+/* Expression evaluation: walks the bound expression once per batch, each node turning whole
+ * argument vectors into a result vector through its kernel (no per-row tree walking). */
+#include <string.h>
+
+#include "sql/exec.h"
+#include "util/alloc.h"
+
+static int eval_fn(sql_vec *out, const sql_expr *e, sql_vec *args, int64_t n, silt_error *err)
+{
+    const silt_column *cols[64];
+    bool is_const[64];
+    const silt_field *types[64];
+    if (e->n_args > 64)
+        return silt_error_set(err, SILT_EINVAL, "%s: too many arguments", e->fn->name);
+    for (size_t i = 0; i < e->n_args; i++) {
+        cols[i] = args[i].c;
+        is_const[i] = args[i].is_const;
+        types[i] = &e->args[i]->type;
+    }
+    silt_sql_fn_args fa = {e->n_args, cols, is_const, types};
+    int rc = silt_column_init(&out->own, &e->type);
+    if (rc) return silt_error_set(err, rc, "out of memory");
+    out->owned = true;
+    out->c = &out->own;
+    return e->fn->eval(e->fn_state, &out->own, &fa, n, err);
+}
+
+static bool all_const(const sql_vec *args, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!args[i].is_const) return false;
+    return n > 0;
+}
+
+static int dispatch(sql_vec *out, const sql_expr *e, sql_vec *args, int64_t n, silt_error *err)
+{
+    int rc;
+    switch (e->kind) {
+    case E_OP:
+        if (e->op == OP_AND || e->op == OP_OR || e->op == OP_NOT)
+            rc = sql_k_logic(out, e, args, n);
+        else if (e->op >= OP_EQ && e->op <= OP_EQNS)
+            rc = sql_k_cmp(out, e, &args[0], &args[1], n);
+        else
+            return sql_k_arith(out, e, &args[0], e->n_args > 1 ? &args[1] : NULL, n, err);
+        break;
+    case E_FN: return eval_fn(out, e, args, n, err);
+    case E_CAST:
+        out->owned = true;
+        out->c = &out->own;
+        return sql_cast_column(&out->own, args[0].c, &e->args[0]->type, &e->type, err);
+    case E_CASE: rc = sql_k_case(out, e, args, n); break;
+    case E_IN: return sql_k_in(out, e, args, n, err);
+    case E_LIKE: rc = sql_k_like(out, e, &args[0], n); break;
+    case E_ISNULL: rc = sql_k_isnull(out, e, &args[0], n); break;
+    case E_FIELD: rc = sql_k_field(out, e, &args[0], n); break;
+    case E_SUBSCRIPT: rc = sql_k_subscript(out, e, &args[0], &args[1], n); break;
+    default: return silt_error_set(err, SILT_EGENERIC, "internal: bad expression kind");
+    }
+    if (rc) silt_error_set(err, rc, "out of memory evaluating an expression");
+    return rc;
+}
+
+int sql_eval(sql_vec *out, const sql_expr *e, const silt_batch *in, silt_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (e->kind == E_COL) {
+        out->c = &in->cols[e->index];
+        return 0;
+    }
+    if (e->kind == E_CONST) {
+        out->c = e->value;
+        out->is_const = true;
+        return 0;
+    }
+    sql_vec stack[4], *args = stack;
+    if (e->n_args > 4 && !(args = silt_calloc(e->n_args, sizeof *args)))
+        return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    if (e->n_args <= 4) memset(stack, 0, sizeof stack);
+    int rc = 0;
+    size_t done = 0;
+    for (; done < e->n_args && !rc; done++) rc = sql_eval(&args[done], e->args[done], in, err);
+    if (!rc) {
+        bool cst = all_const(args, e->n_args) && e->kind != E_FN;
+        int64_t n = cst ? 1 : in ? in->n_rows : 1;
+        rc = dispatch(out, e, args, n, err);
+        out->is_const = cst && !rc;
+    }
+    for (size_t i = 0; i < done; i++) sql_vec_free(&args[i]);
+    if (args != stack) silt_free(args);
+    if (rc) sql_vec_free(out);
+    return rc;
+}
+
+int sql_eval_full(silt_column *out, const sql_expr *e, const silt_batch *in, silt_error *err)
+{
+    sql_vec v;
+    int rc = sql_eval(&v, e, in, err);
+    if (rc) return rc;
+    int64_t n = in ? in->n_rows : 1;
+    if (v.owned && !v.is_const) {
+        *out = v.own;
+        return 0;
+    }
+    rc = silt_column_init(out, &e->type);
+    if (!rc && !v.is_const) rc = silt_column_append_range(out, v.c, 0, n);
+    if (!rc && v.is_const) {
+        int64_t *idx = silt_calloc((size_t)(n ? n : 1), sizeof *idx);
+        rc = idx ? sql_gather(out, v.c, idx, n) : SILT_ENOMEM;
+        silt_free(idx);
+    }
+    sql_vec_free(&v);
+    if (rc) {
+        silt_column_clear(out);
+        return silt_error_set(err, rc, "out of memory");
+    }
+    return 0;
+}

@@ -1,0 +1,94 @@
+/* Comparison kernels: = <> < <= > >= and <=> over two same-typed vectors (integers, dates,
+ * timestamps, floating point, decimals, strings in byte order, booleans, nested values),
+ * giving a boolean vector; NULL in gives NULL out except for <=>. */
+#include <string.h>
+
+#include "sql/exec.h"
+
+static inline bool apply(sql_op op, int c)
+{
+    switch (op) {
+    case OP_EQ:
+    case OP_EQNS: return c == 0;
+    case OP_NE: return c != 0;
+    case OP_LT: return c < 0;
+    case OP_LE: return c <= 0;
+    case OP_GT: return c > 0;
+    default: return c >= 0;
+    }
+}
+
+#define CMP_LOOP(T)                                                                                \
+    do {                                                                                           \
+        const T *x = (const T *)a->c->values, *y = (const T *)b->c->values;                        \
+        for (int64_t i = 0; i < n; i++) {                                                          \
+            T p = x[i * sa], q = y[i * sb];                                                        \
+            silt_bit_set(o->values, i, apply(op, (p > q) - (p < q)));                              \
+        }                                                                                          \
+    } while (0)
+
+static bool fast_cmp(silt_column *o, sql_op op, const sql_vec *a, const sql_vec *b, int64_t n)
+{
+    int sa = a->is_const ? 0 : 1, sb = b->is_const ? 0 : 1;
+    switch (a->c->type) {
+    case SILT_TYPE_INT8: CMP_LOOP(int8_t); return true;
+    case SILT_TYPE_INT16: CMP_LOOP(int16_t); return true;
+    case SILT_TYPE_INT32:
+    case SILT_TYPE_DATE32: CMP_LOOP(int32_t); return true;
+    case SILT_TYPE_INT64:
+    case SILT_TYPE_TIMESTAMP:
+    case SILT_TYPE_TIMESTAMP_NS: CMP_LOOP(int64_t); return true;
+    case SILT_TYPE_DECIMAL: {
+        for (int64_t i = 0; i < n; i++) {
+            __int128 p, q;
+            memcpy(&p, a->c->values + i * sa * 16, 16);
+            memcpy(&q, b->c->values + i * sb * 16, 16);
+            silt_bit_set(o->values, i, apply(op, (p > q) - (p < q)));
+        }
+        return true;
+    }
+    default: return false;
+    }
+}
+
+static int cmp_eqns(silt_column *o, const sql_vec *a, const sql_vec *b, int64_t n)
+{
+    for (int64_t i = 0; i < n; i++) {
+        bool va = vvalid(a, i), vb = vvalid(b, i), r;
+        if (!va || !vb)
+            r = va == vb;
+        else
+            r = sql_compare_rows(a->c, vrow(a, i), b->c, vrow(b, i)) == 0;
+        silt_bit_set(o->values, i, r);
+    }
+    return 0;
+}
+
+int sql_k_cmp(sql_vec *out, const sql_expr *e, sql_vec *a, sql_vec *b, int64_t n)
+{
+    silt_column *o = &out->own;
+    out->owned = true;
+    out->c = o;
+    silt_field bt = sql_type(SILT_TYPE_BOOL);
+    int rc = sql_col_alloc(o, &bt, n);
+    if (rc) return rc;
+    if (e->op == OP_EQNS) return cmp_eqns(o, a, b, n);
+    const sql_vec *v[2] = {a, b};
+    if ((rc = sql_col_validity_and(o, v, 2, n))) return rc;
+    if (fast_cmp(o, e->op, a, b, n)) return 0;
+    for (int64_t i = 0; i < n; i++) {
+        int64_t x = vrow(a, i), y = vrow(b, i);
+        bool r = false;
+        if (vvalid(a, i) && vvalid(b, i)) {
+            int c = sql_compare_rows(a->c, x, b->c, y);
+            if ((a->c->type == SILT_TYPE_DOUBLE || a->c->type == SILT_TYPE_FLOAT) &&
+                (e->op == OP_EQ || e->op == OP_NE)) {
+                /* NaN = NaN is true in Spark */
+                c = sql_rows_equal(a->c, x, b->c, y) ? 0 : (c ? c : 1);
+            }
+            r = apply(e->op, c);
+        }
+        silt_bit_set(o->values, i, r);
+    }
+    return 0;
+}

@@ -1,0 +1,109 @@
+/* The group-key hash table (open addressing over group ids, keys stored as columns). */
+#include <string.h>
+
+#include "sql/groups.h"
+#include "util/alloc.h"
+
+int sql_groups_init(sql_groups *g, const silt_field *const *types, size_t n_keys)
+{
+    memset(g, 0, sizeof *g);
+    g->n_keys = n_keys;
+    g->keys = silt_calloc(n_keys + 1, sizeof *g->keys);
+    g->cap = 1024;
+    g->slots = silt_calloc(g->cap, sizeof *g->slots);
+    if (!g->keys || !g->slots) return SILT_ENOMEM;
+    for (size_t k = 0; k < n_keys; k++)
+        if (silt_column_init(&g->keys[k], types[k])) return SILT_ENOMEM;
+    return 0;
+}
+
+void sql_groups_free(sql_groups *g)
+{
+    for (size_t k = 0; g->keys && k < g->n_keys; k++) silt_column_clear(&g->keys[k]);
+    silt_free(g->keys);
+    silt_free(g->hashes);
+    silt_free(g->slots);
+    memset(g, 0, sizeof *g);
+}
+
+static int grow(sql_groups *g)
+{
+    size_t nc = g->cap * 2;
+    uint32_t *ns = silt_calloc(nc, sizeof *ns);
+    if (!ns) return SILT_ENOMEM;
+    for (int64_t id = 0; id < g->n; id++) {
+        size_t h = (size_t)g->hashes[id] & (nc - 1);
+        while (ns[h]) h = (h + 1) & (nc - 1);
+        ns[h] = (uint32_t)id + 1;
+    }
+    silt_free(g->slots);
+    g->slots = ns;
+    g->cap = nc;
+    return 0;
+}
+
+static int add_group(sql_groups *g, const silt_column *const *cols, int64_t r, uint64_t h,
+                     size_t slot)
+{
+    if (g->n == g->cap_groups) {
+        int64_t nc = g->cap_groups ? g->cap_groups * 2 : 256;
+        uint64_t *nh = silt_realloc(g->hashes, (size_t)nc * sizeof *nh);
+        if (!nh) return SILT_ENOMEM;
+        g->hashes = nh;
+        g->cap_groups = nc;
+    }
+    for (size_t k = 0; k < g->n_keys; k++) {
+        int rc = silt_column_append_range(&g->keys[k], cols[k], r, 1);
+        if (rc) return rc;
+    }
+    g->hashes[g->n] = h;
+    g->slots[slot] = (uint32_t)g->n + 1;
+    g->n++;
+    return 0;
+}
+
+static uint64_t row_hash(const silt_column *const *cols, size_t nk, int64_t r)
+{
+    uint64_t h = 0x12345;
+    for (size_t k = 0; k < nk; k++) h = sql_hash_row(cols[k], r, h);
+    return h;
+}
+
+int sql_groups_map(sql_groups *g, const silt_column *const *cols, int64_t n, uint32_t *ids,
+                   bool insert)
+{
+    for (int64_t r = 0; r < n; r++) {
+        if ((size_t)(g->n + 1) * 2 > g->cap && grow(g)) return SILT_ENOMEM;
+        uint64_t h = row_hash(cols, g->n_keys, r);
+        size_t s = (size_t)h & (g->cap - 1);
+        uint32_t id = UINT32_MAX;
+        for (; g->slots[s]; s = (s + 1) & (g->cap - 1)) {
+            uint32_t cand = g->slots[s] - 1;
+            if (g->hashes[cand] != h) continue;
+            bool eq = true;
+            for (size_t k = 0; k < g->n_keys && eq; k++)
+                eq = sql_rows_equal(&g->keys[k], cand, cols[k], r);
+            if (eq) {
+                id = cand;
+                break;
+            }
+        }
+        if (id == UINT32_MAX && insert) {
+            id = (uint32_t)g->n;
+            if (add_group(g, cols, r, h, s)) return SILT_ENOMEM;
+        }
+        ids[r] = id;
+    }
+    return 0;
+}
+
+size_t sql_groups_bytes(const sql_groups *g)
+{
+    size_t b = g->cap * sizeof *g->slots + (size_t)g->cap_groups * 8;
+    for (size_t k = 0; k < g->n_keys; k++) {
+        const silt_column *c = &g->keys[k];
+        b += (size_t)c->cap_rows * (size_t)(c->byte_width > 0 ? c->byte_width : 4) +
+             (size_t)c->cap_bytes;
+    }
+    return b;
+}

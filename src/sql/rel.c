@@ -1,0 +1,140 @@
+/* Relations (lists of batches) and row gathering: the executor's way of moving selected,
+ * sorted or joined rows into new batches with tight loops per physical layout. */
+#include <string.h>
+
+#include "sql/exec.h"
+#include "util/alloc.h"
+
+static int gather_fixed(silt_column *dst, const silt_column *src, const int64_t *idx, int64_t n)
+{
+    int rc = silt_column_reserve(dst, n, 0);
+    if (rc) return rc;
+    int64_t base = dst->length;
+    size_t w = (size_t)src->byte_width;
+    bool nulls = src->validity && src->null_count;
+    for (int64_t k = 0; k < n && !nulls; k++)
+        if (idx[k] < 0) nulls = true;
+    if (nulls && !dst->validity) {
+        int64_t nb = (dst->cap_rows + 7) / 8;
+        dst->validity = silt_malloc((size_t)(nb ? nb : 1));
+        if (!dst->validity) return SILT_ENOMEM;
+        memset(dst->validity, 0xff, (size_t)(nb ? nb : 1));
+    }
+    for (int64_t k = 0; k < n; k++) {
+        int64_t i = idx[k];
+        bool valid = i >= 0 && silt_column_is_valid(src, i);
+        if (src->type == SILT_TYPE_BOOL)
+            silt_bit_set(dst->values, base + k, i >= 0 && silt_bit_get(src->values, i));
+        else if (i >= 0)
+            memcpy(dst->values + (size_t)(base + k) * w, src->values + (size_t)i * w, w);
+        else
+            memset(dst->values + (size_t)(base + k) * w, 0, w);
+        if (dst->validity) silt_bit_set(dst->validity, base + k, valid);
+        if (!valid) dst->null_count++;
+    }
+    dst->length += n;
+    return 0;
+}
+
+static int gather_bytes(silt_column *dst, const silt_column *src, const int64_t *idx, int64_t n)
+{
+    int64_t bytes = 0;
+    for (int64_t k = 0; k < n; k++)
+        if (idx[k] >= 0) bytes += src->offsets[idx[k] + 1] - src->offsets[idx[k]];
+    int rc = silt_column_reserve(dst, n, bytes);
+    if (rc) return rc;
+    for (int64_t k = 0; k < n; k++) {
+        int64_t i = idx[k];
+        if (i < 0 || !silt_column_is_valid(src, i)) {
+            if ((rc = silt_column_append_null(dst))) return rc;
+            continue;
+        }
+        int32_t o = dst->offsets[dst->length], len = src->offsets[i + 1] - src->offsets[i];
+        memcpy(dst->values + o, src->values + src->offsets[i], (size_t)len);
+        dst->offsets[dst->length + 1] = o + len;
+        if (dst->validity) silt_bit_set(dst->validity, dst->length, true);
+        dst->length++;
+    }
+    return 0;
+}
+
+int sql_gather(silt_column *dst, const silt_column *src, const int64_t *idx, int64_t n)
+{
+    if (src->type == SILT_TYPE_STRING || src->type == SILT_TYPE_BINARY)
+        return gather_bytes(dst, src, idx, n);
+    if (src->type == SILT_TYPE_BOOL ||
+        (src->byte_width > 0 && src->type != SILT_TYPE_STRUCT && src->type != SILT_TYPE_LIST &&
+         src->type != SILT_TYPE_MAP))
+        return gather_fixed(dst, src, idx, n);
+    for (int64_t k = 0; k < n; k++) {
+        int rc = idx[k] < 0 ? silt_column_append_null(dst)
+                            : silt_column_append_range(dst, src, idx[k], 1);
+        if (rc) return rc;
+    }
+    return 0;
+}
+
+int sql_gather_batch(silt_batch **out, const silt_batch *b, const silt_schema *schema,
+                     const int64_t *idx, int64_t n)
+{
+    silt_batch *o = silt_batch_create(schema);
+    if (!o) return SILT_ENOMEM;
+    for (size_t c = 0; c < o->n_cols; c++) {
+        int rc = sql_gather(&o->cols[c], &b->cols[c], idx, n);
+        if (rc) {
+            silt_batch_destroy(o);
+            return rc;
+        }
+    }
+    o->n_rows = n;
+    *out = o;
+    return 0;
+}
+
+int sql_rel_push(sql_rel *r, silt_batch *b)
+{
+    if (r->n == r->cap) {
+        size_t nc = r->cap ? r->cap * 2 : 8;
+        silt_batch **nb = silt_realloc(r->b, nc * sizeof *nb);
+        if (!nb) {
+            silt_batch_destroy(b);
+            return SILT_ENOMEM;
+        }
+        r->b = nb;
+        r->cap = nc;
+    }
+    r->b[r->n++] = b;
+    return 0;
+}
+
+void sql_rel_free(sql_rel *r)
+{
+    for (size_t i = 0; i < r->n; i++) silt_batch_destroy(r->b[i]);
+    silt_free(r->b);
+    memset(r, 0, sizeof *r);
+}
+
+int64_t sql_rel_rows(const sql_rel *r)
+{
+    int64_t n = 0;
+    for (size_t i = 0; i < r->n; i++) n += r->b[i]->n_rows;
+    return n;
+}
+
+int sql_rel_concat(silt_batch **out, const sql_rel *r, const silt_schema *schema)
+{
+    silt_batch *o = silt_batch_create(schema);
+    if (!o) return SILT_ENOMEM;
+    for (size_t i = 0; i < r->n; i++) {
+        for (size_t c = 0; c < o->n_cols; c++) {
+            int rc = silt_column_append_range(&o->cols[c], &r->b[i]->cols[c], 0, r->b[i]->n_rows);
+            if (rc) {
+                silt_batch_destroy(o);
+                return rc;
+            }
+        }
+        o->n_rows += r->b[i]->n_rows;
+    }
+    *out = o;
+    return 0;
+}

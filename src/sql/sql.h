@@ -1,0 +1,62 @@
+/* The SQL engine's public interface: a statement is prepared once (parsed, bound against its
+ * tables' or inputs' schemas, planned) and run as often as needed; a plan over a named input
+ * runs on every batch given to it (the streaming pipelines' use). */
+#ifndef SILT_SQL_SQL_H
+#define SILT_SQL_SQL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "batch/batch.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+typedef struct silt_sql_plan silt_sql_plan;
+
+/* A named input a query reads as a table (FROM name), with its schema (borrowed: keep it
+ * alive while the plan lives). */
+typedef struct silt_sql_input {
+    const char *name;
+    const silt_schema *schema;
+} silt_sql_input;
+
+typedef enum silt_sql_kind {
+    SILT_SQL_SELECT = 1,
+    SILT_SQL_CREATE_TABLE_AS,
+    SILT_SQL_INSERT,
+    SILT_SQL_DESCRIBE,
+    SILT_SQL_EXPLAIN,
+} silt_sql_kind;
+
+/* Prepares one statement (a trailing ';' is allowed). Tables named in it are opened now (their
+ * schemas bind the query). Returns 0 and *out (owned; silt_sql_plan_destroy), or SILT_EINVAL
+ * for a bad query (syntax, unknown names, types: err's message shows the line, a caret and
+ * what was expected), SILT_EUNSUPPORTED, or a table's read error. */
+int silt_sql_prepare(silt_sql_plan **out, const char *sql, const silt_sql_input *inputs,
+                     size_t n_inputs, silt_error *err);
+void silt_sql_plan_destroy(silt_sql_plan *p);
+
+silt_sql_kind silt_sql_plan_kind(const silt_sql_plan *p);
+/* The schema of the rows run returns (owned by the plan). */
+const silt_schema *silt_sql_plan_schema(const silt_sql_plan *p);
+
+/* Runs the plan. input is the batch of the first named input (NULL when the query reads only
+ * tables); its schema must be the one given to prepare. *out is an owned batch whose schema is
+ * borrowed from the plan. CREATE TABLE AS and INSERT write their table and return one row
+ * (num_affected_rows). Returns 0, or the error of a read, a write or an evaluation. */
+int silt_sql_run(silt_sql_plan *p, const silt_batch *input, silt_batch **out, silt_error *err);
+
+/* Appends the plan as text (EXPLAIN); with stats, the figures of the last run: rows in and
+ * out, files read of files in the table, memory of aggregates, joins and sorts. */
+int silt_sql_explain(const silt_sql_plan *p, silt_buf *out, bool stats);
+
+/* Splits text into statements at top-level ';' (not inside strings, quoted names or
+ * comments): calls f with each statement's offset and length. Returns f's first non-zero. */
+int silt_sql_split(const char *text, int (*f)(void *arg, size_t off, size_t len), void *arg);
+
+
+
+/* Appends row i of column c (type f) as Spark prints it (CAST(x AS STRING)); NULL as "NULL". */
+int silt_sql_format_value(silt_buf *out, const silt_field *f, const silt_column *c, int64_t i);
+#endif

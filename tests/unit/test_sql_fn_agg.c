@@ -1,0 +1,257 @@
+/* Unit tests for the aggregate functions (fn_agg_*.c) and the registry: each aggregate called
+ * through silt_sql_agg_find over hand-built columns, split in two partial states that are
+ * merged, and checked against Spark 3.5's documented answers. */
+#include "test_sql_fn_harness.h"
+
+static const bool V3N[] = {true, false, true};
+
+static void test_registry(void **state)
+{
+    (void)state;
+    assert_non_null(silt_sql_agg_find("COUNT"));
+    assert_non_null(silt_sql_agg_find("Sum"));
+    assert_null(silt_sql_agg_find("no_such_fn"));
+    assert_null(silt_sql_scalar_find("count"));
+    assert_string_equal(silt_sql_fn_suggest("cuont"), "count");
+    assert_string_equal(silt_sql_fn_suggest("AVGG"), "avg");
+    assert_null(silt_sql_fn_suggest("zzzzzzzzzzzz"));
+}
+
+static void test_count(void **state)
+{
+    (void)state;
+    silt_error err = {0};
+    tcol x, out, *args[1] = {&x};
+    int64_t v[] = {1, 2, 1, 5, 1};
+    bool valid[] = {true, true, false, true, true};
+    tcol_ints(&x, SILT_TYPE_INT32, v, valid, 5);
+    /* Spark doc: SELECT count(*) FROM VALUES (NULL), (5), (5), (20) -> 4; count(col) -> 3;
+     * count(DISTINCT col) -> 2 */
+    assert_int_equal(call_agg(&out, "count", false, args, 0, 5, NULL, 1, &err), 0);
+    want_type(&out, "bigint");
+    want_int(&out, 0, 5);
+    tcol_clear(&out);
+    assert_int_equal(call_agg(&out, "count", false, args, 1, 5, NULL, 1, &err), 0);
+    want_int(&out, 0, 4);
+    tcol_clear(&out);
+    assert_int_equal(call_agg(&out, "count", true, args, 1, 5, NULL, 1, &err), 0);
+    want_int(&out, 0, 3); /* 1, 2, 5 */
+    tcol_clear(&out);
+    uint32_t groups[] = {0, 1, 0, 1, 0};
+    assert_int_equal(call_agg(&out, "count", true, args, 1, 5, groups, 3, &err), 0);
+    want_int(&out, 0, 1); /* group 0: 1, NULL, 1 */
+    want_int(&out, 1, 2); /* group 1: 2, 5 */
+    want_int(&out, 2, 0); /* no rows */
+    tcol_clear(&out);
+    tcol_clear(&x);
+}
+
+static void test_count_distinct_pairs(void **state)
+{
+    (void)state;
+    silt_error err = {0};
+    tcol a, b, out, *args[2] = {&a, &b};
+    const char *s[] = {"x", "x", "y", "x", NULL, "x"};
+    int64_t v[] = {1, 1, 1, 2, 3, 0};
+    bool valid[] = {true, true, true, true, true, false};
+    tcol_strs(&a, s, 6);
+    tcol_ints(&b, SILT_TYPE_INT64, v, valid, 6);
+    assert_int_equal(call_agg(&out, "count", true, args, 2, 6, NULL, 1, &err), 0);
+    want_int(&out, 0, 3); /* (x,1) (y,1) (x,2) */
+    tcol_clear(&out);
+    assert_int_equal(call_agg(&out, "count", false, args, 2, 6, NULL, 1, &err), 0);
+    want_int(&out, 0, 4);
+    tcol_clear(&out);
+    tcol_clear(&a);
+    tcol_clear(&b);
+}
+
+static void test_sum_ints(void **state)
+{
+    (void)state;
+    silt_error err = {0};
+    tcol x, out, *args[1] = {&x};
+    int64_t v[] = {5, 10, 15};
+    /* Spark doc: SELECT sum(col) FROM VALUES (5), (10), (15) -> 30 */
+    tcol_ints(&x, SILT_TYPE_INT32, v, NULL, 3);
+    assert_int_equal(call_agg(&out, "sum", false, args, 1, 3, NULL, 1, &err), 0);
+    want_type(&out, "bigint");
+    want_int(&out, 0, 30);
+    tcol_clear(&out);
+    tcol_clear(&x);
+    /* Spark doc: SELECT sum(col) FROM VALUES (NULL), (10), (15) -> 25; all NULL -> NULL */
+    tcol_ints(&x, SILT_TYPE_INT32, v, V3N, 3);
+    assert_int_equal(call_agg(&out, "sum", false, args, 1, 3, NULL, 1, &err), 0);
+    want_int(&out, 0, 20);
+    tcol_clear(&out);
+    tcol_clear(&x);
+    bool none[] = {false, false};
+    tcol_ints(&x, SILT_TYPE_INT32, v, none, 2);
+    assert_int_equal(call_agg(&out, "sum", false, args, 1, 2, NULL, 1, &err), 0);
+    want_null(&out, 0);
+    tcol_clear(&out);
+    tcol_clear(&x);
+    /* non-ANSI: bigint overflow wraps */
+    int64_t big[] = {INT64_MAX, 1};
+    tcol_ints(&x, SILT_TYPE_INT64, big, NULL, 2);
+    assert_int_equal(call_agg(&out, "sum", false, args, 1, 2, NULL, 1, &err), 0);
+    want_int(&out, 0, INT64_MIN);
+    tcol_clear(&out);
+    tcol_clear(&x);
+    /* Spark doc: SELECT sum(DISTINCT col) FROM VALUES (5), (10), (10), (15) -> 30 */
+    int64_t d[] = {5, 10, 10, 15};
+    tcol_ints(&x, SILT_TYPE_INT16, d, NULL, 4);
+    assert_int_equal(call_agg(&out, "sum", true, args, 1, 4, NULL, 1, &err), 0);
+    want_int(&out, 0, 30);
+    tcol_clear(&out);
+    tcol_clear(&x);
+}
+
+static void test_sum_avg_decimal(void **state)
+{
+    (void)state;
+    silt_error err = {0};
+    tcol x, out, *args[1] = {&x};
+    int64_t v[] = {125, 250, 101}; /* 1.25 2.50 1.01 */
+    tcol_decs(&x, 5, 2, v, NULL, 3);
+    assert_int_equal(call_agg(&out, "sum", false, args, 1, 3, NULL, 1, &err), 0);
+    want_dec(&out, 0, 476, 15, 2);
+    tcol_clear(&out);
+    /* avg(decimal(5,2)) is decimal(9,6): 4.76 / 3 = 1.586666(6) -> 1.586667 (HALF_UP) */
+    assert_int_equal(call_agg(&out, "avg", false, args, 1, 3, NULL, 1, &err), 0);
+    want_dec(&out, 0, 1586667, 9, 6);
+    tcol_clear(&out);
+    tcol_clear(&x);
+    int64_t neg[] = {-125, -250, -101};
+    tcol_decs(&x, 5, 2, neg, NULL, 3);
+    assert_int_equal(call_agg(&out, "avg", false, args, 1, 3, NULL, 1, &err), 0);
+    want_dec(&out, 0, -1586667, 9, 6);
+    tcol_clear(&out);
+    tcol_clear(&x);
+    /* decimal(38,0): the sum does not fit 38 digits -> NULL */
+    tcol_init(&x, SILT_TYPE_DECIMAL);
+    x.f.precision = 38;
+    __int128 nines = 1;
+    for (int i = 0; i < 38; i++) nines *= 10;
+    nines -= 1;
+    uint8_t le[16];
+    memcpy(le, &nines, 16);
+    for (int i = 0; i < 4; i++) assert_int_equal(silt_column_append_decimal(&x.c, le), 0);
+    assert_int_equal(call_agg(&out, "sum", false, args, 1, 4, NULL, 1, &err), 0);
+    want_type(&out, "decimal(38,0)");
+    want_null(&out, 0);
+    tcol_clear(&out);
+    tcol_clear(&x);
+}
+
+static void test_avg(void **state)
+{
+    (void)state;
+    silt_error err = {0};
+    tcol x, out, *args[1] = {&x};
+    /* Spark doc: SELECT avg(col) FROM VALUES (1), (2), (3) -> 2.0; (1), (2), (NULL) -> 1.5 */
+    int64_t v[] = {1, 2, 3};
+    tcol_ints(&x, SILT_TYPE_INT32, v, NULL, 3);
+    assert_int_equal(call_agg(&out, "avg", false, args, 1, 3, NULL, 1, &err), 0);
+    want_type(&out, "double");
+    want_double(&out, 0, 2.0);
+    tcol_clear(&out);
+    tcol_clear(&x);
+    bool valid[] = {true, true, false};
+    tcol_ints(&x, SILT_TYPE_INT32, v, valid, 3);
+    assert_int_equal(call_agg(&out, "avg", false, args, 1, 3, NULL, 1, &err), 0);
+    want_double(&out, 0, 1.5);
+    tcol_clear(&out);
+    tcol_clear(&x);
+    double d[] = {1.5, 2.5, 2.5, 10};
+    tcol_doubles(&x, d, NULL, 4);
+    assert_int_equal(call_agg(&out, "avg", true, args, 1, 4, NULL, 1, &err), 0);
+    want_double(&out, 0, 14.0 / 3);
+    tcol_clear(&out);
+    assert_int_equal(call_agg(&out, "sum", false, args, 1, 4, NULL, 1, &err), 0);
+    want_double(&out, 0, 16.5);
+    tcol_clear(&out);
+    tcol_clear(&x);
+}
+
+static void test_min_max(void **state)
+{
+    (void)state;
+    silt_error err = {0};
+    tcol x, out, *args[1] = {&x};
+    /* Spark doc: SELECT min(col) FROM VALUES (10), (-1), (20) -> -1; max -> 20 */
+    int64_t v[] = {10, -1, 20};
+    tcol_ints(&x, SILT_TYPE_INT32, v, NULL, 3);
+    assert_int_equal(call_agg(&out, "min", false, args, 1, 3, NULL, 1, &err), 0);
+    want_type(&out, "int");
+    want_int(&out, 0, -1);
+    tcol_clear(&out);
+    assert_int_equal(call_agg(&out, "max", false, args, 1, 3, NULL, 1, &err), 0);
+    want_int(&out, 0, 20);
+    tcol_clear(&out);
+    tcol_clear(&x);
+    const char *s[] = {"pear", NULL, "apple", "Zebra", "appl", "éclair"};
+    tcol_strs(&x, s, 6);
+    uint32_t groups[] = {0, 0, 0, 1, 1, 1};
+    assert_int_equal(call_agg(&out, "min", false, args, 1, 6, groups, 2, &err), 0);
+    want_str(&out, 0, "apple");
+    want_str(&out, 1, "Zebra");
+    tcol_clear(&out);
+    assert_int_equal(call_agg(&out, "max", false, args, 1, 6, groups, 2, &err), 0);
+    want_str(&out, 0, "pear");
+    want_str(&out, 1, "éclair");
+    tcol_clear(&out);
+    assert_int_equal(call_agg(&out, "any_value", false, args, 1, 6, groups, 2, &err), 0);
+    want_str(&out, 0, "pear");
+    tcol_clear(&out);
+    tcol_clear(&x);
+    double d[] = {1, NAN, -3};
+    tcol_doubles(&x, d, NULL, 3);
+    assert_int_equal(call_agg(&out, "max", false, args, 1, 3, NULL, 1, &err), 0);
+    want_double(&out, 0, NAN);
+    tcol_clear(&out);
+    assert_int_equal(call_agg(&out, "min", false, args, 1, 3, NULL, 1, &err), 0);
+    want_double(&out, 0, -3);
+    tcol_clear(&out);
+    tcol_clear(&x);
+    int64_t days[] = {19000, 18000, 20000};
+    tcol_ints(&x, SILT_TYPE_DATE32, days, NULL, 3);
+    assert_int_equal(call_agg(&out, "min", false, args, 1, 3, NULL, 1, &err), 0);
+    want_type(&out, "date");
+    want_int(&out, 0, 18000);
+    tcol_clear(&out);
+    tcol_clear(&x);
+    int64_t dv[] = {-5, 300, 12};
+    tcol_decs(&x, 10, 2, dv, NULL, 3);
+    assert_int_equal(call_agg(&out, "max", false, args, 1, 3, NULL, 1, &err), 0);
+    want_dec(&out, 0, 300, 10, 2);
+    tcol_clear(&out);
+    tcol_clear(&x);
+}
+
+static void test_bad_args(void **state)
+{
+    (void)state;
+    silt_error err = {0};
+    tcol x, out, *args[1] = {&x};
+    int64_t v[] = {1};
+    tcol_ints(&x, SILT_TYPE_DATE32, v, NULL, 1);
+    assert_int_equal(call_agg(&out, "sum", false, args, 1, 1, NULL, 1, &err), SILT_EINVAL);
+    assert_non_null(strstr(err.msg, "sum(date)"));
+    tcol_clear(&x);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_registry),
+        cmocka_unit_test(test_count),
+        cmocka_unit_test(test_count_distinct_pairs),
+        cmocka_unit_test(test_sum_ints),
+        cmocka_unit_test(test_sum_avg_decimal),
+        cmocka_unit_test(test_avg),
+        cmocka_unit_test(test_min_max),
+        cmocka_unit_test(test_bad_args),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
