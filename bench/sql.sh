@@ -6,6 +6,7 @@
 # the same Parquet files in the same run. Prints each ratio, their geometric mean and the peak RSS
 # of each silt query; fails when an answer differs from DuckDB's. Driver: bench/lib/sql_bench.mjs.
 # Usage: bench/sql.sh [BUILD_DIR]   (default build-release, else build)
+# SQL_BENCH_WRITER=js writes the tables with tests/tools/delta-writer.mjs instead of silt CTAS.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-${SILT_BUILD:-}}
@@ -19,4 +20,4 @@ rusage=$build/bench_rusage
 work=$(mktemp -d "${TMPDIR:-/tmp}/silt-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$root"
-node bench/lib/sql_bench.mjs "$silt" "$rusage" "$root/../shared/fixtures/sales-transactions-sample.csv" "$work"
+node bench/lib/sql_bench.mjs "$silt" "$rusage" "$root/../shared/fixtures/sales-transactions-sample.csv" "$work" ${SQL_BENCH_WRITER:+--js-writer}
