@@ -118,8 +118,8 @@ static int run_one(void *arg, size_t off, size_t len)
     int rc = silt_sql_prepare(&p, stmt, NULL, 0, &err);
     if (rc) {
         fprintf(stderr, "silt sql: %s\n", err.msg);
-        r->exit = rc == SILT_EINVAL || rc == SILT_EUNSUPPORTED ? SILT_EXIT_USAGE
-                                                               : SILT_EXIT_RUNTIME;
+        /* a bad query, or a table that cannot be opened: exit 2; out of memory: 1 */
+        r->exit = rc == SILT_ENOMEM ? SILT_EXIT_RUNTIME : SILT_EXIT_USAGE;
     } else if ((rc = silt_sql_run(p, NULL, &b, &err))) {
         char msg[1024];
         fprintf(stderr, "silt sql: %s\n", silt_error_format(&err, msg, sizeof msg));

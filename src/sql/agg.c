@@ -72,6 +72,7 @@ static int agg_batch(aggrun *a, const silt_batch *b, silt_error *err)
 {
     sql_node *n = a->n;
     int64_t rows = b->n_rows;
+    if (rows == 0) return 0;
     if (rows > a->cap_ids) {
         silt_free(a->ids);
         if (!(a->ids = silt_malloc((size_t)rows * sizeof *a->ids))) return SILT_ENOMEM;
@@ -82,6 +83,10 @@ static int agg_batch(aggrun *a, const silt_batch *b, silt_error *err)
     int rc = keys && kp ? 0 : silt_error_set(err, SILT_ENOMEM, "out of memory");
     size_t done = 0;
     for (; done < n->n_exprs && !rc; done++) {
+        if (n->exprs[done]->kind == E_COL) { /* the input column itself, no copy */
+            kp[done] = &b->cols[n->exprs[done]->index];
+            continue;
+        }
         rc = sql_eval_full(&keys[done], n->exprs[done], b, err);
         kp[done] = &keys[done];
     }
@@ -138,7 +143,16 @@ static void agg_free(aggrun *a)
     sql_groups_free(&a->g);
 }
 
-int sql_exec_agg(sql_rel *out, sql_node *n, const sql_rel *in, silt_error *err)
+static int agg_sink(void *arg, silt_batch *b, silt_error *err)
+{
+    aggrun *a = arg;
+    a->n->rows_in += b->n_rows;
+    int rc = agg_batch(a, b, err);
+    silt_batch_destroy(b);
+    return rc;
+}
+
+int sql_exec_agg(sql_rel *out, sql_node *n, const silt_batch *input, silt_error *err)
 {
     aggrun a;
     memset(&a, 0, sizeof a);
@@ -151,10 +165,12 @@ int sql_exec_agg(sql_rel *out, sql_node *n, const sql_rel *in, silt_error *err)
         rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
     silt_free(kt);
     if (!rc && !n->n_exprs) {
-        if (grow_states(&a, 1)) rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
-        else init_states(&a, 0, 1);
+        if (grow_states(&a, 1))
+            rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
+        else
+            init_states(&a, 0, 1);
     }
-    for (size_t i = 0; i < in->n && !rc; i++) rc = agg_batch(&a, in->b[i], err);
+    if (!rc) rc = sql_exec_stream(n->in, input, agg_sink, &a, err);
     if (!rc) {
         size_t mem = sql_groups_bytes(&a.g);
         for (size_t k = 0; k < n->n_aggs; k++) mem += (size_t)a.cap * n->aggs[k].state_size;

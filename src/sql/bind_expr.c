@@ -65,8 +65,7 @@ int sql_bind_cast(sql_expr **out, sql_ctx *c, sql_expr *e, const silt_field *t)
     return sql_fold(out, c);
 }
 
-static int type_err(sql_ctx *c, int pos, const char *what, const silt_field *a,
-                    const silt_field *b)
+static int type_err(sql_ctx *c, int pos, const char *what, const silt_field *a, const silt_field *b)
 {
     char ta[128], tb[128];
     if (!b)
@@ -91,18 +90,32 @@ static sql_op op_of(const char *s)
     static const struct {
         const char *s;
         sql_op op;
-    } t[] = {{"+", OP_ADD},   {"-", OP_SUB},  {"*", OP_MUL}, {"/", OP_DIV},   {"%", OP_MOD},
-             {"div", OP_IDIV}, {"=", OP_EQ},  {"<>", OP_NE}, {"<", OP_LT},    {"<=", OP_LE},
-             {">", OP_GT},    {">=", OP_GE},  {"<=>", OP_EQNS}, {"AND", OP_AND}, {"OR", OP_OR}};
+    } t[] = {{"+", OP_ADD},    {"-", OP_SUB}, {"*", OP_MUL},    {"/", OP_DIV},   {"%", OP_MOD},
+             {"div", OP_IDIV}, {"=", OP_EQ},  {"<>", OP_NE},    {"<", OP_LT},    {"<=", OP_LE},
+             {">", OP_GT},     {">=", OP_GE}, {"<=>", OP_EQNS}, {"AND", OP_AND}, {"OR", OP_OR}};
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         if (!strcmp(t[i].s, s)) return t[i].op;
     return 0;
 }
 
-/* Result type of arithmetic per Spark; sets *ca / *cb to the operand types to cast to. */
-static bool arith_type(silt_field *r, silt_field *ca, silt_field *cb, sql_op op,
-                       const silt_field *a, const silt_field *b)
+/* An integral operand as a decimal: an integer literal by its digits (Spark: 4 is
+ * decimal(1,0)), a column by its type (int: decimal(10,0)). */
+static silt_field dec_operand(const sql_expr *e, const silt_field *t)
 {
+    if (e->kind == E_CONST && sql_type_is_integral(t) && silt_column_is_valid(e->value, 0)) {
+        int64_t v = silt_column_get_int(e->value, 0);
+        int d = 1;
+        for (uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v; u >= 10; u /= 10) d++;
+        return sql_decimal_type(d, 0);
+    }
+    return sql_decimal_of(t);
+}
+
+/* Result type of arithmetic per Spark; sets *ca / *cb to the operand types to cast to. */
+static bool arith_type(silt_field *r, silt_field *ca, silt_field *cb, sql_op op, const sql_expr *ea,
+                       const sql_expr *eb)
+{
+    const silt_field *a = &ea->type, *b = &eb->type;
     silt_field x = a->type == SQL_TYPE_NULL ? *b : *a, y = b->type == SQL_TYPE_NULL ? *a : *b;
     if (x.type == SQL_TYPE_NULL) x = y = sql_type(SILT_TYPE_DOUBLE);
     if (x.type == SILT_TYPE_STRING) x = sql_type(SILT_TYPE_DOUBLE);
@@ -116,7 +129,7 @@ static bool arith_type(silt_field *r, silt_field *ca, silt_field *cb, sql_op op,
                x.type != SILT_TYPE_DOUBLE && y.type != SILT_TYPE_DOUBLE &&
                x.type != SILT_TYPE_FLOAT && y.type != SILT_TYPE_FLOAT;
     if (dec) {
-        silt_field p = sql_decimal_of(&x), q = sql_decimal_of(&y);
+        silt_field p = dec_operand(ea, &x), q = dec_operand(eb, &y);
         int p1 = p.precision, s1 = p.scale, p2 = q.precision, s2 = q.scale;
         int s = s1 > s2 ? s1 : s2, ip = p1 - s1 > p2 - s2 ? p1 - s1 : p2 - s2;
         if (op == OP_ADD || op == OP_SUB)
@@ -170,7 +183,7 @@ static int bind_binary(sql_expr **out, sql_ctx *c, const sql_scope *s, sql_aggct
         cb = ca;
         rt = sql_type(SILT_TYPE_BOOL);
         if (ca.type == SQL_TYPE_NULL) ca = cb = sql_type(SILT_TYPE_STRING);
-    } else if (!arith_type(&rt, &ca, &cb, op, &l->type, &r->type)) {
+    } else if (!arith_type(&rt, &ca, &cb, op, l, r)) {
         return type_err(c, a->pos, a->op, &l->type, &r->type);
     }
     if ((rc = sql_bind_cast(&l, c, l, &ca)) || (rc = sql_bind_cast(&r, c, r, &cb))) return rc;
@@ -369,7 +382,8 @@ static int bind_case(sql_expr **out, sql_ctx *c, const sql_scope *s, sql_aggctx 
     }
     if (t.type == SQL_TYPE_NULL) t = sql_type(SILT_TYPE_STRING);
     for (size_t k = 0; k < e->n_args; k++)
-        if ((k % 2 == 1 || k == e->n_args - 1) && (rc = sql_bind_cast(&e->args[k], c, e->args[k], &t)))
+        if ((k % 2 == 1 || k == e->n_args - 1) &&
+            (rc = sql_bind_cast(&e->args[k], c, e->args[k], &t)))
             return rc;
     if (sql_field_dup(c->a, &e->type, &t, "")) return sql_oom(c);
     *out = e;
@@ -424,8 +438,7 @@ static int bind_misc(sql_expr **out, sql_ctx *c, const sql_scope *s, sql_aggctx 
     return sql_fold(out, c);
 }
 
-int sql_bind_expr(sql_expr **out, sql_ctx *c, const sql_scope *s, sql_aggctx *agg,
-                  const sql_ast *a)
+int sql_bind_expr(sql_expr **out, sql_ctx *c, const sql_scope *s, sql_aggctx *agg, const sql_ast *a)
 {
     if (++c->depth > 2000)
         return sql_error_at(c->err, SILT_EINVAL, c->text, a->pos, "expression nested too deeply");

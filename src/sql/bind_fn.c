@@ -2,6 +2,7 @@
  * arguments and the casts they ask for, aggregates registered in the aggregation being bound
  * and later rewritten into references to its output; expression equality for GROUP BY. */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -40,10 +41,23 @@ static int run_bind(sql_ctx *c, int (*bind)(silt_sql_fn_bind *, silt_error *), s
     const silt_field **types = sql_ctx_alloc(c, (n + 1) * sizeof *types);
     const silt_column **consts = sql_ctx_alloc(c, (n + 1) * sizeof *consts);
     silt_field *want = sql_ctx_alloc(c, (n + 1) * sizeof *want);
-    silt_field nullstr = sql_type(SILT_TYPE_STRING);
+    silt_field nullstr = sql_type(SILT_TYPE_STRING), other = sql_type(SQL_TYPE_NULL);
+    silt_field boolt = sql_type(SILT_TYPE_BOOL);
     if (!types || !consts || !want) return SILT_ENOMEM;
+    for (size_t i = !strcmp(name, "if"); i < n; i++) { /* a NULL takes the others' type */
+        silt_field t;
+        if (args[i]->type.type != SQL_TYPE_NULL &&
+            sql_common_type(c->a, &t, &other, &args[i]->type))
+            other = t;
+    }
+    if (other.type == SQL_TYPE_NULL) other = nullstr;
     for (size_t i = 0; i < n; i++) {
-        types[i] = args[i]->type.type == SQL_TYPE_NULL ? &nullstr : &args[i]->type;
+        if (args[i]->type.type == SQL_TYPE_NULL) {
+            int rc = sql_bind_cast(&args[i], c, args[i],
+                                   i == 0 && !strcmp(name, "if") ? &boolt : &other);
+            if (rc) return rc;
+        }
+        types[i] = &args[i]->type;
         consts[i] = args[i]->kind == E_CONST ? args[i]->value : NULL;
     }
     memset(b, 0, sizeof *b);
@@ -61,7 +75,8 @@ static int run_bind(sql_ctx *c, int (*bind)(silt_sql_fn_bind *, silt_error *), s
         return sql_error_at(c->err, rc, c->text, pos, "%s", e2.msg[0] ? e2.msg : name);
     }
     for (size_t i = 0; i < n && !rc; i++) {
-        if (want[i].type) rc = sql_bind_cast(&args[i], c, args[i], &want[i]);
+        if (want[i].type)
+            rc = sql_bind_cast(&args[i], c, args[i], &want[i]);
         else if (args[i]->type.type == SQL_TYPE_NULL)
             rc = sql_bind_cast(&args[i], c, args[i], &nullstr);
         silt_field_clear(&want[i]);
@@ -84,7 +99,9 @@ int sql_bind_fn_named(sql_expr **out, sql_ctx *c, const char *name, sql_expr **a
         return sql_error_at(c->err, SILT_EINVAL, c->text, pos,
                             "%s takes %d%s%s argument(s), not %zu (%s)", fn->name, fn->min_args,
                             fn->max_args != fn->min_args ? " to " : "",
-                            fn->max_args < 0 ? "any" : fn->max_args != fn->min_args ? "more" : "",
+                            fn->max_args < 0               ? "any"
+                            : fn->max_args != fn->min_args ? "more"
+                                                           : "",
                             n, fn->doc ? fn->doc : fn->name);
     sql_expr *e = sql_ctx_alloc(c, sizeof *e);
     sql_expr **av = sql_ctx_alloc(c, (n + 1) * sizeof *av);
@@ -107,6 +124,24 @@ int sql_bind_fn_named(sql_expr **out, sql_ctx *c, const char *name, sql_expr **a
     return sql_fold(out, c);
 }
 
+/* CASE WHEN filter THEN arg END, for agg(arg) FILTER (WHERE filter). */
+static int filtered(sql_ast **out, sql_ctx *c, const sql_ast *arg, sql_ast *filter)
+{
+    sql_ast *k = sql_ctx_alloc(c, sizeof *k);
+    sql_ast **args = sql_ctx_alloc(c, 2 * sizeof *args);
+    sql_ast *copy = sql_ctx_alloc(c, sizeof *copy);
+    if (!k || !args || !copy) return SILT_ENOMEM;
+    *copy = *arg;
+    k->kind = A_CASE;
+    k->pos = arg->pos;
+    args[0] = filter;
+    args[1] = copy;
+    k->args = args;
+    k->n_args = 2;
+    *out = k;
+    return 0;
+}
+
 static int bind_agg(sql_expr **out, sql_ctx *c, const sql_scope *s, sql_aggctx *agg,
                     const sql_ast *a, const silt_sql_agg_fn *fn)
 {
@@ -116,14 +151,24 @@ static int bind_agg(sql_expr **out, sql_ctx *c, const sql_scope *s, sql_aggctx *
                             "HAVING; filter groups with HAVING, not WHERE)",
                             a->name);
     size_t n = a->star ? 0 : a->n_args;
-    sql_expr **args = sql_ctx_alloc(c, (n + 1) * sizeof *args);
+    sql_expr **args = sql_ctx_alloc(c, (n + 2) * sizeof *args);
     if (!args) return SILT_ENOMEM;
     int rc;
     for (size_t i = 0; i < n; i++) {
         if (sql_ast_has_agg(a->args[i]))
             return sql_error_at(c->err, SILT_EINVAL, c->text, a->args[i]->pos,
                                 "aggregate calls cannot be nested");
-        if ((rc = sql_bind_expr(&args[i], c, s, NULL, a->args[i]))) return rc;
+        const sql_ast *arg = a->args[i];
+        sql_ast *w = NULL;
+        if (a->filter && (rc = filtered(&w, c, arg, a->filter))) return rc;
+        if ((rc = sql_bind_expr(&args[i], c, s, NULL, w ? w : arg))) return rc;
+    }
+    if (a->filter && a->star) { /* count(*) FILTER (WHERE f) = count(CASE WHEN f THEN 1 END) */
+        sql_ast one = {.kind = A_LIT, .pos = a->pos, .lit_bool = true, .bool_val = true}, *w;
+        if ((rc = filtered(&w, c, &one, a->filter)) ||
+            (rc = sql_bind_expr(&args[0], c, s, NULL, w)))
+            return rc;
+        n = 1;
     }
     if ((int)n < fn->min_args || (fn->max_args >= 0 && (int)n > fn->max_args))
         return sql_error_at(c->err, SILT_EINVAL, c->text, a->pos,
@@ -159,24 +204,40 @@ static int bind_agg(sql_expr **out, sql_ctx *c, const sql_scope *s, sql_aggctx *
 
 int sql_bind_call(sql_expr **out, sql_ctx *c, const sql_scope *s, sql_aggctx *agg,
                   const sql_ast *a);
-int sql_bind_call(sql_expr **out, sql_ctx *c, const sql_scope *s, sql_aggctx *agg,
-                  const sql_ast *a)
+int sql_bind_call(sql_expr **out, sql_ctx *c, const sql_scope *s, sql_aggctx *agg, const sql_ast *a)
 {
     char name[64];
     size_t i = 0;
-    for (; a->name[i] && i < sizeof name - 1; i++) name[i] = (char)tolower((unsigned char)a->name[i]);
+    for (; a->name[i] && i < sizeof name - 1; i++)
+        name[i] = (char)tolower((unsigned char)a->name[i]);
     name[i] = 0;
     const silt_sql_agg_fn *af = silt_sql_agg_find(name);
     if (af) return bind_agg(out, c, s, agg, a, af);
     if (a->star)
         return sql_error_at(c->err, SILT_EINVAL, c->text, a->pos, "%s(*) is not allowed", name);
-    sql_expr **args = sql_ctx_alloc(c, (a->n_args + 1) * sizeof *args);
+    bool named = !strcmp(name, "struct");
+    size_t na = named ? 2 * a->n_args : a->n_args, j = 0;
+    sql_expr **args = sql_ctx_alloc(c, (na + 1) * sizeof *args);
     if (!args) return SILT_ENOMEM;
     for (size_t k = 0; k < a->n_args; k++) {
-        int rc = sql_bind_expr(&args[k], c, s, agg, a->args[k]);
+        if (named) { /* struct(a, x AS b) = named_struct('a', a, 'b', x) */
+            char col[32];
+            snprintf(col, sizeof col, "col%zu", k + 1);
+            const sql_ast *x = a->args[k];
+            const char *fn = x->alias           ? x->alias
+                             : x->kind == A_COL ? x->parts[x->n_parts - 1]
+                                                : col;
+            sql_ast lit = {.kind = A_LIT, .pos = x->pos};
+            lit.tok.kind = TK_STRING;
+            lit.tok.text = silt_arena_strndup(c->a, fn, strlen(fn));
+            lit.tok.len = strlen(fn);
+            int rc = sql_bind_expr(&args[j++], c, s, agg, &lit);
+            if (rc) return rc;
+        }
+        int rc = sql_bind_expr(&args[j++], c, s, agg, a->args[k]);
         if (rc) return rc;
     }
-    return sql_bind_fn_named(out, c, name, args, a->n_args, a->pos);
+    return sql_bind_fn_named(out, c, named ? "named_struct" : name, args, na, a->pos);
 }
 
 bool sql_ast_has_agg(const sql_ast *a)

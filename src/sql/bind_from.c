@@ -69,10 +69,11 @@ static int bind_table(sql_node **out, sql_scope *scope, sql_ctx *c, const sql_fr
     s->n_columns = n;
     const char *qual = f->alias ? f->alias : NULL;
     for (size_t k = 0; k < n; k++) {
-        if (sql_node_field(c, s, k, &ts->fields[map[k]], ts->fields[map[k]].name)) return SILT_ENOMEM;
+        if (sql_node_field(c, s, k, &ts->fields[map[k]], ts->fields[map[k]].name))
+            return SILT_ENOMEM;
         s->columns[k] = s->schema.fields[k].name;
         scope->cols[k] = (sql_scope_col){qual, s->schema.fields[k].name, &s->schema.fields[k],
-                                         &r->used[map[k]]};
+                                         &r->used[map[k]], false};
     }
     *out = s;
     return 0;
@@ -206,6 +207,59 @@ static int join_conds(sql_node *j, sql_ctx *c, sql_expr *on, int nl, const sql_f
     return 0;
 }
 
+/* JOIN ... USING (cols): l.col = r.col for each, the right copies hidden from unqualified
+ * names and from SELECT *. */
+static int using_cond(sql_expr **out, sql_ctx *c, sql_scope *scope, size_t nl, const sql_from *f)
+{
+    *out = NULL;
+    for (size_t u = 0; u < f->n_using; u++) {
+        int li = -1, ri = -1;
+        for (size_t i = 0; i < scope->n; i++)
+            if (!strcasecmp(scope->cols[i].name, f->using_cols[u])) {
+                if (i < nl && li < 0) li = (int)i;
+                if (i >= nl && ri < 0) ri = (int)i;
+            }
+        if (li < 0 || ri < 0)
+            return sql_error_at(c->err, SILT_EINVAL, c->text, f->pos,
+                                "USING column '%s' is not on both sides of the join",
+                                f->using_cols[u]);
+        sql_ast eq = {.kind = A_BINARY, .op = "=", .pos = f->pos};
+        sql_ast l = {.kind = A_COL, .pos = f->pos}, r = l;
+        const char *qn[2] = {"__l", f->using_cols[u]}, *rn[2] = {"__r", f->using_cols[u]};
+        const char *lq = scope->cols[li].qual, *rq = scope->cols[ri].qual;
+        scope->cols[li].qual = "__l";
+        scope->cols[ri].qual = "__r";
+        l.parts = qn;
+        l.n_parts = 2;
+        r.parts = rn;
+        r.n_parts = 2;
+        sql_ast *args[2] = {&l, &r};
+        eq.args = args;
+        eq.n_args = 2;
+        sql_expr *e;
+        int rc = sql_bind_expr(&e, c, scope, NULL, &eq);
+        scope->cols[li].qual = lq;
+        scope->cols[ri].qual = rq;
+        scope->cols[ri].hidden = true;
+        if (rc) return rc;
+        if (*out) {
+            sql_expr *x = sql_ctx_alloc(c, sizeof *x);
+            sql_expr **xa = sql_ctx_alloc(c, 2 * sizeof *xa);
+            if (!x || !xa) return SILT_ENOMEM;
+            x->kind = E_OP;
+            x->op = OP_AND;
+            x->type = sql_type(SILT_TYPE_BOOL);
+            xa[0] = *out;
+            xa[1] = e;
+            x->args = xa;
+            x->n_args = 2;
+            e = x;
+        }
+        *out = e;
+    }
+    return 0;
+}
+
 static int bind_join(sql_node **out, sql_scope *scope, sql_ctx *c, const sql_from *f)
 {
     sql_node *l, *r;
@@ -229,7 +283,11 @@ static int bind_join(sql_node **out, sql_scope *scope, sql_ctx *c, const sql_fro
         scope->cols[i].type = &j->schema.fields[i];
     }
     sql_expr *on;
-    if ((rc = sql_bind_expr(&on, c, scope, NULL, f->on))) return rc;
+    if (f->n_using) {
+        if ((rc = using_cond(&on, c, scope, nl, f))) return rc;
+    } else if ((rc = sql_bind_expr(&on, c, scope, NULL, f->on))) {
+        return rc;
+    }
     if (on->type.type != SILT_TYPE_BOOL)
         return sql_error_at(c->err, SILT_EINVAL, c->text, f->on->pos,
                             "the ON condition must be a boolean");

@@ -14,8 +14,10 @@
 void *sql_ctx_alloc(sql_ctx *c, size_t n)
 {
     void *p = silt_arena_alloc(c->a, n ? n : 1);
-    if (p) memset(p, 0, n ? n : 1);
-    else silt_error_set(c->err, SILT_ENOMEM, "out of memory binding the query");
+    if (p)
+        memset(p, 0, n ? n : 1);
+    else
+        silt_error_set(c->err, SILT_ENOMEM, "out of memory binding the query");
     return p;
 }
 
@@ -88,8 +90,8 @@ static int number_lit(sql_expr **out, silt_column **v, sql_ctx *c, const sql_tok
     if (t->kind == TK_INT) {
         int64_t x;
         if (sql_parse_int(&x, t->text, t->len)) {
-            silt_field ty = sql_type(x >= INT32_MIN && x <= INT32_MAX ? SILT_TYPE_INT32
-                                                                     : SILT_TYPE_INT64);
+            silt_field ty =
+                sql_type(x >= INT32_MIN && x <= INT32_MAX ? SILT_TYPE_INT32 : SILT_TYPE_INT64);
             if ((rc = new_const(out, v, c, &ty))) return rc;
             return silt_column_append_int(*v, x) ? sql_oom(c) : 0;
         }
@@ -140,6 +142,14 @@ static int typed_lit(sql_expr **out, silt_column **v, sql_ctx *c, const sql_ast 
     return silt_column_append_int(*v, us) ? sql_oom(c) : 0;
 }
 
+static int hexval(char ch)
+{
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+    return -1;
+}
+
 int sql_bind_literal(sql_expr **out, sql_ctx *c, const sql_ast *a);
 int sql_bind_literal(sql_expr **out, sql_ctx *c, const sql_ast *a)
 {
@@ -155,6 +165,22 @@ int sql_bind_literal(sql_expr **out, sql_ctx *c, const sql_ast *a)
         silt_field t = sql_type(SILT_TYPE_BOOL);
         if ((rc = new_const(out, &v, c, &t))) return rc;
         return silt_column_append_bool(v, a->bool_val) ? sql_oom(c) : 0;
+    }
+    if (a->tok.kind == TK_HEX) {
+        silt_field t = sql_type(SILT_TYPE_BINARY);
+        uint8_t *bytes = silt_arena_alloc(c->a, a->tok.len / 2 + 1);
+        if (!bytes) return sql_oom(c);
+        size_t nb = 0;
+        for (size_t i = 0; i + 1 < a->tok.len + 1 && i < a->tok.len; i += 2) {
+            int hi = hexval(a->tok.text[i]),
+                lo = i + 1 < a->tok.len ? hexval(a->tok.text[i + 1]) : -1;
+            if (hi < 0 || lo < 0)
+                return sql_error_at(c->err, SILT_EINVAL, c->text, a->pos,
+                                    "X'%s' is not an even number of hex digits", a->tok.text);
+            bytes[nb++] = (uint8_t)(hi * 16 + lo);
+        }
+        if ((rc = new_const(out, &v, c, &t))) return rc;
+        return silt_column_append_bytes(v, bytes, nb) ? sql_oom(c) : 0;
     }
     if (a->tok.kind == TK_STRING) {
         silt_field t = sql_type(SILT_TYPE_STRING);
@@ -194,9 +220,8 @@ static int unknown_column(sql_ctx *c, const sql_scope *s, const sql_ast *a)
     if (best)
         return sql_error_at(c->err, SILT_EINVAL, c->text, a->pos,
                             "unknown column '%s' (did you mean '%s'?)", a->parts[0], best);
-    return sql_error_at(c->err, SILT_EINVAL, c->text, a->pos,
-                        "unknown column '%s' (columns: %s)", a->parts[0],
-                        s->n ? avail : "none: the query has no FROM");
+    return sql_error_at(c->err, SILT_EINVAL, c->text, a->pos, "unknown column '%s' (columns: %s)",
+                        a->parts[0], s->n ? avail : "none: the query has no FROM");
 }
 
 /* Finds parts[0] (or parts[0].parts[1] as qualifier.column); *used_parts = parts consumed. */
@@ -213,7 +238,7 @@ static int find_col(const sql_scope *s, const sql_ast *a, size_t *used_parts, bo
             }
     }
     for (size_t i = 0; i < s->n; i++)
-        if (!strcasecmp(s->cols[i].name, a->parts[0])) {
+        if (!s->cols[i].hidden && !strcasecmp(s->cols[i].name, a->parts[0])) {
             if (hit >= 0) *ambiguous = true;
             if (hit < 0) hit = (int)i;
         }
@@ -228,8 +253,8 @@ int sql_bind_field(sql_expr **out, sql_ctx *c, sql_expr *base, const char *name,
     char tb[128];
     if (t->type != SILT_TYPE_STRUCT)
         return sql_error_at(c->err, SILT_EINVAL, c->text, pos,
-                            "cannot take field '%s' of a %s value (only structs have fields)",
-                            name, sql_type_str(t, tb, sizeof tb));
+                            "cannot take field '%s' of a %s value (only structs have fields)", name,
+                            sql_type_str(t, tb, sizeof tb));
     for (size_t k = 0; k < t->n_children; k++) {
         if (strcasecmp(t->children[k].name, name)) continue;
         sql_expr *e = sql_ctx_alloc(c, sizeof *e);

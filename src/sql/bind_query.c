@@ -54,8 +54,7 @@ static int widen_block(sql_node **n, sql_ctx *c, const sql_node *u)
     return sql_node_project(n, c, *n, ex, names, nf);
 }
 
-static int bind_union(sql_node **out, sql_ctx *c, sql_node **blocks, size_t nb,
-                      const sql_query *q)
+static int bind_union(sql_node **out, sql_ctx *c, sql_node **blocks, size_t nb, const sql_query *q)
 {
     size_t nf = blocks[0]->schema.n_fields;
     sql_node *u = sql_node_new(c, N_UNION, NULL, nf);

@@ -44,6 +44,7 @@ static int expand_star(sel *b, const sql_ast *a, size_t *cap)
     for (size_t i = 0; i < b->scope.n; i++) {
         const sql_scope_col *sc = &b->scope.cols[i];
         if (q && !(sc->qual && !strcasecmp(sc->qual, q))) continue;
+        if (!q && sc->hidden) continue;
         if (b->n_items == *cap) {
             size_t nc = *cap * 2 + 8;
             item *ni = sql_ctx_alloc(c, nc * sizeof *ni);
@@ -211,6 +212,34 @@ static int bind_group_item(sel *b, const sql_ast *g)
     return rc ? rc : add_key(b, k);
 }
 
+static bool in_scope(const sql_scope *s, const char *name)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (!s->cols[i].hidden && !strcasecmp(s->cols[i].name, name)) return true;
+    return false;
+}
+
+/* A copy of a where names that are select aliases (not input columns) become the aliased
+ * expressions (HAVING q > 5 with sum(x) AS q). */
+static sql_ast *subst_alias(sel *b, const sql_ast *a)
+{
+    if (!a) return NULL;
+    if (a->kind == A_COL && a->n_parts == 1 && !in_scope(&b->scope, a->parts[0])) {
+        for (size_t i = 0; i < b->n_items; i++)
+            if (b->items[i].ast && b->s->items && !strcasecmp(b->items[i].name, a->parts[0]))
+                return (sql_ast *)b->items[i].ast;
+        return (sql_ast *)a;
+    }
+    if (!a->n_args) return (sql_ast *)a;
+    sql_ast *copy = sql_ctx_alloc(b->c, sizeof *copy);
+    sql_ast **args = sql_ctx_alloc(b->c, a->n_args * sizeof *args);
+    if (!copy || !args) return (sql_ast *)a;
+    *copy = *a;
+    for (size_t i = 0; i < a->n_args; i++) args[i] = subst_alias(b, a->args[i]);
+    copy->args = args;
+    return copy;
+}
+
 static int bind_aggregate(sel *b)
 {
     sql_ctx *c = b->c;
@@ -230,7 +259,7 @@ static int bind_aggregate(sel *b)
         if ((rc = bind_item(&e, b, i, true)) || (rc = push_out(b, e, b->items[i].name))) return rc;
     }
     if (s->having) {
-        if ((rc = sql_bind_expr(&b->having, c, &b->scope, &b->agg, s->having)) ||
+        if ((rc = sql_bind_expr(&b->having, c, &b->scope, &b->agg, subst_alias(b, s->having))) ||
             (rc = sql_agg_rewrite(b->having, c, &b->agg)))
             return rc;
         silt_field bt = sql_type(SILT_TYPE_BOOL);
@@ -286,7 +315,9 @@ static int order_key(sel *b, const sql_order *o, sql_sortkey *k)
     }
     if (idx < 0) {
         sql_expr *e;
-        if ((rc = sql_bind_expr(&e, c, &b->scope, b->aggregating ? &b->agg : NULL, a))) return rc;
+        if ((rc = sql_bind_expr(&e, c, &b->scope, b->aggregating ? &b->agg : NULL,
+                                subst_alias(b, a))))
+            return rc;
         if (b->aggregating && (rc = sql_agg_rewrite(e, c, &b->agg))) return rc;
         for (size_t i = 0; i < b->n_out && idx < 0; i++)
             if (sql_expr_equal(e, b->out[i])) idx = (int)i;

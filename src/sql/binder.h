@@ -10,7 +10,8 @@ typedef struct sql_scope_col {
     const char *qual; /* table alias or name; NULL for derived columns */
     const char *name;
     const silt_field *type;
-    bool *used; /* the table column this is, marked when referenced (projection pushdown) */
+    bool *used;  /* the table column this is, marked when referenced (projection pushdown) */
+    bool hidden; /* the right side's copy of a JOIN USING column: only found qualified */
 } sql_scope_col;
 
 typedef struct sql_scope {

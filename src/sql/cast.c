@@ -65,20 +65,20 @@ static bool to_int_value(int64_t *v, const src *s, int64_t i, silt_type_id to)
     case SILT_TYPE_DOUBLE: {
         double d = dbl_at(s, i);
         /* Spark: to long saturates; to int/short/byte saturates to int, then wraps */
-        *v = to == SILT_TYPE_INT64 ? sat(d) : (int64_t)(int32_t)(sat(d) > INT32_MAX ? INT32_MAX
-                                                                 : sat(d) < INT32_MIN ? INT32_MIN
-                                                                                      : sat(d));
+        *v = to == SILT_TYPE_INT64 ? sat(d)
+                                   : (int64_t)(int32_t)(sat(d) > INT32_MAX   ? INT32_MAX
+                                                        : sat(d) < INT32_MIN ? INT32_MIN
+                                                                             : sat(d));
         return true;
     }
-    case SILT_TYPE_DECIMAL:
-        *v = (int64_t)(dec_at(s->c, i) / sql_pow10(s->t->scale));
-        return true;
+    case SILT_TYPE_DECIMAL: *v = (int64_t)(dec_at(s->c, i) / sql_pow10(s->t->scale)); return true;
     case SILT_TYPE_STRING: {
         const char *p = (const char *)silt_column_bytes(s->c, i, &len);
         if (!sql_parse_int(v, p, len)) return false;
-        int64_t lo = to == SILT_TYPE_INT8 ? INT8_MIN : to == SILT_TYPE_INT16 ? INT16_MIN
-                                                   : to == SILT_TYPE_INT32   ? INT32_MIN
-                                                                             : INT64_MIN;
+        int64_t lo = to == SILT_TYPE_INT8    ? INT8_MIN
+                     : to == SILT_TYPE_INT16 ? INT16_MIN
+                     : to == SILT_TYPE_INT32 ? INT32_MIN
+                                             : INT64_MIN;
         return *v >= lo && *v <= -(lo + 1);
     }
     case SILT_TYPE_TIMESTAMP: {
@@ -133,14 +133,14 @@ static bool to_dec_value(__int128 *v, const src *s, int64_t i, const silt_field 
         if (d != d || fabs(d) >= 1e38) return false;
         d = d < 0 ? -floor(-d + 0.5) : floor(d + 0.5);
         *v = (__int128)d;
-        return *v < lim && *v > -lim;
+        return *v<lim && * v> - lim;
     }
     case SILT_TYPE_DATE32:
     case SILT_TYPE_TIMESTAMP: return false;
     default: {
         __int128 x = silt_column_get_int(s->c, i);
         if (__builtin_mul_overflow(x, sql_pow10(to->scale), v)) return false;
-        return *v < lim && *v > -lim;
+        return *v<lim && * v> - lim;
     }
     }
 }

@@ -98,7 +98,8 @@ int sql_cast_to_string_row(silt_column *o, const silt_column *c, const silt_fiel
     if (!silt_column_is_valid(c, i)) return silt_column_append_null(o);
     silt_buf b = SILT_BUF_INIT;
     fmt_value(&b, c, t, i);
-    int rc = silt_buf_oom(&b) ? SILT_ENOMEM : silt_column_append_bytes(o, b.ptr ? b.ptr : (uint8_t *)"", b.len);
+    int rc = silt_buf_oom(&b) ? SILT_ENOMEM
+                              : silt_column_append_bytes(o, b.ptr ? b.ptr : (uint8_t *)"", b.len);
     silt_buf_free(&b);
     return rc;
 }

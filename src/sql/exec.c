@@ -5,8 +5,7 @@
 #include "sql/exec.h"
 #include "util/alloc.h"
 
-int sql_filter_batch(silt_batch **out, const silt_batch *b, const sql_expr *pred,
-                     silt_error *err)
+int sql_filter_batch(silt_batch **out, const silt_batch *b, const sql_expr *pred, silt_error *err)
 {
     sql_vec v;
     int rc = sql_eval(&v, pred, b, err);
@@ -35,8 +34,7 @@ int sql_filter_batch(silt_batch **out, const silt_batch *b, const sql_expr *pred
     return 0;
 }
 
-static int project_batch(silt_batch **out, const silt_batch *b, const sql_node *n,
-                         silt_error *err)
+static int project_batch(silt_batch **out, const silt_batch *b, const sql_node *n, silt_error *err)
 {
     silt_batch *o = silt_batch_create(&n->schema);
     if (!o) return silt_error_set(err, SILT_ENOMEM, "out of memory");
@@ -55,23 +53,60 @@ static int project_batch(silt_batch **out, const silt_batch *b, const sql_node *
     return 0;
 }
 
-static int map_rel(sql_rel *out, sql_node *n, sql_rel *in, silt_error *err)
+typedef struct xform {
+    sql_node *n;
+    sql_sink sink;
+    void *arg;
+} xform;
+
+/* Filters or projects one batch of the child and passes the result on. */
+static int xform_batch(void *arg, silt_batch *b, silt_error *err)
 {
-    int rc = 0;
-    for (size_t i = 0; i < in->n && !rc; i++) {
-        silt_batch *o;
-        rc = n->kind == N_FILTER ? sql_filter_batch(&o, in->b[i], n->pred, err)
-                                 : project_batch(&o, in->b[i], n, err);
-        if (!rc) {
-            n->rows_out += o->n_rows;
-            if (o->n_rows == 0 && in->n > 1)
-                silt_batch_destroy(o);
-            else if ((rc = sql_rel_push(out, o)))
-                silt_error_set(err, rc, "out of memory");
-        }
-        silt_batch_destroy(in->b[i]);
-        in->b[i] = NULL;
+    xform *x = arg;
+    silt_batch *o = NULL;
+    x->n->rows_in += b->n_rows;
+    int rc = x->n->kind == N_FILTER ? sql_filter_batch(&o, b, x->n->pred, err)
+                                    : project_batch(&o, b, x->n, err);
+    silt_batch_destroy(b);
+    if (rc) return rc;
+    x->n->rows_out += o->n_rows;
+    if (o->n_rows == 0 && x->n->kind == N_FILTER) {
+        silt_batch_destroy(o);
+        return 0;
     }
+    return x->sink(x->arg, o, err);
+}
+
+static int push_rel(void *arg, silt_batch *b, silt_error *err)
+{
+    int rc = sql_rel_push(arg, b);
+    return rc ? silt_error_set(err, rc, "out of memory") : 0;
+}
+
+int sql_exec_stream(sql_node *n, const silt_batch *input, sql_sink sink, void *arg, silt_error *err)
+{
+    if (n->kind == N_SCAN || (n->kind == N_FILTER && n->in->kind == N_SCAN)) {
+        sql_node *s = n->kind == N_SCAN ? n : n->in;
+        sql_rel none = {0};
+        if (n != s) s->pred = n->pred; /* fused: rows are filtered as the scan reads them */
+        s->sink = sink;
+        s->sink_arg = arg;
+        int rc = sql_exec_scan(&none, s, err);
+        if (n != s) n->rows_out = s->rows_out;
+        return rc;
+    }
+    if (n->kind == N_FILTER || n->kind == N_PROJECT) {
+        xform x = {n, sink, arg};
+        return sql_exec_stream(n->in, input, xform_batch, &x, err);
+    }
+    sql_rel r = {0};
+    int rc = sql_exec_node(&r, n, input, err);
+    size_t i = 0;
+    for (; !rc && i < r.n; i++) {
+        rc = sink(arg, r.b[i], err);
+        r.b[i] = NULL;
+    }
+    sql_rel_free(&r);
     return rc;
 }
 
@@ -141,21 +176,15 @@ static int exec_unary(sql_rel *out, sql_node *n, const silt_batch *input, silt_e
 {
     sql_rel in = {0};
     int rc;
-    if (n->kind == N_FILTER && n->in->kind == N_SCAN) {
-        n->in->pred = n->pred; /* fused: rows are filtered as the scan reads them */
-        rc = sql_exec_scan(out, n->in, err);
-        n->rows_out = sql_rel_rows(out);
-        return rc;
-    }
+    if (n->kind == N_FILTER || n->kind == N_PROJECT)
+        return sql_exec_stream(n, input, push_rel, out, err);
+    if (n->kind == N_AGG) return sql_exec_agg(out, n, input, err);
     if ((rc = sql_exec_node(&in, n->in, input, err))) goto done;
     n->rows_in = sql_rel_rows(&in);
     switch (n->kind) {
-    case N_FILTER:
-    case N_PROJECT: rc = map_rel(out, n, &in, err); break;
     case N_LIMIT:
         if ((rc = exec_limit(out, n, &in))) silt_error_set(err, rc, "out of memory");
         break;
-    case N_AGG: rc = sql_exec_agg(out, n, &in, err); break;
     case N_SORT: rc = sql_exec_sort(out, n, &in, err); break;
     case N_DISTINCT: rc = sql_exec_distinct(out, n, &in, err); break;
     default: rc = silt_error_set(err, SILT_EGENERIC, "internal: bad plan node"); break;
@@ -169,7 +198,7 @@ int sql_exec_node(sql_rel *out, sql_node *n, const silt_batch *input, silt_error
 {
     int rc;
     switch (n->kind) {
-    case N_SCAN: return sql_exec_scan(out, n, err);
+    case N_SCAN: return sql_exec_stream(n, input, push_rel, out, err);
     case N_ONEROW:
         rc = exec_onerow(out, n, input);
         return rc ? silt_error_set(err, rc, "out of memory") : 0;

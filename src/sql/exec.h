@@ -77,9 +77,14 @@ int64_t sql_rel_rows(const sql_rel *r);
 /* Concatenates into one batch (owned; schema borrowed). */
 int sql_rel_concat(silt_batch **out, const sql_rel *r, const silt_schema *schema);
 
+typedef int (*sql_sink)(void *arg, silt_batch *b, silt_error *err);
+/* Runs the plan under n, handing each result batch (owned) to sink as it is made: scans,
+ * filters and projections stream; other operators hand over their materialized result. */
+int sql_exec_stream(sql_node *n, const silt_batch *input, sql_sink sink, void *arg,
+                    silt_error *err);
 /* Runs the plan under node into out. */
 int sql_exec_node(sql_rel *out, sql_node *node, const silt_batch *input, silt_error *err);
-int sql_exec_agg(sql_rel *out, sql_node *node, const sql_rel *in, silt_error *err);
+int sql_exec_agg(sql_rel *out, sql_node *node, const silt_batch *input, silt_error *err);
 int sql_exec_sort(sql_rel *out, sql_node *node, const sql_rel *in, silt_error *err);
 int sql_exec_join(sql_rel *out, sql_node *node, const sql_rel *l, const sql_rel *r,
                   silt_error *err);
@@ -87,7 +92,6 @@ int sql_exec_distinct(sql_rel *out, sql_node *node, const sql_rel *in, silt_erro
 /* Reads a table source; each batch passes through filter (may be NULL) before being kept. */
 int sql_exec_scan(sql_rel *out, sql_node *node, silt_error *err);
 /* Filters b by pred into a new batch. */
-int sql_filter_batch(silt_batch **out, const silt_batch *b, const sql_expr *pred,
-                     silt_error *err);
+int sql_filter_batch(silt_batch **out, const silt_batch *b, const sql_expr *pred, silt_error *err);
 
 #endif

@@ -9,9 +9,9 @@
 
 static const char *kind_name(sql_node_kind k)
 {
-    static const char *const n[] = {"Scan",  "OneRow", "Filter", "Project", "HashAggregate",
-                                    "Sort",  "Limit",  "Distinct", "HashJoin", "UnionAll",
-                                    "Input"};
+    static const char *const n[] = {"Scan",          "OneRow",   "Filter", "Project",
+                                    "HashAggregate", "Sort",     "Limit",  "Distinct",
+                                    "HashJoin",      "UnionAll", "Input"};
     return n[k];
 }
 

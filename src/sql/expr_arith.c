@@ -189,8 +189,7 @@ static int dec_kernel(silt_column *o, const sql_expr *e, const sql_vec *a, const
     return 0;
 }
 
-int sql_k_arith(sql_vec *out, const sql_expr *e, sql_vec *a, sql_vec *b, int64_t n,
-                silt_error *err)
+int sql_k_arith(sql_vec *out, const sql_expr *e, sql_vec *a, sql_vec *b, int64_t n, silt_error *err)
 {
     silt_column *o = &out->own;
     out->owned = true;

@@ -112,8 +112,10 @@ int sql_exec_join(sql_rel *out, sql_node *n, const sql_rel *l, const sql_rel *r,
     side ls, rs;
     pairs p = {0};
     int rc = side_load(&ls, l, &n->in->schema, n->lkeys, n->n_keys, err);
-    if (!rc) rc = side_load(&rs, r, &n->right->schema, n->rkeys, n->n_keys, err);
-    else memset(&rs, 0, sizeof rs);
+    if (!rc)
+        rc = side_load(&rs, r, &n->right->schema, n->rkeys, n->n_keys, err);
+    else
+        memset(&rs, 0, sizeof rs);
     if (rc) goto done;
     bool build_left = !n->left_join && ls.b->n_rows < rs.b->n_rows;
     rc = build_left ? hash_join(&p, n, &ls, &rs, false) : hash_join(&p, n, &rs, &ls, n->left_join);

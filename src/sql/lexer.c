@@ -55,6 +55,10 @@ static int lex_string(sql_tok *t, silt_arena *a, const char *s, size_t *i, silt_
         } else if (c == q) {
             j++;
             break;
+        } else if (c == '\\' && (s[j + 1] == '%' || s[j + 1] == '_') && q != '`') {
+            buf[n++] = c; /* kept for LIKE, as Spark does */
+            buf[n++] = s[j + 1];
+            j += 2;
         } else if (c == '\\' && s[j + 1] && q != '`') {
             char e = s[j + 1];
             buf[n++] = e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e == '0' ? '\0' : e;

@@ -43,6 +43,9 @@ static int expr_list(sql_parser *p, sql_ast ***out, size_t *n_out)
         sql_ast *e;
         int rc = sp_expr(p, &e);
         if (rc || (rc = sp_push(p, (void ***)out, n_out, &cap, e))) return rc;
+        if (sp_accept_kw(p, "as")) { /* struct(x AS name) */
+            if (!(e->alias = sp_ident(p))) return sp_fail(p, "a field name");
+        }
     } while (sp_accept_op(p, ","));
     return 0;
 }
@@ -103,6 +106,12 @@ static int parse_call(sql_parser *p, sql_ast **out, const char *name, int pos)
         if ((rc = expr_list(p, &n->args, &n->n_args))) return rc;
     }
     if ((rc = sp_expect_op(p, ")"))) return rc;
+    if (sp_is_kw(p, "filter") && p->t[p->i + 1].kind == TK_OP && !strcmp(p->t[p->i + 1].op, "(")) {
+        p->i += 2;
+        if ((rc = sp_expect_kw(p, "where")) || (rc = sp_expr(p, &n->filter)) ||
+            (rc = sp_expect_op(p, ")")))
+            return rc;
+    }
     *out = n;
     return 0;
 }
@@ -123,8 +132,7 @@ static int parse_name(sql_parser *p, sql_ast **out, const sql_tok *t)
         const sql_tok *f = sp_peek(p);
         if (f->kind != TK_IDENT && f->kind != TK_QIDENT) return sp_fail(p, "a field name");
         p->i++;
-        if (sp_push(p, (void ***)&n->parts, &n->n_parts, &cap, (void *)f->text))
-            return SILT_ENOMEM;
+        if (sp_push(p, (void ***)&n->parts, &n->n_parts, &cap, (void *)f->text)) return SILT_ENOMEM;
     }
     *out = n;
     return 0;
@@ -152,8 +160,8 @@ static int parse_keyword_primary(sql_parser *p, sql_ast **out, const sql_tok *t,
         if (!n) return SILT_ENOMEM;
         n->tok = *sp_peek(p);
         p->i++;
-        n->cast_type.type = t->text[0] == 'd' || t->text[0] == 'D' ? SILT_TYPE_DATE32
-                                                                   : SILT_TYPE_TIMESTAMP;
+        n->cast_type.type =
+            t->text[0] == 'd' || t->text[0] == 'D' ? SILT_TYPE_DATE32 : SILT_TYPE_TIMESTAMP;
         n->cast_type.tz_utc = true;
         n->cast_type.nullable = true;
         *out = n;
@@ -178,6 +186,16 @@ static int primary(sql_parser *p, sql_ast **out)
     if (sp_accept_op(p, "(")) {
         if ((rc = sp_expr(p, out))) return rc;
         return sp_expect_op(p, ")");
+    }
+    if (t->kind == TK_IDENT && (t->text[0] == 'x' || t->text[0] == 'X') && !t->text[1] &&
+        p->t[p->i + 1].kind == TK_STRING && p->t[p->i + 1].pos == t->pos + 1) {
+        sql_ast *n = node(p, A_LIT, t->pos);
+        if (!n) return SILT_ENOMEM;
+        n->tok = p->t[p->i + 1];
+        n->tok.kind = TK_HEX;
+        p->i += 2;
+        *out = n;
+        return 0;
     }
     if (t->kind == TK_IDENT) {
         p->i++;
@@ -243,6 +261,20 @@ static int unary(sql_parser *p, sql_ast **out)
             *out = e;
             return 0;
         }
+        if (e->kind == A_LIT &&
+            (e->tok.kind == TK_INT || e->tok.kind == TK_NUM || e->tok.kind == TK_FLOAT) &&
+            e->tok.text[0] != '-') {
+            size_t l = strlen(e->tok.text);
+            char *t = sp_alloc(p, l + 2);
+            if (!t) return SILT_ENOMEM;
+            t[0] = '-';
+            memcpy(t + 1, e->tok.text, l + 1);
+            e->tok.text = t;
+            e->tok.len = l + 1;
+            e->pos = pos;
+            *out = e;
+            return 0;
+        }
         sql_ast *n = node(p, A_UNARY, pos);
         if (!n || set_args(p, n, e, NULL, NULL)) return SILT_ENOMEM;
         n->op = "-";
@@ -257,9 +289,9 @@ static int multiplicative(sql_parser *p, sql_ast **out)
     int rc = unary(p, out);
     while (!rc) {
         int pos = sp_peek(p)->pos;
-        const char *op = sp_accept_op(p, "*") ? "*"
-                         : sp_accept_op(p, "/") ? "/"
-                         : sp_accept_op(p, "%") ? "%"
+        const char *op = sp_accept_op(p, "*")     ? "*"
+                         : sp_accept_op(p, "/")   ? "/"
+                         : sp_accept_op(p, "%")   ? "%"
                          : sp_accept_kw(p, "div") ? "div"
                                                   : NULL;
         if (!op) break;
@@ -309,10 +341,9 @@ static int predicate_tail(sql_parser *p, sql_ast **out, int pos, bool *more)
 {
     sql_ast *l = *out, *r, *r2 = NULL;
     int rc;
-    bool neg = sp_is_kw(p, "not") &&
-               (sp_is_kw_at(p, 1, "in") || sp_is_kw_at(p, 1, "between") ||
-                sp_is_kw_at(p, 1, "like") || sp_is_kw_at(p, 1, "ilike") ||
-                sp_is_kw_at(p, 1, "rlike") || sp_is_kw_at(p, 1, "regexp"));
+    bool neg = sp_is_kw(p, "not") && (sp_is_kw_at(p, 1, "in") || sp_is_kw_at(p, 1, "between") ||
+                                      sp_is_kw_at(p, 1, "like") || sp_is_kw_at(p, 1, "ilike") ||
+                                      sp_is_kw_at(p, 1, "rlike") || sp_is_kw_at(p, 1, "regexp"));
     if (neg) p->i++;
     *more = true;
     if (sp_accept_kw(p, "in")) return parse_in(p, out, l, pos, neg);

@@ -85,7 +85,7 @@ static int parse_time_travel(sql_parser *p, sql_from *f)
     }
 }
 
-static int parse_table(sql_parser *p, sql_from **out)
+static int parse_table_ex(sql_parser *p, sql_from **out, bool alias)
 {
     sql_from *f = sp_alloc(p, sizeof *f);
     int rc;
@@ -111,6 +111,10 @@ static int parse_table(sql_parser *p, sql_from **out)
         }
     }
     if ((rc = parse_time_travel(p, f))) return rc;
+    if (!alias) {
+        *out = f;
+        return 0;
+    }
     if (sp_accept_kw(p, "as")) {
         if (!(f->alias = sp_ident(p))) return sp_fail(p, "a table alias");
     } else {
@@ -118,6 +122,11 @@ static int parse_table(sql_parser *p, sql_from **out)
     }
     *out = f;
     return 0;
+}
+
+static int parse_table(sql_parser *p, sql_from **out)
+{
+    return parse_table_ex(p, out, true);
 }
 
 static int parse_from(sql_parser *p, sql_from **out)
@@ -144,9 +153,20 @@ static int parse_from(sql_parser *p, sql_from **out)
         j->pos = pos;
         j->left = *out;
         j->left_join = left;
-        if ((rc = parse_table(p, &j->right)) || (rc = sp_expect_kw(p, "on")) ||
-            (rc = sp_expr(p, &j->on)))
+        if ((rc = parse_table(p, &j->right))) return rc;
+        if (sp_accept_kw(p, "using")) {
+            size_t cap = 0;
+            if ((rc = sp_expect_op(p, "("))) return rc;
+            do {
+                const char *c = sp_ident(p);
+                if (!c) return sp_fail(p, "a column name");
+                if ((rc = sp_push(p, (void ***)&j->using_cols, &j->n_using, &cap, (void *)c)))
+                    return rc;
+            } while (sp_accept_op(p, ","));
+            if ((rc = sp_expect_op(p, ")"))) return rc;
+        } else if ((rc = sp_expect_kw(p, "on")) || (rc = sp_expr(p, &j->on))) {
             return rc;
+        }
         *out = j;
     }
     return rc;
@@ -276,7 +296,7 @@ int sp_query(sql_parser *p, sql_query **out)
 
 static int parse_target(sql_parser *p, sql_stmt *s)
 {
-    int rc = parse_table(p, &s->table);
+    int rc = parse_table_ex(p, &s->table, false);
     if (rc) return rc;
     if (s->table->kind != F_TABLE || !s->table->format) {
         p->i--;
@@ -294,8 +314,7 @@ static int parse_partitioned(sql_parser *p, sql_stmt *s)
     do {
         const char *c = sp_ident(p);
         if (!c) return sp_fail(p, "a partition column name");
-        if ((rc = sp_push(p, (void ***)&s->partition_cols, &s->n_partition_cols, &cap,
-                          (void *)c)))
+        if ((rc = sp_push(p, (void ***)&s->partition_cols, &s->n_partition_cols, &cap, (void *)c)))
             return rc;
     } while (sp_accept_op(p, ","));
     return sp_expect_op(p, ")");

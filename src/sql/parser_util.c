@@ -7,13 +7,13 @@
 #include "sql/parser.h"
 
 static const char *const reserved[] = {
-    "select", "from",  "where",  "group",     "by",     "having", "order",   "limit", "union",
-    "all",    "as",    "on",     "join",      "inner",  "left",   "right",   "full",  "outer",
-    "cross",  "and",   "or",     "not",       "in",     "is",     "null",    "like",  "ilike",
-    "rlike",  "case",  "when",   "then",      "else",   "end",    "between", "with",  "distinct",
-    "asc",    "desc",  "nulls",  "true",      "false",  "cast",   "try_cast", "exists", "using",
-    "create", "table", "insert", "into",      "partitioned", "describe", "explain", "regexp",
-    "escape", "div", NULL,
+    "select", "from",        "where",    "group",    "by",     "having", "order", "limit",
+    "union",  "all",         "as",       "on",       "join",   "inner",  "left",  "right",
+    "full",   "outer",       "cross",    "and",      "or",     "not",    "in",    "is",
+    "null",   "like",        "ilike",    "rlike",    "case",   "when",   "then",  "else",
+    "end",    "between",     "with",     "distinct", "asc",    "desc",   "nulls", "true",
+    "false",  "cast",        "try_cast", "exists",   "using",  "create", "table", "insert",
+    "into",   "partitioned", "describe", "explain",  "regexp", "escape", "div",   NULL,
 };
 
 bool sp_reserved(const char *word)

@@ -25,8 +25,8 @@ int sql_node_field(sql_ctx *c, sql_node *n, size_t i, const silt_field *t, const
     return 0;
 }
 
-int sql_node_project(sql_node **out, sql_ctx *c, sql_node *in, sql_expr **exprs,
-                     const char **names, size_t n)
+int sql_node_project(sql_node **out, sql_ctx *c, sql_node *in, sql_expr **exprs, const char **names,
+                     size_t n)
 {
     sql_node *p = sql_node_new(c, N_PROJECT, in, n);
     if (!p) return SILT_ENOMEM;

@@ -9,8 +9,8 @@ sql_node *sql_node_new(sql_ctx *c, sql_node_kind k, sql_node *in, size_t n_field
 /* Sets field i of node's schema (type copied, named name). */
 int sql_node_field(sql_ctx *c, sql_node *n, size_t i, const silt_field *t, const char *name);
 /* A projection of exprs (names[i]) over in. */
-int sql_node_project(sql_node **out, sql_ctx *c, sql_node *in, sql_expr **exprs,
-                     const char **names, size_t n);
+int sql_node_project(sql_node **out, sql_ctx *c, sql_node *in, sql_expr **exprs, const char **names,
+                     size_t n);
 /* The scope of node's output, every column qualified by qual (may be NULL). */
 int sql_scope_of(sql_scope *out, sql_ctx *c, const sql_node *n, const char *qual);
 

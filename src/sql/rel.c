@@ -62,9 +62,8 @@ int sql_gather(silt_column *dst, const silt_column *src, const int64_t *idx, int
 {
     if (src->type == SILT_TYPE_STRING || src->type == SILT_TYPE_BINARY)
         return gather_bytes(dst, src, idx, n);
-    if (src->type == SILT_TYPE_BOOL ||
-        (src->byte_width > 0 && src->type != SILT_TYPE_STRUCT && src->type != SILT_TYPE_LIST &&
-         src->type != SILT_TYPE_MAP))
+    if (src->type == SILT_TYPE_BOOL || (src->byte_width > 0 && src->type != SILT_TYPE_STRUCT &&
+                                        src->type != SILT_TYPE_LIST && src->type != SILT_TYPE_MAP))
         return gather_fixed(dst, src, idx, n);
     for (int64_t k = 0; k < n; k++) {
         int rc = idx[k] < 0 ? silt_column_append_null(dst)

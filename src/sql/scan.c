@@ -48,10 +48,11 @@ int sql_scan_keep(sql_node *n, sql_rel *out, const silt_batch *b, silt_error *er
         }
     }
     n->rows_out += o->n_rows;
-    if (o->n_rows == 0 && out->n) {
+    if (o->n_rows == 0 && (out->n || n->sink)) {
         silt_batch_destroy(o);
         return 0;
     }
+    if (n->sink) return n->sink(n->sink_arg, o, err);
     if ((rc = sql_rel_push(out, o))) return silt_error_set(err, rc, "out of memory");
     return 0;
 }

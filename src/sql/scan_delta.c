@@ -106,10 +106,10 @@ static bool pick_pred(silt_delta_pred *out, const sql_node *n, const sql_expr *e
         return set_column(out, n, e->args[0]->index);
     }
     if (e->kind != E_OP || e->op < OP_EQ || e->op > OP_GE || e->op == OP_NE) return false;
-    static const silt_delta_op ops[] = {SILT_DELTA_EQ, 0, SILT_DELTA_LT,
-                                        SILT_DELTA_LE, SILT_DELTA_GT, SILT_DELTA_GE};
-    static const silt_delta_op flip[] = {SILT_DELTA_EQ, 0, SILT_DELTA_GT,
-                                         SILT_DELTA_GE, SILT_DELTA_LT, SILT_DELTA_LE};
+    static const silt_delta_op ops[] = {
+        SILT_DELTA_EQ, 0, SILT_DELTA_LT, SILT_DELTA_LE, SILT_DELTA_GT, SILT_DELTA_GE};
+    static const silt_delta_op flip[] = {
+        SILT_DELTA_EQ, 0, SILT_DELTA_GT, SILT_DELTA_GE, SILT_DELTA_LT, SILT_DELTA_LE};
     const sql_expr *a = e->args[0], *b = e->args[1];
     bool swapped = a->kind == E_CONST;
     if (swapped) {
@@ -117,8 +117,7 @@ static bool pick_pred(silt_delta_pred *out, const sql_node *n, const sql_expr *e
         a = b;
         b = t;
     }
-    if (a->kind != E_COL || b->kind != E_CONST || !sql_type_equal(&a->type, &b->type))
-        return false;
+    if (a->kind != E_COL || b->kind != E_CONST || !sql_type_equal(&a->type, &b->type)) return false;
     if (!const_text(out->value, sizeof out->value, b)) return false;
     int k = e->op - OP_EQ;
     out->op = swapped ? flip[k] : ops[k];

@@ -21,8 +21,7 @@ static void pq_src_free(void *p)
     silt_free(s);
 }
 
-static int open_reader(silt_pq_reader **r, silt_pq_source **src, const char *path,
-                       silt_error *err)
+static int open_reader(silt_pq_reader **r, silt_pq_source **src, const char *path, silt_error *err)
 {
     *r = NULL;
     if (!(*src = silt_pq_source_file(path, err))) return err->code ? err->code : SILT_EIO;
@@ -41,8 +40,8 @@ int sql_scan_parquet_open(sql_node *n, sql_ctx *c, const sql_from *f)
     int rc = sql_ctx_defer(c, pq_src_free, s);
     if (rc) return rc;
     if (glob(f->path, 0, NULL, &s->g) != 0 || !s->g.gl_pathc)
-        return sql_error_at(c->err, SILT_ENOTFOUND, c->text, f->pos,
-                            "parquet.`%s`: no such file", f->path);
+        return sql_error_at(c->err, SILT_ENOTFOUND, c->text, f->pos, "parquet.`%s`: no such file",
+                            f->path);
     s->globbed = true;
     n->source = s;
     silt_pq_reader *r;

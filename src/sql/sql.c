@@ -57,7 +57,7 @@ static int set_schema(silt_sql_plan *p)
     p->schema.fields = sql_ctx_alloc(c, n * sizeof(silt_field));
     if (!p->schema.fields) return SILT_ENOMEM;
     for (size_t i = 0; i < n; i++) {
-        const char *nm = p->stmt->kind == S_DESCRIBE ? desc[i]
+        const char *nm = p->stmt->kind == S_DESCRIBE  ? desc[i]
                          : p->stmt->kind == S_EXPLAIN ? "plan"
                                                       : "num_affected_rows";
         const silt_field *t = p->stmt->kind == S_CTAS || p->stmt->kind == S_INSERT ? &lt : &st;
@@ -86,8 +86,7 @@ int silt_sql_prepare(silt_sql_plan **out, const char *sql, const silt_sql_input 
     int rc = sql_lex(&toks, &nt, p->a, p->text, err);
     if (!rc) rc = sql_parse(&p->stmt, p->a, toks, nt, p->text, err);
     if (!rc) rc = bind_stmt(p);
-    if (!rc && (p->stmt->kind == S_CTAS || p->stmt->kind == S_INSERT))
-        rc = sql_write_prepare(p);
+    if (!rc && (p->stmt->kind == S_CTAS || p->stmt->kind == S_INSERT)) rc = sql_write_prepare(p);
     if (!rc) rc = set_schema(p);
     if (rc) {
         if (rc == SILT_ENOMEM && !err->code) silt_error_set(err, rc, "out of memory");
@@ -210,6 +209,11 @@ sql_node *sql_plan_root(silt_sql_plan *p);
 sql_node *sql_plan_root(silt_sql_plan *p)
 {
     return p->root;
+}
+void sql_plan_set_root(silt_sql_plan *p, sql_node *n);
+void sql_plan_set_root(silt_sql_plan *p, sql_node *n)
+{
+    p->root = n;
 }
 sql_ctx *sql_plan_ctx(silt_sql_plan *p);
 sql_ctx *sql_plan_ctx(silt_sql_plan *p)

@@ -55,8 +55,6 @@ int silt_sql_explain(const silt_sql_plan *p, silt_buf *out, bool stats);
  * comments): calls f with each statement's offset and length. Returns f's first non-zero. */
 int silt_sql_split(const char *text, int (*f)(void *arg, size_t off, size_t len), void *arg);
 
-
-
 /* Appends row i of column c (type f) as Spark prints it (CAST(x AS STRING)); NULL as "NULL". */
 int silt_sql_format_value(silt_buf *out, const silt_field *f, const silt_column *c, int64_t i);
 #endif

@@ -24,6 +24,7 @@ typedef enum sql_tok_kind {
     TK_NUM,    /* 1.5 (exact decimal literal) */
     TK_FLOAT,  /* 1e3, 1.5D */
     TK_OP,     /* punctuation and operators, text in op */
+    TK_HEX,    /* X'CAFE' (text: the hex digits) */
 } sql_tok_kind;
 
 typedef struct sql_tok {
@@ -71,7 +72,9 @@ typedef struct sql_ast {
     struct sql_ast **args;
     size_t n_args;
     sql_tok tok;
-    silt_field cast_type; /* arena-owned */
+    silt_field cast_type;   /* arena-owned */
+    const char *alias;      /* struct(x AS name) */
+    struct sql_ast *filter; /* agg(x) FILTER (WHERE filter) */
     bool negated, distinct, star, try_cast, has_operand, has_else, lit_null, lit_bool, bool_val;
 } sql_ast;
 
@@ -92,6 +95,8 @@ typedef struct sql_from {
     struct sql_from *right; /* F_JOIN */
     bool left_join;
     sql_ast *on;
+    const char **using_cols; /* JOIN ... USING (cols) */
+    size_t n_using;
 } sql_from;
 
 typedef struct sql_item {
@@ -145,6 +150,7 @@ typedef struct sql_stmt {
     const char **partition_cols;
     size_t n_partition_cols;
     bool analyze;
+    void *write_state; /* CTAS / INSERT: the target (stmt_write.c) */
 } sql_stmt;
 
 /* Parses one statement from tokens (text for error messages). *out is arena-owned. */
@@ -163,7 +169,7 @@ typedef enum sql_expr_kind {
     E_IN,    /* args[0] in args[1..]; hashed set when all constant */
     E_LIKE,  /* args[0] LIKE pattern (constant): compiled */
     E_ISNULL,
-    E_FIELD,    /* struct field: args[0], index */
+    E_FIELD,     /* struct field: args[0], index */
     E_SUBSCRIPT, /* array (0-based, as Spark's a[i]) or map lookup */
     E_AGGREF     /* binder only: aggregate call index, rewritten to E_COL */
 } sql_expr_kind;
@@ -202,8 +208,8 @@ typedef struct sql_expr {
     sql_expr_kind kind;
     silt_field type; /* arena-owned */
     sql_op op;
-    int index;            /* E_COL, E_FIELD */
-    silt_column *value;   /* E_CONST: one row, owned by the plan (freed at destroy) */
+    int index;          /* E_COL, E_FIELD */
+    silt_column *value; /* E_CONST: one row, owned by the plan (freed at destroy) */
     struct sql_expr **args;
     size_t n_args;
     bool negated;
@@ -274,6 +280,9 @@ typedef struct sql_node {
     sql_expr **pushed; /* conjuncts column op literal offered to the scan */
     size_t n_pushed;
     void *source; /* opened table (delta snapshot + store) */
+    /* executor: where a streaming node hands its batches (owned, consumed) */
+    int (*sink)(void *arg, struct silt_batch *b, silt_error *err);
+    void *sink_arg;
     /* stats */
     size_t files_total, files_read;
     int64_t rows_in, rows_out;

@@ -116,7 +116,7 @@ static bool common_leaf(silt_field *out, const silt_field *x, const silt_field *
         silt_field a = sql_decimal_of(x), b = sql_decimal_of(y);
         int s = a.scale > b.scale ? a.scale : b.scale;
         int r = a.precision - a.scale > b.precision - b.scale ? a.precision - a.scale
-                                                               : b.precision - b.scale;
+                                                              : b.precision - b.scale;
         *out = sql_decimal_type(r + s > 38 ? 38 : r + s, s);
         return true;
     }

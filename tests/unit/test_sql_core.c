@@ -1,0 +1,282 @@
+/* Unit tests for the SQL engine's core (src/sql except the function library): parsing and its
+ * error messages, binding (names, types, implicit casts), the vectorized operators and CAST
+ * with Spark's non-ANSI semantics, GROUP BY / ORDER BY / joins over a named input, and plans
+ * prepared once and run on several batches. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch/canon.h"
+#include "sql/sql.h"
+#include "util/alloc.h"
+
+/* Runs sql (no tables) and returns its rows in canonical form, one per line (owned). */
+static char *run_sql(const char *sql, const silt_batch *input)
+{
+    static silt_field f[3];
+    static silt_schema s = {3, f};
+    static bool init;
+    if (!init) {
+        silt_field_init(&f[0], "k", SILT_TYPE_STRING, true);
+        silt_field_init(&f[1], "v", SILT_TYPE_INT64, true);
+        silt_field_init(&f[2], "d", SILT_TYPE_DOUBLE, true);
+        init = true;
+    }
+    silt_sql_input in = {"t", &s};
+    silt_sql_plan *p = NULL;
+    silt_error err = {0};
+    int rc = silt_sql_prepare(&p, sql, &in, 1, &err);
+    if (rc) {
+        fprintf(stderr, "prepare failed: %s\n", err.msg);
+        fail();
+    }
+    silt_batch *b = NULL;
+    rc = silt_sql_run(p, input, &b, &err);
+    if (rc) fprintf(stderr, "run failed: %s\n", err.msg);
+    assert_int_equal(rc, 0);
+    silt_buf out = SILT_BUF_INIT;
+    silt_canon_batch(&out, b);
+    silt_buf_cstr(&out);
+    char *r = silt_strdup(out.ptr ? (char *)out.ptr : "");
+    silt_buf_free(&out);
+    silt_batch_destroy(b);
+    silt_sql_plan_destroy(p);
+    return r;
+}
+
+static void expect(const char *sql, const char *want)
+{
+    char *got = run_sql(sql, NULL);
+    if (strcmp(got, want)) fprintf(stderr, "%s\n  got:  %s  want: %s", sql, got, want);
+    assert_string_equal(got, want);
+    silt_free(got);
+}
+
+/* The error prepare gives for sql, which must fail with code. */
+static void expect_error(const char *sql, int code, const char *needle)
+{
+    silt_sql_plan *p = NULL;
+    silt_error err = {0};
+    assert_int_equal(silt_sql_prepare(&p, sql, NULL, 0, &err), code);
+    assert_null(p);
+    if (!strstr(err.msg, needle)) fprintf(stderr, "%s\n  message: %s\n", sql, err.msg);
+    assert_non_null(strstr(err.msg, needle));
+}
+
+static void test_arithmetic(void **state)
+{
+    (void)state;
+    expect("SELECT 1 + 2, 7 / 2, 7 div 2, 7 % 3, -7 % 3, 2 * 3.5", "3\t3.5\t3\t1\t-1\t7.0\n");
+    expect("SELECT 2147483647 + 1, 9223372036854775807 + 1", "-2147483648\t-9223372036854775808\n");
+    expect("SELECT 1 / 0, 1 % 0, 1.0 / 0", "null\tnull\tnull\n");
+    expect("SELECT 0.1 + 0.2, 1.10 * 3, 10.5 / 4", "0.3\t3.30\t2.625000\n");
+    expect("SELECT CAST(12345678901234567890123456789012345678 AS DECIMAL(38,0)) + 1",
+           "12345678901234567890123456789012345679\n");
+    expect("SELECT 99999999999999999999999999999999999999 + 1", "null\n");
+    expect("SELECT '3' + 1, '1.5' * 2, 'x' + 1", "4\t3\tnull\n");
+}
+
+static void test_logic_and_nulls(void **state)
+{
+    (void)state;
+    expect("SELECT NULL AND false, NULL AND true, NULL OR true, NULL OR false, NOT NULL",
+           "false\tnull\ttrue\tnull\tnull\n");
+    expect("SELECT NULL = NULL, NULL <=> NULL, 1 <=> NULL, NULL IS NULL, 1 IS NOT NULL",
+           "null\ttrue\tfalse\ttrue\ttrue\n");
+    expect("SELECT 2 IN (1, 2), 3 IN (1, 2), 3 IN (1, NULL), 3 NOT IN (1, 2), NULL IN (1)",
+           "true\tfalse\tnull\ttrue\tnull\n");
+    expect("SELECT 5 BETWEEN 1 AND 10, 5 NOT BETWEEN 1 AND 4", "true\ttrue\n");
+    expect("SELECT CASE WHEN 1 > 2 THEN 'a' WHEN 2 > 1 THEN 'b' END, CASE 3 WHEN 1 THEN 'x' END",
+           "\"b\"\tnull\n");
+}
+
+static void test_casts(void **state)
+{
+    (void)state;
+    expect("SELECT CAST(' 42 ' AS INT), CAST('4.7' AS INT), CAST('abc' AS INT), "
+           "CAST('300' AS TINYINT)",
+           "42\t4\tnull\tnull\n");
+    expect("SELECT CAST('2019-12-09' AS DATE), CAST('2019-02-30' AS DATE), "
+           "CAST('2019-12-09 10:30:00' AS TIMESTAMP)",
+           "2019-12-09\tnull\t2019-12-09 10:30:00.000000\n");
+    expect("SELECT CAST(1.5 AS STRING), CAST(1e10 AS STRING), CAST(0.0001D AS STRING), "
+           "CAST(100.0D AS STRING)",
+           "\"1.5\"\t\"1.0E10\"\t\"1.0E-4\"\t\"100.0\"\n");
+    expect("SELECT CAST(2.5 AS DECIMAL(3,0)), CAST(-2.5 AS DECIMAL(3,0)), "
+           "CAST(1234.5 AS DECIMAL(3,1))",
+           "3\t-3\tnull\n");
+    expect("SELECT CAST('yes' AS BOOLEAN), CAST('0' AS BOOLEAN), CAST('maybe' AS BOOLEAN)",
+           "true\tfalse\tnull\n");
+    expect("SELECT CAST(3.99 AS INT), CAST(-3.99 AS INT), CAST(1e20 AS BIGINT)",
+           "3\t-3\t9223372036854775807\n");
+    expect("SELECT try_cast('12' AS INT), DATE '2020-02-29' < TIMESTAMP '2020-03-01 00:00:00'",
+           "12\ttrue\n");
+}
+
+static void test_like(void **state)
+{
+    (void)state;
+    expect("SELECT 'abc' LIKE 'a%', 'abc' LIKE '%c', 'abc' LIKE '%b%', 'abc' LIKE 'abc', "
+           "'abc' LIKE 'a_c', 'abc' LIKE 'b%'",
+           "true\ttrue\ttrue\ttrue\ttrue\tfalse\n");
+    expect("SELECT 'a_c' LIKE 'a\\_c', 'abc' LIKE 'a\\_c', 'ABC' ILIKE 'a%', 'x%' LIKE 'x!%' "
+           "ESCAPE '!'",
+           "true\tfalse\ttrue\ttrue\n");
+    expect("SELECT 'héllo' LIKE 'h_llo', NULL LIKE 'a', 'abc' NOT LIKE 'a%'",
+           "true\tnull\tfalse\n");
+}
+
+static silt_batch *input_batch(void)
+{
+    static silt_field f[3];
+    static silt_schema s = {3, f};
+    static bool init;
+    if (!init) {
+        silt_field_init(&f[0], "k", SILT_TYPE_STRING, true);
+        silt_field_init(&f[1], "v", SILT_TYPE_INT64, true);
+        silt_field_init(&f[2], "d", SILT_TYPE_DOUBLE, true);
+        init = true;
+    }
+    silt_batch *b = silt_batch_create(&s);
+    const char *k[] = {"a", "b", "a", NULL, "b", "c"};
+    for (int i = 0; i < 6; i++) {
+        if (k[i])
+            silt_column_append_bytes(&b->cols[0], k[i], 1);
+        else
+            silt_column_append_null(&b->cols[0]);
+        if (i == 4)
+            silt_column_append_null(&b->cols[1]);
+        else
+            silt_column_append_int(&b->cols[1], i * 10);
+        silt_column_append_double(&b->cols[2], i / 2.0);
+    }
+    b->n_rows = 6;
+    return b;
+}
+
+static void expect_in(const char *sql, const char *want)
+{
+    silt_batch *b = input_batch();
+    char *got = run_sql(sql, b);
+    if (strcmp(got, want)) fprintf(stderr, "%s\n  got:  %s  want: %s", sql, got, want);
+    assert_string_equal(got, want);
+    silt_free(got);
+    silt_batch_destroy(b);
+}
+
+static void test_query_over_input(void **state)
+{
+    (void)state;
+    expect_in("SELECT k, v FROM t WHERE v > 10 ORDER BY v DESC",
+              "\"c\"\t50\nnull\t30\n\"a\"\t20\n");
+    expect_in("SELECT k, count(*), sum(v) FROM t GROUP BY k ORDER BY k",
+              "null\t1\t30\n\"a\"\t2\t20\n\"b\"\t2\t10\n\"c\"\t1\t50\n");
+    expect_in("SELECT v FROM t ORDER BY v DESC LIMIT 3", "50\n30\n20\n");
+    expect_in("SELECT v FROM t ORDER BY v NULLS LAST LIMIT 2", "0\n10\n");
+    expect_in("SELECT x.k, y.v FROM t x JOIN t y ON x.k = y.k WHERE x.v = 0 ORDER BY y.v",
+              "\"a\"\t0\n\"a\"\t20\n");
+    expect_in("SELECT x.v, y.v FROM t x LEFT JOIN t y ON x.k = y.k AND y.v > 100 ORDER BY 1 "
+              "LIMIT 2",
+              "null\tnull\n0\tnull\n");
+    expect_in("SELECT DISTINCT k FROM t ORDER BY k", "null\n\"a\"\n\"b\"\n\"c\"\n");
+    expect_in("WITH s AS (SELECT k, sum(v) AS sv FROM t GROUP BY k) SELECT max(sv) FROM s", "50\n");
+    expect_in("SELECT count(*) FROM (SELECT k FROM t UNION ALL SELECT 'z')", "7\n");
+    expect_in("SELECT k, sum(v) AS q FROM t GROUP BY ALL HAVING q > 15 ORDER BY q", "\"a\"\t20\n"
+                                                                                    "null\t30\n"
+                                                                                    "\"c\"\t50\n");
+    expect_in("SELECT count(*) FILTER (WHERE d > 1), count(v) FROM t WHERE false", "0\t0\n");
+}
+
+static void test_plan_reuse(void **state)
+{
+    (void)state;
+    silt_batch *in = input_batch();
+    silt_sql_input inp = {"t", in->schema};
+    silt_sql_plan *p = NULL;
+    silt_error err = {0};
+    assert_int_equal(
+        silt_sql_prepare(&p, "SELECT count(*), sum(v) FROM t WHERE k <> 'c'", &inp, 1, &err), 0);
+    for (int round = 0; round < 3; round++) {
+        silt_batch *b = NULL;
+        assert_int_equal(silt_sql_run(p, in, &b, &err), 0);
+        assert_int_equal(b->n_rows, 1);
+        assert_int_equal(silt_column_get_int(&b->cols[0], 0), 4);
+        assert_int_equal(silt_column_get_int(&b->cols[1], 0), 30);
+        silt_batch_destroy(b);
+    }
+    silt_sql_plan_destroy(p);
+    silt_batch_destroy(in);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    expect_error("SELEC 1", SILT_EINVAL, "expected SELECT");
+    expect_error("SELECT 1 +", SILT_EINVAL, "expected an expression, got the end of the query");
+    expect_error("SELECT a FROM", SILT_EINVAL, "line 1, column 14");
+    expect_error("SELECT 1\nFROM x WHERE", SILT_EINVAL, "line 2");
+    expect_error("SELECT 1 + DATE '2020-01-01'", SILT_EINVAL, "int and date");
+    expect_error("SELECT 'a' FROM nowhere", SILT_EINVAL, "unknown table 'nowhere'");
+    expect_error("SELECT uper('a')", SILT_EINVAL, "unknown function uper");
+    expect_error("SELECT sum(1) + 1 WHERE sum(1) > 0", SILT_EINVAL, "not allowed");
+    expect_error("SELECT 1 UNION SELECT 2", SILT_EINVAL, "UNION ALL");
+    silt_batch *in = input_batch();
+    silt_sql_input inp = {"t", in->schema};
+    silt_sql_plan *p = NULL;
+    silt_error err = {0};
+    assert_int_equal(silt_sql_prepare(&p, "SELECT vv FROM t", &inp, 1, &err), SILT_EINVAL);
+    assert_non_null(strstr(err.msg, "did you mean 'v'"));
+    assert_non_null(strstr(err.msg, "^"));
+    assert_int_equal(silt_sql_prepare(&p, "SELECT k, v FROM t GROUP BY k", &inp, 1, &err),
+                     SILT_EINVAL);
+    assert_non_null(strstr(err.msg, "GROUP BY"));
+    silt_batch_destroy(in);
+}
+
+static void test_limits(void **state)
+{
+    (void)state;
+    silt_buf q = SILT_BUF_INIT;
+    silt_buf_puts(&q, "SELECT 9999 IN (");
+    for (int i = 0; i < 10000; i++) silt_buf_printf(&q, "%s%d", i ? ", " : "", i);
+    silt_buf_puts(&q, "), 10000 IN (");
+    for (int i = 0; i < 10000; i++) silt_buf_printf(&q, "%s%d", i ? ", " : "", i);
+    silt_buf_puts(&q, ")");
+    silt_buf_cstr(&q);
+    expect((const char *)q.ptr, "true\tfalse\n");
+    silt_buf_reset(&q);
+    silt_buf_puts(&q, "SELECT ");
+    for (int i = 0; i < 300; i++) silt_buf_puts(&q, "(1 + ");
+    silt_buf_puts(&q, "1");
+    for (int i = 0; i < 300; i++) silt_buf_puts(&q, ")");
+    silt_buf_cstr(&q);
+    expect((const char *)q.ptr, "301\n");
+    silt_buf_reset(&q);
+    silt_buf_puts(&q, "SELECT ");
+    for (int i = 0; i < 100000; i++) silt_buf_puts(&q, "(");
+    silt_buf_cstr(&q);
+    expect_error((const char *)q.ptr, SILT_EINVAL, "nested");
+    silt_buf_free(&q);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_arithmetic),
+        cmocka_unit_test(test_logic_and_nulls),
+        cmocka_unit_test(test_casts),
+        cmocka_unit_test(test_like),
+        cmocka_unit_test(test_query_over_input),
+        cmocka_unit_test(test_plan_reuse),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_limits),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
