@@ -79,12 +79,20 @@ bool fn_agg_key(silt_buf *key, const silt_sql_fn_args *args, int64_t r)
     return true;
 }
 
+/* Whether the DISTINCT keys of these arguments are one 8-byte value (fn_set's fast form). */
+static bool keys_fixed8(const silt_sql_fn_args *args)
+{
+    if (args->n != 1) return false;
+    fn_cat c = fn_agg_cat(args->cols[0]->type);
+    return c == FN_CAT_INT || c == FN_CAT_BOOL || c == FN_CAT_DBL;
+}
+
 int fn_agg_set_add(fn_set **slot, silt_buf *key, const silt_sql_fn_args *args, int64_t r)
 {
     silt_buf_reset(key);
     if (!fn_agg_key(key, args, r)) return 0;
     if (silt_buf_oom(key)) return SILT_ENOMEM;
-    if (!*slot && !(*slot = fn_set_create())) return SILT_ENOMEM;
+    if (!*slot && !(*slot = fn_set_create(keys_fixed8(args)))) return SILT_ENOMEM;
     return fn_set_add(*slot, key->ptr ? key->ptr : (const uint8_t *)"", key->len);
 }
 
@@ -100,6 +108,25 @@ int fn_agg_set_update(void *bstate, uint8_t *states, size_t stride, const uint32
     (void)bstate;
     silt_buf key = SILT_BUF_INIT;
     int rc = 0;
+    if (keys_fixed8(args)) { /* one integer or double: the key is the value itself */
+        const silt_column *c = args->cols[0];
+        bool dbl = fn_agg_cat(c->type) == FN_CAT_DBL;
+        for (int64_t r = 0; r < n_rows && rc == 0; r++) {
+            int64_t row = silt_sql_arg_row(args, 0, r);
+            if (!silt_column_is_valid(c, row)) continue;
+            fn_set **slot = fn_agg_state(states, stride, groups, r);
+            if (!*slot && !(*slot = fn_set_create(true))) rc = SILT_ENOMEM;
+            uint64_t k;
+            if (dbl) {
+                double d = canon_double(fn_get_double(c, 0, row));
+                memcpy(&k, &d, 8);
+            } else {
+                k = (uint64_t)fn_get_i64(c, row);
+            }
+            if (rc == 0) rc = fn_set_add(*slot, &k, 8);
+        }
+        return rc ? FN_OOM(err) : 0;
+    }
     for (int64_t r = 0; r < n_rows && rc == 0; r++)
         rc = fn_agg_set_add(fn_agg_state(states, stride, groups, r), &key, args, r);
     silt_buf_free(&key);
@@ -111,7 +138,7 @@ int fn_agg_set_merge(void *bstate, void *dst, const void *src, silt_error *err)
     (void)bstate;
     fn_set *s = *(fn_set *const *)src, **d = dst;
     if (!s || s->n == 0) return 0;
-    if (!*d && !(*d = fn_set_create())) return FN_OOM(err);
+    if (!*d && !(*d = fn_set_create(s->fixed8))) return FN_OOM(err);
     return fn_set_merge(*d, s) ? FN_OOM(err) : 0;
 }
 

@@ -20,7 +20,7 @@ typedef struct mm_site {
     int kind;
 } mm_site;
 
-static int mm_bind_kind(silt_sql_fn_bind *b, int kind, const char *name, silt_error *err)
+static int mm_bind_kind_impl(silt_sql_fn_bind *b, int kind, const char *name, silt_error *err)
 {
     fn_cat cat = fn_agg_cat(b->arg_types[0]->type);
     if (!cat) return fn_bad_args(err, name, b, "expected an orderable scalar argument");
@@ -33,6 +33,11 @@ static int mm_bind_kind(silt_sql_fn_bind *b, int kind, const char *name, silt_er
     s->kind = kind;
     b->state = s;
     return 0;
+}
+
+static int mm_bind_kind(silt_sql_fn_bind *b, int kind, const char *name, silt_error *err)
+{
+    return fn_bind_done(b, mm_bind_kind_impl(b, kind, name, err), silt_free);
 }
 
 static int min_bind(silt_sql_fn_bind *b, silt_error *err)
@@ -129,12 +134,43 @@ static int mm_offer(const mm_site *s, mm_state *m, const silt_column *c, int64_t
     }
 }
 
+/* min/max of int32, int64, date or double values without a per-row type switch. */
+#define MM_LOOP(T, FIELD, LESS)                                                                    \
+    do {                                                                                           \
+        const T *v = (const T *)c->values;                                                         \
+        for (int64_t r = 0; r < n_rows; r++) {                                                     \
+            if (c->validity && !silt_bit_get(c->validity, r)) continue;                            \
+            mm_state *m = (mm_state *)(states + (groups ? (size_t)groups[r] * stride : 0));        \
+            T x = v[r];                                                                            \
+            if (!m->has || (s->kind == MM_MIN ? LESS(x, m->FIELD) : LESS(m->FIELD, x)))            \
+                m->FIELD = x, m->has = 1;                                                          \
+        }                                                                                          \
+    } while (0)
+#define LT(a, b) ((a) < (b))
+#define DLT(a, b) (cmp_double((a), (b)) < 0)
+
+static bool mm_fast(const mm_site *s, uint8_t *states, size_t stride, const uint32_t *groups,
+                    const silt_column *c, int64_t n_rows)
+{
+    if (s->kind == MM_ANY) return false;
+    if (c->type == SILT_TYPE_INT64 || c->type == SILT_TYPE_TIMESTAMP)
+        MM_LOOP(int64_t, i, LT);
+    else if (c->type == SILT_TYPE_INT32 || c->type == SILT_TYPE_DATE32)
+        MM_LOOP(int32_t, i, LT);
+    else if (c->type == SILT_TYPE_DOUBLE)
+        MM_LOOP(double, d, DLT);
+    else
+        return false;
+    return true;
+}
+
 static int mm_update(void *bstate, uint8_t *states, size_t stride, const uint32_t *groups,
                      const silt_sql_fn_args *args, int64_t n_rows, silt_error *err)
 {
     const mm_site *s = bstate;
     const silt_column *c = args->cols[0];
     bool k = args->is_const[0];
+    if (!k && mm_fast(s, states, stride, groups, c, n_rows)) return 0;
     for (int64_t r = 0; r < n_rows; r++) {
         int64_t row = k ? 0 : r;
         if (!silt_column_is_valid(c, row)) continue;

@@ -15,7 +15,7 @@ typedef struct sum_state {
 
 /* ---- count ---- */
 
-static int count_bind(silt_sql_fn_bind *b, silt_error *err)
+static int count_bind_impl(silt_sql_fn_bind *b, silt_error *err)
 {
     for (size_t i = 0; b->distinct && i < b->n_args; i++)
         if (!fn_agg_cat(b->arg_types[i]->type) && b->arg_types[i]->type != 0)
@@ -26,6 +26,11 @@ static int count_bind(silt_sql_fn_bind *b, silt_error *err)
     b->ret.nullable = false;
     b->agg_state_size = b->distinct ? sizeof(fn_set *) : sizeof(int64_t);
     return fn_agg_site_new(b, FN_CAT_INT, err);
+}
+
+static int count_bind(silt_sql_fn_bind *b, silt_error *err)
+{
+    return fn_bind_done(b, count_bind_impl(b, err), silt_free);
 }
 
 static void count_init(void *bstate, void *st)
@@ -88,7 +93,7 @@ static void count_destroy(void *bstate, void *st)
 /* ---- sum and avg ---- */
 
 /* Binds sum (avg = false) or avg: picks the category and the result type. */
-static int sum_bind_common(silt_sql_fn_bind *b, bool avg, silt_error *err)
+static int sum_bind_common_impl(silt_sql_fn_bind *b, bool avg, silt_error *err)
 {
     const char *name = avg ? "avg" : "sum";
     const silt_field *t = b->arg_types[0];
@@ -116,6 +121,11 @@ static int sum_bind_common(silt_sql_fn_bind *b, bool avg, silt_error *err)
     s->out_p = b->ret.precision;
     s->out_s = b->ret.scale;
     return 0;
+}
+
+static int sum_bind_common(silt_sql_fn_bind *b, bool avg, silt_error *err)
+{
+    return fn_bind_done(b, sum_bind_common_impl(b, avg, err), silt_free);
 }
 
 static int sum_bind(silt_sql_fn_bind *b, silt_error *err)
@@ -152,6 +162,32 @@ static inline void sum_add(const fn_agg_site *s, sum_state *st, const silt_colum
     }
 }
 
+/* The common cases without a per-row type switch: int32, int64 or double values. */
+#define SUM_LOOP(T, ACC, EXPR)                                                                     \
+    do {                                                                                           \
+        const T *v = (const T *)c->values;                                                         \
+        for (int64_t r = 0; r < n_rows; r++) {                                                     \
+            if (c->validity && !silt_bit_get(c->validity, r)) continue;                            \
+            sum_state *st = (sum_state *)(states + (groups ? (size_t)groups[r] * stride : 0));     \
+            st->n++;                                                                               \
+            st->ACC = EXPR;                                                                        \
+        }                                                                                          \
+    } while (0)
+
+static bool sum_fast(const fn_agg_site *s, uint8_t *states, size_t stride, const uint32_t *groups,
+                     const silt_column *c, int64_t n_rows)
+{
+    if (s->cat == FN_CAT_INT && c->type == SILT_TYPE_INT64)
+        SUM_LOOP(int64_t, i, (int64_t)((uint64_t)st->i + (uint64_t)v[r]));
+    else if (s->cat == FN_CAT_INT && c->type == SILT_TYPE_INT32)
+        SUM_LOOP(int32_t, i, (int64_t)((uint64_t)st->i + (uint64_t)(int64_t)v[r]));
+    else if (s->cat == FN_CAT_DBL && c->type == SILT_TYPE_DOUBLE)
+        SUM_LOOP(double, d, st->d + v[r]);
+    else
+        return false;
+    return true;
+}
+
 static int sum_update(void *bstate, uint8_t *states, size_t stride, const uint32_t *groups,
                       const silt_sql_fn_args *args, int64_t n_rows, silt_error *err)
 {
@@ -159,17 +195,7 @@ static int sum_update(void *bstate, uint8_t *states, size_t stride, const uint32
     if (s->distinct) return fn_agg_set_update(bstate, states, stride, groups, args, n_rows, err);
     const silt_column *c = args->cols[0];
     bool k = args->is_const[0];
-    if (!groups && s->cat == FN_CAT_DBL && !k && c->type == SILT_TYPE_DOUBLE) {
-        sum_state *st = (sum_state *)states;
-        const double *v = (const double *)c->values;
-        double acc = 0;
-        int64_t n = 0;
-        for (int64_t r = 0; r < n_rows; r++)
-            if (silt_column_is_valid(c, r)) acc += v[r], n++;
-        st->d += acc;
-        st->n += n;
-        return 0;
-    }
+    if (!k && sum_fast(s, states, stride, groups, c, n_rows)) return 0;
     for (int64_t r = 0; r < n_rows; r++) {
         int64_t row = k ? 0 : r;
         if (silt_column_is_valid(c, row))

@@ -63,6 +63,16 @@ typedef struct round_site {
 static double round_double(double v, int d)
 {
     if (!isfinite(v) || d > 300) return v;
+    if (d >= 0 && d <= 15) { /* fast: far from a tie, scaling decides as the text would */
+        double p = (double)fn_pow10(d), x = fabs(v) * p;
+        if (x < 8e12) {
+            double f = floor(x), frac = x - f;
+            if (fabs(frac - 0.5) > 0.01) {
+                double q = (frac > 0.5 ? f + 1 : f) / p; /* exact / exact: correctly rounded */
+                return v < 0 && q != 0 ? -q : q;
+            }
+        }
+    }
     char buf[40];
     int prec = 1;
     for (; prec <= 17; prec++) {
@@ -82,6 +92,7 @@ static double round_double(double v, int d)
     for (int i = 0; i < keep; i++) q = q * 10 + (digits[i] - '0');
     if (keep >= 0 && digits[keep] >= '5') q++;
     if (keep < 0) q = 0;
+    if (q == 0) return 0.0; /* BigDecimal has no negative zero */
     snprintf(buf, sizeof buf, "%s%llde%d", v < 0 ? "-" : "", q, -d);
     return strtod(buf, NULL);
 }
@@ -99,8 +110,8 @@ static __int128 round_to(__int128 x, __int128 m, const round_site *s)
     return q;
 }
 
-static int round_bind_common(silt_sql_fn_bind *b, bool fl, bool ce, const char *name,
-                             silt_error *err)
+static int round_bind_common_impl(silt_sql_fn_bind *b, bool fl, bool ce, const char *name,
+                                  silt_error *err)
 {
     const silt_field *t = b->arg_types[0];
     round_site *s = silt_calloc(1, sizeof *s);
@@ -130,6 +141,12 @@ static int round_bind_common(silt_sql_fn_bind *b, bool fl, bool ce, const char *
     }
     if (fl || ce) return fn_ret(b, SILT_TYPE_INT64, err);
     return fn_ret_copy(b, t, err);
+}
+
+static int round_bind_common(silt_sql_fn_bind *b, bool fl, bool ce, const char *name,
+                             silt_error *err)
+{
+    return fn_bind_done(b, round_bind_common_impl(b, fl, ce, name, err), silt_free);
 }
 
 static int round_bind(silt_sql_fn_bind *b, silt_error *err)

@@ -8,9 +8,14 @@
 
 /* ---- rlike ---- */
 
-static int rlike_bind(silt_sql_fn_bind *b, silt_error *err)
+static int rlike_bind_impl(silt_sql_fn_bind *b, silt_error *err)
 {
     return fn_re_bind(b, "rlike", 1, SILT_TYPE_BOOL, err);
+}
+
+static int rlike_bind(silt_sql_fn_bind *b, silt_error *err)
+{
+    return fn_bind_done(b, rlike_bind_impl(b, err), fn_re_site_free);
 }
 
 static int rlike_eval(void *state, silt_column *out, const silt_sql_fn_args *a, int64_t n,
@@ -35,7 +40,7 @@ static int rlike_eval(void *state, silt_column *out, const silt_sql_fn_args *a, 
 
 /* ---- regexp_extract ---- */
 
-static int extract_bind(silt_sql_fn_bind *b, silt_error *err)
+static int extract_bind_impl(silt_sql_fn_bind *b, silt_error *err)
 {
     int rc = fn_re_bind(b, "regexp_extract", 1, SILT_TYPE_STRING, err);
     if (rc || b->n_args < 3) return rc;
@@ -50,6 +55,11 @@ static int extract_bind(silt_sql_fn_bind *b, silt_error *err)
                                   (unsigned)s->re.groups, (long long)idx);
     }
     return 0;
+}
+
+static int extract_bind(silt_sql_fn_bind *b, silt_error *err)
+{
+    return fn_bind_done(b, extract_bind_impl(b, err), fn_re_site_free);
 }
 
 static int extract_one(silt_column *out, fn_re *re, const silt_sql_fn_args *a, int64_t r)
@@ -168,7 +178,7 @@ static repl *repl_parse(const fn_re *re, const uint8_t *rep, size_t n)
     return x;
 }
 
-static int replace_bind(silt_sql_fn_bind *b, silt_error *err)
+static int replace_bind_impl(silt_sql_fn_bind *b, silt_error *err)
 {
     int rc = fn_re_bind(b, "regexp_replace", 1, SILT_TYPE_STRING, err);
     if (rc) return rc;
@@ -188,6 +198,11 @@ static int replace_bind(silt_sql_fn_bind *b, silt_error *err)
                               "for groups the pattern has, \\$ for a dollar sign)",
                               (int)(len > 100 ? 100 : len), (const char *)p);
     return 0;
+}
+
+static int replace_bind(silt_sql_fn_bind *b, silt_error *err)
+{
+    return fn_bind_done(b, replace_bind_impl(b, err), fn_re_site_free);
 }
 
 static void expand(silt_buf *o, const repl *x, const fn_re *re, const uint8_t *s)

@@ -6,14 +6,15 @@
 #include "util/suggest.h"
 
 static const silt_sql_scalar_fn *const scalar_families[] = {
-    silt_sql_fn_math,   silt_sql_fn_cond,  silt_sql_fn_string,
-    silt_sql_fn_concat, silt_sql_fn_regex, NULL,
+    silt_sql_fn_math,        silt_sql_fn_cond,
+    silt_sql_fn_string,      silt_sql_fn_concat,
+    silt_sql_fn_regex,       silt_sql_fn_date,
+    silt_sql_fn_date_format, silt_sql_fn_date_trunc,
+    silt_sql_fn_json,        NULL,
 };
 
 static const silt_sql_agg_fn *const agg_families[] = {
-    silt_sql_agg_sum,
-    silt_sql_agg_minmax,
-    NULL,
+    silt_sql_agg_sum, silt_sql_agg_minmax, silt_sql_agg_stats, silt_sql_agg_hll, NULL,
 };
 
 const silt_sql_scalar_fn *silt_sql_scalar_find(const char *name)

@@ -8,7 +8,7 @@ int fn_split_bind(silt_sql_fn_bind *b, silt_error *err);
 int fn_split_eval(void *state, silt_column *out, const silt_sql_fn_args *a, int64_t n,
                   silt_error *err);
 
-int fn_split_bind(silt_sql_fn_bind *b, silt_error *err)
+static int fn_split_bind_impl(silt_sql_fn_bind *b, silt_error *err)
 {
     int rc = fn_re_bind(b, "split", 1, SILT_TYPE_STRING, err);
     if (rc) return rc;
@@ -17,6 +17,11 @@ int fn_split_bind(silt_sql_fn_bind *b, silt_error *err)
         silt_field_init(&b->ret.children[0], "element", SILT_TYPE_STRING, true) != 0)
         return FN_OOM(err);
     return 0;
+}
+
+int fn_split_bind(silt_sql_fn_bind *b, silt_error *err)
+{
+    return fn_bind_done(b, fn_split_bind_impl(b, err), fn_re_site_free);
 }
 
 /* An empty pattern: one part per character, the last holding the rest past limit. */

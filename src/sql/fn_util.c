@@ -1,5 +1,6 @@
 /* Helpers shared by the SQL function families: decimal arithmetic on int128, reading numbers
  * of any width, bind shortcuts and Spark's implicit type widening. */
+#include <pthread.h>
 #include <stdio.h>
 
 #include "sql/fn_util.h"
@@ -18,18 +19,22 @@ double fn_get_double(const silt_column *c, int32_t scale, int64_t i)
     }
 }
 
+static __int128 pow10_table[39];
+static pthread_once_t pow10_once = PTHREAD_ONCE_INIT;
+
+static void pow10_init(void)
+{
+    __int128 v = 1;
+    for (int i = 0; i < 39; i++) {
+        pow10_table[i] = v;
+        if (i < 38) v *= 10;
+    }
+}
+
 __int128 fn_pow10(int n)
 {
-    static __int128 table[39];
-    static bool ready;
-    if (!ready) {
-        __int128 v = 1;
-        for (int i = 0; i < 39; i++) {
-            table[i] = v;
-            v *= 10;
-        }
-        ready = true;
-    }
+    pthread_once(&pow10_once, pow10_init);
+    __int128 *table = pow10_table;
     if (n < 0) n = 0;
     if (n > 38) n = 38;
     return table[n];
@@ -86,6 +91,20 @@ void fn_want(silt_sql_fn_bind *b, size_t i, silt_type_id t)
     w->type = t;
     w->nullable = true;
     w->tz_utc = t == SILT_TYPE_TIMESTAMP;
+}
+
+int fn_bind_done(silt_sql_fn_bind *b, int rc, void (*free_state)(void *))
+{
+    if (rc == 0) return 0;
+    if (b->state && free_state) free_state(b->state);
+    b->state = NULL;
+    silt_field_clear(&b->ret);
+    memset(&b->ret, 0, sizeof b->ret);
+    for (size_t i = 0; b->want && i < b->n_args; i++) {
+        silt_field_clear(&b->want[i]);
+        memset(&b->want[i], 0, sizeof b->want[i]);
+    }
+    return rc;
 }
 
 const char *fn_sig(char *out, size_t cap, const char *name, const silt_sql_fn_bind *b)

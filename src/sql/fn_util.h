@@ -14,8 +14,14 @@ extern const silt_sql_scalar_fn silt_sql_fn_cond[];
 extern const silt_sql_scalar_fn silt_sql_fn_string[];
 extern const silt_sql_scalar_fn silt_sql_fn_concat[];
 extern const silt_sql_scalar_fn silt_sql_fn_regex[];
+extern const silt_sql_scalar_fn silt_sql_fn_date[];
+extern const silt_sql_scalar_fn silt_sql_fn_date_format[];
+extern const silt_sql_scalar_fn silt_sql_fn_date_trunc[];
+extern const silt_sql_scalar_fn silt_sql_fn_json[];
 extern const silt_sql_agg_fn silt_sql_agg_sum[];
 extern const silt_sql_agg_fn silt_sql_agg_minmax[];
+extern const silt_sql_agg_fn silt_sql_agg_stats[];
+extern const silt_sql_agg_fn silt_sql_agg_hll[];
 
 /* An int128 that may sit at any 8-byte boundary inside an aggregate state. */
 typedef __int128 fn_i128 __attribute__((aligned(8)));
@@ -78,6 +84,10 @@ int fn_ret_copy(silt_sql_fn_bind *b, const silt_field *t, silt_error *err);
 int fn_ret_dec(silt_sql_fn_bind *b, int p, int s, silt_error *err);
 /* Asks the binder to cast argument i to type t (a leaf type). */
 void fn_want(silt_sql_fn_bind *b, size_t i, silt_type_id t);
+/* Ends a bind: on failure (rc != 0) releases what it had set up (b->state with free_state,
+ * b->ret, the casts asked for in b->want), since the caller keeps nothing of a failed bind.
+ * Returns rc. */
+int fn_bind_done(silt_sql_fn_bind *b, int rc, void (*free_state)(void *));
 /* Formats "name(type, type)" for messages into out. */
 const char *fn_sig(char *out, size_t cap, const char *name, const silt_sql_fn_bind *b);
 /* SILT_EINVAL: "name(types): what". */
@@ -90,7 +100,10 @@ bool fn_wider(silt_field *out, const silt_field *a, const silt_field *b);
 /* The bytes of row r of a string argument. */
 static inline const uint8_t *fn_str(const silt_sql_fn_args *a, size_t i, int64_t r, size_t *len)
 {
-    return silt_column_bytes(a->cols[i], silt_sql_arg_row(a, i, r), len);
+    const silt_column *c = a->cols[i];
+    int64_t row = silt_sql_arg_row(a, i, r);
+    *len = (size_t)(c->offsets[row + 1] - c->offsets[row]);
+    return *len ? c->values + c->offsets[row] : (const uint8_t *)"";
 }
 /* Whether row r of argument i is valid. */
 static inline bool fn_valid(const silt_sql_fn_args *a, size_t i, int64_t r)

@@ -241,6 +241,82 @@ static void test_bad_args(void **state)
     tcol_clear(&x);
 }
 
+static void test_variance(void **state)
+{
+    (void)state;
+    silt_error err = {0};
+    tcol x, out, *args[1] = {&x};
+    /* Spark doc: var_samp(col) FROM VALUES (1), (2), (3) -> 1.0; var_pop -> 0.6666666666666666;
+     * stddev_pop -> 0.816496580927726; stddev_samp -> 1.0 */
+    int64_t v[] = {1, 2, 3};
+    tcol_ints(&x, SILT_TYPE_INT32, v, NULL, 3);
+    const char *fns[] = {"var_samp", "variance", "var_pop", "stddev_pop", "stddev_samp", "std"};
+    double want[] = {1.0, 1.0, 2.0 / 3, 0.816496580927726, 1.0, 1.0};
+    for (int i = 0; i < 6; i++) {
+        assert_int_equal(call_agg(&out, fns[i], false, args, 1, 3, NULL, 1, &err), 0);
+        want_type(&out, "double");
+        want_double(&out, 0, want[i]);
+        tcol_clear(&out);
+        tcol_clear(&x);
+        tcol_ints(&x, SILT_TYPE_INT32, v, NULL, 3);
+    }
+    tcol_clear(&x);
+    /* one value: NULL for the sample forms, 0 for the population ones */
+    tcol_ints(&x, SILT_TYPE_INT32, v, NULL, 1);
+    assert_int_equal(call_agg(&out, "stddev_samp", false, args, 1, 1, NULL, 1, &err), 0);
+    want_null(&out, 0);
+    tcol_clear(&out);
+    tcol_clear(&x);
+    tcol_ints(&x, SILT_TYPE_INT32, v, NULL, 1);
+    assert_int_equal(call_agg(&out, "var_pop", false, args, 1, 1, NULL, 1, &err), 0);
+    want_double(&out, 0, 0);
+    tcol_clear(&out);
+    tcol_clear(&x);
+    /* numerically stable: a large offset does not swamp the variance (naive sum of squares
+     * would lose it); the two halves are merged with Chan's formula */
+    double d[] = {1e9 + 4, 1e9 + 7, 1e9 + 13, 1e9 + 16};
+    tcol_doubles(&x, d, NULL, 4);
+    assert_int_equal(call_agg(&out, "var_samp", false, args, 1, 4, NULL, 1, &err), 0);
+    want_double(&out, 0, 30);
+    tcol_clear(&out);
+    tcol_clear(&x);
+}
+
+static void test_approx_count_distinct(void **state)
+{
+    (void)state;
+    silt_error err = {0};
+    int sizes[] = {1, 100, 1000, 50000, 300000};
+    for (int k = 0; k < 5; k++) {
+        int n = sizes[k];
+        tcol x, out, *args[1] = {&x};
+        tcol_init(&x, SILT_TYPE_INT64);
+        for (int i = 0; i < 2 * n; i++) /* every value twice */
+            assert_int_equal(silt_column_append_int(&x.c, (i % n) * 7919LL), 0);
+        assert_int_equal(
+            call_agg(&out, "approx_count_distinct", false, args, 1, 2 * n, NULL, 1, &err), 0);
+        want_type(&out, "bigint");
+        double est = (double)silt_column_get_int(&out.c, 0);
+        /* rsd 0.05: within three standard deviations */
+        if (fabs(est - n) > 0.15 * n) fail_msg("n=%d: estimate %.0f", n, est);
+        if (n <= 100) assert_true(fabs(est - n) <= 0.03 * n + 0.5);
+        tcol_clear(&out);
+        tcol_clear(&x);
+    }
+    /* strings, per group, NULLs ignored */
+    const char *s[] = {"a", "b", NULL, "a", "c", "c", "c"};
+    uint32_t groups[] = {0, 0, 0, 0, 1, 1, 1};
+    tcol x, out, *args[1] = {&x};
+    tcol_strs(&x, s, 7);
+    assert_int_equal(call_agg(&out, "approx_count_distinct", false, args, 1, 7, groups, 3, &err),
+                     0);
+    want_int(&out, 0, 2);
+    want_int(&out, 1, 1);
+    want_int(&out, 2, 0);
+    tcol_clear(&out);
+    tcol_clear(&x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -252,6 +328,8 @@ int main(void)
         cmocka_unit_test(test_avg),
         cmocka_unit_test(test_min_max),
         cmocka_unit_test(test_bad_args),
+        cmocka_unit_test(test_variance),
+        cmocka_unit_test(test_approx_count_distinct),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
