@@ -1,1 +1,0 @@
-WITH top AS (SELECT ProductNo, sum(Quantity) AS q FROM sales GROUP BY ProductNo) SELECT p.Category, max(t.q) FROM top t JOIN products p USING (ProductNo) GROUP BY p.Category

@@ -1,1 +1,0 @@
-SELECT date_add(Country, 'x') FROM sales
