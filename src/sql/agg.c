@@ -6,16 +6,9 @@
 #include "sql/groups.h"
 #include "util/alloc.h"
 
-typedef struct aggrun {
-    sql_node *n;
-    sql_groups g;
-    uint8_t **states; /* per aggregate: state_size * cap bytes */
-    int64_t cap;
-    uint32_t *ids;
-    int64_t cap_ids;
-} aggrun;
+#include "sql/agg.h"
 
-static int grow_states(aggrun *a, int64_t need)
+int sql_agg_grow_states(aggrun *a, int64_t need)
 {
     if (need <= a->cap) return 0;
     int64_t nc = a->cap ? a->cap : 64;
@@ -31,7 +24,7 @@ static int grow_states(aggrun *a, int64_t need)
     return 0;
 }
 
-static void init_states(aggrun *a, int64_t from, int64_t to)
+void sql_agg_init_states(aggrun *a, int64_t from, int64_t to)
 {
     for (size_t k = 0; k < a->n->n_aggs; k++) {
         const sql_aggcall *ac = &a->n->aggs[k];
@@ -92,10 +85,10 @@ static int agg_batch(aggrun *a, const silt_batch *b, silt_error *err)
     }
     if (!rc && n->n_exprs) {
         int64_t before = a->g.n;
-        if (sql_groups_map(&a->g, kp, rows, a->ids, true) || grow_states(a, a->g.n))
+        if (sql_groups_map(&a->g, kp, rows, a->ids, true) || sql_agg_grow_states(a, a->g.n))
             rc = silt_error_set(err, SILT_ENOMEM, "out of memory in GROUP BY");
         else
-            init_states(a, before, a->g.n);
+            sql_agg_init_states(a, before, a->g.n);
     }
     if (!rc) rc = update_aggs(a, b, n->n_exprs ? a->ids : NULL, err);
     for (size_t i = 0; i < done; i++) silt_column_clear(&keys[i]);
@@ -104,7 +97,7 @@ static int agg_batch(aggrun *a, const silt_batch *b, silt_error *err)
     return rc;
 }
 
-static int agg_finish(sql_rel *out, aggrun *a, silt_error *err)
+int sql_agg_finish(sql_rel *out, aggrun *a, silt_error *err)
 {
     sql_node *n = a->n;
     int64_t ng = n->n_exprs ? a->g.n : 1;
@@ -129,7 +122,7 @@ static int agg_finish(sql_rel *out, aggrun *a, silt_error *err)
     return 0;
 }
 
-static void agg_free(aggrun *a)
+void sql_agg_free(aggrun *a)
 {
     int64_t ng = a->n->n_exprs ? a->g.n : (a->cap ? 1 : 0);
     for (size_t k = 0; a->states && k < a->n->n_aggs; k++) {
@@ -152,32 +145,51 @@ static int agg_sink(void *arg, silt_batch *b, silt_error *err)
     return rc;
 }
 
-int sql_exec_agg(sql_rel *out, sql_node *n, const silt_batch *input, silt_error *err)
+int sql_agg_init(aggrun *a, sql_node *n, silt_error *err)
 {
-    aggrun a;
-    memset(&a, 0, sizeof a);
-    a.n = n;
+    memset(a, 0, sizeof *a);
+    a->n = n;
     const silt_field **kt = silt_calloc(n->n_exprs + 1, sizeof *kt);
-    a.states = silt_calloc(n->n_aggs + 1, sizeof *a.states);
+    a->states = silt_calloc(n->n_aggs + 1, sizeof *a->states);
     int rc = 0;
     for (size_t k = 0; kt && k < n->n_exprs; k++) kt[k] = &n->exprs[k]->type;
-    if (!kt || !a.states || sql_groups_init(&a.g, kt, n->n_exprs))
+    if (!kt || !a->states || sql_groups_init(&a->g, kt, n->n_exprs))
         rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
     silt_free(kt);
     if (!rc && !n->n_exprs) {
-        if (grow_states(&a, 1))
+        if (sql_agg_grow_states(a, 1))
             rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
         else
-            init_states(&a, 0, 1);
+            sql_agg_init_states(a, 0, 1);
     }
+    return rc;
+}
+
+static void note_memory(sql_node *n, const aggrun *a)
+{
+    size_t mem = sql_groups_bytes(&a->g);
+    for (size_t k = 0; k < n->n_aggs; k++) mem += (size_t)a->cap * n->aggs[k].state_size;
+    if (mem > n->mem_peak) n->mem_peak = mem;
+}
+
+int sql_exec_agg(sql_rel *out, sql_node *n, const silt_batch *input, silt_error *err)
+{
+    aggrun a;
+    int rc = sql_agg_init(&a, n, err);
     if (!rc) rc = sql_exec_stream(n->in, input, agg_sink, &a, err);
-    if (!rc) {
-        size_t mem = sql_groups_bytes(&a.g);
-        for (size_t k = 0; k < n->n_aggs; k++) mem += (size_t)a.cap * n->aggs[k].state_size;
-        if (mem > n->mem_peak) n->mem_peak = mem;
-        rc = agg_finish(out, &a, err);
+    if (!rc && n->running_on) { /* fold this run's partial states into the running ones */
+        if (!n->running && !(n->running = silt_calloc(1, sizeof(aggrun))))
+            rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
+        else if (!((aggrun *)n->running)->n)
+            rc = sql_agg_init(n->running, n, err);
+        if (!rc) rc = sql_agg_merge(n->running, &a, err);
+        if (!rc) note_memory(n, n->running);
+        if (!rc) rc = sql_agg_finish(out, n->running, err);
+    } else if (!rc) {
+        note_memory(n, &a);
+        rc = sql_agg_finish(out, &a, err);
     }
-    agg_free(&a);
+    sql_agg_free(&a);
     return rc;
 }
 

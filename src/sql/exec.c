@@ -99,6 +99,7 @@ int sql_exec_stream(sql_node *n, const silt_batch *input, sql_sink sink, void *a
         xform x = {n, sink, arg};
         return sql_exec_stream(n->in, input, xform_batch, &x, err);
     }
+    if (n->kind == N_JOIN) return sql_join_stream(n, input, sink, arg, err);
     sql_rel r = {0};
     int rc = sql_exec_node(&r, n, input, err);
     size_t i = 0;
@@ -204,15 +205,7 @@ int sql_exec_node(sql_rel *out, sql_node *n, const silt_batch *input, silt_error
         return rc ? silt_error_set(err, rc, "out of memory") : 0;
     case N_INPUT: return exec_input(out, n, input, err);
     case N_UNION: return exec_union(out, n, input, err);
-    case N_JOIN: {
-        sql_rel l = {0}, r = {0};
-        rc = sql_exec_node(&l, n->in, input, err);
-        if (!rc) rc = sql_exec_node(&r, n->right, input, err);
-        if (!rc) rc = sql_exec_join(out, n, &l, &r, err);
-        sql_rel_free(&l);
-        sql_rel_free(&r);
-        return rc;
-    }
+    case N_JOIN: return sql_join_stream(n, input, push_rel, out, err);
     default: return exec_unary(out, n, input, err);
     }
 }

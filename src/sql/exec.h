@@ -86,8 +86,8 @@ int sql_exec_stream(sql_node *n, const silt_batch *input, sql_sink sink, void *a
 int sql_exec_node(sql_rel *out, sql_node *node, const silt_batch *input, silt_error *err);
 int sql_exec_agg(sql_rel *out, sql_node *node, const silt_batch *input, silt_error *err);
 int sql_exec_sort(sql_rel *out, sql_node *node, const sql_rel *in, silt_error *err);
-int sql_exec_join(sql_rel *out, sql_node *node, const sql_rel *l, const sql_rel *r,
-                  silt_error *err);
+int sql_join_stream(sql_node *n, const silt_batch *input, sql_sink sink, void *arg,
+                    silt_error *err);
 int sql_exec_distinct(sql_rel *out, sql_node *node, const sql_rel *in, silt_error *err);
 /* Reads a table source; each batch passes through filter (may be NULL) before being kept. */
 int sql_exec_scan(sql_rel *out, sql_node *node, silt_error *err);

@@ -2,6 +2,7 @@
 #include "sql/fn_re.h"
 #include "sql/fn_str.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 
 void fn_re_clear(fn_re *re)
 {
@@ -11,6 +12,49 @@ void fn_re_clear(fn_re *re)
     memset(re, 0, sizeof *re);
 }
 
+/* Java's POSIX property classes (\p{Alpha}) that PCRE2 spells [[:alpha:]]. */
+static const char *const java_classes[][2] = {
+    {"Lower", "lower"}, {"Upper", "upper"}, {"ASCII", "ascii"}, {"Alpha", "alpha"},
+    {"Digit", "digit"}, {"Alnum", "alnum"}, {"Punct", "punct"}, {"Graph", "graph"},
+    {"Print", "print"}, {"Blank", "blank"}, {"Cntrl", "cntrl"}, {"XDigit", "xdigit"},
+    {"Space", "space"},
+};
+
+/* Rewrites \p{Alpha} and \P{Alpha} (outside character classes) for PCRE2 into out; other text
+ * is copied. */
+static void java_to_pcre(silt_buf *out, const uint8_t *p, size_t n)
+{
+    int in_class = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '\\' && i + 3 < n && (p[i + 1] == 'p' || p[i + 1] == 'P') && p[i + 2] == '{') {
+            size_t j = i + 3;
+            while (j < n && p[j] != '}') j++;
+            for (size_t k = 0; j < n && k < sizeof java_classes / sizeof java_classes[0]; k++) {
+                const char *name = java_classes[k][0];
+                if (strlen(name) != j - i - 3 || memcmp(name, p + i + 3, j - i - 3) != 0) continue;
+                bool neg = p[i + 1] == 'P';
+                if (in_class && neg) break; /* no PCRE2 spelling: left as written */
+                silt_buf_printf(out,
+                                in_class ? "[:%s:]"
+                                : neg    ? "[^[:%s:]]"
+                                         : "[[:%s:]]",
+                                java_classes[k][1]);
+                i = j;
+                goto next;
+            }
+        }
+        if (p[i] == '\\' && i + 1 < n) {
+            silt_buf_append(out, p + i, 2);
+            i++;
+            continue;
+        }
+        if (p[i] == '[') in_class++;
+        if (p[i] == ']' && in_class) in_class--;
+        silt_buf_putc(out, p[i]);
+    next:;
+    }
+}
+
 int fn_re_compile(fn_re *re, const uint8_t *pattern, size_t len, silt_error *err)
 {
     if (re->code && re->len == len && memcmp(re->text, pattern, len) == 0) return 0;
@@ -18,8 +62,14 @@ int fn_re_compile(fn_re *re, const uint8_t *pattern, size_t len, silt_error *err
     int ec;
     PCRE2_SIZE eo;
     if (!pattern) pattern = (const uint8_t *)"";
-    re->code = pcre2_compile(pattern, len, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &ec, &eo, NULL);
+    silt_buf pcre = SILT_BUF_INIT;
+    java_to_pcre(&pcre, pattern, len);
+    if (silt_buf_oom(&pcre)) return FN_OOM(err);
+    re->code = pcre2_compile(pcre.ptr ? pcre.ptr : (const uint8_t *)"", pcre.len,
+                             PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &ec, &eo, NULL);
+    silt_buf_free(&pcre);
     if (!re->code) {
+        if (ec == PCRE2_ERROR_HEAP_FAILED) return FN_OOM(err);
         PCRE2_UCHAR msg[160];
         pcre2_get_error_message(ec, msg, sizeof msg);
         return silt_error_set(

@@ -147,11 +147,13 @@ static int32_t parse_ref(const fn_re *re, const uint8_t *rep, size_t n, size_t *
     return g > (int32_t)re->groups ? -1 : g;
 }
 
-/* Parses a Java replacement string against re. NULL when malformed or out of memory. */
-static repl *repl_parse(const fn_re *re, const uint8_t *rep, size_t n)
+/* Parses a Java replacement string against re into *out. Returns 0, SILT_EINVAL when it is
+ * malformed (a reference to a group the pattern lacks), or SILT_ENOMEM. */
+static int repl_parse(repl **out, const fn_re *re, const uint8_t *rep, size_t n)
 {
     repl *x = silt_calloc(1, sizeof *x);
-    if (!x) return NULL;
+    *out = NULL;
+    if (!x) return SILT_ENOMEM;
     size_t i = 0, lit = 0;
     int rc = 0;
     while (i < n && rc == 0) {
@@ -163,19 +165,20 @@ static repl *repl_parse(const fn_re *re, const uint8_t *rep, size_t n)
             rc = repl_add(x, -1, rep + lit, i - lit);
             i++;
             int32_t g = parse_ref(re, rep, n, &i);
-            if (g < 0) rc = -1;
-            if (rc == 0) rc = repl_add(x, g, NULL, 0);
+            if (rc == 0) rc = g < 0 ? SILT_EINVAL : repl_add(x, g, NULL, 0);
             lit = i;
         } else {
             i++;
         }
     }
     if (rc == 0) rc = repl_add(x, -1, rep + lit, n - lit);
-    if (rc || silt_buf_oom(&x->lit)) {
+    if (rc == 0 && silt_buf_oom(&x->lit)) rc = SILT_ENOMEM;
+    if (rc) {
         repl_free(x);
-        return NULL;
+        return rc == SILT_EINVAL ? rc : SILT_ENOMEM;
     }
-    return x;
+    *out = x;
+    return 0;
 }
 
 static int replace_bind_impl(silt_sql_fn_bind *b, silt_error *err)
@@ -190,9 +193,10 @@ static int replace_bind_impl(silt_sql_fn_bind *b, silt_error *err)
         return 0;
     size_t len;
     const uint8_t *p = silt_column_bytes(k, 0, &len);
-    s->extra = repl_parse(&s->re, p, len);
     s->free_extra = repl_free;
-    if (!s->extra)
+    rc = repl_parse((repl **)&s->extra, &s->re, p, len);
+    if (rc == SILT_ENOMEM) return FN_OOM(err);
+    if (rc)
         return silt_error_set(err, SILT_EINVAL,
                               "regexp_replace: invalid replacement '%.*s' (use $n or ${name} "
                               "for groups the pattern has, \\$ for a dollar sign)",
@@ -254,7 +258,11 @@ static int replace_eval(void *state, silt_column *out, const silt_sql_fn_args *a
         if (re && !x) {
             size_t len;
             const uint8_t *p = fn_str(a, 2, r, &len);
-            x = own = repl_parse(re, p, len);
+            if (repl_parse(&own, re, p, len) == SILT_ENOMEM) {
+                rc = SILT_ENOMEM;
+                break;
+            }
+            x = own;
         }
         silt_buf_reset(&o);
         int k = re && x ? replace_row(st, re, x, a, r, &o) : 1;

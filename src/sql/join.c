@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "sql/groups.h"
+#include "sql/scan.h"
 #include "util/alloc.h"
 
 typedef struct side {
@@ -70,78 +71,124 @@ static int pairs_add(pairs *p, int64_t l, int64_t r)
     return 0;
 }
 
-/* Builds build's table, probes with probe; pairs are (probe row, build row). */
-static int hash_join(pairs *p, sql_node *n, const side *build, const side *probe, bool outer)
+/* An estimate of a plan's rows, to build the hash table on the smaller side. */
+static int64_t estimate(const sql_node *n)
 {
+    switch (n->kind) {
+    case N_SCAN: return !strcmp(n->format, "delta") ? sql_scan_delta_rows(n) : INT64_MAX / 4;
+    case N_ONEROW: return 1;
+    case N_LIMIT: {
+        int64_t e = estimate(n->in);
+        return e < n->limit ? e : n->limit;
+    }
+    case N_FILTER:
+    case N_PROJECT:
+    case N_AGG:
+    case N_SORT:
+    case N_DISTINCT: return estimate(n->in);
+    default: return INT64_MAX / 4;
+    }
+}
+
+typedef struct joinrun {
+    sql_node *n;
     sql_groups g;
-    memset(&g, 0, sizeof g);
-    const silt_field **kt = silt_calloc(build->nk + 1, sizeof *kt);
-    int64_t nb = build->b->n_rows, np = probe->b->n_rows;
-    uint32_t *ids = silt_malloc((size_t)((nb > np ? nb : np) + 1) * sizeof *ids);
-    int64_t *head = NULL, *next = silt_malloc((size_t)(nb + 1) * sizeof *next);
-    int rc = kt && ids && next ? 0 : SILT_ENOMEM;
-    for (size_t k = 0; kt && k < build->nk; k++) kt[k] = &n->lkeys[k]->type;
-    if (!rc) rc = sql_groups_init(&g, kt, build->nk);
-    if (!rc) rc = sql_groups_map(&g, build->kp, nb, ids, true);
-    if (!rc && !(head = silt_malloc((size_t)(g.n + 1) * sizeof *head))) rc = SILT_ENOMEM;
-    for (int64_t i = 0; !rc && i < g.n; i++) head[i] = -1;
+    side build;
+    int64_t *head, *next;
+    bool build_left;
+    sql_sink sink;
+    void *arg;
+} joinrun;
+
+static int build_table(joinrun *j)
+{
+    int64_t nb = j->build.b->n_rows;
+    uint32_t *ids = silt_malloc((size_t)(nb + 1) * sizeof *ids);
+    const silt_field **kt = silt_calloc(j->build.nk + 1, sizeof *kt);
+    int rc = ids && kt ? 0 : SILT_ENOMEM;
+    for (size_t k = 0; kt && k < j->build.nk; k++) kt[k] = &j->n->lkeys[k]->type;
+    if (!rc) rc = sql_groups_init(&j->g, kt, j->build.nk);
+    if (!rc) rc = sql_groups_map(&j->g, j->build.kp, nb, ids, true);
+    if (!rc && (!(j->head = silt_malloc((size_t)(j->g.n + 1) * sizeof *j->head)) ||
+                !(j->next = silt_malloc((size_t)(nb + 1) * sizeof *j->next))))
+        rc = SILT_ENOMEM;
+    for (int64_t i = 0; !rc && i < j->g.n; i++) j->head[i] = -1;
     for (int64_t r = nb - 1; !rc && r >= 0; r--) {
-        if (key_null(build, r)) continue;
-        next[r] = head[ids[r]];
-        head[ids[r]] = r;
+        if (key_null(&j->build, r)) continue;
+        j->next[r] = j->head[ids[r]];
+        j->head[ids[r]] = r;
     }
-    if (!rc) {
-        n->mem_peak = sql_groups_bytes(&g) + (size_t)nb * 12;
-        rc = sql_groups_map(&g, probe->kp, np, ids, false);
-    }
-    for (int64_t r = 0; !rc && r < np; r++) {
-        int64_t h = ids[r] == UINT32_MAX || key_null(probe, r) ? -1 : head[ids[r]];
-        if (h < 0 && outer) rc = pairs_add(p, r, -1);
-        for (; h >= 0 && !rc; h = next[h]) rc = pairs_add(p, r, h);
-    }
-    sql_groups_free(&g);
-    silt_free(kt);
+    if (!rc) j->n->mem_peak = sql_groups_bytes(&j->g) + (size_t)nb * 12;
     silt_free(ids);
-    silt_free(head);
-    silt_free(next);
+    silt_free(kt);
     return rc;
 }
 
-int sql_exec_join(sql_rel *out, sql_node *n, const sql_rel *l, const sql_rel *r, silt_error *err)
+/* Joins one probe batch against the table and hands the joined rows on. */
+static int probe_batch(void *arg, silt_batch *b, silt_error *err)
 {
-    side ls, rs;
+    joinrun *j = arg;
+    sql_node *n = j->n;
+    side probe;
     pairs p = {0};
-    int rc = side_load(&ls, l, &n->in->schema, n->lkeys, n->n_keys, err);
+    sql_rel one = {0};
+    silt_batch *o = NULL;
+    int rc = sql_rel_push(&one, b);
     if (!rc)
-        rc = side_load(&rs, r, &n->right->schema, n->rkeys, n->n_keys, err);
+        rc = side_load(&probe, &one, j->build_left ? &n->right->schema : &n->in->schema,
+                       j->build_left ? n->rkeys : n->lkeys, n->n_keys, err);
     else
-        memset(&rs, 0, sizeof rs);
-    if (rc) goto done;
-    bool build_left = !n->left_join && ls.b->n_rows < rs.b->n_rows;
-    rc = build_left ? hash_join(&p, n, &ls, &rs, false) : hash_join(&p, n, &rs, &ls, n->left_join);
-    if (build_left) {
-        int64_t *t = p.l;
-        p.l = p.r;
-        p.r = t;
+        memset(&probe, 0, sizeof probe);
+    sql_rel_free(&one);
+    uint32_t *ids = rc ? NULL : silt_malloc((size_t)(probe.b->n_rows + 1) * sizeof *ids);
+    if (!rc && !ids) rc = SILT_ENOMEM;
+    if (!rc) rc = sql_groups_map(&j->g, probe.kp, probe.b->n_rows, ids, false);
+    for (int64_t r = 0; !rc && r < probe.b->n_rows; r++) {
+        int64_t h = ids[r] == UINT32_MAX || key_null(&probe, r) ? -1 : j->head[ids[r]];
+        if (h < 0 && n->left_join) rc = pairs_add(&p, r, -1);
+        for (; h >= 0 && !rc; h = j->next[h]) rc = pairs_add(&p, r, h);
     }
-    silt_batch *o = rc ? NULL : silt_batch_create(&n->schema);
-    if (!rc && !o) rc = SILT_ENOMEM;
-    size_t nl = ls.b ? ls.b->n_cols : 0;
+    const silt_batch *lb = j->build_left ? j->build.b : probe.b;
+    const silt_batch *rb = j->build_left ? probe.b : j->build.b;
+    const int64_t *li = j->build_left ? p.r : p.l, *ri = j->build_left ? p.l : p.r;
+    if (!rc && !(o = silt_batch_create(&n->schema))) rc = SILT_ENOMEM;
     for (size_t c = 0; !rc && c < n->schema.n_fields; c++)
-        rc = c < nl ? sql_gather(&o->cols[c], &ls.b->cols[c], p.l, p.n)
-                    : sql_gather(&o->cols[c], &rs.b->cols[c - nl], p.r, p.n);
+        rc = c < lb->n_cols ? sql_gather(&o->cols[c], &lb->cols[c], li, p.n)
+                            : sql_gather(&o->cols[c], &rb->cols[c - lb->n_cols], ri, p.n);
     if (o) o->n_rows = p.n;
-    if (!rc) {
-        n->rows_out = p.n;
-        rc = sql_rel_push(out, o);
-    } else {
-        silt_batch_destroy(o);
-    }
-    if (rc) silt_error_set(err, rc, "out of memory in JOIN");
-done:
-    side_free(&ls);
-    side_free(&rs);
+    silt_free(ids);
     silt_free(p.l);
     silt_free(p.r);
+    side_free(&probe);
+    if (rc) {
+        silt_batch_destroy(o);
+        return err->code ? rc : silt_error_set(err, rc, "out of memory in JOIN");
+    }
+    n->rows_out += o->n_rows;
+    return j->sink(j->arg, o, err);
+}
+
+/* Builds the smaller side (the right one for LEFT JOIN), streams the other through it. */
+int sql_join_stream(sql_node *n, const silt_batch *input, sql_sink sink, void *arg, silt_error *err)
+{
+    joinrun j;
+    memset(&j, 0, sizeof j);
+    j.n = n;
+    j.sink = sink;
+    j.arg = arg;
+    j.build_left = !n->left_join && estimate(n->in) < estimate(n->right);
+    sql_rel br = {0};
+    sql_node *bn = j.build_left ? n->in : n->right, *pn = j.build_left ? n->right : n->in;
+    int rc = sql_exec_node(&br, bn, input, err);
+    if (!rc)
+        rc = side_load(&j.build, &br, &bn->schema, j.build_left ? n->lkeys : n->rkeys, n->n_keys,
+                       err);
+    sql_rel_free(&br);
+    if (!rc && (rc = build_table(&j))) silt_error_set(err, rc, "out of memory in JOIN");
+    if (!rc) rc = sql_exec_stream(pn, input, probe_batch, &j, err);
+    sql_groups_free(&j.g);
+    silt_free(j.head);
+    silt_free(j.next);
+    side_free(&j.build);
     return rc;
 }

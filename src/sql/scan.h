@@ -12,6 +12,9 @@ int sql_scan_delta_run(sql_node *n, sql_rel *out, silt_error *err);
 /* Appends the predicate the Delta scan gets for n ("col op value"), or nothing. */
 void sql_scan_delta_explain(silt_buf *out, const sql_node *n);
 
+/* Rows of the table from its files' statistics (a large number when unknown). */
+int64_t sql_scan_delta_rows(const sql_node *n);
+
 int sql_scan_parquet_open(sql_node *n, sql_ctx *c, const sql_from *f);
 int sql_scan_parquet_run(sql_node *n, sql_rel *out, silt_error *err);
 

@@ -7,6 +7,7 @@
 
 #include "delta/pqio.h"
 #include "delta/scan.h"
+#include "delta/schema.h"
 #include "sql/cast.h"
 #include "sql/scan.h"
 #include "util/alloc.h"
@@ -127,12 +128,18 @@ static bool pick_pred(silt_delta_pred *out, const sql_node *n, const sql_expr *e
 void sql_scan_delta_explain(silt_buf *out, const sql_node *n)
 {
     static const char *const names[] = {"", "=", "<", "<=", ">", ">=", "IS NULL"};
+    const delta_src *d = n->source;
     silt_delta_pred p;
-    if (!pick_pred(&p, n, n->pred)) return;
-    if (p.op == SILT_DELTA_IS_NULL)
-        silt_buf_printf(out, ", pushed: %s IS NULL", p.column);
-    else
-        silt_buf_printf(out, ", pushed: %s %s '%s'", p.column, names[p.op], p.value);
+    size_t total = d ? d->snap->n_files : 0, keep = total, *sel = NULL;
+    if (pick_pred(&p, n, n->pred)) {
+        if (p.op == SILT_DELTA_IS_NULL)
+            silt_buf_printf(out, ", pushed: %s IS NULL", p.column);
+        else
+            silt_buf_printf(out, ", pushed: %s %s '%s'", p.column, names[p.op], p.value);
+        if (d && silt_delta_select_files(&sel, &keep, d->snap, &p, NULL)) keep = total;
+        silt_free(sel);
+    }
+    silt_buf_printf(out, ", files %zu of %zu (%zu pruned or skipped)", keep, total, total - keep);
 }
 
 static int emit(void *arg, const silt_batch *b, silt_error *err)
@@ -157,4 +164,16 @@ int sql_scan_delta_run(sql_node *n, sql_rel *out, silt_error *err)
     n->files_total = st.files_total;
     n->files_read = st.files_read;
     return rc;
+}
+
+int64_t sql_scan_delta_rows(const sql_node *n)
+{
+    const delta_src *d = n->source;
+    int64_t total = 0;
+    for (size_t i = 0; d && i < d->snap->n_files; i++) {
+        int64_t r;
+        if (silt_delta_stats_num_records(&r, d->snap->files[i].stats, NULL)) return INT64_MAX / 4;
+        total += r;
+    }
+    return total;
 }

@@ -3,6 +3,7 @@
  * and DESCRIBE; CREATE TABLE AS and INSERT are in stmt_write.c. */
 #include <string.h>
 
+#include "sql/agg.h"
 #include "sql/plan.h"
 #include "sql/scan.h"
 #include "sql/sql.h"
@@ -98,9 +99,26 @@ int silt_sql_prepare(silt_sql_plan **out, const char *sql, const silt_sql_input 
     return 0;
 }
 
+static void set_running(sql_node *n, bool on)
+{
+    if (!n) return;
+    if (n->kind == N_AGG) n->running_on = on;
+    set_running(n->in, on);
+    set_running(n->right, on);
+    for (size_t i = 0; i < n->n_inputs; i++) set_running(n->inputs[i], on);
+}
+
+void silt_sql_plan_set_running(silt_sql_plan *p, bool on)
+{
+    if (p->stmt->kind == S_DESCRIBE) return;
+    sql_agg_release(p->root);
+    set_running(p->root, on);
+}
+
 void silt_sql_plan_destroy(silt_sql_plan *p)
 {
     if (!p) return;
+    if (p->stmt && p->stmt->kind != S_DESCRIBE) sql_agg_release(p->root);
     sql_ctx_release(&p->ctx);
     silt_arena_destroy(p->a);
     silt_free(p->text);

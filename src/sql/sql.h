@@ -47,6 +47,12 @@ const silt_schema *silt_sql_plan_schema(const silt_sql_plan *p);
  * (num_affected_rows). Returns 0, or the error of a read, a write or an evaluation. */
 int silt_sql_run(silt_sql_plan *p, const silt_batch *input, silt_batch **out, silt_error *err);
 
+/* Running aggregates across runs (the streaming use): when on, each aggregate of the plan keeps
+ * the states of every group seen so far; every run merges its batch's partial aggregates into
+ * them (fn.h's merge) and returns the running result (all groups so far). Turning it on or off
+ * drops the states kept. Off by default: each run aggregates its own input. */
+void silt_sql_plan_set_running(silt_sql_plan *p, bool on);
+
 /* Appends the plan as text (EXPLAIN); with stats, the figures of the last run: rows in and
  * out, files read of files in the table, memory of aggregates, joins and sorts. */
 int silt_sql_explain(const silt_sql_plan *p, silt_buf *out, bool stats);

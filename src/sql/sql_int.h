@@ -280,6 +280,9 @@ typedef struct sql_node {
     sql_expr **pushed; /* conjuncts column op literal offered to the scan */
     size_t n_pushed;
     void *source; /* opened table (delta snapshot + store) */
+    /* N_AGG: running states kept across runs (silt_sql_plan_set_running) */
+    bool running_on;
+    void *running;
     /* executor: where a streaming node hands its batches (owned, consumed) */
     int (*sink)(void *arg, struct silt_batch *b, silt_error *err);
     void *sink_arg;

@@ -215,6 +215,58 @@ static void test_plan_reuse(void **state)
     silt_batch_destroy(in);
 }
 
+/* Canonical rows of running p on in (owned). */
+static char *run_plan(silt_sql_plan *p, const silt_batch *in)
+{
+    silt_batch *b = NULL;
+    silt_error err = {0};
+    assert_int_equal(silt_sql_run(p, in, &b, &err), 0);
+    silt_buf out = SILT_BUF_INIT;
+    silt_canon_batch(&out, b);
+    silt_buf_cstr(&out);
+    char *r = silt_strdup((char *)out.ptr);
+    silt_buf_free(&out);
+    silt_batch_destroy(b);
+    return r;
+}
+
+static void test_running_aggregates(void **state)
+{
+    (void)state;
+    silt_batch *in = input_batch();
+    silt_sql_input inp = {"t", in->schema};
+    silt_sql_plan *p = NULL, *q = NULL;
+    silt_error err = {0};
+    assert_int_equal(silt_sql_prepare(&p,
+                                      "SELECT k, count(*), sum(v), max(d) FROM t GROUP BY k "
+                                      "ORDER BY k",
+                                      &inp, 1, &err),
+                     0);
+    assert_int_equal(silt_sql_prepare(&q, "SELECT count(DISTINCT k), sum(v) FROM t", &inp, 1, &err),
+                     0);
+    silt_sql_plan_set_running(p, true);
+    silt_sql_plan_set_running(q, true);
+    char *r1 = run_plan(p, in), *r2 = run_plan(p, in), *g = run_plan(q, in);
+    assert_string_equal(r1,
+                        "null\t1\t30\t1.5\n\"a\"\t2\t20\t1\n\"b\"\t2\t10\t2\n\"c\"\t1\t50\t2.5\n");
+    assert_string_equal(r2,
+                        "null\t2\t60\t1.5\n\"a\"\t4\t40\t1\n\"b\"\t4\t20\t2\n\"c\"\t2\t100\t2.5\n");
+    silt_free(g);
+    g = run_plan(q, in);
+    assert_string_equal(g, "3\t220\n");
+    silt_sql_plan_set_running(p, false);
+    silt_free(r1);
+    r1 = run_plan(p, in);
+    assert_string_equal(r1,
+                        "null\t1\t30\t1.5\n\"a\"\t2\t20\t1\n\"b\"\t2\t10\t2\n\"c\"\t1\t50\t2.5\n");
+    silt_free(r1);
+    silt_free(r2);
+    silt_free(g);
+    silt_sql_plan_destroy(p);
+    silt_sql_plan_destroy(q);
+    silt_batch_destroy(in);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -277,6 +329,7 @@ int main(void)
         cmocka_unit_test(test_plan_reuse),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_running_aggregates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -191,6 +191,10 @@ static void test_regex(void **state)
     assert_string_equal(strn("rlike", 2, "%SystemDrive%\\Users\\John", "%SystemDrive%\\\\Users.*"),
                         "true");
     assert_string_equal(strn("rlike", 2, NULL, "a"), "NULL");
+    /* Java's POSIX classes */
+    assert_string_equal(strn("regexp_replace", 3, "a1,b2!", "\\p{Punct}", ""), "a1b2");
+    assert_string_equal(strn("regexp_replace", 3, "a1,b2!", "\\P{Alpha}+", "_"), "a_b_");
+    assert_string_equal(strn("regexp_replace", 3, "a1,b2!", "[\\p{Digit}b]", ""), "a,!");
     assert_string_equal(strn("rlike", 2,
                              "a\xff"
                              "b",
