@@ -6,11 +6,17 @@
 #include "util/suggest.h"
 
 static const silt_sql_scalar_fn *const scalar_families[] = {
-    silt_sql_fn_math,        silt_sql_fn_cond,
-    silt_sql_fn_string,      silt_sql_fn_concat,
-    silt_sql_fn_regex,       silt_sql_fn_date,
-    silt_sql_fn_date_format, silt_sql_fn_date_trunc,
-    silt_sql_fn_json,        NULL,
+    silt_sql_fn_math,
+    silt_sql_fn_cond,
+    silt_sql_fn_string,
+    silt_sql_fn_concat,
+    silt_sql_fn_regex,
+    silt_sql_fn_date,
+    silt_sql_fn_date_format,
+    silt_sql_fn_date_trunc,
+    silt_sql_fn_json,
+    silt_sql_fn_collection,
+    NULL,
 };
 
 static const silt_sql_agg_fn *const agg_families[] = {

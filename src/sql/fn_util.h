@@ -18,6 +18,7 @@ extern const silt_sql_scalar_fn silt_sql_fn_date[];
 extern const silt_sql_scalar_fn silt_sql_fn_date_format[];
 extern const silt_sql_scalar_fn silt_sql_fn_date_trunc[];
 extern const silt_sql_scalar_fn silt_sql_fn_json[];
+extern const silt_sql_scalar_fn silt_sql_fn_collection[];
 extern const silt_sql_agg_fn silt_sql_agg_sum[];
 extern const silt_sql_agg_fn silt_sql_agg_minmax[];
 extern const silt_sql_agg_fn silt_sql_agg_stats[];
