@@ -46,6 +46,9 @@ async function tables(conn) {
   if (!opt.data) process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   const mf = path.join(dir, 'manifest.json');
   if (fs.existsSync(mf)) return { dir, manifest: JSON.parse(fs.readFileSync(mf, 'utf8')) };
+  if (fs.existsSync(dir) && fs.readdirSync(dir).length) {
+    throw new Error(`--data ${dir} has no manifest.json but is not empty: remove it or name a new directory`);
+  }
   fs.mkdirSync(dir, { recursive: true });
   const fixtures = process.env.SILT_FIXTURES || path.join(root, '../shared/fixtures');
   const manifest = await buildSqlData(conn, dir, { fixtures, genRows: opt.genRows });

@@ -120,6 +120,9 @@ async function commit(conn, dir, version, { files, dataCols, removes = [], times
 }
 
 export async function writeDelta(conn, dir, opts) {
+  if (fs.existsSync(dir) && fs.readdirSync(dir).length) {
+    throw new Error(`writeDelta: ${dir} is not empty (a table is written once, into a new directory)`);
+  }
   fs.mkdirSync(path.join(dir, '_delta_log'), { recursive: true });
   const { files, dataCols } = await writeFiles(conn, dir, opts);
   const timestamp = opts.timestamp ?? Date.now();

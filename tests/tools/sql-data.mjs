@@ -8,7 +8,8 @@
 //
 // buildSqlData(conn, dir, { fixtures, genRows }) returns the manifest: for each placeholder name,
 // `silt` (the table reference silt reads) and `duck` (a DuckDB query over the same data).
-// Usage: node tests/tools/sql-data.mjs OUTDIR [--gen-rows N]   prints the manifest as JSON.
+// Usage: node tests/tools/sql-data.mjs OUTDIR [--gen-rows N]   writes OUTDIR/manifest.json (what
+// `tests/sql/run.mjs --data OUTDIR` reuses) and prints it.
 import path from 'node:path';
 import fs from 'node:fs';
 import { writeDelta, appendDelta } from './delta-writer.mjs';
@@ -162,5 +163,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const m = await buildSqlData(await db.connect(), path.resolve(out), {
     fixtures: process.env.SILT_FIXTURES || path.join(root, '../shared/fixtures'),
     genRows: gi >= 0 ? Number(args[gi + 1]) : 1000000 });
+  fs.writeFileSync(path.join(path.resolve(out), 'manifest.json'), JSON.stringify(m));
   console.log(JSON.stringify(m, null, 1));
 }
