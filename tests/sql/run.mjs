@@ -40,8 +40,9 @@ if (!opt.files.length) {
   opt.files = fs.readdirSync(here).filter((f) => f.endsWith('.test')).sort().map((f) => path.join(here, f));
 }
 
-// Tables: built once into --data DIR (kept, reused when its manifest exists) or a temp dir.
-async function tables(conn) {
+// Tables: built once into --data DIR (kept, reused when its manifest exists) or a temp dir, by a
+// DuckDB instance of their own (its temporary tables must not shadow the oracle's views).
+async function tables() {
   const dir = opt.data ? path.resolve(opt.data) : fs.mkdtempSync(path.join(os.tmpdir(), 'silt-sql-'));
   if (!opt.data) process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   const mf = path.join(dir, 'manifest.json');
@@ -51,7 +52,8 @@ async function tables(conn) {
   }
   fs.mkdirSync(dir, { recursive: true });
   const fixtures = process.env.SILT_FIXTURES || path.join(root, '../shared/fixtures');
-  const manifest = await buildSqlData(conn, dir, { fixtures, genRows: opt.genRows });
+  const builder = await DuckDBInstance.create(':memory:', { threads: '2' });
+  const manifest = await buildSqlData(await builder.connect(), dir, { fixtures, genRows: opt.genRows });
   fs.writeFileSync(mf, JSON.stringify(manifest));
   return { dir, manifest };
 }
@@ -134,7 +136,7 @@ async function main() {
   const db = await DuckDBInstance.create(':memory:', { threads: '1' });
   const conn = await db.connect();
   await conn.run("SET TimeZone = 'UTC'");
-  const { dir, manifest } = await tables(conn);
+  const { dir, manifest } = await tables();
   for (const [name, t] of Object.entries(manifest)) {
     await conn.run(`CREATE OR REPLACE VIEW ${viewName(name)} AS ${t.duck}`);
   }
