@@ -35,28 +35,29 @@ static int keep_state(sql_ctx *c, void (*f)(void *), void *state)
 }
 
 /* Runs a function's bind over bound args; applies the casts it wants. */
-static int run_bind(sql_ctx *c, int (*bind)(silt_sql_fn_bind *, silt_error *), sql_expr **args,
-                    size_t n, bool distinct, silt_sql_fn_bind *b, const char *name, int pos)
+/* Casts NULL literals among args to t (the condition of if() to boolean); true if any. */
+static int type_nulls(sql_ctx *c, sql_expr **args, size_t n, const char *name, const silt_field *t,
+                      bool *any)
+{
+    silt_field boolt = sql_type(SILT_TYPE_BOOL);
+    *any = false;
+    for (size_t i = 0; i < n; i++) {
+        if (args[i]->type.type != SQL_TYPE_NULL) continue;
+        *any = true;
+        int rc = sql_bind_cast(&args[i], c, args[i], i == 0 && !strcmp(name, "if") ? &boolt : t);
+        if (rc) return rc;
+    }
+    return 0;
+}
+
+static int call_bind(sql_ctx *c, int (*bind)(silt_sql_fn_bind *, silt_error *), sql_expr **args,
+                     size_t n, bool distinct, silt_sql_fn_bind *b, silt_error *e2)
 {
     const silt_field **types = sql_ctx_alloc(c, (n + 1) * sizeof *types);
     const silt_column **consts = sql_ctx_alloc(c, (n + 1) * sizeof *consts);
     silt_field *want = sql_ctx_alloc(c, (n + 1) * sizeof *want);
-    silt_field nullstr = sql_type(SILT_TYPE_STRING), other = sql_type(SQL_TYPE_NULL);
-    silt_field boolt = sql_type(SILT_TYPE_BOOL);
     if (!types || !consts || !want) return SILT_ENOMEM;
-    for (size_t i = !strcmp(name, "if"); i < n; i++) { /* a NULL takes the others' type */
-        silt_field t;
-        if (args[i]->type.type != SQL_TYPE_NULL &&
-            sql_common_type(c->a, &t, &other, &args[i]->type))
-            other = t;
-    }
-    if (other.type == SQL_TYPE_NULL) other = nullstr;
     for (size_t i = 0; i < n; i++) {
-        if (args[i]->type.type == SQL_TYPE_NULL) {
-            int rc = sql_bind_cast(&args[i], c, args[i],
-                                   i == 0 && !strcmp(name, "if") ? &boolt : &other);
-            if (rc) return rc;
-        }
         types[i] = &args[i]->type;
         consts[i] = args[i]->kind == E_CONST ? args[i]->value : NULL;
     }
@@ -67,19 +68,43 @@ static int run_bind(sql_ctx *c, int (*bind)(silt_sql_fn_bind *, silt_error *), s
     b->now_us = c->now_us;
     b->distinct = distinct;
     b->want = want;
-    silt_error e2;
-    silt_error_clear(&e2);
-    int rc = bind(b, &e2);
-    if (rc) {
-        silt_field_clear(&b->ret);
-        return sql_error_at(c->err, rc, c->text, pos, "%s", e2.msg[0] ? e2.msg : name);
+    silt_error_clear(e2);
+    int rc = bind(b, e2);
+    if (rc) silt_field_clear(&b->ret);
+    return rc;
+}
+
+/* Runs a function's bind over bound args; applies the casts it wants. A NULL literal argument
+ * takes the common type of the other arguments, or else string. */
+static int run_bind(sql_ctx *c, int (*bind)(silt_sql_fn_bind *, silt_error *), sql_expr **args,
+                    size_t n, bool distinct, silt_sql_fn_bind *b, const char *name, int pos)
+{
+    silt_field str = sql_type(SILT_TYPE_STRING), other = sql_type(SQL_TYPE_NULL);
+    sql_expr **orig = sql_ctx_alloc(c, (n + 1) * sizeof *orig);
+    if (!orig) return SILT_ENOMEM;
+    if (n) memcpy(orig, args, n * sizeof *orig);
+    for (size_t i = !strcmp(name, "if"); i < n; i++) {
+        silt_field t;
+        if (args[i]->type.type != SQL_TYPE_NULL &&
+            sql_common_type(c->a, &t, &other, &args[i]->type))
+            other = t;
     }
+    if (other.type == SQL_TYPE_NULL) other = str;
+    bool any;
+    silt_error e2;
+    int rc = type_nulls(c, args, n, name, &other, &any);
+    if (!rc) rc = call_bind(c, bind, args, n, distinct, b, &e2);
+    if (rc && rc != SILT_ENOMEM && any && other.type != SILT_TYPE_STRING) {
+        silt_error first = e2; /* retry with the NULLs as strings (date_add(NULL, 1)) */
+        if (n) memcpy(args, orig, n * sizeof *orig);
+        rc = type_nulls(c, args, n, name, &str, &any);
+        if (!rc) rc = call_bind(c, bind, args, n, distinct, b, &e2);
+        if (rc) e2 = first;
+    }
+    if (rc) return sql_error_at(c->err, rc, c->text, pos, "%s", e2.msg[0] ? e2.msg : name);
     for (size_t i = 0; i < n && !rc; i++) {
-        if (want[i].type)
-            rc = sql_bind_cast(&args[i], c, args[i], &want[i]);
-        else if (args[i]->type.type == SQL_TYPE_NULL)
-            rc = sql_bind_cast(&args[i], c, args[i], &nullstr);
-        silt_field_clear(&want[i]);
+        if (b->want[i].type) rc = sql_bind_cast(&args[i], c, args[i], &b->want[i]);
+        silt_field_clear(&b->want[i]);
     }
     return rc;
 }
@@ -106,7 +131,7 @@ int sql_bind_fn_named(sql_expr **out, sql_ctx *c, const char *name, sql_expr **a
     sql_expr *e = sql_ctx_alloc(c, sizeof *e);
     sql_expr **av = sql_ctx_alloc(c, (n + 1) * sizeof *av);
     if (!e || !av) return SILT_ENOMEM;
-    memcpy(av, args, n * sizeof *av);
+    if (n) memcpy(av, args, n * sizeof *av);
     silt_sql_fn_bind b;
     int rc = run_bind(c, fn->bind, av, n, false, &b, fn->name, pos);
     if (rc) return rc;

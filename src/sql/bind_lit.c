@@ -278,12 +278,22 @@ int sql_bind_field(sql_expr **out, sql_ctx *c, sql_expr *base, const char *name,
                         best ? " (did you mean '" : "", best ? best : "", best ? "'?)" : "");
 }
 
+int sql_bind_fn_named(sql_expr **out, sql_ctx *c, const char *name, sql_expr **args, size_t n,
+                      int pos);
 int sql_bind_column(sql_expr **out, sql_ctx *c, const sql_scope *s, const sql_ast *a);
 int sql_bind_column(sql_expr **out, sql_ctx *c, const sql_scope *s, const sql_ast *a)
 {
     size_t used;
     bool amb;
     int i = find_col(s, a, &used, &amb);
+    if (i < 0 && a->n_parts == 1 &&
+        (!strcasecmp(a->parts[0], "current_date") ||
+         !strcasecmp(a->parts[0], "current_timestamp"))) {
+        char name[32];
+        snprintf(name, sizeof name, "%s", a->parts[0]);
+        for (char *p = name; *p; p++) *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+        return sql_bind_fn_named(out, c, name, NULL, 0, a->pos); /* Spark's niladic forms */
+    }
     if (i < 0) return unknown_column(c, s, a);
     if (amb && used == 1)
         return sql_error_at(c->err, SILT_EINVAL, c->text, a->pos,

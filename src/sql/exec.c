@@ -83,8 +83,51 @@ static int push_rel(void *arg, silt_batch *b, silt_error *err)
     return rc ? silt_error_set(err, rc, "out of memory") : 0;
 }
 
+typedef struct limiter {
+    sql_node *n;
+    int64_t left;
+    sql_sink sink;
+    void *arg;
+    bool done;
+} limiter;
+
+/* LIMIT over a stream: passes rows on until the limit, then stops the producer. */
+static int limit_batch(void *arg, silt_batch *b, silt_error *err)
+{
+    limiter *l = arg;
+    if (b->n_rows > l->left) {
+        for (size_t c = 0; c < b->n_cols; c++) silt_column_truncate(&b->cols[c], l->left);
+        b->n_rows = l->left;
+    }
+    l->left -= b->n_rows;
+    l->n->rows_out += b->n_rows;
+    int rc = l->sink(l->arg, b, err);
+    if (!rc && l->left <= 0) {
+        l->done = true;
+        return SILT_ECANCELLED; /* enough rows: stop reading */
+    }
+    return rc;
+}
+
+static int stream_limit(sql_node *n, const silt_batch *input, sql_sink sink, void *arg,
+                        silt_error *err)
+{
+    limiter l = {n, n->limit, sink, arg, false};
+    if (n->limit <= 0) {
+        silt_batch *b = silt_batch_create(&n->schema);
+        return b ? sink(arg, b, err) : silt_error_set(err, SILT_ENOMEM, "out of memory");
+    }
+    int rc = sql_exec_stream(n->in, input, limit_batch, &l, err);
+    if (rc == SILT_ECANCELLED && l.done) {
+        silt_error_clear(err);
+        rc = 0;
+    }
+    return rc;
+}
+
 int sql_exec_stream(sql_node *n, const silt_batch *input, sql_sink sink, void *arg, silt_error *err)
 {
+    if (n->kind == N_LIMIT && n->in->kind != N_SORT) return stream_limit(n, input, sink, arg, err);
     if (n->kind == N_SCAN || (n->kind == N_FILTER && n->in->kind == N_SCAN)) {
         sql_node *s = n->kind == N_SCAN ? n : n->in;
         sql_rel none = {0};
@@ -177,7 +220,8 @@ static int exec_unary(sql_rel *out, sql_node *n, const silt_batch *input, silt_e
 {
     sql_rel in = {0};
     int rc;
-    if (n->kind == N_FILTER || n->kind == N_PROJECT)
+    if (n->kind == N_FILTER || n->kind == N_PROJECT ||
+        (n->kind == N_LIMIT && n->in->kind != N_SORT))
         return sql_exec_stream(n, input, push_rel, out, err);
     if (n->kind == N_AGG) return sql_exec_agg(out, n, input, err);
     if ((rc = sql_exec_node(&in, n->in, input, err))) goto done;
