@@ -146,11 +146,34 @@ static int read_all(silt_buf *out, FILE *f)
 {
     char buf[65536];
     size_t n;
-    bool tty = isatty(fileno(f));
-    if (tty) fprintf(stderr, "silt sql> ");
-    while ((n = tty ? (fgets(buf, sizeof buf, f) ? strlen(buf) : 0) : fread(buf, 1, sizeof buf, f)))
-        silt_buf_append(out, buf, n);
+    while ((n = fread(buf, 1, sizeof buf, f))) silt_buf_append(out, buf, n);
     return silt_buf_oom(out) ? SILT_ENOMEM : 0;
+}
+
+/* A terminal: a prompt, and each statement run when a line ends with ';'. */
+static int interactive(run_ctx *r)
+{
+    char line[65536];
+    silt_buf text = SILT_BUF_INIT;
+    fprintf(stderr, "silt sql: statements end with ';', Ctrl-D quits\nsilt sql> ");
+    while (fgets(line, sizeof line, stdin)) {
+        silt_buf_puts(&text, line);
+        size_t k = strlen(line);
+        while (k && (line[k - 1] == '\n' || line[k - 1] == ' ' || line[k - 1] == '\r')) k--;
+        if (k && line[k - 1] == ';') {
+            silt_buf_cstr(&text);
+            r->text = (const char *)text.ptr;
+            silt_sql_split(r->text, run_one, r);
+            fflush(stdout);
+            silt_buf_reset(&text);
+        }
+        fprintf(stderr, text.len ? "      -> " : "silt sql> ");
+    }
+    silt_buf_cstr(&text);
+    r->text = text.ptr ? (const char *)text.ptr : "";
+    silt_sql_split(r->text, run_one, r);
+    silt_buf_free(&text);
+    return r->exit;
 }
 
 static int run(int argc, char **argv)
@@ -174,6 +197,9 @@ static int run(int argc, char **argv)
     const char *file = silt_opts_str(&o, "file");
     if (o.n_args == 1) {
         silt_buf_puts(&text, o.args[0]);
+    } else if (!file && isatty(fileno(stdin))) {
+        run_ctx r = {"", silt_opts_str(&o, "format"), silt_opts_flag(&o, "stats"), 0};
+        return interactive(&r);
     } else {
         FILE *f = file ? fopen(file, "rb") : stdin;
         if (!f) {

@@ -50,7 +50,7 @@ static int gather_bytes(silt_column *dst, const silt_column *src, const int64_t 
             continue;
         }
         int32_t o = dst->offsets[dst->length], len = src->offsets[i + 1] - src->offsets[i];
-        memcpy(dst->values + o, src->values + src->offsets[i], (size_t)len);
+        if (len) memcpy(dst->values + o, src->values + src->offsets[i], (size_t)len);
         dst->offsets[dst->length + 1] = o + len;
         if (dst->validity) silt_bit_set(dst->validity, dst->length, true);
         dst->length++;

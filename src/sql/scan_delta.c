@@ -148,21 +148,41 @@ static int emit(void *arg, const silt_batch *b, silt_error *err)
     return sql_scan_keep(a[0], a[1], b, err);
 }
 
+/* Runs the scan over the files the predicate leaves (partition pruning and statistics
+ * skipping by silt_delta_select_files) without handing the predicate itself to the scan: the
+ * filter above tests every row once, vectorized, instead of twice. */
 int sql_scan_delta_run(sql_node *n, sql_rel *out, silt_error *err)
 {
     delta_src *d = n->source;
     silt_delta_scan_opts o = silt_delta_scan_opts_default();
     silt_delta_pred pred;
+    silt_delta_snapshot view = *d->snap;
+    silt_delta_add *kept = NULL;
+    size_t *sel = NULL, n_sel = d->snap->n_files;
     o.columns = n->columns;
     o.n_columns = n->n_columns;
     o.file_ops = silt_delta_parquet_ops();
-    if (pick_pred(&pred, n, n->pred)) o.pred = &pred;
+    if (pick_pred(&pred, n, n->pred)) {
+        if (silt_delta_select_files(&sel, &n_sel, d->snap, &pred, NULL) == 0) {
+            if (!(kept = silt_calloc(n_sel + 1, sizeof *kept))) {
+                silt_free(sel);
+                return silt_error_set(err, SILT_ENOMEM, "out of memory");
+            }
+            for (size_t i = 0; i < n_sel; i++) kept[i] = d->snap->files[sel[i]]; /* borrowed */
+            view.files = kept;
+            view.n_files = n_sel;
+        } else {
+            o.pred = &pred; /* the scan prunes by itself */
+        }
+    }
     silt_delta_scan_stats st;
     memset(&st, 0, sizeof st);
     void *arg[2] = {n, out};
-    int rc = silt_delta_scan(&st, d->snap, d->store, &o, emit, arg, err);
-    n->files_total = st.files_total;
+    int rc = silt_delta_scan(&st, &view, d->store, &o, emit, arg, err);
+    n->files_total = d->snap->n_files;
     n->files_read = st.files_read;
+    silt_free(kept);
+    silt_free(sel);
     return rc;
 }
 
