@@ -9,6 +9,8 @@ typedef struct bool_state {
     int64_t n; /* count_if: rows true; and/or: non-NULL values seen */
     int64_t v; /* and/or: the running result */
 } bool_state;
+/* The engine lays group states out back to back: each keeps 8-byte alignment. */
+_Static_assert(sizeof(bool_state) % 8 == 0, "group states keep 8-byte alignment");
 
 static int bool_bind_kind(silt_sql_fn_bind *b, int kind, const char *name, silt_error *err)
 {

@@ -12,6 +12,8 @@ typedef struct mm_state {
     uint8_t *p; /* string bytes, owned */
     uint32_t len, cap;
 } mm_state;
+/* The engine lays group states out back to back: each keeps 8-byte alignment. */
+_Static_assert(sizeof(mm_state) % 8 == 0, "group states keep 8-byte alignment");
 
 enum { MM_MIN, MM_MAX, MM_ANY, MM_FIRST, MM_LAST };
 

@@ -366,6 +366,39 @@ static void test_first_last_bool(void **state)
     tcol_clear(&x);
 }
 
+static void test_collect(void **state)
+{
+    (void)state;
+    silt_error err = {0};
+    tcol x, out, *args[1] = {&x};
+    const char *v[] = {"b", NULL, "a", "b", "c", "a"};
+    uint32_t groups[] = {0, 0, 0, 0, 1, 1};
+    tcol_strs(&x, v, 6);
+    /* Spark doc: collect_list(col) over (1), (2), (1) -> [1,2,1]; collect_set -> [1,2];
+     * NULLs are left out; a group with no values gives [] */
+    assert_int_equal(call_agg(&out, "collect_list", false, args, 1, 6, groups, 3, &err), 0);
+    want_type(&out, "array<string>");
+    assert_int_equal(out.c.offsets[1], 3);
+    assert_int_equal(out.c.offsets[2], 5);
+    assert_int_equal(out.c.offsets[3], 5);
+    assert_true(silt_column_is_valid(&out.c, 2));
+    tcol el = {.c = out.c.children[0]};
+    want_str(&el, 0, "b");
+    want_str(&el, 1, "a");
+    want_str(&el, 2, "b");
+    tcol_clear(&out);
+    assert_int_equal(call_agg(&out, "collect_set", false, args, 1, 6, groups, 2, &err), 0);
+    assert_int_equal(out.c.offsets[1], 2);
+    assert_int_equal(out.c.offsets[2], 4);
+    el.c = out.c.children[0];
+    want_str(&el, 0, "b");
+    want_str(&el, 1, "a");
+    want_str(&el, 2, "c");
+    want_str(&el, 3, "a");
+    tcol_clear(&out);
+    tcol_clear(&x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -380,6 +413,7 @@ int main(void)
         cmocka_unit_test(test_variance),
         cmocka_unit_test(test_approx_count_distinct),
         cmocka_unit_test(test_first_last_bool),
+        cmocka_unit_test(test_collect),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

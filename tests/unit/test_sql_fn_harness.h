@@ -201,7 +201,7 @@ static inline int call_agg(tcol *out, const char *name, bool distinct, tcol **ar
         cols[i] = &args[i]->c;
         silt_field_clear(&want[i]);
     }
-    size_t stride = (b.agg_state_size + 15) / 16 * 16;
+    size_t stride = b.agg_state_size; /* as the engine lays states out: no padding */
     uint8_t *a = silt_calloc((size_t)n_groups, stride), *c = silt_calloc((size_t)n_groups, stride);
     for (int64_t g = 0; g < n_groups; g++) {
         fn->init(b.state, a + g * stride);
