@@ -119,6 +119,10 @@ function runSilt(sql, tmp) {
 function checkSilt(e, r) {
   const errText = r.stderr.trim().split('\n').slice(0, 3).join(' | ');
   if (r.signal) return `silt killed by ${r.signal}${r.signal === 'SIGKILL' ? ' (timed out after 120 s)' : ''}`;
+  if (e.kind === 'nocrash') { // an answer or a clear error, nothing else
+    if (r.code === 0 || ((r.code === 1 || r.code === 2) && r.stderr.trim())) return null;
+    return `exit ${r.code} without a clear error: ${errText}`;
+  }
   if (e.kind === 'error') {
     if (r.code !== 2) return `expected exit 2 (bad query), got ${r.code}; stderr: ${errText}`;
     if (!r.stderr.toLowerCase().includes(e.message.toLowerCase())) {

@@ -19,6 +19,7 @@ let n = 0;
 const dir = path.join(root, 'tests/sql');
 for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.test')).sort()) {
   for (const e of parseCorpus(fs.readFileSync(path.join(dir, f), 'utf8'), f)) {
+    if (e.kind === 'nocrash') continue; // fuzzer findings: seeds once fixed, not while they crash
     const sql = expand(e.sql.replace(/\{(deep|seq):(\d+)\}/g, (a, w, k) => `{${w}:${Math.min(Number(k), 300)}}`), table);
     const name = crypto.createHash('sha1').update(sql).digest('hex').slice(0, 16);
     fs.writeFileSync(path.join(out, `${name}.sql`), sql + '\n');

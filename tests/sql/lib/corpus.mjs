@@ -4,6 +4,7 @@
 
 function parseHeader(kind, rest, file, lineNo) {
   const e = { file, line: lineNo, kind, sql: [], duck: null, differs: null, rows: [] };
+  if (kind === 'nocrash') return e;
   if (kind === 'error') {
     e.message = rest.trim();
     if (!e.message) throw new Error(`${file}:${lineNo}: 'error' needs the text the message must contain`);
@@ -41,13 +42,13 @@ export function parseCorpus(text, file) {
     const l = lines[i];
     if (!e) {
       if (l.trim() === '' || l.startsWith('#')) continue;
-      const m = /^(query|error)\b(.*)$/.exec(l);
-      if (!m) throw new Error(`${file}:${i + 1}: expected 'query MODE' or 'error TEXT', got: ${l}`);
+      const m = /^(query|error|nocrash)\b(.*)$/.exec(l);
+      if (!m) throw new Error(`${file}:${i + 1}: expected 'query MODE', 'error TEXT' or 'nocrash', got: ${l}`);
       e = parseHeader(m[1], m[2], file, i + 1);
       part = 'sql';
       continue;
     }
-    if (l.trim() === '' && (part === 'rows' || e.kind === 'error')) { finish(i); continue; }
+    if (l.trim() === '' && (part === 'rows' || e.kind !== 'query')) { finish(i); continue; }
     if (part === 'sql' && e.sql.length === 0 && l.startsWith('spark-differs:')) {
       e.differs = l.slice('spark-differs:'.length).trim();
       continue;
