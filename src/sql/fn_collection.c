@@ -117,6 +117,98 @@ static int array_eval(void *state, silt_column *out, const silt_sql_fn_args *a, 
     return 0;
 }
 
+/* ---- map ---- */
+
+/* The common type of args start, start+2, ...: casts asked for those that differ. */
+static int unify_every_other(silt_sql_fn_bind *b, size_t start, silt_field *out, silt_error *err)
+{
+    silt_field acc = {0};
+    for (size_t i = start; i < b->n_args; i += 2) {
+        silt_field next;
+        if (b->arg_types[i]->n_children || !fn_wider(&next, &acc, b->arg_types[i])) {
+            silt_field_clear(&acc);
+            return fn_bad_args(err, "map", b,
+                               start ? "the values have no common scalar type"
+                                     : "the keys have no common scalar type");
+        }
+        silt_field_clear(&acc);
+        acc = next;
+    }
+    for (size_t i = start; i < b->n_args; i += 2) {
+        const silt_field *t = b->arg_types[i];
+        bool same =
+            t->type == acc.type && (t->type != SILT_TYPE_DECIMAL ||
+                                    (t->precision == acc.precision && t->scale == acc.scale));
+        if (!same && silt_field_copy(&b->want[i], &acc)) {
+            silt_field_clear(&acc);
+            return FN_OOM(err);
+        }
+    }
+    *out = acc;
+    return 0;
+}
+
+static int map_bind_impl(silt_sql_fn_bind *b, silt_error *err)
+{
+    if (b->n_args % 2 != 0) return fn_bad_args(err, "map", b, "expected key, value pairs");
+    silt_field k = {0}, v = {0};
+    if (b->n_args == 0) {
+        if (silt_field_init(&k, "", SILT_TYPE_STRING, false) ||
+            silt_field_init(&v, "", SILT_TYPE_STRING, true))
+            goto oom;
+    } else if (unify_every_other(b, 0, &k, err) || unify_every_other(b, 1, &v, err)) {
+        silt_field_clear(&k);
+        return SILT_EINVAL;
+    }
+    if (silt_field_init_nested(&b->ret, "", SILT_TYPE_MAP, true, 1) ||
+        silt_field_init_nested(&b->ret.children[0], "key_value", SILT_TYPE_STRUCT, false, 2))
+        goto oom;
+    silt_free(k.name);
+    silt_free(v.name);
+    k.name = silt_strdup("key");
+    v.name = silt_strdup("value");
+    k.nullable = false;
+    v.nullable = true;
+    b->ret.children[0].children[0] = k;
+    b->ret.children[0].children[1] = v;
+    return k.name && v.name ? 0 : FN_OOM(err);
+oom:
+    silt_field_clear(&k);
+    silt_field_clear(&v);
+    return FN_OOM(err);
+}
+static int map_bind(silt_sql_fn_bind *b, silt_error *err)
+{
+    return fn_bind_done(b, map_bind_impl(b, err), NULL);
+}
+
+/* One map row; a NULL key makes the whole map NULL (Spark refuses such a map). */
+static int map_row(silt_column *out, const silt_sql_fn_args *a, int64_t r)
+{
+    silt_column *kv = &out->children[0];
+    for (size_t i = 0; i < a->n; i += 2)
+        if (!fn_valid(a, i, r)) return silt_column_append_null(out);
+    for (size_t i = 0; i < a->n; i += 2) {
+        int64_t kr = silt_sql_arg_row(a, i, r), vr = silt_sql_arg_row(a, i + 1, r);
+        int rc = fn_copy_value(&kv->children[0], a->cols[i], kr);
+        if (!rc)
+            rc = silt_column_is_valid(a->cols[i + 1], vr)
+                     ? fn_copy_value(&kv->children[1], a->cols[i + 1], vr)
+                     : silt_column_append_null(&kv->children[1]);
+        if (!rc) rc = silt_column_append_valid(kv);
+        if (rc) return rc;
+    }
+    return silt_column_append_valid(out);
+}
+
+static int map_eval(void *state, silt_column *out, const silt_sql_fn_args *a, int64_t n,
+                    silt_error *err)
+{
+    for (int64_t r = 0; r < n; r++)
+        if (map_row(out, a, r)) return FN_OOM(err);
+    return 0;
+}
+
 /* ---- size, element_at, array_contains ---- */
 
 static int size_bind(silt_sql_fn_bind *b, silt_error *err)
@@ -236,6 +328,9 @@ const silt_sql_scalar_fn silt_sql_fn_collection[] = {
     {"array", 0, -1, array_bind, array_eval, NULL,
      "array(a, b, ...) - an array of the values, unified to one type. array(1, 2, 3) -> "
      "[1, 2, 3]"},
+    {"map", 0, -1, map_bind, map_eval, NULL,
+     "map(k, v, ...) - a map of the key, value pairs (keys unified to one type, values to "
+     "another; a NULL key gives NULL). map(1.0, '2', 3.0, '4') -> {1.0 -> '2', 3.0 -> '4'}"},
     {"size", 1, 1, size_bind, size_eval, NULL,
      "size(x) - elements of an array or entries of a map; -1 for NULL. size(array('b', 'd')) "
      "-> 2"},

@@ -78,11 +78,50 @@ static void test_size_of_null(void **state)
     tcol_clear(&p);
 }
 
+static void test_map(void **state)
+{
+    (void)state;
+    silt_error err = {0};
+    tcol k1, v1, k2, v2, out, *args[4] = {&k1, &v1, &k2, &v2};
+    bool k[4] = {true, false, true, true};
+    int64_t iv[] = {1, 2};
+    bool valid[] = {true, false};
+    tcol_str1(&k1, "a");
+    tcol_ints(&v1, SILT_TYPE_INT32, iv, valid, 2);
+    tcol_str1(&k2, "b");
+    tcol_decs(&v2, 3, 1, (int64_t[]){25}, NULL, 1);
+    /* Spark doc: map(1.0, '2', 3.0, '4') -> {1.0:"2",3.0:"4"}; values unified: int and
+     * decimal(3,1) -> decimal(11,1) */
+    assert_int_equal(call_scalar(&out, "map", args, k, 4, 2, &err), 0);
+    want_type(&out, "map<string,decimal(11,1)>");
+    assert_int_equal(out.c.offsets[1], 2);
+    assert_int_equal(out.c.offsets[2], 4);
+    tcol key, look, *eargs[2] = {&out, &key};
+    bool ek[2] = {false, true};
+    tcol_str1(&key, "b");
+    assert_int_equal(call_scalar(&look, "element_at", eargs, ek, 2, 2, &err), 0);
+    want_dec(&look, 0, 25, 11, 1);
+    tcol_clear(&look);
+    tcol_clear(&key);
+    tcol_str1(&key, "a");
+    assert_int_equal(call_scalar(&look, "element_at", eargs, ek, 2, 2, &err), 0);
+    want_dec(&look, 0, 10, 11, 1);
+    want_null(&look, 1); /* the value is NULL */
+    tcol_clear(&look);
+    tcol_clear(&key);
+    tcol_clear(&out);
+    tcol_clear(&k1);
+    tcol_clear(&v1);
+    tcol_clear(&k2);
+    tcol_clear(&v2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_named_struct_array),
         cmocka_unit_test(test_size_of_null),
+        cmocka_unit_test(test_map),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
