@@ -166,7 +166,10 @@ static int fmt_bind_kind_impl(silt_sql_fn_bind *b, bool from_unix, const char *n
     if (!s) return FN_OOM(err);
     b->state = s;
     s->from_unix = from_unix;
-    const silt_column *k = b->n_args > 1 ? b->const_args[1] : NULL;
+    /* a pattern of another type is cast to a string first, and then it is no constant here */
+    if (b->n_args > 1 && b->arg_types[1]->type != SILT_TYPE_STRING) fn_want(b, 1, SILT_TYPE_STRING);
+    const silt_column *k =
+        b->n_args > 1 && b->arg_types[1]->type == SILT_TYPE_STRING ? b->const_args[1] : NULL;
     const char *dflt = "yyyy-MM-dd HH:mm:ss";
     if (b->n_args == 1 || (k && silt_column_is_valid(k, 0))) {
         size_t len = strlen(dflt);
