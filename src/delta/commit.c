@@ -317,9 +317,21 @@ static int build_metadata(silt_delta_metadata *m, const silt_delta_table_def *de
     return 0;
 }
 
+static int push_adds(silt_delta_actions *a, const silt_delta_add *adds, size_t n,
+                     const silt_delta_txn *txns, size_t n_txns, const silt_delta_snapshot *snap,
+                     silt_error *err);
+
 int silt_delta_create_table(int64_t *out_version, silt_store *store,
                             const silt_delta_table_def *def, const silt_delta_commit_opts *opts,
                             silt_error *err)
+{
+    return silt_delta_create_table_with_files(out_version, store, def, NULL, 0, opts, err);
+}
+
+int silt_delta_create_table_with_files(int64_t *out_version, silt_store *store,
+                                       const silt_delta_table_def *def, const silt_delta_add *adds,
+                                       size_t n_adds, const silt_delta_commit_opts *opts,
+                                       silt_error *err)
 {
     silt_delta_actions a = {0};
     int rc;
@@ -336,6 +348,7 @@ int silt_delta_create_table(int64_t *out_version, silt_store *store,
         goto fail;
     }
     if ((rc = build_metadata(&m->u.metadata, def, err))) goto fail;
+    if ((rc = push_adds(&a, adds, n_adds, NULL, 0, NULL, err))) goto fail;
     silt_delta_map params = {0};
     silt_buf pb = SILT_BUF_INIT;
     silt_buf_putc(&pb, '[');
@@ -356,7 +369,7 @@ int silt_delta_create_table(int64_t *out_version, silt_store *store,
     }
     silt_buf_free(&pb);
     silt_delta_commit_opts o = opts ? *opts : (silt_delta_commit_opts){0};
-    o.operation = "CREATE TABLE";
+    o.operation = n_adds ? "CREATE TABLE AS SELECT" : "CREATE TABLE";
     o.operation_parameters = &params;
     rc = silt_delta_commit(out_version, store, -1, &a, &o, err);
     silt_delta_map_clear(&params);

@@ -62,6 +62,12 @@ typedef struct silt_delta_table_def {
 int silt_delta_create_table(int64_t *out_version, silt_store *store,
                             const silt_delta_table_def *def, const silt_delta_commit_opts *opts,
                             silt_error *err);
+/* Creates a table holding the files adds in its version 0 (operation CREATE TABLE AS SELECT, as
+ * Spark writes a CTAS): one commit, so no reader ever sees the table empty. */
+int silt_delta_create_table_with_files(int64_t *out_version, silt_store *store,
+                                       const silt_delta_table_def *def, const silt_delta_add *adds,
+                                       size_t n_adds, const silt_delta_commit_opts *opts,
+                                       silt_error *err);
 
 /* Appends files (operation WRITE, mode Append) with txn actions (lastUpdated set to now).
  * snap is the version the data was prepared against (NULL: the latest is loaded). A txn whose

@@ -231,10 +231,9 @@ static int commit(int64_t *version, silt_sql_plan *p, target *t, const silt_sche
     if (sql_plan_stmt(p)->kind == S_INSERT)
         return silt_delta_append(version, t->store, t->snap, adds, n, NULL, 0, NULL, err);
     silt_delta_table_def def = {full, t->parts, t->n_parts, NULL, NULL, NULL};
-    int rc = silt_delta_create_table(version, t->store, &def, NULL, err);
+    int rc = silt_delta_create_table_with_files(version, t->store, &def, adds, n, NULL, err);
     if (rc == SILT_EEXISTS)
         silt_error_prefix(err, "CREATE TABLE: the table exists (use INSERT INTO to add rows)");
-    if (!rc && n) rc = silt_delta_append(version, t->store, NULL, adds, n, NULL, 0, NULL, err);
     return rc;
 }
 
