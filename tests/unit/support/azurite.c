@@ -7,10 +7,12 @@
 
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,6 +35,18 @@ pid_t silt_az_test_start_node(const char *script, const char *const *args, const
     pid_t pid = fork();
     if (pid == 0) {
         setpgid(0, 0);
+        /* If the test dies (a sanitizer abort, a crash) the tool goes with it, and it never
+         * holds the test's output pipe open: CTest would wait for that pipe to close. */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        char log[600];
+        snprintf(log, sizeof log, "%s.log", port_file);
+        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd < 0) fd = open("/dev/null", O_WRONLY);
+        if (fd >= 0) {
+            dup2(fd, STDOUT_FILENO);
+            dup2(fd, STDERR_FILENO);
+            close(fd);
+        }
         const char *argv[24] = {"node", path};
         size_t n = 2;
         for (size_t i = 0; args[i] && n < 22; i++) argv[n++] = args[i];
@@ -47,10 +61,11 @@ pid_t silt_az_test_start_node(const char *script, const char *const *args, const
             fclose(f);
             if (ok == 1) return pid;
         }
-        if (waitpid(pid, NULL, WNOHANG) == pid) fail_msg("%s exited before it listened", script);
+        if (waitpid(pid, NULL, WNOHANG) == pid)
+            fail_msg("%s exited before it listened (its output: %s.log)", script, port_file);
         usleep(100000);
     }
-    fail_msg("%s did not start", script);
+    fail_msg("%s did not start (its output: %s.log)", script, port_file);
     return -1;
 }
 
