@@ -12,12 +12,15 @@ typedef struct mm_state {
     uint8_t *p; /* string bytes, owned */
     uint32_t len, cap;
 } mm_state;
+/* The engine lays group states out back to back: each keeps 8-byte alignment. */
+_Static_assert(sizeof(mm_state) % 8 == 0, "group states keep 8-byte alignment");
 
-enum { MM_MIN, MM_MAX, MM_ANY };
+enum { MM_MIN, MM_MAX, MM_ANY, MM_FIRST, MM_LAST };
 
 typedef struct mm_site {
     fn_agg_site base;
     int kind;
+    bool ignore_nulls; /* first/last: skip NULL values */
 } mm_site;
 
 static int mm_bind_kind_impl(silt_sql_fn_bind *b, int kind, const char *name, silt_error *err)
@@ -32,6 +35,12 @@ static int mm_bind_kind_impl(silt_sql_fn_bind *b, int kind, const char *name, si
     s->base.in = b->arg_types[0]->type;
     s->kind = kind;
     b->state = s;
+    if (b->n_args > 1) {
+        const silt_column *k = b->const_args[1];
+        if (!k || b->arg_types[1]->type != SILT_TYPE_BOOL || !silt_column_is_valid(k, 0))
+            return fn_bad_args(err, name, b, "ignoreNulls must be a constant boolean");
+        s->ignore_nulls = silt_bit_get(k->values, 0);
+    }
     return 0;
 }
 
@@ -51,6 +60,15 @@ static int max_bind(silt_sql_fn_bind *b, silt_error *err)
 static int any_bind(silt_sql_fn_bind *b, silt_error *err)
 {
     return mm_bind_kind(b, MM_ANY, "any_value", err);
+}
+
+static int first_bind(silt_sql_fn_bind *b, silt_error *err)
+{
+    return mm_bind_kind(b, MM_FIRST, "first", err);
+}
+static int last_bind(silt_sql_fn_bind *b, silt_error *err)
+{
+    return mm_bind_kind(b, MM_LAST, "last", err);
 }
 
 static void mm_init(void *bstate, void *st)
@@ -201,9 +219,47 @@ static int mm_merge(void *bstate, void *dst, const void *src, silt_error *err)
     return 0;
 }
 
+/* first/last: has is 0 (nothing seen), 1 (a value) or 2 (a NULL was the value). */
+static int fl_update(void *bstate, uint8_t *states, size_t stride, const uint32_t *groups,
+                     const silt_sql_fn_args *args, int64_t n_rows, silt_error *err)
+{
+    const mm_site *s = bstate;
+    const silt_column *c = args->cols[0];
+    for (int64_t r = 0; r < n_rows; r++) {
+        int64_t row = silt_sql_arg_row(args, 0, r);
+        bool valid = silt_column_is_valid(c, row);
+        mm_state *m = fn_agg_state(states, stride, groups, r);
+        if ((!valid && s->ignore_nulls) || (s->kind == MM_FIRST && m->has)) continue;
+        if (!valid) {
+            m->has = 2;
+            continue;
+        }
+        m->has = 0; /* mm_offer with any_value semantics takes the value */
+        mm_site any = *s;
+        any.kind = MM_ANY;
+        if (mm_offer(&any, m, c, row) != 0) return FN_OOM(err);
+    }
+    return 0;
+}
+
+static int fl_merge(void *bstate, void *dst, const void *src, silt_error *err)
+{
+    const mm_site *s = bstate;
+    mm_state *d = dst;
+    const mm_state *o = src;
+    if (!o->has || (s->kind == MM_FIRST && d->has)) return 0;
+    d->has = o->has;
+    d->i = o->i;
+    d->d = o->d;
+    d->dec = o->dec;
+    if (o->has == 1 && s->base.cat == FN_CAT_STR && set_bytes(d, o->p, o->len) != 0)
+        return FN_OOM(err);
+    return 0;
+}
+
 static int mm_append(const mm_site *s, silt_column *out, const mm_state *m)
 {
-    if (!m->has) return silt_column_append_null(out);
+    if (m->has != 1) return silt_column_append_null(out);
     switch (s->base.cat) {
     case FN_CAT_BOOL: return silt_column_append_bool(out, m->i != 0);
     case FN_CAT_INT: return silt_column_append_int(out, m->i);
@@ -239,5 +295,15 @@ const silt_sql_agg_fn silt_sql_agg_minmax[] = {
     {"any_value", 1, 1, any_bind, mm_init, mm_update, mm_merge, mm_finalize, mm_destroy, silt_free,
      "any_value(expr) - some non-NULL value of expr in the group (the first seen). "
      "any_value(col) -> 'a'"},
+    {"first", 1, 2, first_bind, mm_init, fl_update, fl_merge, mm_finalize, mm_destroy, silt_free,
+     "first(expr[, ignoreNulls]) - the value of the first row of the group (the first non-NULL "
+     "with ignoreNulls true). first(col) over (10), (5), (20) -> 10"},
+    {"first_value", 1, 2, first_bind, mm_init, fl_update, fl_merge, mm_finalize, mm_destroy,
+     silt_free, "first_value(expr[, ignoreNulls]) - same as first. first_value(col) -> 10"},
+    {"last", 1, 2, last_bind, mm_init, fl_update, fl_merge, mm_finalize, mm_destroy, silt_free,
+     "last(expr[, ignoreNulls]) - the value of the last row of the group (the last non-NULL "
+     "with ignoreNulls true). last(col) over (10), (5), (20) -> 20"},
+    {"last_value", 1, 2, last_bind, mm_init, fl_update, fl_merge, mm_finalize, mm_destroy,
+     silt_free, "last_value(expr[, ignoreNulls]) - same as last. last_value(col) -> 20"},
     {0},
 };

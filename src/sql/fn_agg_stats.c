@@ -10,6 +10,8 @@
 typedef struct moments {
     double n, mean, m2;
 } moments;
+/* The engine lays group states out back to back: each keeps 8-byte alignment. */
+_Static_assert(sizeof(moments) % 8 == 0, "group states keep 8-byte alignment");
 
 enum { ST_VAR_SAMP, ST_VAR_POP, ST_STD_SAMP, ST_STD_POP };
 static const int st_kinds[] = {ST_VAR_SAMP, ST_VAR_POP, ST_STD_SAMP, ST_STD_POP};

@@ -12,6 +12,8 @@ typedef struct sum_state {
     fn_i128 dec;
     int64_t overflow; /* decimal total left int128 */
 } sum_state;
+/* The engine lays group states out back to back: each keeps 8-byte alignment. */
+_Static_assert(sizeof(sum_state) % 8 == 0, "group states keep 8-byte alignment");
 
 /* ---- count ---- */
 

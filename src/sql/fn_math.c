@@ -67,7 +67,9 @@ static double round_double(double v, int d)
         double p = (double)fn_pow10(d), x = fabs(v) * p;
         if (x < 8e12) {
             double f = floor(x), frac = x - f;
-            if (fabs(frac - 0.5) > 0.01) {
+            /* x is within an ulp or two of |v| * 10^d; a decimal text that ends in 5 at the
+             * rounding digit is within that of a tie too: such cases take the text path */
+            if (fabs(frac - 0.5) > x * 4.5e-16 + 1e-300) {
                 double q = (frac > 0.5 ? f + 1 : f) / p; /* exact / exact: correctly rounded */
                 return v < 0 && q != 0 ? -q : q;
             }

@@ -5,17 +5,33 @@
 #include "sql/fn_util.h"
 #include "util/suggest.h"
 
+/* clang-format off: one family per line */
 static const silt_sql_scalar_fn *const scalar_families[] = {
-    silt_sql_fn_math,        silt_sql_fn_cond,
-    silt_sql_fn_string,      silt_sql_fn_concat,
-    silt_sql_fn_regex,       silt_sql_fn_date,
-    silt_sql_fn_date_format, silt_sql_fn_date_trunc,
-    silt_sql_fn_json,        NULL,
+    silt_sql_fn_math,
+    silt_sql_fn_cond,
+    silt_sql_fn_string,
+    silt_sql_fn_concat,
+    silt_sql_fn_regex,
+    silt_sql_fn_date,
+    silt_sql_fn_date_more,
+    silt_sql_fn_date_format,
+    silt_sql_fn_date_trunc,
+    silt_sql_fn_json,
+    silt_sql_fn_collection,
+    silt_sql_fn_hash,
+    NULL,
 };
 
 static const silt_sql_agg_fn *const agg_families[] = {
-    silt_sql_agg_sum, silt_sql_agg_minmax, silt_sql_agg_stats, silt_sql_agg_hll, NULL,
+    silt_sql_agg_sum,
+    silt_sql_agg_minmax,
+    silt_sql_agg_stats,
+    silt_sql_agg_hll,
+    silt_sql_agg_bool,
+    silt_sql_agg_collect,
+    NULL,
 };
+/* clang-format on */
 
 const silt_sql_scalar_fn *silt_sql_scalar_find(const char *name)
 {

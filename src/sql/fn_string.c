@@ -24,12 +24,18 @@ static void map_case(silt_buf *o, const uint8_t *s, size_t n, bool upper)
 {
     pthread_once(&utf8_once, open_locale);
     for (size_t i = 0; i < n;) {
-        uint8_t c = s[i];
-        if (c < 0x80) {
-            if (upper && c >= 'a' && c <= 'z') c -= 32;
-            if (!upper && c >= 'A' && c <= 'Z') c += 32;
-            silt_buf_putc(o, c);
-            i++;
+        size_t j = i;
+        while (j < n && s[j] < 0x80) j++;
+        if (j > i) { /* a run of ASCII: same length, mapped in place */
+            uint8_t *d = silt_buf_extend(o, j - i);
+            if (!d) return;
+            for (size_t k = i; k < j; k++) {
+                uint8_t c = s[k];
+                if (upper && c >= 'a' && c <= 'z') c -= 32;
+                if (!upper && c >= 'A' && c <= 'Z') c += 32;
+                *d++ = c;
+            }
+            i = j;
             continue;
         }
         size_t w;

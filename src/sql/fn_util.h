@@ -18,10 +18,15 @@ extern const silt_sql_scalar_fn silt_sql_fn_date[];
 extern const silt_sql_scalar_fn silt_sql_fn_date_format[];
 extern const silt_sql_scalar_fn silt_sql_fn_date_trunc[];
 extern const silt_sql_scalar_fn silt_sql_fn_json[];
+extern const silt_sql_scalar_fn silt_sql_fn_collection[];
+extern const silt_sql_scalar_fn silt_sql_fn_date_more[];
+extern const silt_sql_scalar_fn silt_sql_fn_hash[];
 extern const silt_sql_agg_fn silt_sql_agg_sum[];
 extern const silt_sql_agg_fn silt_sql_agg_minmax[];
 extern const silt_sql_agg_fn silt_sql_agg_stats[];
 extern const silt_sql_agg_fn silt_sql_agg_hll[];
+extern const silt_sql_agg_fn silt_sql_agg_bool[];
+extern const silt_sql_agg_fn silt_sql_agg_collect[];
 
 /* An int128 that may sit at any 8-byte boundary inside an aggregate state. */
 typedef __int128 fn_i128 __attribute__((aligned(8)));

@@ -317,6 +317,88 @@ static void test_approx_count_distinct(void **state)
     tcol_clear(&x);
 }
 
+static void test_first_last_bool(void **state)
+{
+    (void)state;
+    silt_error err = {0};
+    tcol x, t, out, *args[2] = {&x, &t};
+    int64_t v[] = {0, 5, 20, 0};
+    bool valid[] = {false, true, true, false};
+    tcol_ints(&x, SILT_TYPE_INT32, v, valid, 4);
+    /* first/last take NULLs unless ignoreNulls (Spark doc: first(col) over (10), (5), (20) ->
+     * 10; first(col, true) skips NULLs) */
+    assert_int_equal(call_agg(&out, "first", false, args, 1, 4, NULL, 1, &err), 0);
+    want_null(&out, 0);
+    tcol_clear(&out);
+    assert_int_equal(call_agg(&out, "last", false, args, 1, 4, NULL, 1, &err), 0);
+    want_null(&out, 0);
+    tcol_clear(&out);
+    tcol_init(&t, SILT_TYPE_BOOL);
+    silt_column_append_bool(&t.c, true);
+    agg_const_tail = true;
+    assert_int_equal(call_agg(&out, "first", false, args, 2, 4, NULL, 1, &err), 0);
+    want_int(&out, 0, 5);
+    tcol_clear(&out);
+    assert_int_equal(call_agg(&out, "last_value", false, args, 2, 4, NULL, 1, &err), 0);
+    want_int(&out, 0, 20);
+    tcol_clear(&out);
+    agg_const_tail = false;
+    tcol_clear(&t);
+    tcol_clear(&x);
+    /* count_if, bool_and, bool_or; a group of only NULLs: NULL (count_if 0) */
+    tcol_init(&x, SILT_TYPE_BOOL);
+    silt_column_append_bool(&x.c, true);
+    silt_column_append_bool(&x.c, false);
+    silt_column_append_null(&x.c);
+    silt_column_append_bool(&x.c, true);
+    uint32_t groups[] = {0, 0, 1, 0};
+    assert_int_equal(call_agg(&out, "count_if", false, args, 1, 4, groups, 2, &err), 0);
+    want_int(&out, 0, 2);
+    want_int(&out, 1, 0);
+    tcol_clear(&out);
+    assert_int_equal(call_agg(&out, "bool_and", false, args, 1, 4, groups, 2, &err), 0);
+    want_bool(&out, 0, false);
+    want_null(&out, 1);
+    tcol_clear(&out);
+    assert_int_equal(call_agg(&out, "bool_or", false, args, 1, 4, groups, 2, &err), 0);
+    want_bool(&out, 0, true);
+    tcol_clear(&out);
+    tcol_clear(&x);
+}
+
+static void test_collect(void **state)
+{
+    (void)state;
+    silt_error err = {0};
+    tcol x, out, *args[1] = {&x};
+    const char *v[] = {"b", NULL, "a", "b", "c", "a"};
+    uint32_t groups[] = {0, 0, 0, 0, 1, 1};
+    tcol_strs(&x, v, 6);
+    /* Spark doc: collect_list(col) over (1), (2), (1) -> [1,2,1]; collect_set -> [1,2];
+     * NULLs are left out; a group with no values gives [] */
+    assert_int_equal(call_agg(&out, "collect_list", false, args, 1, 6, groups, 3, &err), 0);
+    want_type(&out, "array<string>");
+    assert_int_equal(out.c.offsets[1], 3);
+    assert_int_equal(out.c.offsets[2], 5);
+    assert_int_equal(out.c.offsets[3], 5);
+    assert_true(silt_column_is_valid(&out.c, 2));
+    tcol el = {.c = out.c.children[0]};
+    want_str(&el, 0, "b");
+    want_str(&el, 1, "a");
+    want_str(&el, 2, "b");
+    tcol_clear(&out);
+    assert_int_equal(call_agg(&out, "collect_set", false, args, 1, 6, groups, 2, &err), 0);
+    assert_int_equal(out.c.offsets[1], 2);
+    assert_int_equal(out.c.offsets[2], 4);
+    el.c = out.c.children[0];
+    want_str(&el, 0, "b");
+    want_str(&el, 1, "a");
+    want_str(&el, 2, "c");
+    want_str(&el, 3, "a");
+    tcol_clear(&out);
+    tcol_clear(&x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -330,6 +412,8 @@ int main(void)
         cmocka_unit_test(test_bad_args),
         cmocka_unit_test(test_variance),
         cmocka_unit_test(test_approx_count_distinct),
+        cmocka_unit_test(test_first_last_bool),
+        cmocka_unit_test(test_collect),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -247,12 +247,51 @@ static void test_trunc_window(void **state)
     tcol_clear(&a);
 }
 
+static void test_months_unix(void **state)
+{
+    (void)state;
+    silt_error err = {0};
+    tcol a, b, c, out, *args[3] = {&a, &b, &c};
+    int64_t d[] = {days(2016, 8, 31), days(2016, 1, 31), days(2008, 2, 12)}, n[] = {1, -2, 12};
+    tcol_ints(&a, SILT_TYPE_DATE32, d, NULL, 3);
+    tcol_ints(&b, SILT_TYPE_INT32, n, NULL, 3);
+    /* Spark doc: add_months('2016-08-31', 1) -> 2016-09-30; last_day('2009-01-12') ->
+     * 2009-01-31 */
+    assert_int_equal(call_scalar(&out, "add_months", args, NULL, 2, 3, &err), 0);
+    want_int(&out, 0, days(2016, 9, 30));
+    want_int(&out, 1, days(2015, 11, 30));
+    want_int(&out, 2, days(2009, 2, 12));
+    tcol_clear(&out);
+    assert_int_equal(call_scalar(&out, "last_day", args, NULL, 1, 3, &err), 0);
+    want_int(&out, 2, days(2008, 2, 29));
+    tcol_clear(&out);
+    tcol_clear(&a);
+    tcol_clear(&b);
+    /* Spark doc: make_date(2013, 7, 15) -> 2013-07-15; make_date(2019, 7, NULL) -> NULL;
+     * non-ANSI: a day that does not exist -> NULL */
+    int64_t y[] = {2013, 2013}, m[] = {7, 2}, dd[] = {15, 30};
+    tcol_ints(&a, SILT_TYPE_INT32, y, NULL, 2);
+    tcol_ints(&b, SILT_TYPE_INT32, m, NULL, 2);
+    tcol_ints(&c, SILT_TYPE_INT32, dd, NULL, 2);
+    assert_int_equal(call_scalar(&out, "make_date", args, NULL, 3, 2, &err), 0);
+    want_int(&out, 0, days(2013, 7, 15));
+    want_null(&out, 1);
+    tcol_clear(&out);
+    tcol_clear(&a);
+    tcol_clear(&b);
+    tcol_clear(&c);
+    /* Spark doc: unix_timestamp('2016-04-08', 'yyyy-MM-dd') -> 1460073600 (UTC) */
+    check_date("unix_timestamp", "2016-04-08", "yyyy-MM-dd", 1460073600);
+    check_date("unix_timestamp", "2016-04-08 01:02:03", NULL, 1460077323);
+    check_date("unix_timestamp", "2016-04-08", NULL, INT64_MIN);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_to_date),      cmocka_unit_test(test_fields),
         cmocka_unit_test(test_date_arith),   cmocka_unit_test(test_date_format),
-        cmocka_unit_test(test_trunc_window),
+        cmocka_unit_test(test_trunc_window), cmocka_unit_test(test_months_unix),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

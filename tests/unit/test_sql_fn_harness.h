@@ -169,6 +169,9 @@ static inline int call_scalar(tcol *out, const char *name, tcol **args, const bo
     return rc;
 }
 
+/* When set, call_agg passes arguments after the first as one-row constants. */
+static bool agg_const_tail;
+
 /* Calls aggregate `name` over args with rows split in two batches whose partial states are
  * merged (so merge is always exercised), groups[r] the group of row r (NULL: one group). */
 static inline int call_agg(tcol *out, const char *name, bool distinct, tcol **args, int n_args,
@@ -181,7 +184,10 @@ static inline int call_agg(tcol *out, const char *name, bool distinct, tcol **ar
     const silt_column *consts[MAXA] = {NULL}, *cols[MAXA];
     silt_field want[MAXA];
     memset(want, 0, sizeof want);
-    for (int i = 0; i < n_args; i++) types[i] = &args[i]->f;
+    for (int i = 0; i < n_args; i++) {
+        types[i] = &args[i]->f;
+        consts[i] = agg_const_tail && i > 0 ? &args[i]->c : NULL;
+    }
     silt_sql_fn_bind b = {.n_args = (size_t)n_args,
                           .arg_types = types,
                           .const_args = consts,
@@ -195,20 +201,24 @@ static inline int call_agg(tcol *out, const char *name, bool distinct, tcol **ar
         cols[i] = &args[i]->c;
         silt_field_clear(&want[i]);
     }
-    size_t stride = (b.agg_state_size + 15) / 16 * 16;
+    size_t stride = b.agg_state_size; /* as the engine lays states out: no padding */
     uint8_t *a = silt_calloc((size_t)n_groups, stride), *c = silt_calloc((size_t)n_groups, stride);
     for (int64_t g = 0; g < n_groups; g++) {
         fn->init(b.state, a + g * stride);
         fn->init(b.state, c + g * stride);
     }
     bool k[MAXA] = {false};
+    for (int i = 1; agg_const_tail && i < n_args; i++) k[i] = true;
     int64_t half = n_rows / 2;
     /* first half into a, second half into c, then c merged into a */
     const silt_column *cols2[MAXA];
     silt_column slices[MAXA];
     for (int i = 0; i < n_args; i++) {
         assert_int_equal(silt_column_init(&slices[i], &args[i]->f), 0);
-        assert_int_equal(silt_column_append_range(&slices[i], cols[i], half, n_rows - half), 0);
+        if (k[i])
+            assert_int_equal(silt_column_append_range(&slices[i], cols[i], 0, 1), 0);
+        else
+            assert_int_equal(silt_column_append_range(&slices[i], cols[i], half, n_rows - half), 0);
         cols2[i] = &slices[i];
     }
     silt_sql_fn_args a1 = {.n = (size_t)n_args, .cols = cols, .is_const = k, .types = types};

@@ -54,6 +54,23 @@ static void test_round_double(void **state)
     tcol_clear(&a);
 }
 
+/* Values whose double is just below a decimal tie still round up, as Spark rounds their text */
+static void test_round_text_ties(void **state)
+{
+    (void)state;
+    silt_error err = {0};
+    double x[] = {2.675, 0.285, 1.015, -2.675, 1234567.125, 0.1 + 0.2, 2.6749999999};
+    double want[] = {2.68, 0.29, 1.02, -2.68, 1234567.13, 0.3, 2.67};
+    tcol a, k, out, *args[2] = {&a, &k};
+    tcol_doubles(&a, x, NULL, 7);
+    tcol_int1(&k, SILT_TYPE_INT32, 2);
+    assert_int_equal(call_scalar(&out, "round", args, K2, 2, 7, &err), 0);
+    for (int i = 0; i < 7; i++) want_double(&out, i, want[i]);
+    tcol_clear(&out);
+    tcol_clear(&k);
+    tcol_clear(&a);
+}
+
 static void test_round_int_decimal(void **state)
 {
     (void)state;
@@ -280,13 +297,10 @@ static void test_greatest_least(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_round_double),
-        cmocka_unit_test(test_round_int_decimal),
-        cmocka_unit_test(test_floor_ceil_abs),
-        cmocka_unit_test(test_double_functions),
-        cmocka_unit_test(test_mod),
-        cmocka_unit_test(test_coalesce_if),
-        cmocka_unit_test(test_greatest_least),
+        cmocka_unit_test(test_round_double),      cmocka_unit_test(test_round_text_ties),
+        cmocka_unit_test(test_round_int_decimal), cmocka_unit_test(test_floor_ceil_abs),
+        cmocka_unit_test(test_double_functions),  cmocka_unit_test(test_mod),
+        cmocka_unit_test(test_coalesce_if),       cmocka_unit_test(test_greatest_least),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

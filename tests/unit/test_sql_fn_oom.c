@@ -165,6 +165,9 @@ static void test_agg_oom(void **state)
     sweep_agg("sum", true, &f.num);
     sweep_agg("max", false, &f.s);
     sweep_agg("approx_count_distinct", false, &f.s);
+    sweep_agg("collect_set", false, &f.s);
+    sweep_agg("collect_list", false, &f.num);
+    sweep_agg("first", false, &f.s);
     fixture_clear(&f);
 }
 

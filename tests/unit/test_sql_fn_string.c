@@ -219,6 +219,24 @@ static void test_split(void **state)
     assert_string_equal(strn("split", 2, NULL, ","), "NULL");
 }
 
+static void test_digests(void **state)
+{
+    (void)state;
+    /* Spark doc: md5('Spark') -> 8cde774d6f7333752ed72cacddb05126; sha1('Spark') ->
+     * 85f5955f4b27a9a4c2aab6ffe5d7189fc298b92c; sha2('Spark', 256) -> 529bc3b0...;
+     * crc32('Spark') -> 1557323817 */
+    assert_string_equal(str1("md5", "Spark"), "8cde774d6f7333752ed72cacddb05126");
+    assert_string_equal(str1("sha1", "Spark"), "85f5955f4b27a9a4c2aab6ffe5d7189fc298b92c");
+    assert_string_equal(strn("sha2", 2, "Spark", "#256"),
+                        "529bc3b07127ecb7e53a4dcf1991d9152c24537d919178022b2c42657f79a26b");
+    assert_string_equal(strn("sha2", 2, "Spark", "#0"),
+                        "529bc3b07127ecb7e53a4dcf1991d9152c24537d919178022b2c42657f79a26b");
+    assert_string_equal(strn("sha2", 2, "Spark", "#1"), "NULL");
+    assert_string_equal(str1("crc32", "Spark"), "1557323817");
+    assert_string_equal(str1("md5", ""), "d41d8cd98f00b204e9800998ecf8427e");
+    assert_string_equal(str1("md5", NULL), "NULL");
+}
+
 /* A column of patterns that vary per row: compiled per distinct pattern; a bad one is NULL. */
 static void test_regex_vector_patterns(void **state)
 {
@@ -248,6 +266,7 @@ int main(void)
         cmocka_unit_test(test_regex),
         cmocka_unit_test(test_split),
         cmocka_unit_test(test_regex_vector_patterns),
+        cmocka_unit_test(test_digests),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

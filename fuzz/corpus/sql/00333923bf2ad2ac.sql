@@ -1,0 +1,1 @@
+SELECT DISTINCT c FROM (SELECT Country AS c FROM sales UNION ALL SELECT Country FROM countries)

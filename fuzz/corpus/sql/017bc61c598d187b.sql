@@ -1,0 +1,1 @@
+SELECT window(ts, '5 minutes') FROM types

@@ -1,0 +1,1 @@
+SELECT id, s FROM types ORDER BY s, id

@@ -1,0 +1,1 @@
+SELECT id, n FROM nulls ORDER BY n NULLS FIRST, id LIMIT 3

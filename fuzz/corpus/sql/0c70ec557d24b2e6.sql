@@ -1,0 +1,1 @@
+SELECT Country FROM sales s JOIN countries c ON s.Country = c.Country

@@ -1,0 +1,1 @@
+SELECT nullif(Quantity, 12) IS NULL AS twelve, count(*) FROM sales GROUP BY 1

@@ -1,0 +1,1 @@
+SELECT id FROM types WHERE d > 10 AND d < 100

@@ -1,0 +1,1 @@
+SELECT Country,, Quantity FROM sales

@@ -1,0 +1,1 @@
+SELECT * FROM delta.`/nonexistent/no_such_table_here`

@@ -1,0 +1,1 @@
+SELECT min(ProductName), max(ProductName), min(TransactionNo), max(TransactionNo) FROM sales

@@ -1,0 +1,1 @@
+SELECT e.Country, s.Country FROM sales e JOIN sales s ON e.Country = s.Country

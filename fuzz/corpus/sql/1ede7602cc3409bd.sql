@@ -1,0 +1,1 @@
+SELECT Country || '/' || ProductNo FROM sales WHERE TransactionNo = '581494' AND Quantity > 12

@@ -1,0 +1,1 @@
+SELECT split('a1b22c333d', '[0-9]+')

@@ -1,0 +1,1 @@
+SELECT x.no_such_column FROM sales x

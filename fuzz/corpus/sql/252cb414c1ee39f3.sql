@@ -1,0 +1,1 @@
+SELECT upper(Country) AS c, count(*) FROM sales GROUP BY upper(Country)

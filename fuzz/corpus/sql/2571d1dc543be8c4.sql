@@ -1,0 +1,1 @@
+SELECT count(*) FROM sales WHERE NOT (Quantity > 10 OR Price > 10)

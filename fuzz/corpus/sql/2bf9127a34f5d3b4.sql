@@ -1,0 +1,1 @@
+SELECT Country, count(*), sum(Quantity) FROM sales GROUP BY ALL

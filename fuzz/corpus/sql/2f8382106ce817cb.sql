@@ -1,0 +1,1 @@
+SELECT approx_count_distinct(CustomerNo), approx_count_distinct(ProductName) FROM sales

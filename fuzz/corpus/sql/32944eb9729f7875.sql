@@ -1,0 +1,1 @@
+SELECT count(*), count(DISTINCT TransactionNo), min(Price), max(Price) FROM sales

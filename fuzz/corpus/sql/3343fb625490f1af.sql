@@ -1,0 +1,1 @@
+SELECT st.nope FROM types

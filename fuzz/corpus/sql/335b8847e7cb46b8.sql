@@ -1,0 +1,1 @@
+WITH rfm AS (SELECT CustomerNo, datediff(DATE '2020-01-01', max(to_date(Date, 'M/d/yyyy'))) AS recency, count(DISTINCT TransactionNo) AS frequency, sum(Price * Quantity) AS monetary FROM sales WHERE CustomerNo IS NOT NULL GROUP BY CustomerNo) SELECT CustomerNo, recency, frequency, monetary FROM rfm ORDER BY monetary DESC, CustomerNo LIMIT 25

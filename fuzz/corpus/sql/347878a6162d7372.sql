@@ -1,0 +1,1 @@
+SELECT Price, count(*) FROM sales GROUP BY Country

@@ -1,0 +1,1 @@
+SELECT id, s, bin, dt, ts FROM types

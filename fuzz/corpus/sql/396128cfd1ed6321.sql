@@ -1,0 +1,1 @@
+SELECT dt < DATE '2000-01-01', ts >= TIMESTAMP '2020-01-01 00:00:00', dt = CAST(ts AS DATE) FROM types

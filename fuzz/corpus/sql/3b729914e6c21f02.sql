@@ -1,0 +1,1 @@
+SELECT count(*), count(CustomerNo), count(DISTINCT CustomerNo) FROM sales

@@ -1,0 +1,1 @@
+SELECT Quantity FROM sales ORDER BY Quantity LIMIT 1

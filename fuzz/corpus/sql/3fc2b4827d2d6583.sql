@@ -1,0 +1,1 @@
+SELECT DISTINCT Country, Date FROM sales

@@ -1,0 +1,1 @@
+SELECT Country, count(*) FROM nested VERSION AS OF 2 GROUP BY Country

@@ -1,0 +1,1 @@
+SELECT count(*) FROM nulls a JOIN nulls b ON a.n = b.n

@@ -1,0 +1,1 @@
+SELECT Quantity + true FROM sales

@@ -1,0 +1,1 @@
+SELECT count(*) FROM sales WHERE Price BETWEEN 10 AND 11

@@ -1,0 +1,1 @@
+SELECT id, m['k1'], m['answer'], m['nope'] FROM types

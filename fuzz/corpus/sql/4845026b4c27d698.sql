@@ -1,0 +1,1 @@
+SELECT count(*) FROM sales WHERE NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT (Quantity > 10)

@@ -1,0 +1,1 @@
+SELECT _1, _2 FROM nested

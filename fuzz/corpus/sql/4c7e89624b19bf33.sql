@@ -1,0 +1,1 @@
+SELECT year(dt), month(dt), day(dt), dayofweek(dt) FROM types

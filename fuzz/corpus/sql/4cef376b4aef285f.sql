@@ -1,0 +1,1 @@
+SELECT max(Quantity) - min(Quantity), sum(Quantity * Price) / sum(Quantity) FROM sales

@@ -1,0 +1,1 @@
+SELECT sum(n), count(*) FROM nulls WHERE id > 1000

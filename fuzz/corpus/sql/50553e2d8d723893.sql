@@ -1,0 +1,1 @@
+SELECT id, st, st.x, st.y, arr, m FROM types

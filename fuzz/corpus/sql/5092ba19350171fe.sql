@@ -1,0 +1,1 @@
+SELECT * FROM sales WHERE TransactionNo = '581475'

@@ -1,0 +1,1 @@
+SELECT Country, Quantity > 10 AS big, count(*) FROM sales GROUP BY 1, 2

@@ -1,0 +1,1 @@
+SELECT Country, count(DISTINCT ProductNo) FROM sales GROUP BY Country

@@ -1,0 +1,1 @@
+SELECT count(*) FROM sales WHERE lower(ProductName) LIKE '%heart%' AND upper(Country) = 'UNITED KINGDOM'

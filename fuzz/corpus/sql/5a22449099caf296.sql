@@ -1,0 +1,1 @@
+SELECT a.* FROM nested WHERE a.ac.aca > 6

@@ -1,0 +1,1 @@
+SELECT as_int, as_timestamp FROM nested

@@ -1,0 +1,1 @@
+SELECT Country, count(*), sum(Quantity), avg(Price), min(Price), max(Quantity) FROM sales GROUP BY Country

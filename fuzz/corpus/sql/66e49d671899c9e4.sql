@@ -1,0 +1,1 @@
+SELECT count(DISTINCT ProductNo), count(DISTINCT Country), count(DISTINCT CustomerNo), count(DISTINCT ProductNo, Price) FROM sales

@@ -1,0 +1,1 @@
+SELECT Country, count(*), sum(Quantity) FROM nested GROUP BY Country

@@ -1,0 +1,1 @@
+SELECT id, arr[0], arr[1] FROM types

@@ -1,0 +1,1 @@
+SELECT length('Ünïcödé ✓'), upper('éa'), lower('ÀÉÎ'), length(''), length(NULL)

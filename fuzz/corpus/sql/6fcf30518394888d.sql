@@ -1,0 +1,1 @@
+SELECT ProductName FROM sales WHERE length(ProductName) > 33

@@ -1,0 +1,1 @@
+SELECT count(*), sum(Quantity) FROM sales WHERE Country = 'Belgium'

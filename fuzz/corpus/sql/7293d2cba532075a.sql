@@ -1,0 +1,1 @@
+SELECT ProductName, Price FROM sales WHERE Country = 'Germany' ORDER BY ProductName, Price

@@ -1,0 +1,1 @@
+SELECT upper(ProductName), lower(ProductName), length(ProductName) FROM sales WHERE TransactionNo = '581493'

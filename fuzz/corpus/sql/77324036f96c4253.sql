@@ -1,0 +1,1 @@
+SELECT s, n, count(*) FROM nulls GROUP BY s, n

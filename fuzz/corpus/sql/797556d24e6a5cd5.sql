@@ -1,0 +1,1 @@
+SELECT CustomerNo, count(*) FROM sales GROUP BY CustomerNo ORDER BY CustomerNo LIMIT 3

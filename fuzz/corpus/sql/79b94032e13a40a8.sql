@@ -1,0 +1,1 @@
+SELECT count(*), sum(Quantity) FROM sales WHERE TransactionNo BETWEEN '700000' AND '700100'

@@ -1,0 +1,1 @@
+SELECT id, CAST(s AS INT), CAST(js AS DOUBLE) FROM types

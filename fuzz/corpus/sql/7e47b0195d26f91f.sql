@@ -1,0 +1,1 @@
+SELECT count(*) FROM nulls WHERE n IN (1, 2) OR n NOT IN (1, 2)

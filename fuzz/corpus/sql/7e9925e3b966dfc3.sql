@@ -1,0 +1,1 @@
+SELECT count(*) FROM nulls WHERE NOT (n = 1)

@@ -1,0 +1,1 @@
+SELECT abs(st) FROM types

@@ -1,0 +1,1 @@
+SELECT count(*) FROM sales WHERE Country IN ('Norway', 'Germany', 'Atlantis')

@@ -1,0 +1,1 @@
+SELECT replace('aaa', 'a', 'bb'), replace('abc', 'x', 'y'), replace('abcabc', 'bc', '')

@@ -1,0 +1,1 @@
+SELECT id FROM types WHERE st.x > 0

@@ -1,0 +1,1 @@
+SELECT * FROM nested WHERE Country = 'Germany'

@@ -1,0 +1,1 @@
+SELECT CAST(Price AS) FROM sales

@@ -1,0 +1,1 @@
+SELECT TransactionNo, ProductNo, Quantity FROM sales WHERE Quantity >= 48 AND Country <> 'United Kingdom'

@@ -1,0 +1,1 @@
+SELECT count(*) FROM nulls WHERE n = 1 OR n <> 1

@@ -1,0 +1,1 @@
+SELECT CAST(3.7 AS INT), CAST(-3.7 AS INT), CAST(2.5 AS BIGINT), CAST(Price AS INT) FROM sales WHERE TransactionNo = '581493' AND ProductNo = '20718'

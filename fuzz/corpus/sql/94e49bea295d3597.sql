@@ -1,0 +1,1 @@
+SELECT sum(Quantity) / count(*) AS mean, avg(Quantity) FROM sales

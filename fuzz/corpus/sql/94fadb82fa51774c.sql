@@ -1,0 +1,1 @@
+SELECT length(ProductName) AS len, count(*) FROM sales GROUP BY 1 ORDER BY len

@@ -1,0 +1,1 @@
+SELECT CustomerNo FROM sales GROUP BY CustomerNo ORDER BY CustomerNo DESC LIMIT 2

@@ -1,0 +1,1 @@
+SELECT Country, count(*) FROM (SELECT Country FROM sales UNION ALL SELECT Country FROM sales) GROUP BY Country

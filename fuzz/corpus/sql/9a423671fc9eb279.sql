@@ -1,0 +1,1 @@
+SELECT Country FROM sales GROUP BY Country ORDER BY Country DESC

@@ -1,0 +1,1 @@
+SELECT timestamp, date, hour(timestamp), year(date) FROM nested

@@ -1,0 +1,1 @@
+SELECT X'CAFE', CAST('abc' AS BINARY), 'it''s', 'tab\there', length('a\nb')

@@ -1,0 +1,1 @@
+SELECT id, size(arr), size(m) FROM types WHERE id = 5

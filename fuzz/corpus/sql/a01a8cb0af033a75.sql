@@ -1,0 +1,1 @@
+SELECT count(*) FROM sales WHERE CustomerNo IS NOT NULL AND Country = 'Japan'

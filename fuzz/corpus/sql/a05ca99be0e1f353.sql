@@ -1,0 +1,1 @@
+SELECT id, part, time FROM nested

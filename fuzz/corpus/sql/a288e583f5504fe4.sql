@@ -1,0 +1,1 @@
+SELECT count(*) FROM sales WHERE ProductName RLIKE 'Vintage|Retro'

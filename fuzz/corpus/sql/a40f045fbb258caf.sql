@@ -1,0 +1,1 @@
+SELECT Country, count(*) FROM sales WHERE false GROUP BY Country

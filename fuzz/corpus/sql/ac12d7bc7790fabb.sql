@@ -1,0 +1,1 @@
+SELECT substr() FROM sales

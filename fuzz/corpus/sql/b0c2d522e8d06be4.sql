@@ -1,0 +1,1 @@
+SELECT count(*) FROM sales WHERE Quantity NOT BETWEEN 2 AND 47

@@ -1,0 +1,1 @@
+SELECT part, col1, col2, col3 FROM nested

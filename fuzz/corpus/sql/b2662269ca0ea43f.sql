@@ -1,0 +1,1 @@
+SELECT sqrt(-1), pow(0, 0)

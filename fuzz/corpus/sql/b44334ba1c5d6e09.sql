@@ -1,0 +1,1 @@
+SELECT TransactionNo, ProductNo, Quantity FROM sales ORDER BY Quantity DESC, TransactionNo, ProductNo LIMIT 15

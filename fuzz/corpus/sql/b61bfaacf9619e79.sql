@@ -1,0 +1,1 @@
+SELECT id FROM types WHERE dl > 1000000000

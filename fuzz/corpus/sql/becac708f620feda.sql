@@ -1,0 +1,1 @@
+SELECT st.* FROM types WHERE st IS NOT NULL

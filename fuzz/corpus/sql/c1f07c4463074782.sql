@@ -1,0 +1,1 @@
+SELECT rlike(ProductName, 'Heart'), count(*) FROM sales GROUP BY 1

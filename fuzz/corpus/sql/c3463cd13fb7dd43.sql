@@ -1,0 +1,1 @@
+SELECT id FROM types WHERE f32 = 1.5 OR f64 = 2.25

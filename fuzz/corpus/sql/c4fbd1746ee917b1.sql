@@ -1,0 +1,1 @@
+SELECT Country, count(*) FROM sales GROUP BY Country ORDER BY 2 DESC

@@ -1,0 +1,1 @@
+WITH x AS (SELECT * FROM sales) SELECT count(*) FROM x

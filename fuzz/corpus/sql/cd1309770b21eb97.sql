@@ -1,0 +1,1 @@
+SELEC Country FROM sales

@@ -1,0 +1,1 @@
+SELECT Country FROM sales UNION ALL SELECT Country, Quantity FROM sales

@@ -1,0 +1,1 @@
+SELECT uper(Country) FROM sales

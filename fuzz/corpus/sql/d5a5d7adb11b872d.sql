@@ -1,0 +1,1 @@
+SELECT CASE WHEN Quantity = 1 THEN 'a' WHEN Quantity = 2 THEN 'b' WHEN Quantity = 3 THEN 'c' WHEN Quantity = 4 THEN 'd' WHEN Quantity = 5 THEN 'e' WHEN Quantity = 6 THEN 'f' WHEN Quantity = 8 THEN 'g' WHEN Quantity = 10 THEN 'h' WHEN Quantity = 12 THEN 'i' WHEN Quantity = 24 THEN 'j' ELSE 'z' END AS k, count(*) FROM sales GROUP BY 1

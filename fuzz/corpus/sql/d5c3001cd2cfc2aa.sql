@@ -1,0 +1,1 @@
+SELECT Countri FROM sales

@@ -1,0 +1,1 @@
+SELECT Country, sum(Price * Quantity) AS revenue FROM sales GROUP BY Country

@@ -1,0 +1,1 @@
+SELECT from_json(js, 'a INTT') FROM types

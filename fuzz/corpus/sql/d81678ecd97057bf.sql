@@ -1,0 +1,1 @@
+SELECT Country, stddev_samp(Price), var_samp(Quantity) FROM sales GROUP BY Country

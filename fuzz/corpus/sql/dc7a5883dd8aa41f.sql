@@ -1,0 +1,1 @@
+SELECT n, count(*) FROM nulls GROUP BY n

@@ -1,0 +1,1 @@
+SELECT Country, sum(CAST(Price AS DOUBLE) * CAST(Quantity AS INT)) FROM sales GROUP BY Country

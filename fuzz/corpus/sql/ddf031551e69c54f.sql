@@ -1,0 +1,1 @@
+SELECT count(*), count(Quantity), sum(Quantity), avg(Quantity), min(Quantity), max(Quantity) FROM sales

@@ -1,0 +1,1 @@
+SELECT Country, count(*) FROM nested GROUP BY Country

@@ -1,0 +1,1 @@
+SELECT Country FROM sales ORDER BY 9

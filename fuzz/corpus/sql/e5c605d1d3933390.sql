@@ -1,0 +1,1 @@
+SELECT count(*) FROM nested WHERE as_int IS NULL

@@ -1,0 +1,1 @@
+SELECT ProductNam, count(*) FROM sales GROUP BY ProductNam

@@ -1,0 +1,1 @@
+SELECT count(DISTINCT TransactionNo), count(DISTINCT CustomerNo), count(DISTINCT ProductNo) FROM sales

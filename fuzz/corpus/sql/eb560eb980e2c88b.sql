@@ -1,0 +1,1 @@
+SELECT id, i32 * 2, i8 + i8 FROM types WHERE id IN (2, 3)

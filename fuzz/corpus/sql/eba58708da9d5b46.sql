@@ -1,0 +1,1 @@
+SELECT i, a, b, c, d, e, f FROM nested

@@ -1,0 +1,1 @@
+SELECT count(*) FROM sales WHERE Price IS NULL OR Quantity IS NULL

@@ -1,0 +1,1 @@
+SELECT id, f32, f64, d, dl FROM types

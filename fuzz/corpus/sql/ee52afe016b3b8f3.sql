@@ -1,0 +1,1 @@
+SELECT length(s), upper(s), concat(s, '!') FROM types

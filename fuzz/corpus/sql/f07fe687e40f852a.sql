@@ -1,0 +1,1 @@
+SELECT count(*) FROM sales WHERE Country > 'M' AND Quantity > 20

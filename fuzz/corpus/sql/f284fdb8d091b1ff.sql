@@ -1,0 +1,1 @@
+SELECT CustomerNo FROM sales GROUP BY CustomerNo ORDER BY CustomerNo ASC NULLS LAST LIMIT 3

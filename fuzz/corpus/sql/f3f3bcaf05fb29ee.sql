@@ -1,0 +1,1 @@
+SELECT regexp_extract(ProductName, '^Set Of ([0-9]+)', 1) AS n, count(*) FROM sales GROUP BY 1

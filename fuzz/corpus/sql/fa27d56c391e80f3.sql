@@ -1,0 +1,1 @@
+SELECT count(*) FROM (SELECT * FROM sales UNION ALL SELECT * FROM sales)

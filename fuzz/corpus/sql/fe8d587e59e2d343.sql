@@ -1,0 +1,1 @@
+SELECT Country, count(*) FROM sales WHERE Country IN ('Norway', 'Germany') GROUP BY Country
