@@ -27,6 +27,26 @@ static inline bool apply(sql_op op, int c)
         }                                                                                          \
     } while (0)
 
+/* Strings (and binary) in byte order; equality tests the lengths first. */
+static void cmp_bytes(silt_column *o, sql_op op, const sql_vec *a, const sql_vec *b, int64_t n)
+{
+    int sa = a->is_const ? 0 : 1, sb = b->is_const ? 0 : 1;
+    const int32_t *xo = a->c->offsets, *yo = b->c->offsets;
+    const uint8_t *xd = a->c->values, *yd = b->c->values;
+    for (int64_t i = 0; i < n; i++) {
+        int32_t x0 = xo[i * sa], y0 = yo[i * sb];
+        size_t lx = (size_t)(xo[i * sa + 1] - x0), ly = (size_t)(yo[i * sb + 1] - y0);
+        int c;
+        if (op == OP_EQ || op == OP_NE) {
+            c = lx != ly || (lx && memcmp(xd + x0, yd + y0, lx));
+        } else {
+            c = lx < ly ? memcmp(xd + x0, yd + y0, lx) : memcmp(xd + x0, yd + y0, ly);
+            if (!c) c = (lx > ly) - (lx < ly);
+        }
+        silt_bit_set(o->values, i, apply(op, c));
+    }
+}
+
 static bool fast_cmp(silt_column *o, sql_op op, const sql_vec *a, const sql_vec *b, int64_t n)
 {
     int sa = a->is_const ? 0 : 1, sb = b->is_const ? 0 : 1;
@@ -47,6 +67,8 @@ static bool fast_cmp(silt_column *o, sql_op op, const sql_vec *a, const sql_vec 
         }
         return true;
     }
+    case SILT_TYPE_STRING:
+    case SILT_TYPE_BINARY: cmp_bytes(o, op, a, b, n); return true;
     default: return false;
     }
 }
