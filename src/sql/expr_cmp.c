@@ -18,12 +18,18 @@ static inline bool apply(sql_op op, int c)
     }
 }
 
+/* Compares x[i * sa] with y[i * sb] for i < n, eight results packed per output byte. */
 #define CMP_LOOP(T)                                                                                \
     do {                                                                                           \
         const T *x = (const T *)a->c->values, *y = (const T *)b->c->values;                        \
-        for (int64_t i = 0; i < n; i++) {                                                          \
-            T p = x[i * sa], q = y[i * sb];                                                        \
-            silt_bit_set(o->values, i, apply(op, (p > q) - (p < q)));                              \
+        for (int64_t i0 = 0; i0 < n; i0 += 8) {                                                    \
+            int e = n - i0 < 8 ? (int)(n - i0) : 8;                                                \
+            unsigned byte = 0;                                                                     \
+            for (int j = 0; j < e; j++) {                                                          \
+                T p = x[(i0 + j) * sa], q = y[(i0 + j) * sb];                                      \
+                byte |= (unsigned)apply(op, (p > q) - (p < q)) << j;                               \
+            }                                                                                      \
+            o->values[i0 >> 3] = (uint8_t)byte;                                                    \
         }                                                                                          \
     } while (0)
 
