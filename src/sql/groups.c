@@ -80,6 +80,11 @@ static int map_string(sql_groups *g, const silt_column *c, int64_t n, uint32_t *
         if ((size_t)(g->n + 1) * 2 > g->cap && grow(g)) return SILT_ENOMEM;
         const uint8_t *p = c->values + c->offsets[r];
         size_t len = (size_t)(c->offsets[r + 1] - c->offsets[r]);
+        if (r && ids[r - 1] != UINT32_MAX && len == (size_t)(c->offsets[r] - c->offsets[r - 1]) &&
+            !memcmp(p - len, p, len)) { /* runs of one key (sorted or clustered data) */
+            ids[r] = ids[r - 1];
+            continue;
+        }
         uint64_t h = silt_hash_bytes(p, len, ROW_SEED);
         size_t s = (size_t)h & (g->cap - 1);
         uint32_t id = UINT32_MAX;
