@@ -66,17 +66,24 @@ typedef struct pairs {
     int64_t n, cap;
 } pairs;
 
+static int pairs_reserve(pairs *p, int64_t cap)
+{
+    if (cap <= p->cap) return 0;
+    int64_t *nl = silt_realloc(p->l, (size_t)cap * sizeof *nl);
+    if (!nl) return SILT_ENOMEM;
+    p->l = nl;
+    int64_t *nr = silt_realloc(p->r, (size_t)cap * sizeof *nr);
+    if (!nr) return SILT_ENOMEM;
+    p->r = nr;
+    p->cap = cap;
+    return 0;
+}
+
 static int pairs_add(pairs *p, int64_t l, int64_t r)
 {
     if (p->n == p->cap) {
-        int64_t nc = p->cap ? p->cap * 2 : 1024;
-        int64_t *nl = silt_realloc(p->l, (size_t)nc * sizeof *nl);
-        if (!nl) return SILT_ENOMEM;
-        p->l = nl;
-        int64_t *nr = silt_realloc(p->r, (size_t)nc * sizeof *nr);
-        if (!nr) return SILT_ENOMEM;
-        p->r = nr;
-        p->cap = nc;
+        int rc = pairs_reserve(p, p->cap ? p->cap * 2 : 1024);
+        if (rc) return rc;
     }
     p->l[p->n] = l;
     p->r[p->n++] = r;
@@ -158,9 +165,16 @@ static int probe_batch(void *arg, silt_batch *b, silt_error *err)
     uint32_t *ids = rc ? NULL : silt_malloc((size_t)(probe.b->n_rows + 1) * sizeof *ids);
     if (!rc && !ids) rc = SILT_ENOMEM;
     if (!rc) rc = sql_groups_map(&j->g, probe.kp, probe.b->n_rows, ids, false);
+    if (!rc) rc = pairs_reserve(&p, probe.b->n_rows); /* room for one match per row */
     for (int64_t r = 0; !rc && r < probe.b->n_rows; r++) {
+        /* NULL keys never match (a NULL build key has an id, but no chain) */
         int64_t h = ids[r] == UINT32_MAX || key_null(&probe, r) ? -1 : j->head[ids[r]];
         if (h < 0 && n->left_join) rc = pairs_add(&p, r, -1);
+        if (h >= 0 && j->next[h] < 0 && p.n < p.cap) { /* one match */
+            p.l[p.n] = r;
+            p.r[p.n++] = h;
+            continue;
+        }
         for (; h >= 0 && !rc; h = j->next[h]) rc = pairs_add(&p, r, h);
     }
     const silt_batch *lb = j->build_left ? j->build.b : probe.b;
