@@ -274,6 +274,16 @@ static int cast_fixed(silt_column *out, const src *s, const silt_field *to, int6
             ((double *)out->values)[i] = (double)((const int64_t *)s->c->values)[i];
         return 0;
     }
+    if (to->type == SILT_TYPE_TIMESTAMP && s->c->type == SILT_TYPE_DATE32) {
+        for (int64_t i = 0; i < n; i++)
+            ((int64_t *)out->values)[i] = ((const int32_t *)s->c->values)[i] * 86400000000LL;
+        return 0;
+    }
+    if (to->type == SILT_TYPE_DOUBLE && s->c->type == SILT_TYPE_INT32) {
+        for (int64_t i = 0; i < n; i++)
+            ((double *)out->values)[i] = (double)((const int32_t *)s->c->values)[i];
+        return 0;
+    }
     for (int64_t i = 0; i < n && !rc; i++)
         if (silt_column_is_valid(s->c, i)) rc = fixed_row(out, s, i, to);
     return rc;

@@ -18,14 +18,82 @@ static inline bool apply(sql_op op, int c)
     }
 }
 
-#define CMP_LOOP(T)                                                                                \
+/* Tests x[i * sa] REL y[i * sb] for i < n, eight results packed per output byte. */
+#define CMP_PACK(T, REL)                                                                           \
     do {                                                                                           \
         const T *x = (const T *)a->c->values, *y = (const T *)b->c->values;                        \
-        for (int64_t i = 0; i < n; i++) {                                                          \
-            T p = x[i * sa], q = y[i * sb];                                                        \
-            silt_bit_set(o->values, i, apply(op, (p > q) - (p < q)));                              \
+        if (sa && !sb) { /* column REL constant */                                                 \
+            T q = y[0];                                                                            \
+            int64_t full = n & ~(int64_t)7;                                                        \
+            for (int64_t i0 = 0; i0 < full; i0 += 8) {                                             \
+                unsigned byte = 0;                                                                 \
+                for (int j = 0; j < 8; j++) byte |= (unsigned)(x[i0 + j] REL q) << j;              \
+                o->values[i0 >> 3] = (uint8_t)byte;                                                \
+            }                                                                                      \
+            if (full < n) {                                                                        \
+                unsigned byte = 0;                                                                 \
+                for (int j = 0; full + j < n; j++) byte |= (unsigned)(x[full + j] REL q) << j;     \
+                o->values[full >> 3] = (uint8_t)byte;                                              \
+            }                                                                                      \
+            break;                                                                                 \
+        }                                                                                          \
+        for (int64_t i0 = 0; i0 < n; i0 += 8) {                                                    \
+            int e = n - i0 < 8 ? (int)(n - i0) : 8;                                                \
+            unsigned byte = 0;                                                                     \
+            for (int j = 0; j < e; j++)                                                            \
+                byte |= (unsigned)(x[(i0 + j) * sa] REL y[(i0 + j) * sb]) << j;                    \
+            o->values[i0 >> 3] = (uint8_t)byte;                                                    \
         }                                                                                          \
     } while (0)
+
+#define CMP_LOOP(T)                                                                                \
+    do {                                                                                           \
+        switch (op) {                                                                              \
+        case OP_EQ:                                                                                \
+        case OP_EQNS: CMP_PACK(T, ==); break;                                                      \
+        case OP_NE: CMP_PACK(T, !=); break;                                                        \
+        case OP_LT: CMP_PACK(T, <); break;                                                         \
+        case OP_LE: CMP_PACK(T, <=); break;                                                        \
+        case OP_GT: CMP_PACK(T, >); break;                                                         \
+        default: CMP_PACK(T, >=); break;                                                           \
+        }                                                                                          \
+    } while (0)
+
+/* Strings (and binary) in byte order; equality tests the lengths first. */
+static void cmp_bytes(silt_column *o, sql_op op, const sql_vec *a, const sql_vec *b, int64_t n)
+{
+    int sa = a->is_const ? 0 : 1, sb = b->is_const ? 0 : 1;
+    const int32_t *xo = a->c->offsets, *yo = b->c->offsets;
+    const uint8_t *xd = a->c->values, *yd = b->c->values;
+    if (sa && !sb && (op == OP_EQ || op == OP_NE)) { /* column = constant */
+        size_t ly = (size_t)(yo[1] - yo[0]);
+        const uint8_t *q = yd + yo[0];
+        unsigned ne = op == OP_NE;
+        for (int64_t i0 = 0; i0 < n; i0 += 8) {
+            int e = n - i0 < 8 ? (int)(n - i0) : 8;
+            unsigned byte = 0;
+            for (int j = 0; j < e; j++) {
+                int32_t x0 = xo[i0 + j];
+                bool eq = (size_t)(xo[i0 + j + 1] - x0) == ly && (!ly || !memcmp(xd + x0, q, ly));
+                byte |= ((unsigned)eq ^ ne) << j;
+            }
+            o->values[i0 >> 3] = (uint8_t)byte;
+        }
+        return;
+    }
+    for (int64_t i = 0; i < n; i++) {
+        int32_t x0 = xo[i * sa], y0 = yo[i * sb];
+        size_t lx = (size_t)(xo[i * sa + 1] - x0), ly = (size_t)(yo[i * sb + 1] - y0);
+        int c;
+        if (op == OP_EQ || op == OP_NE) {
+            c = lx != ly || (lx && memcmp(xd + x0, yd + y0, lx));
+        } else {
+            c = lx < ly ? memcmp(xd + x0, yd + y0, lx) : memcmp(xd + x0, yd + y0, ly);
+            if (!c) c = (lx > ly) - (lx < ly);
+        }
+        silt_bit_set(o->values, i, apply(op, c));
+    }
+}
 
 static bool fast_cmp(silt_column *o, sql_op op, const sql_vec *a, const sql_vec *b, int64_t n)
 {
@@ -47,6 +115,8 @@ static bool fast_cmp(silt_column *o, sql_op op, const sql_vec *a, const sql_vec 
         }
         return true;
     }
+    case SILT_TYPE_STRING:
+    case SILT_TYPE_BINARY: cmp_bytes(o, op, a, b, n); return true;
     default: return false;
     }
 }

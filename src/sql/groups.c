@@ -3,6 +3,7 @@
 
 #include "sql/groups.h"
 #include "util/alloc.h"
+#include "util/hash.h"
 
 int sql_groups_init(sql_groups *g, const silt_field *const *types, size_t n_keys)
 {
@@ -62,16 +63,94 @@ static int add_group(sql_groups *g, const silt_column *const *cols, int64_t r, u
     return 0;
 }
 
+#define ROW_SEED 0x12345
+
 static uint64_t row_hash(const silt_column *const *cols, size_t nk, int64_t r)
 {
-    uint64_t h = 0x12345;
+    uint64_t h = ROW_SEED;
     for (size_t k = 0; k < nk; k++) h = sql_hash_row(cols[k], r, h);
     return h;
+}
+
+/* One string key without nulls: the hash (as sql_hash_row's) and the comparison inline. */
+static int map_string(sql_groups *g, const silt_column *c, int64_t n, uint32_t *ids, bool insert)
+{
+    const silt_column *kc = &g->keys[0];
+    for (int64_t r = 0; r < n; r++) {
+        if ((size_t)(g->n + 1) * 2 > g->cap && grow(g)) return SILT_ENOMEM;
+        const uint8_t *p = c->values + c->offsets[r];
+        size_t len = (size_t)(c->offsets[r + 1] - c->offsets[r]);
+        if (r && ids[r - 1] != UINT32_MAX && len == (size_t)(c->offsets[r] - c->offsets[r - 1]) &&
+            !memcmp(p - len, p, len)) { /* runs of one key (sorted or clustered data) */
+            ids[r] = ids[r - 1];
+            continue;
+        }
+        uint64_t h = silt_hash_bytes(p, len, ROW_SEED);
+        size_t s = (size_t)h & (g->cap - 1);
+        uint32_t id = UINT32_MAX;
+        for (; g->slots[s]; s = (s + 1) & (g->cap - 1)) {
+            uint32_t cand = g->slots[s] - 1;
+            if (g->hashes[cand] != h) continue;
+            int32_t o = kc->offsets[cand];
+            if ((size_t)(kc->offsets[cand + 1] - o) == len && silt_column_is_valid(kc, cand) &&
+                (!len || !memcmp(kc->values + o, p, len))) {
+                id = cand;
+                break;
+            }
+        }
+        if (id == UINT32_MAX && insert) {
+            id = (uint32_t)g->n;
+            if (add_group(g, &c, r, h, s)) return SILT_ENOMEM;
+        }
+        ids[r] = id;
+    }
+    return 0;
+}
+
+/* One 64- or 32-bit integer key without nulls. */
+static int map_int(sql_groups *g, const silt_column *c, int64_t n, uint32_t *ids, bool insert)
+{
+    const silt_column *kc = &g->keys[0];
+    bool wide = c->byte_width == 8;
+    for (int64_t r = 0; r < n; r++) {
+        if ((size_t)(g->n + 1) * 2 > g->cap && grow(g)) return SILT_ENOMEM;
+        int64_t v = wide ? ((const int64_t *)c->values)[r] : ((const int32_t *)c->values)[r];
+        uint64_t h = silt_hash_u64(ROW_SEED ^ (uint64_t)v);
+        size_t s = (size_t)h & (g->cap - 1);
+        uint32_t id = UINT32_MAX;
+        for (; g->slots[s]; s = (s + 1) & (g->cap - 1)) {
+            uint32_t cand = g->slots[s] - 1;
+            if (g->hashes[cand] != h || !silt_column_is_valid(kc, cand)) continue;
+            int64_t k =
+                wide ? ((const int64_t *)kc->values)[cand] : ((const int32_t *)kc->values)[cand];
+            if (k == v) {
+                id = cand;
+                break;
+            }
+        }
+        if (id == UINT32_MAX && insert) {
+            id = (uint32_t)g->n;
+            if (add_group(g, &c, r, h, s)) return SILT_ENOMEM;
+        }
+        ids[r] = id;
+    }
+    return 0;
+}
+
+static bool int_key(silt_type_id t)
+{
+    return t == SILT_TYPE_INT32 || t == SILT_TYPE_INT64 || t == SILT_TYPE_DATE32 ||
+           t == SILT_TYPE_TIMESTAMP || t == SILT_TYPE_TIMESTAMP_NS;
 }
 
 int sql_groups_map(sql_groups *g, const silt_column *const *cols, int64_t n, uint32_t *ids,
                    bool insert)
 {
+    if (g->n_keys == 1 && !(cols[0]->validity && cols[0]->null_count) &&
+        cols[0]->type == g->keys[0].type) {
+        if (cols[0]->type == SILT_TYPE_STRING) return map_string(g, cols[0], n, ids, insert);
+        if (int_key(cols[0]->type)) return map_int(g, cols[0], n, ids, insert);
+    }
     for (int64_t r = 0; r < n; r++) {
         if ((size_t)(g->n + 1) * 2 > g->cap && grow(g)) return SILT_ENOMEM;
         uint64_t h = row_hash(cols, g->n_keys, r);

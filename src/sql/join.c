@@ -14,13 +14,13 @@ typedef struct side {
     size_t nk;
 } side;
 
-static int side_load(side *s, const sql_rel *r, const silt_schema *schema, sql_expr **keys,
-                     size_t nk, silt_error *err)
+/* Takes batch b (owned) as the side's rows and evaluates its keys. */
+static int side_keys(side *s, silt_batch *b, sql_expr **keys, size_t nk, silt_error *err)
 {
+    int rc;
     memset(s, 0, sizeof *s);
+    s->b = b;
     s->nk = nk;
-    int rc = sql_rel_concat(&s->b, r, schema);
-    if (rc) return silt_error_set(err, rc, "out of memory in JOIN");
     s->keys = silt_calloc(nk + 1, sizeof *s->keys);
     s->kp = silt_calloc(nk + 1, sizeof *s->kp);
     if (!s->keys || !s->kp) return silt_error_set(err, SILT_ENOMEM, "out of memory in JOIN");
@@ -32,6 +32,18 @@ static int side_load(side *s, const sql_rel *r, const silt_schema *schema, sql_e
         s->kp[k] = &s->keys[k];
     }
     return 0;
+}
+
+static int side_load(side *s, const sql_rel *r, const silt_schema *schema, sql_expr **keys,
+                     size_t nk, silt_error *err)
+{
+    silt_batch *b;
+    int rc = sql_rel_concat(&b, r, schema);
+    if (rc) {
+        memset(s, 0, sizeof *s);
+        return silt_error_set(err, rc, "out of memory in JOIN");
+    }
+    return side_keys(s, b, keys, nk, err);
 }
 
 static void side_free(side *s)
@@ -54,17 +66,24 @@ typedef struct pairs {
     int64_t n, cap;
 } pairs;
 
+static int pairs_reserve(pairs *p, int64_t cap)
+{
+    if (cap <= p->cap) return 0;
+    int64_t *nl = silt_realloc(p->l, (size_t)cap * sizeof *nl);
+    if (!nl) return SILT_ENOMEM;
+    p->l = nl;
+    int64_t *nr = silt_realloc(p->r, (size_t)cap * sizeof *nr);
+    if (!nr) return SILT_ENOMEM;
+    p->r = nr;
+    p->cap = cap;
+    return 0;
+}
+
 static int pairs_add(pairs *p, int64_t l, int64_t r)
 {
     if (p->n == p->cap) {
-        int64_t nc = p->cap ? p->cap * 2 : 1024;
-        int64_t *nl = silt_realloc(p->l, (size_t)nc * sizeof *nl);
-        if (!nl) return SILT_ENOMEM;
-        p->l = nl;
-        int64_t *nr = silt_realloc(p->r, (size_t)nc * sizeof *nr);
-        if (!nr) return SILT_ENOMEM;
-        p->r = nr;
-        p->cap = nc;
+        int rc = pairs_reserve(p, p->cap ? p->cap * 2 : 1024);
+        if (rc) return rc;
     }
     p->l[p->n] = l;
     p->r[p->n++] = r;
@@ -124,6 +143,15 @@ static int build_table(joinrun *j)
     return rc;
 }
 
+/* Whether the probe rows of the pairs are 0, 1, ..., n_rows - 1 (each row matched once). */
+static bool is_identity(const int64_t *l, int64_t n, int64_t n_rows)
+{
+    if (n != n_rows) return false;
+    for (int64_t k = 0; k < n; k++)
+        if (l[k] != k) return false;
+    return true;
+}
+
 /* Joins one probe batch against the table and hands the joined rows on. */
 static int probe_batch(void *arg, silt_batch *b, silt_error *err)
 {
@@ -131,30 +159,40 @@ static int probe_batch(void *arg, silt_batch *b, silt_error *err)
     sql_node *n = j->n;
     side probe;
     pairs p = {0};
-    sql_rel one = {0};
     silt_batch *o = NULL;
-    int rc = sql_rel_push(&one, b);
-    if (!rc)
-        rc = side_load(&probe, &one, j->build_left ? &n->right->schema : &n->in->schema,
-                       j->build_left ? n->rkeys : n->lkeys, n->n_keys, err);
-    else
-        memset(&probe, 0, sizeof probe);
-    sql_rel_free(&one);
+    /* the probe batch is used in place (owned by probe from here) */
+    int rc = side_keys(&probe, b, j->build_left ? n->rkeys : n->lkeys, n->n_keys, err);
     uint32_t *ids = rc ? NULL : silt_malloc((size_t)(probe.b->n_rows + 1) * sizeof *ids);
     if (!rc && !ids) rc = SILT_ENOMEM;
     if (!rc) rc = sql_groups_map(&j->g, probe.kp, probe.b->n_rows, ids, false);
+    if (!rc) rc = pairs_reserve(&p, probe.b->n_rows); /* room for one match per row */
     for (int64_t r = 0; !rc && r < probe.b->n_rows; r++) {
+        /* NULL keys never match (a NULL build key has an id, but no chain) */
         int64_t h = ids[r] == UINT32_MAX || key_null(&probe, r) ? -1 : j->head[ids[r]];
         if (h < 0 && n->left_join) rc = pairs_add(&p, r, -1);
+        if (h >= 0 && j->next[h] < 0 && p.n < p.cap) { /* one match */
+            p.l[p.n] = r;
+            p.r[p.n++] = h;
+            continue;
+        }
         for (; h >= 0 && !rc; h = j->next[h]) rc = pairs_add(&p, r, h);
     }
     const silt_batch *lb = j->build_left ? j->build.b : probe.b;
     const silt_batch *rb = j->build_left ? probe.b : j->build.b;
     const int64_t *li = j->build_left ? p.r : p.l, *ri = j->build_left ? p.l : p.r;
     if (!rc && !(o = silt_batch_create(&n->schema))) rc = SILT_ENOMEM;
-    for (size_t c = 0; !rc && c < n->schema.n_fields; c++)
-        rc = c < lb->n_cols ? sql_gather(&o->cols[c], &lb->cols[c], li, p.n)
-                            : sql_gather(&o->cols[c], &rb->cols[c - lb->n_cols], ri, p.n);
+    bool same = !rc && is_identity(p.l, p.n, probe.b->n_rows);
+    for (size_t c = 0; !rc && c < n->schema.n_fields; c++) {
+        bool left = c < lb->n_cols;
+        silt_column *src = left ? &lb->cols[c] : &rb->cols[c - lb->n_cols];
+        if (same && (left ? lb : rb) == probe.b) { /* every probe row once, in order: moved */
+            silt_column t = o->cols[c];
+            o->cols[c] = *src;
+            *src = t;
+            continue;
+        }
+        rc = sql_gather(&o->cols[c], src, left ? li : ri, p.n);
+    }
     if (o) o->n_rows = p.n;
     silt_free(ids);
     silt_free(p.l);

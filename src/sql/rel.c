@@ -20,6 +20,20 @@ static int gather_fixed(silt_column *dst, const silt_column *src, const int64_t 
         if (!dst->validity) return SILT_ENOMEM;
         memset(dst->validity, 0xff, (size_t)(nb ? nb : 1));
     }
+    if (!dst->validity && (w == 8 || w == 4) && src->type != SILT_TYPE_BOOL) {
+        /* no nulls in or out: a typed copy per row */
+        if (w == 8) {
+            uint64_t *d = (uint64_t *)dst->values + base;
+            const uint64_t *v = (const uint64_t *)src->values;
+            for (int64_t k = 0; k < n; k++) d[k] = v[idx[k]];
+        } else {
+            uint32_t *d = (uint32_t *)dst->values + base;
+            const uint32_t *v = (const uint32_t *)src->values;
+            for (int64_t k = 0; k < n; k++) d[k] = v[idx[k]];
+        }
+        dst->length += n;
+        return 0;
+    }
     for (int64_t k = 0; k < n; k++) {
         int64_t i = idx[k];
         bool valid = i >= 0 && silt_column_is_valid(src, i);

@@ -7,6 +7,7 @@
 
 #include "delta/pqio.h"
 #include "delta/scan.h"
+#include "delta/skip.h"
 #include "delta/schema.h"
 #include "sql/cast.h"
 #include "sql/scan.h"
@@ -148,31 +149,92 @@ static int emit(void *arg, const silt_batch *b, silt_error *err)
     return sql_scan_keep(a[0], a[1], b, err);
 }
 
-/* Runs the scan over the files the predicate leaves (partition pruning and statistics
- * skipping by silt_delta_select_files) without handing the predicate itself to the scan: the
- * filter above tests every row once, vectorized, instead of twice. */
+#define MAX_TERMS 16
+
+/* The WHERE conjuncts the scan can judge files and row groups by, resolved against the table. */
+typedef struct skip_state {
+    silt_delta_pred preds[MAX_TERMS];
+    silt_delta_term terms[MAX_TERMS];
+    size_t n;
+    const silt_delta_file_ops *base;
+    silt_delta_read_filter filter; /* the data terms, for the Parquet reader */
+} skip_state;
+
+static void pick_terms(skip_state *k, const sql_node *n, const sql_expr *e,
+                       const silt_delta_snapshot *snap)
+{
+    if (!e || k->n == MAX_TERMS) return;
+    if (e->kind == E_OP && e->op == OP_AND) {
+        pick_terms(k, n, e->args[0], snap);
+        pick_terms(k, n, e->args[1], snap);
+        return;
+    }
+    silt_error e2;
+    silt_error_clear(&e2);
+    if (pick_pred(&k->preds[k->n], n, e) &&
+        !silt_delta_term_resolve(&k->terms[k->n], snap, &k->preds[k->n], &e2))
+        k->n++;
+}
+
+/* read_file over the real reader's read_file_filtered: row groups whose statistics rule out
+ * a term are skipped; the rows of the others all go to the filter above. */
+static int read_skipping(void *ctx, silt_store *store, const char *key, const silt_schema *schema,
+                         int (*emit_fn)(void *arg, const silt_batch *b, silt_error *err), void *arg,
+                         silt_error *err)
+{
+    skip_state *k = ctx;
+    return k->base->read_file_filtered(k->base->ctx, store, key, schema, &k->filter, emit_fn, arg,
+                                       err);
+}
+
+/* The live files that may hold a match of every term (partition values, Delta statistics);
+ * *kept is owned (files borrowed). */
+static int keep_files(silt_delta_add **kept, size_t *n_kept, const silt_delta_snapshot *snap,
+                      const skip_state *k)
+{
+    *n_kept = 0;
+    if (!(*kept = silt_calloc(snap->n_files + 1, sizeof **kept))) return SILT_ENOMEM;
+    for (size_t i = 0; i < snap->n_files; i++) {
+        bool may = true;
+        for (size_t t = 0; t < k->n && may; t++)
+            may = silt_delta_file_may_match(&k->terms[t], &snap->files[i]);
+        if (may) (*kept)[(*n_kept)++] = snap->files[i];
+    }
+    return 0;
+}
+
+/* Runs the scan over the files the WHERE conjuncts `column op literal` leave (partitions
+ * pruned, files skipped by their statistics), skipping Parquet row groups by theirs, without
+ * handing the predicate to the scan's row filter: the filter above tests every row once,
+ * vectorized, instead of twice. */
 int sql_scan_delta_run(sql_node *n, sql_rel *out, silt_error *err)
 {
     delta_src *d = n->source;
     silt_delta_scan_opts o = silt_delta_scan_opts_default();
-    silt_delta_pred pred;
     silt_delta_snapshot view = *d->snap;
     silt_delta_add *kept = NULL;
-    size_t *sel = NULL, n_sel = d->snap->n_files;
+    silt_delta_file_ops ops;
+    skip_state *k = silt_calloc(1, sizeof *k);
+    if (!k) return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    k->base = silt_delta_parquet_ops();
     o.columns = n->columns;
     o.n_columns = n->n_columns;
-    o.file_ops = silt_delta_parquet_ops();
-    if (pick_pred(&pred, n, n->pred)) {
-        if (silt_delta_select_files(&sel, &n_sel, d->snap, &pred, NULL) == 0) {
-            if (!(kept = silt_calloc(n_sel + 1, sizeof *kept))) {
-                silt_free(sel);
-                return silt_error_set(err, SILT_ENOMEM, "out of memory");
-            }
-            for (size_t i = 0; i < n_sel; i++) kept[i] = d->snap->files[sel[i]]; /* borrowed */
-            view.files = kept;
-            view.n_files = n_sel;
-        } else {
-            o.pred = &pred; /* the scan prunes by itself */
+    o.file_ops = k->base;
+    pick_terms(k, n, n->pred, d->snap);
+    if (k->n) {
+        if (keep_files(&kept, &view.n_files, d->snap, k)) {
+            silt_free(k);
+            return silt_error_set(err, SILT_ENOMEM, "out of memory");
+        }
+        view.files = kept;
+        k->filter.terms = k->terms;
+        k->filter.n_terms = k->n;
+        if (k->base->read_file_filtered) {
+            ops = *k->base;
+            ops.ctx = k;
+            ops.read_file = read_skipping;
+            ops.read_file_filtered = NULL;
+            o.file_ops = &ops;
         }
     }
     silt_delta_scan_stats st;
@@ -182,7 +244,7 @@ int sql_scan_delta_run(sql_node *n, sql_rel *out, silt_error *err)
     n->files_total = d->snap->n_files;
     n->files_read = st.files_read;
     silt_free(kept);
-    silt_free(sel);
+    silt_free(k);
     return rc;
 }
 

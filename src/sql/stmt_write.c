@@ -125,6 +125,9 @@ int sql_write_prepare(silt_sql_plan *p)
     return insert_casts(p, t);
 }
 
+/* Uncompressed bytes per row group of the data files CTAS and INSERT write. */
+#define SQL_ROW_GROUP_BYTES (4ll << 20)
+
 static bool is_part(const target *t, const char *name)
 {
     for (size_t k = 0; k < t->n_parts; k++)
@@ -155,9 +158,16 @@ static int write_group(silt_delta_add *add, const target *t, const silt_batch *a
         rc = sql_gather(&b->cols[j++], &all->cols[i], idx, n);
     }
     if (b) b->n_rows = n;
+    /* Row groups of a few MiB rather than the 128 MiB default: readers (silt's SQL scan among
+     * them) then stream the file in batches of tens of thousands of rows, and statistics skip
+     * row groups within the file. */
+    silt_delta_pqio_options po = {.codec = SILT_PQ_CODEC_ZSTD,
+                                  .row_group_bytes = SQL_ROW_GROUP_BYTES};
+    silt_delta_file_ops ops;
+    silt_delta_parquet_ops_with(&ops, &po);
     if (!rc)
-        rc = silt_delta_write_data_file(add, t->store, silt_delta_parquet_ops(), b,
-                                        t->n_parts ? &pv : NULL, t->parts, t->n_parts, err);
+        rc = silt_delta_write_data_file(add, t->store, &ops, b, t->n_parts ? &pv : NULL, t->parts,
+                                        t->n_parts, err);
     else if (!err->code)
         silt_error_set(err, rc, "out of memory writing a data file");
     silt_delta_map_clear(&pv);
