@@ -5,6 +5,9 @@
 #include "version.h"
 
 #include <string.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #define SILT_COMMAND(id) extern const silt_command silt_cmd_##id;
 #include "cli_commands.gen.h"
@@ -40,8 +43,22 @@ static const silt_command *find(const char *name)
     return NULL;
 }
 
+/* Every stage allocates and frees buffers of a batch's size (hundreds of KiB to MiB) for every
+ * batch. glibc serves such blocks by mmap, or gives freed heap tops back, so each batch faulted
+ * its pages in afresh (a third of a SQL query's time went to page faults). Blocks up to 32 MiB
+ * come from the heap instead, and up to 64 MiB of free heap top is kept for reuse. A process
+ * setting, so it is made here, once, before any thread starts. */
+static void tune_malloc(void)
+{
+#if defined(__GLIBC__)
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+#endif
+}
+
 int main(int argc, char **argv)
 {
+    tune_malloc();
     if (argc < 2) {
         usage(stderr);
         return SILT_EXIT_USAGE;

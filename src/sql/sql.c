@@ -2,9 +2,6 @@
  * reference uses, the second builds the plan reading only those), then run SELECT, EXPLAIN
  * and DESCRIBE; CREATE TABLE AS and INSERT are in stmt_write.c. */
 #include <string.h>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 
 #include "sql/agg.h"
 #include "sql/plan.h"
@@ -189,25 +186,9 @@ static int run_describe(silt_sql_plan *p, silt_batch **out)
 
 int sql_write_run(silt_sql_plan *p, sql_rel *rows, silt_batch **out, silt_error *err);
 
-/* The executor allocates and frees columns of a batch's size (hundreds of KiB to MiB) for
- * every batch. glibc serves such blocks by mmap, or gives freed heap tops back, so each batch
- * faulted its pages in afresh (a third of a query's time went to page faults). Blocks up to
- * 32 MiB now come from the heap, and up to 64 MiB of free heap top is kept for reuse. */
-static void tune_malloc(void)
-{
-#if defined(__GLIBC__)
-    static bool done;
-    if (done) return;
-    done = true;
-    mallopt(M_MMAP_THRESHOLD, 32 << 20);
-    mallopt(M_TRIM_THRESHOLD, 64 << 20);
-#endif
-}
-
 int silt_sql_run(silt_sql_plan *p, const silt_batch *input, silt_batch **out, silt_error *err)
 {
     int rc;
-    tune_malloc();
     if (p->stmt->kind == S_DESCRIBE) {
         rc = run_describe(p, out);
         return rc ? silt_error_set(err, rc, "out of memory") : 0;
