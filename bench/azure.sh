@@ -7,7 +7,8 @@
 # 2. Snapshot load of a COMMITS-commit table on Azurite, JSON commits only vs its checkpoint
 #    (bench_azure_log).
 # Usage: bench/azure.sh [BUILD_DIR]   (env N=1000000 P=6 COMMITS=10000; PARTS="ingest snapshot"
-#   by default, PARTS=snapshot for the snapshot load alone)
+#   by default, PARTS=snapshot for the snapshot load alone; RTT_MS=N: the snapshot part through
+#   tests/tools/fault_proxy.mjs delaying every answer N ms, as a real service's round trip does)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-${SILT_BUILD:-}}
@@ -19,6 +20,7 @@ N=${N:-1000000}
 P=${P:-6}
 COMMITS=${COMMITS:-10000}
 PARTS=${PARTS:-ingest snapshot}
+RTT_MS=${RTT_MS:-0}
 [ -x "$silt" ] && [ -x "$build/tool_az_admin" ] && [ -x "$build/bench_azure_log" ] ||
   { echo "azure.sh: build silt, tool_az_admin and bench_azure_log first" >&2; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/silt-bench.XXXXXX")
@@ -66,6 +68,16 @@ if [[ " $PARTS " == *" ingest "* ]]; then
 fi
 
 if [[ " $PARTS " == *" snapshot "* ]]; then
-  echo "snapshot load, $COMMITS commits on Azurite:"
-  "$build/bench_azure_log" az://bench/log "$COMMITS" | sed 's/^/  /'
+  endpoint=$AZURE_STORAGE_ENDPOINT
+  if [ "$RTT_MS" -gt 0 ]; then
+    node "$root/tests/tools/fault_proxy.mjs" --port-file "$tmp/proxy.port" \
+      --target "http://127.0.0.1:$(cat "$tmp/az.port")" --pdelay 1 --delay-ms "$RTT_MS" \
+      >"$tmp/proxy.log" 2>&1 &
+    pids+=("$!")
+    for _ in $(seq 100); do [ -s "$tmp/proxy.port" ] && break; sleep 0.1; done
+    endpoint="http://127.0.0.1:$(cat "$tmp/proxy.port")/devstoreaccount1"
+  fi
+  echo "snapshot load, $COMMITS commits on Azurite (answers delayed $RTT_MS ms):"
+  AZURE_STORAGE_ENDPOINT=$endpoint "$build/bench_azure_log" az://bench/log "$COMMITS" |
+    sed 's/^/  /'
 fi

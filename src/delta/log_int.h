@@ -87,9 +87,15 @@ typedef struct silt_delta_fetched {
     int rc;
     silt_error err;
 } silt_delta_fetched;
-/* Gets and parses keys[0..n) into out[0..n) (zeroed by the caller), with up to 8 threads. */
-void silt_delta_fetch_commits(silt_delta_fetched *out, silt_store *store, char *const *keys,
-                              size_t n);
+/* Commits keys[0..n) got and parsed by worker threads (up to 8, at most 256 ahead of the one
+ * applying), for the applying thread to take in order: wait for key i (0, 1, 2, ...), apply
+ * its actions (taking them is allowed), release it. close stops and frees (NULL is a no-op).
+ * open returns 0 or SILT_ENOMEM (*out set either way; close it). */
+typedef struct silt_delta_fetch silt_delta_fetch;
+int silt_delta_fetch_open(silt_delta_fetch **out, silt_store *store, char *const *keys, size_t n);
+silt_delta_fetched *silt_delta_fetch_wait(silt_delta_fetch *f, size_t i);
+void silt_delta_fetch_release(silt_delta_fetch *f, size_t i);
+void silt_delta_fetch_close(silt_delta_fetch *f);
 
 /* Reads, parses and applies the JSON commits keys[0..n) (fetched several at a time, applied in
  * order; the first failure in version order is the one reported). */

@@ -310,30 +310,31 @@ static int emit_checkpoint_batch(void *arg, const silt_batch *b, silt_error *err
 }
 
 /* Reads, parses and applies the JSON commits keys[0..n). */
-/* Commits fetched at once: enough to keep the threads busy, few enough to bound memory. */
-#define FETCH_WINDOW 128
-
 int silt_delta_replay_commits(silt_delta_replay *r, silt_store *store, char *const *keys, size_t n,
                               silt_error *err)
 {
-    size_t cap = n < FETCH_WINDOW ? n : FETCH_WINDOW;
-    silt_delta_fetched *f = silt_calloc(cap ? cap : 1, sizeof *f);
-    if (!f) return silt_error_set(err, SILT_ENOMEM, "out of memory reading the log");
-    int rc = 0;
-    for (size_t at = 0; at < n && !rc; at += cap) {
-        size_t w = n - at < cap ? n - at : cap;
-        memset(f, 0, w * sizeof *f);
-        silt_delta_fetch_commits(f, store, keys + at, w);
-        for (size_t i = 0; i < w; i++) {
-            if (!rc && f[i].rc) {
-                rc = f[i].rc;
-                if (err) *err = f[i].err;
-            }
-            if (!rc) rc = apply_all(r, &f[i].acts, err);
-            silt_delta_actions_clear(&f[i].acts);
-        }
+    if (n == 1) { /* the usual update: no threads */
+        silt_buf b = SILT_BUF_INIT;
+        silt_delta_actions acts = {0};
+        int rc = silt_store_get(store, &b, keys[0], err);
+        if (!rc) rc = silt_delta_actions_parse(&acts, b.ptr, b.len, keys[0], err);
+        if (!rc) rc = apply_all(r, &acts, err);
+        silt_delta_actions_clear(&acts);
+        silt_buf_free(&b);
+        return rc;
     }
-    silt_free(f);
+    if (n == 0) return 0;
+    silt_delta_fetch *f = NULL;
+    int rc = silt_delta_fetch_open(&f, store, keys, n);
+    if (rc) rc = silt_error_set(err, SILT_ENOMEM, "out of memory reading the log");
+    for (size_t i = 0; i < n && !rc; i++) {
+        silt_delta_fetched *x = silt_delta_fetch_wait(f, i);
+        rc = x->rc;
+        if (rc && err) *err = x->err;
+        if (!rc) rc = apply_all(r, &x->acts, err);
+        silt_delta_fetch_release(f, i);
+    }
+    silt_delta_fetch_close(f);
     return rc;
 }
 
