@@ -6,7 +6,9 @@
 #    (from the batch's cut to its Delta commit, from the debug log). Goal: Azure >= 80% of local.
 # 2. Snapshot load of a COMMITS-commit table on Azurite, JSON commits only vs its checkpoint
 #    (bench_azure_log).
-# Usage: bench/azure.sh [BUILD_DIR]   (env N=1000000 P=6 COMMITS=10000)
+# Usage: bench/azure.sh [BUILD_DIR]   (env N=1000000 P=6 COMMITS=10000; PARTS="ingest snapshot"
+#   by default, PARTS=snapshot for the snapshot load alone; RTT_MS=N: the snapshot part through
+#   tests/tools/fault_proxy.mjs delaying every answer N ms, as a real service's round trip does)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-${SILT_BUILD:-}}
@@ -17,6 +19,8 @@ silt=$build/silt
 N=${N:-1000000}
 P=${P:-6}
 COMMITS=${COMMITS:-10000}
+PARTS=${PARTS:-ingest snapshot}
+RTT_MS=${RTT_MS:-0}
 [ -x "$silt" ] && [ -x "$build/tool_az_admin" ] && [ -x "$build/bench_azure_log" ] ||
   { echo "azure.sh: build silt, tool_az_admin and bench_azure_log first" >&2; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/silt-bench.XXXXXX")
@@ -38,28 +42,42 @@ export AZURE_STORAGE_ENDPOINT="http://127.0.0.1:$(cat "$tmp/az.port")/devstoreac
 boot=$(cat "$tmp/boot")
 "$build/tool_az_admin" mkcontainer az://bench
 
-echo "pre-filling bench ($P partitions) with $N messages, zstd..."
-"$silt" produce -b "$boot" -t bench --generate "$N" --seed 1 --key TransactionNo --compression zstd \
-  kafka.linger.ms=200 kafka.batch.num.messages=20000 kafka.batch.size=4000000 2>"$tmp/produce.log"
+if [[ " $PARTS " == *" ingest "* ]]; then
+  echo "pre-filling bench ($P partitions) with $N messages, zstd..."
+  "$silt" produce -b "$boot" -t bench --generate "$N" --seed 1 --key TransactionNo --compression zstd \
+    kafka.linger.ms=200 kafka.batch.num.messages=20000 kafka.batch.size=4000000 2>"$tmp/produce.log"
 
-pct() { sort -g | awk -v p="$1" '{v[NR]=$1} END {i=int(NR*p); if (i<1) i=1; print v[i]}'; }
-run() { # run NAME TABLE: one caught-up ingest; prints its figures, sets $rate
-  local name=$1 table=$2
-  SILT_LOG_LEVEL=debug "$silt" ingest -b "$boot" -t bench --table "$table" --group "g-$name" \
-    --until-caught-up --trigger 1s --progress 0 kafka.session.timeout.ms=6000 2>"$tmp/$name.log"
-  grep -q "ingest: done: $N rows" "$tmp/$name.log" || { tail -5 "$tmp/$name.log" >&2; exit 1; }
-  rate=$(sed -n 's/.*from first message to last commit: [0-9.]* s, \([0-9]*\) rows\/s.*/\1/p' "$tmp/$name.log")
-  sed -n 's/.*ingest: committed .* ms after the cut.*/&/p' "$tmp/$name.log" |
-    sed 's/.*, \([0-9.]*\) ms after the cut.*/\1/' >"$tmp/$name.lat"
-  printf '  %-6s %8d rows/s, %3d commits, commit latency p50 %6.1f ms, p99 %6.1f ms\n' "$name" \
-    "$rate" "$(wc -l <"$tmp/$name.lat")" "$(pct 0.5 <"$tmp/$name.lat")" "$(pct 0.99 <"$tmp/$name.lat")"
-}
-echo "ingest, trigger 1s, until caught up:"
-run local "$tmp/bronze"
-local_rate=$rate
-run azure az://bench/bronze
-azure_rate=$rate
-printf 'ingest into Azurite / local: %.2f   (goal >= 0.80)\n' "$(echo "$azure_rate / $local_rate" | bc -l)"
+  pct() { sort -g | awk -v p="$1" '{v[NR]=$1} END {i=int(NR*p); if (i<1) i=1; print v[i]}'; }
+  run() { # run NAME TABLE: one caught-up ingest; prints its figures, sets $rate
+    local name=$1 table=$2
+    SILT_LOG_LEVEL=debug "$silt" ingest -b "$boot" -t bench --table "$table" --group "g-$name" \
+      --until-caught-up --trigger 1s --progress 0 kafka.session.timeout.ms=6000 2>"$tmp/$name.log"
+    grep -q "ingest: done: $N rows" "$tmp/$name.log" || { tail -5 "$tmp/$name.log" >&2; exit 1; }
+    rate=$(sed -n 's/.*from first message to last commit: [0-9.]* s, \([0-9]*\) rows\/s.*/\1/p' "$tmp/$name.log")
+    sed -n 's/.*ingest: committed .* ms after the cut.*/&/p' "$tmp/$name.log" |
+      sed 's/.*, \([0-9.]*\) ms after the cut.*/\1/' >"$tmp/$name.lat"
+    printf '  %-6s %8d rows/s, %3d commits, commit latency p50 %6.1f ms, p99 %6.1f ms\n' "$name" \
+      "$rate" "$(wc -l <"$tmp/$name.lat")" "$(pct 0.5 <"$tmp/$name.lat")" "$(pct 0.99 <"$tmp/$name.lat")"
+  }
+  echo "ingest, trigger 1s, until caught up:"
+  run local "$tmp/bronze"
+  local_rate=$rate
+  run azure az://bench/bronze
+  azure_rate=$rate
+  printf 'ingest into Azurite / local: %.2f   (goal >= 0.80)\n' "$(echo "$azure_rate / $local_rate" | bc -l)"
+fi
 
-echo "snapshot load, $COMMITS commits on Azurite:"
-"$build/bench_azure_log" az://bench/log "$COMMITS" | sed 's/^/  /'
+if [[ " $PARTS " == *" snapshot "* ]]; then
+  endpoint=$AZURE_STORAGE_ENDPOINT
+  if [ "$RTT_MS" -gt 0 ]; then
+    node "$root/tests/tools/fault_proxy.mjs" --port-file "$tmp/proxy.port" \
+      --target "http://127.0.0.1:$(cat "$tmp/az.port")" --pdelay 1 --delay-ms "$RTT_MS" \
+      >"$tmp/proxy.log" 2>&1 &
+    pids+=("$!")
+    for _ in $(seq 100); do [ -s "$tmp/proxy.port" ] && break; sleep 0.1; done
+    endpoint="http://127.0.0.1:$(cat "$tmp/proxy.port")/devstoreaccount1"
+  fi
+  echo "snapshot load, $COMMITS commits on Azurite (answers delayed $RTT_MS ms):"
+  AZURE_STORAGE_ENDPOINT=$endpoint "$build/bench_azure_log" az://bench/log "$COMMITS" |
+    sed 's/^/  /'
+fi

@@ -79,7 +79,8 @@ int silt_delta_snapshot_update(silt_delta_snapshot **snap, silt_store *store, si
     silt_delta_replay r;
     silt_delta_replay_init(&r);
     char **keys = NULL;
-    int rc = silt_delta_listing_read(&x, store, err);
+    /* only the versions after the snapshot's (and a few before) are listed */
+    int rc = silt_delta_listing_read_from(&x, store, old->version + 1, err);
     if (rc) return rc;
     int64_t latest = x.n_commits ? x.versions[x.n_commits - 1] : -1;
     if (latest <= old->version) goto done;
@@ -203,6 +204,37 @@ static int load_from_listing(silt_delta_snapshot **out, silt_delta_listing *x, s
     }
 }
 
+/* The latest snapshot (or a version at or after _last_checkpoint's) from a listing of the log
+ * from _last_checkpoint's version on, which on object stores costs a fraction of listing the
+ * whole log. Returns SILT_ENOTFOUND with *out NULL (and err clear) when that does not apply or
+ * does not work out (no _last_checkpoint, a missing or unreadable checkpoint, a gap): the
+ * caller then lists the whole log, which finds, reports or works around the problem. */
+static int load_narrowed(silt_delta_snapshot **out, silt_store *store,
+                         const silt_delta_read_opts *opts, silt_error *err)
+{
+    *out = NULL;
+    if (opts->timestamp_ms != INT64_MIN || !opts->file_ops || !opts->file_ops->read_checkpoint)
+        return SILT_ENOTFOUND;
+    bool bad;
+    int64_t cp = silt_delta_read_last_checkpoint(store, &bad);
+    if (cp < 0 || (opts->version >= 0 && opts->version < cp)) return SILT_ENOTFOUND;
+    silt_delta_listing x;
+    int rc = silt_delta_listing_read_from(&x, store, cp, err);
+    if (rc == 0) {
+        bool has_cp = false;
+        for (size_t i = 0; i < x.n_cps; i++) has_cp |= x.cps[i].version == cp;
+        rc = has_cp ? load_from_listing(out, &x, store, opts->version, opts->file_ops, err)
+                    : SILT_ENOTFOUND;
+        silt_delta_listing_clear(&x);
+    }
+    if (rc == 0 || rc == SILT_ENOMEM) return rc;
+    silt_log_debug("delta: '%s': no snapshot from checkpoint %" PRId64 " on (%s); listing the "
+                   "whole log",
+                   store->url, cp, err->code ? err->msg : "not in the listing");
+    silt_error_clear(err);
+    return SILT_ENOTFOUND;
+}
+
 int silt_delta_snapshot_load(silt_delta_snapshot **out, silt_store *store,
                              const silt_delta_read_opts *opts, silt_error *err)
 {
@@ -211,9 +243,10 @@ int silt_delta_snapshot_load(silt_delta_snapshot **out, silt_store *store,
     if (!err) err = &local; /* the fallback reads the message */
     silt_delta_read_opts def = silt_delta_read_opts_default();
     if (!opts) opts = &def;
+    int rc = load_narrowed(out, store, opts, err);
+    if (rc != SILT_ENOTFOUND || *out) return rc;
     silt_delta_listing x;
-    int rc = silt_delta_listing_read(&x, store, err);
-    if (rc) return rc;
+    if ((rc = silt_delta_listing_read(&x, store, err))) return rc;
     int64_t version = opts->version;
     if (opts->timestamp_ms != INT64_MIN) {
         int64_t v = -1;

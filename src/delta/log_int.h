@@ -31,6 +31,15 @@ typedef struct silt_delta_listing {
 /* Lists and parses _delta_log/ (incomplete checkpoints are left out). */
 int silt_delta_listing_read(silt_delta_listing *out, silt_store *store, silt_error *err);
 void silt_delta_listing_clear(silt_delta_listing *x);
+/* Lists only the part of _delta_log/ that holds versions >= from (and a few before it), with
+ * as few prefix listings as it takes: the block of 100 versions around from, then, while each
+ * block is full of commits (commits are contiguous), the next blocks. Across a digit boundary
+ * (from 99990, commits up to 100010) that is [99900, 100000) then [100000, 200000). */
+int silt_delta_listing_read_from(silt_delta_listing *out, silt_store *store, int64_t from,
+                                 silt_error *err);
+/* Reads _last_checkpoint: its version, or -1 when absent; *bad when present but unusable (a
+ * warning is logged). */
+int64_t silt_delta_read_last_checkpoint(silt_store *store, bool *bad);
 /* Index in x->versions of commit v, or -1. */
 long silt_delta_listing_find_commit(const silt_delta_listing *x, int64_t v);
 /* Forgets the checkpoint of version v (found unreadable), so planning passes over it. */
@@ -72,7 +81,24 @@ void silt_delta_replay_free(silt_delta_replay *r);
 int silt_delta_replay_apply(silt_delta_replay *r, silt_delta_action *a);
 /* Seeds a replay with a copy of snapshot s's state (s is unchanged). */
 int silt_delta_replay_seed(silt_delta_replay *r, const silt_delta_snapshot *s, silt_error *err);
-/* Reads, parses and applies the JSON commits keys[0..n). */
+/* One JSON commit got and parsed (rc and err: the first failure). */
+typedef struct silt_delta_fetched {
+    silt_delta_actions acts;
+    int rc;
+    silt_error err;
+} silt_delta_fetched;
+/* Commits keys[0..n) got and parsed by worker threads (up to 8, at most 256 ahead of the one
+ * applying), for the applying thread to take in order: wait for key i (0, 1, 2, ...), apply
+ * its actions (taking them is allowed), release it. close stops and frees (NULL is a no-op).
+ * open returns 0 or SILT_ENOMEM (*out set either way; close it). */
+typedef struct silt_delta_fetch silt_delta_fetch;
+int silt_delta_fetch_open(silt_delta_fetch **out, silt_store *store, char *const *keys, size_t n);
+silt_delta_fetched *silt_delta_fetch_wait(silt_delta_fetch *f, size_t i);
+void silt_delta_fetch_release(silt_delta_fetch *f, size_t i);
+void silt_delta_fetch_close(silt_delta_fetch *f);
+
+/* Reads, parses and applies the JSON commits keys[0..n) (fetched several at a time, applied in
+ * order; the first failure in version order is the one reported). */
 int silt_delta_replay_commits(silt_delta_replay *r, silt_store *store, char *const *keys, size_t n,
                               silt_error *err);
 /* Turns a finished replay into a snapshot of `version` (protocol and metadata checks, schema,

@@ -12,66 +12,6 @@
 #include "util/alloc.h"
 #include "util/log.h"
 
-void silt_delta_listing_clear(silt_delta_listing *x)
-{
-    silt_store_list_clear(&x->l);
-    silt_free(x->versions);
-    silt_free(x->idx);
-    silt_free(x->cps);
-    memset(x, 0, sizeof *x);
-}
-
-/* Adds checkpoint file i of the listing (parsed as n) to out->cps. Parts must be listed in
- * order (the listing is sorted); a single file wins over parts of the same version. */
-static void note_checkpoint(silt_delta_listing *out, const silt_delta_logname *n, size_t i)
-{
-    bool single = n->kind == SILT_DELTA_LOGFILE_CHECKPOINT;
-    int64_t v = n->version;
-    silt_delta_cp_info *last = out->n_cps ? &out->cps[out->n_cps - 1] : NULL;
-    if (last && last->version == v) {
-        if (last->single) return;
-        if (single)
-            *last = (silt_delta_cp_info){v, 1, 1, i, true, false};
-        else if (n->parts == last->parts && n->part == last->found + 1)
-            last->found++;
-        return;
-    }
-    if (!single && n->part != 1) return; /* part 1 missing: incomplete */
-    out->cps[out->n_cps++] = (silt_delta_cp_info){v, n->parts, 1, i, single, false};
-}
-
-int silt_delta_listing_read(silt_delta_listing *out, silt_store *store, silt_error *err)
-{
-    memset(out, 0, sizeof *out);
-    int rc = silt_store_list(store, &out->l, SILT_DELTA_LOG_DIR, err);
-    if (rc) return rc;
-    size_t n = out->l.n;
-    out->versions = silt_calloc(n ? n : 1, sizeof *out->versions);
-    out->idx = silt_calloc(n ? n : 1, sizeof *out->idx);
-    out->cps = silt_calloc(n ? n : 1, sizeof *out->cps);
-    if (!out->versions || !out->idx || !out->cps) {
-        silt_delta_listing_clear(out);
-        return silt_error_set(err, SILT_ENOMEM, "out of memory listing the log");
-    }
-    for (size_t i = 0; i < n; i++) {
-        silt_delta_logname ln;
-        silt_delta_logname_parse(&ln, out->l.entries[i].key);
-        if (ln.kind == SILT_DELTA_LOGFILE_COMMIT) {
-            assert(!out->n_commits || out->versions[out->n_commits - 1] < ln.version);
-            out->versions[out->n_commits] = ln.version;
-            out->idx[out->n_commits++] = i;
-        } else if (silt_delta_logname_is_checkpoint(&ln)) {
-            note_checkpoint(out, &ln, i);
-        }
-    }
-    /* drop incomplete checkpoints */
-    size_t k = 0;
-    for (size_t i = 0; i < out->n_cps; i++)
-        if (out->cps[i].found == out->cps[i].parts) out->cps[k++] = out->cps[i];
-    out->n_cps = k;
-    return 0;
-}
-
 void silt_delta_listing_drop_checkpoint(silt_delta_listing *x, int64_t v)
 {
     for (size_t i = 0; i < x->n_cps; i++)
@@ -100,8 +40,7 @@ long silt_delta_listing_find_commit(const silt_delta_listing *x, int64_t v)
     return -1;
 }
 
-/* Reads _last_checkpoint: its version, or -1 when absent; *bad when present but unusable. */
-static int64_t read_last_checkpoint(silt_store *store, bool *bad)
+int64_t silt_delta_read_last_checkpoint(silt_store *store, bool *bad)
 {
     silt_buf b = SILT_BUF_INIT;
     silt_error e;
@@ -149,7 +88,7 @@ static const silt_delta_cp_info *choose_checkpoint(silt_delta_segment *out,
                                                    int64_t version)
 {
     bool bad;
-    int64_t hint = read_last_checkpoint(store, &bad);
+    int64_t hint = silt_delta_read_last_checkpoint(store, &bad);
     const silt_delta_cp_info *h = hint >= 0 && hint <= version ? find_cp(x, hint) : NULL;
     if (h && h->dropped) { /* named an unreadable checkpoint (already reported) */
         h = NULL;

@@ -244,8 +244,10 @@ static void writer_options(silt_pq_writer_options *o, const silt_delta_pqio_opti
 }
 
 struct silt_delta_file_writer {
-    silt_buf data, stats;
-    bool closed;
+    silt_buf stats;
+    char *key;
+    uint64_t size; /* set when the sink is finished */
+    int state;     /* 0 open, 1 published, -1 failed */
     silt_pq_sink *sink;
     silt_pq_writer *w;
 };
@@ -254,27 +256,28 @@ void silt_delta_file_writer_destroy(silt_delta_file_writer *fw)
 {
     if (!fw) return;
     silt_pq_writer_destroy(fw->w);
-    silt_pq_sink_destroy(fw->sink);
-    silt_buf_free(&fw->data);
+    silt_pq_sink_destroy(fw->sink); /* aborts an unfinished upload */
     silt_buf_free(&fw->stats);
+    silt_free(fw->key);
     silt_free(fw);
 }
 
 int silt_delta_file_writer_open(silt_delta_file_writer **out, const silt_delta_pqio_options *opts,
-                                const silt_schema *schema, silt_error *err)
+                                const silt_schema *schema, silt_store *store, const char *key,
+                                silt_error *err)
 {
     *out = NULL;
     silt_delta_file_writer *fw = silt_calloc(1, sizeof *fw);
     if (!fw) return silt_error_set(err, SILT_ENOMEM, "out of memory");
-    silt_buf_init(&fw->data);
     silt_buf_init(&fw->stats);
-    if (!(fw->sink = silt_pq_sink_buf(&fw->data))) {
+    if (!(fw->key = silt_strdup(key))) {
         silt_delta_file_writer_destroy(fw);
         return silt_error_set(err, SILT_ENOMEM, "out of memory");
     }
     silt_pq_writer_options o;
     writer_options(&o, opts);
-    int rc = silt_pq_writer_create(&fw->w, fw->sink, schema, &o, err);
+    int rc = silt_delta_store_sink(&fw->sink, store, key, &fw->size, err);
+    if (rc == 0) rc = silt_pq_writer_create(&fw->w, fw->sink, schema, &o, err);
     if (rc) {
         silt_delta_file_writer_destroy(fw);
         return rc;
@@ -285,22 +288,31 @@ int silt_delta_file_writer_open(silt_delta_file_writer **out, const silt_delta_p
 
 int silt_delta_file_writer_write(silt_delta_file_writer *fw, const silt_batch *b, silt_error *err)
 {
-    return silt_pq_writer_write(fw->w, b, err);
+    if (fw->state)
+        return silt_error_set(err, SILT_EINVAL, "write to data file %s after %s", fw->key,
+                              fw->state > 0 ? "it was finished" : "an error");
+    int rc = silt_pq_writer_write(fw->w, b, err);
+    if (rc) fw->state = -1;
+    return rc;
 }
 
-int silt_delta_file_writer_finish(silt_delta_file_writer *fw, silt_delta_add *out,
-                                  silt_store *store, const char *key, silt_error *err)
+int silt_delta_file_writer_finish(silt_delta_file_writer *fw, silt_delta_add *out, silt_error *err)
 {
     memset(out, 0, sizeof *out);
-    int rc;
-    if (!fw->closed) {
-        if ((rc = silt_pq_writer_close(fw->w, err))) return rc;
+    if (fw->state < 0)
+        return silt_error_set(err, SILT_EIO,
+                              "data file %s was not written (an earlier write failed): its rows "
+                              "must be written again",
+                              fw->key);
+    if (fw->state == 0) {
+        fw->state = -1;
+        int rc = silt_pq_writer_close(fw->w, err); /* finishes the sink: publishes the file */
+        if (rc) return rc;
         if (silt_delta_stats_json(&fw->stats, fw->w) || silt_buf_cstr(&fw->stats))
             return silt_error_set(err, SILT_ENOMEM, "out of memory building file statistics");
-        fw->closed = true;
+        fw->state = 1;
     }
-    if ((rc = silt_store_put(store, key, fw->data.ptr, fw->data.len, err))) return rc;
-    out->path = silt_strdup(key);
+    out->path = silt_strdup(fw->key);
     out->stats = silt_strdup((const char *)fw->stats.ptr);
     if (!out->path || !out->stats) {
         silt_free(out->path);
@@ -308,7 +320,7 @@ int silt_delta_file_writer_finish(silt_delta_file_writer *fw, silt_delta_add *ou
         out->path = out->stats = NULL;
         return silt_error_set(err, SILT_ENOMEM, "out of memory");
     }
-    out->size = (int64_t)fw->data.len;
+    out->size = (int64_t)fw->size;
     out->modification_time = silt_time_wall_ms();
     out->data_change = true;
     return 0;
@@ -318,9 +330,9 @@ static int pq_write_file(void *ctx, silt_delta_add *out, silt_store *store, cons
                          const silt_batch *batch, silt_error *err)
 {
     silt_delta_file_writer *fw = NULL;
-    int rc = silt_delta_file_writer_open(&fw, ctx, batch->schema, err);
+    int rc = silt_delta_file_writer_open(&fw, ctx, batch->schema, store, key, err);
     if (rc == 0) rc = silt_delta_file_writer_write(fw, batch, err);
-    if (rc == 0) rc = silt_delta_file_writer_finish(fw, out, store, key, err);
+    if (rc == 0) rc = silt_delta_file_writer_finish(fw, out, err);
     silt_delta_file_writer_destroy(fw);
     return rc;
 }
@@ -333,18 +345,16 @@ static int pq_write_checkpoint(void *ctx, uint64_t *out_size, silt_store *store,
     silt_pq_writer_options_default(&o);
     o.codec = SILT_PQ_CODEC_SNAPPY;
     o.stats_truncate = 32;
-    silt_buf data = SILT_BUF_INIT;
-    silt_pq_sink *sink = silt_pq_sink_buf(&data);
-    if (!sink) return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    uint64_t size = 0;
+    silt_pq_sink *sink = NULL;
     silt_pq_writer *w = NULL;
-    int rc = silt_pq_writer_create(&w, sink, batch->schema, &o, err);
+    int rc = silt_delta_store_sink(&sink, store, key, &size, err);
+    if (rc == 0) rc = silt_pq_writer_create(&w, sink, batch->schema, &o, err);
     if (rc == 0) rc = silt_pq_writer_write(w, batch, err);
-    if (rc == 0) rc = silt_pq_writer_close(w, err);
+    if (rc == 0) rc = silt_pq_writer_close(w, err); /* publishes the checkpoint */
     silt_pq_writer_destroy(w);
-    silt_pq_sink_destroy(sink);
-    if (rc == 0) rc = silt_store_put(store, key, data.ptr, data.len, err);
-    if (rc == 0 && out_size) *out_size = data.len;
-    silt_buf_free(&data);
+    silt_pq_sink_destroy(sink); /* aborts it after an error */
+    if (rc == 0 && out_size) *out_size = size;
     return rc;
 }
 

@@ -22,20 +22,22 @@ const silt_delta_file_ops *silt_delta_parquet_ops(void);
  * opts alive while the ops are used). */
 void silt_delta_parquet_ops_with(silt_delta_file_ops *out, const silt_delta_pqio_options *opts);
 
-/* A data file written a batch at a time (row groups are encoded as they fill, so that the work
- * of a large file is spread over its writes), then put in the store in one piece. */
+/* A data file written a batch at a time and streamed to the store as its row groups are
+ * encoded (never held whole in memory); the object appears, whole, only when finish succeeds. */
 typedef struct silt_delta_file_writer silt_delta_file_writer;
 /* opts may be NULL (defaults). schema: the file's columns (partition columns excluded),
- * borrowed. Returns 0, SILT_ENOMEM or the Parquet writer's error (a schema it cannot hold). */
+ * borrowed. store (borrowed; must outlive the writer) and key: where the file goes. Returns 0,
+ * SILT_ENOMEM, the store's error, or the Parquet writer's (a schema it cannot hold). */
 int silt_delta_file_writer_open(silt_delta_file_writer **out, const silt_delta_pqio_options *opts,
-                                const silt_schema *schema, silt_error *err);
+                                const silt_schema *schema, silt_store *store, const char *key,
+                                silt_error *err);
 int silt_delta_file_writer_write(silt_delta_file_writer *w, const silt_batch *b, silt_error *err);
-/* Closes the file, puts it at key and fills *out (path = key, size, modificationTime, stats,
- * dataChange true; partitionValues are the caller's). After a failed put it may be called
- * again (with another key); no more rows may be written once it was called. */
-int silt_delta_file_writer_finish(silt_delta_file_writer *w, silt_delta_add *out, silt_store *store,
-                                  const char *key, silt_error *err);
-/* NULL is a no-op. */
+/* Closes the file, publishes it at its key and fills *out (path = key, size, modificationTime,
+ * stats, dataChange true; partitionValues are the caller's). No more rows may be written once
+ * it was called. Once it has failed the rows are gone: a further call fails with SILT_EIO (not
+ * retriable), and the caller stages the rows again in a new writer. */
+int silt_delta_file_writer_finish(silt_delta_file_writer *w, silt_delta_add *out, silt_error *err);
+/* Aborts an unfinished file (nothing of it appears). NULL is a no-op. */
 void silt_delta_file_writer_destroy(silt_delta_file_writer *w);
 
 /* A byte-range source over one stored object, for the Parquet reader. Returns 0 and *out

@@ -313,17 +313,28 @@ static int emit_checkpoint_batch(void *arg, const silt_batch *b, silt_error *err
 int silt_delta_replay_commits(silt_delta_replay *r, silt_store *store, char *const *keys, size_t n,
                               silt_error *err)
 {
-    silt_buf b = SILT_BUF_INIT;
-    silt_delta_actions acts = {0};
-    int rc = 0;
-    for (size_t i = 0; i < n && !rc; i++) {
-        if ((rc = silt_store_get(store, &b, keys[i], err))) break;
-        if ((rc = silt_delta_actions_parse(&acts, b.ptr, b.len, keys[i], err))) break;
-        rc = apply_all(r, &acts, err);
+    if (n == 1) { /* the usual update: no threads */
+        silt_buf b = SILT_BUF_INIT;
+        silt_delta_actions acts = {0};
+        int rc = silt_store_get(store, &b, keys[0], err);
+        if (!rc) rc = silt_delta_actions_parse(&acts, b.ptr, b.len, keys[0], err);
+        if (!rc) rc = apply_all(r, &acts, err);
         silt_delta_actions_clear(&acts);
+        silt_buf_free(&b);
+        return rc;
     }
-    silt_delta_actions_clear(&acts);
-    silt_buf_free(&b);
+    if (n == 0) return 0;
+    silt_delta_fetch *f = NULL;
+    int rc = silt_delta_fetch_open(&f, store, keys, n);
+    if (rc) rc = silt_error_set(err, SILT_ENOMEM, "out of memory reading the log");
+    for (size_t i = 0; i < n && !rc; i++) {
+        silt_delta_fetched *x = silt_delta_fetch_wait(f, i);
+        rc = x->rc;
+        if (rc && err) *err = x->err;
+        if (!rc) rc = apply_all(r, &x->acts, err);
+        silt_delta_fetch_release(f, i);
+    }
+    silt_delta_fetch_close(f);
     return rc;
 }
 

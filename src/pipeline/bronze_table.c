@@ -130,7 +130,15 @@ static struct pending *pending_for(silt_bronze_table *t, const silt_batch *rows,
                                        (const char *)date.ptr)))
         rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
     silt_buf_free(&date);
-    if (rc == 0) rc = silt_delta_file_writer_open(&p->fw, &t->pq, t->data_schema, err);
+    /* the file streams to its key as its row groups fill */
+    silt_buf key = SILT_BUF_INIT;
+    if (rc == 0 && silt_delta_new_data_key(&key, &p->add.partition_values, partition_columns, 1,
+                                           t->ops.data_file_suffix))
+        rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
+    if (rc == 0)
+        rc = silt_delta_file_writer_open(&p->fw, &t->pq, t->data_schema, t->store,
+                                         (const char *)key.ptr, err);
+    silt_buf_free(&key);
     if (rc) {
         silt_delta_add_clear(&p->add);
         return NULL;
@@ -173,28 +181,18 @@ static int stage(silt_ingest_sink *s, const silt_batch *rows, silt_error *err)
     return 0;
 }
 
-/* Closes the staged files and puts them in the store (again after a failed put: what is
- * already there stays). */
+/* Closes the staged files, which publishes them (what is already published stays; a file
+ * whose upload failed fails for good, and the batch is staged again). */
 static int finish_files(silt_bronze_table *t, silt_error *err)
 {
     for (size_t i = 0; i < t->n_pending; i++) {
         struct pending *p = &t->pending[i];
         if (p->add.path) continue;
-        silt_buf key = SILT_BUF_INIT;
-        int rc = silt_delta_new_data_key(&key, &p->add.partition_values, partition_columns, 1,
-                                         t->ops.data_file_suffix);
-        if (rc) {
-            rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
-        } else {
-            silt_delta_add done; /* every field but partitionValues, which p->add holds */
-            rc = silt_delta_file_writer_finish(p->fw, &done, t->store, (char *)key.ptr, err);
-            if (rc == 0) {
-                done.partition_values = p->add.partition_values;
-                p->add = done;
-            }
-        }
-        silt_buf_free(&key);
+        silt_delta_add done; /* every field but partitionValues, which p->add holds */
+        int rc = silt_delta_file_writer_finish(p->fw, &done, err);
         if (rc) return rc;
+        done.partition_values = p->add.partition_values;
+        p->add = done;
     }
     return 0;
 }

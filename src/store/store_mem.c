@@ -36,24 +36,29 @@ typedef struct mem_store {
 static pthread_mutex_t registry_mu = PTHREAD_MUTEX_INITIALIZER;
 static mem_data *registry;
 
+/* Guards the call counters and injected faults of every mem store: a store may be used from
+ * several threads (the log reader fetches commits in parallel). */
+static pthread_mutex_t fault_mu = PTHREAD_MUTEX_INITIALIZER;
+
 /* Counts the call and applies injected faults. Returns 0 or SILT_EIO. */
 static int fault(mem_store *ms, const char *op, const char *key, silt_error *err)
 {
-    ms->calls++;
-    if (ms->fail_at && ms->calls == ms->fail_at) {
-        ms->fail_at = 0;
+    pthread_mutex_lock(&fault_mu);
+    uint64_t calls = ++ms->calls;
+    bool nth = ms->fail_at && calls == ms->fail_at;
+    if (nth) ms->fail_at = 0;
+    bool path = !nth && ms->fail_path && key && strstr(key, ms->fail_path);
+    if (nth) {
         silt_error_set(err, SILT_EIO, "injected failure of %s '%s' (call %llu)", op, key ? key : "",
-                       (unsigned long long)ms->calls);
+                       (unsigned long long)calls);
         silt_error_retriable(err, true);
-        return SILT_EIO;
-    }
-    if (ms->fail_path && key && strstr(key, ms->fail_path)) {
+    } else if (path) {
         silt_error_set(err, SILT_EIO, "injected failure of %s '%s' (path matches '%s')", op, key,
                        ms->fail_path);
         silt_error_path(err, key);
-        return SILT_EIO;
     }
-    return 0;
+    pthread_mutex_unlock(&fault_mu);
+    return nth || path ? SILT_EIO : 0;
 }
 
 /* Binary search: index of key, or -(insertion point) - 1. */
@@ -326,19 +331,26 @@ void silt_store_mem_fail_nth(silt_store *s, uint64_t n)
 {
     if (!s || s->ops != &mem_ops) return;
     mem_store *ms = (mem_store *)s;
+    pthread_mutex_lock(&fault_mu);
     ms->fail_at = n ? ms->calls + n : 0;
+    pthread_mutex_unlock(&fault_mu);
 }
 
 void silt_store_mem_fail_path(silt_store *s, const char *path_substr)
 {
     if (!s || s->ops != &mem_ops) return;
     mem_store *ms = (mem_store *)s;
+    pthread_mutex_lock(&fault_mu);
     silt_free(ms->fail_path);
     ms->fail_path = path_substr ? silt_strdup(path_substr) : NULL;
+    pthread_mutex_unlock(&fault_mu);
 }
 
 uint64_t silt_store_mem_calls(const silt_store *s)
 {
     if (!s || s->ops != &mem_ops) return 0;
-    return ((const mem_store *)s)->calls;
+    pthread_mutex_lock(&fault_mu);
+    uint64_t calls = ((const mem_store *)s)->calls;
+    pthread_mutex_unlock(&fault_mu);
+    return calls;
 }
