@@ -134,7 +134,7 @@ static int64_t select_rows(scan_state *s, const silt_batch *b)
     }
     memset(s->mask, 1, (size_t)rows);
     /* partition terms were settled per file */
-    for (size_t k = 0; k < s->n_terms; k++)
+    for (size_t k = 0; k < s->n_terms && !s->opts->prune_only; k++)
         if (!s->terms[k].on_partition) filter_term(s->mask, &s->terms[k], b);
     int64_t keep = 0, limit = s->opts->limit;
     for (int64_t i = 0; i < rows; i++) {

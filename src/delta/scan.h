@@ -28,6 +28,10 @@ typedef struct silt_delta_scan_opts {
      * clause's `col op literal` conjuncts can be pushed here as they are. NULL/0: none. */
     const silt_delta_pred *preds;
     size_t n_preds;
+    /* The terms only prune partitions and skip files and row groups; every row of what is read
+     * is emitted (for a caller that filters rows itself, such as the SQL engine's vectorized
+     * filter, so no row is tested twice). */
+    bool prune_only;
 } silt_delta_scan_opts;
 
 /* What a scan did. */

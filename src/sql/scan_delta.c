@@ -151,16 +151,14 @@ static int emit(void *arg, const silt_batch *b, silt_error *err)
 
 #define MAX_TERMS 16
 
-/* The WHERE conjuncts the scan can judge files and row groups by, resolved against the table. */
-typedef struct skip_state {
+/* The WHERE conjuncts `column op literal` that the Delta scan can prune and skip by: only those
+ * that resolve against the table (a term the scan cannot judge is left to the filter above). */
+typedef struct skip_terms {
     silt_delta_pred preds[MAX_TERMS];
-    silt_delta_term terms[MAX_TERMS];
     size_t n;
-    const silt_delta_file_ops *base;
-    silt_delta_read_filter filter; /* the data terms, for the Parquet reader */
-} skip_state;
+} skip_terms;
 
-static void pick_terms(skip_state *k, const sql_node *n, const sql_expr *e,
+static void pick_terms(skip_terms *k, const sql_node *n, const sql_expr *e,
                        const silt_delta_snapshot *snap)
 {
     if (!e || k->n == MAX_TERMS) return;
@@ -169,81 +167,36 @@ static void pick_terms(skip_state *k, const sql_node *n, const sql_expr *e,
         pick_terms(k, n, e->args[1], snap);
         return;
     }
+    silt_delta_term t;
     silt_error e2;
     silt_error_clear(&e2);
     if (pick_pred(&k->preds[k->n], n, e) &&
-        !silt_delta_term_resolve(&k->terms[k->n], snap, &k->preds[k->n], &e2))
+        !silt_delta_term_resolve(&t, snap, &k->preds[k->n], &e2))
         k->n++;
 }
 
-/* read_file over the real reader's read_file_filtered: row groups whose statistics rule out
- * a term are skipped; the rows of the others all go to the filter above. */
-static int read_skipping(void *ctx, silt_store *store, const char *key, const silt_schema *schema,
-                         int (*emit_fn)(void *arg, const silt_batch *b, silt_error *err), void *arg,
-                         silt_error *err)
-{
-    skip_state *k = ctx;
-    return k->base->read_file_filtered(k->base->ctx, store, key, schema, &k->filter, emit_fn, arg,
-                                       err);
-}
-
-/* The live files that may hold a match of every term (partition values, Delta statistics);
- * *kept is owned (files borrowed). */
-static int keep_files(silt_delta_add **kept, size_t *n_kept, const silt_delta_snapshot *snap,
-                      const skip_state *k)
-{
-    *n_kept = 0;
-    if (!(*kept = silt_calloc(snap->n_files + 1, sizeof **kept))) return SILT_ENOMEM;
-    for (size_t i = 0; i < snap->n_files; i++) {
-        bool may = true;
-        for (size_t t = 0; t < k->n && may; t++)
-            may = silt_delta_file_may_match(&k->terms[t], &snap->files[i]);
-        if (may) (*kept)[(*n_kept)++] = snap->files[i];
-    }
-    return 0;
-}
-
-/* Runs the scan over the files the WHERE conjuncts `column op literal` leave (partitions
- * pruned, files skipped by their statistics), skipping Parquet row groups by theirs, without
- * handing the predicate to the scan's row filter: the filter above tests every row once,
- * vectorized, instead of twice. */
+/* Runs the scan with the WHERE conjuncts `column op literal` as prune-only terms: partitions
+ * pruned, files and Parquet row groups skipped by their statistics, while the vectorized
+ * filter above tests every row, once. */
 int sql_scan_delta_run(sql_node *n, sql_rel *out, silt_error *err)
 {
     delta_src *d = n->source;
     silt_delta_scan_opts o = silt_delta_scan_opts_default();
-    silt_delta_snapshot view = *d->snap;
-    silt_delta_add *kept = NULL;
-    silt_delta_file_ops ops;
-    skip_state *k = silt_calloc(1, sizeof *k);
+    skip_terms *k = silt_calloc(1, sizeof *k);
     if (!k) return silt_error_set(err, SILT_ENOMEM, "out of memory");
-    k->base = silt_delta_parquet_ops();
     o.columns = n->columns;
     o.n_columns = n->n_columns;
-    o.file_ops = k->base;
+    o.file_ops = silt_delta_parquet_ops();
     pick_terms(k, n, n->pred, d->snap);
-    if (k->n) {
-        if (keep_files(&kept, &view.n_files, d->snap, k)) {
-            silt_free(k);
-            return silt_error_set(err, SILT_ENOMEM, "out of memory");
-        }
-        view.files = kept;
-        k->filter.terms = k->terms;
-        k->filter.n_terms = k->n;
-        if (k->base->read_file_filtered) {
-            ops = *k->base;
-            ops.ctx = k;
-            ops.read_file = read_skipping;
-            ops.read_file_filtered = NULL;
-            o.file_ops = &ops;
-        }
-    }
+    o.preds = k->preds;
+    o.n_preds = k->n;
+    o.prune_only = true;
     silt_delta_scan_stats st;
     memset(&st, 0, sizeof st);
     void *arg[2] = {n, out};
-    int rc = silt_delta_scan(&st, &view, d->store, &o, emit, arg, err);
+    int rc = silt_delta_scan(&st, d->snap, d->store, &o, emit, arg, err);
     n->files_total = d->snap->n_files;
     n->files_read = st.files_read;
-    silt_free(kept);
     silt_free(k);
     return rc;
 }
