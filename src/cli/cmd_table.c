@@ -45,11 +45,6 @@ int silt_cli_table_parse(silt_opts *o, int *out_exit, const silt_opt_spec *spec,
     return 1;
 }
 
-int silt_cli_table_open(silt_store **out, const char *loc, silt_error *err)
-{
-    return silt_store_open(out, loc, err);
-}
-
 /* Epoch milliseconds, or an ISO 8601 date and time ("YYYY-MM-DD[ T]HH:MM:SS[.fff]", UTC unless
  * it carries an offset). */
 static int parse_when(int64_t *out, const char *s, silt_error *err)
@@ -91,23 +86,15 @@ static const silt_opt_spec describe_spec[] = {
 };
 
 int silt_cli_table_load(silt_delta_snapshot **out, silt_store **store, const char *loc,
-                        int64_t version, const char *timestamp, silt_error *err)
+                        const silt_cli_table_settings *set, silt_error *err)
 {
-    int rc = silt_cli_table_open(store, loc, err);
+    int rc = silt_store_open(store, loc, err);
     if (rc) return rc;
     silt_delta_read_opts ro = silt_delta_read_opts_default();
     ro.file_ops = silt_delta_parquet_ops();
-    ro.version = version;
-    if (timestamp && (rc = parse_when(&ro.timestamp_ms, timestamp, err))) return rc;
+    ro.version = set->has_version ? set->version : -1;
+    if (set->timestamp && (rc = parse_when(&ro.timestamp_ms, set->timestamp, err))) return rc;
     return silt_delta_snapshot_load(out, *store, &ro, err);
-}
-
-/* silt_cli_table_load with the --version and --timestamp of a subcommand that has both. */
-static int load_as_of(silt_delta_snapshot **out, silt_store **store, const silt_opts *o,
-                      const silt_cli_table_settings *set, silt_error *err)
-{
-    return silt_cli_table_load(out, store, o->args[0], set->has_version ? set->version : -1,
-                               set->timestamp, err);
 }
 
 static void print_json_string(const char *s)
@@ -298,7 +285,7 @@ static int run_describe(int argc, char **argv)
     silt_error_clear(&err);
     silt_store *store = NULL;
     silt_delta_snapshot *snap = NULL;
-    int rc = load_as_of(&snap, &store, &o, &set, &err);
+    int rc = silt_cli_table_load(&snap, &store, o.args[0], &set, &err);
     if (!rc && set.files)
         rc = print_files(snap, set.where, &err);
     else if (!rc)
@@ -329,7 +316,7 @@ static int run_history(int argc, char **argv)
     silt_error_clear(&err);
     silt_store *store = NULL;
     silt_delta_history h = {0};
-    int rc = silt_cli_table_open(&store, o.args[0], &err);
+    int rc = silt_store_open(&store, o.args[0], &err);
     if (!rc) rc = silt_delta_history_read(&h, store, (size_t)set.limit, &err);
     if (rc) {
         silt_store_destroy(store);

@@ -39,12 +39,11 @@ int silt_cli_table_parse(silt_opts *o, int *out_exit, const silt_opt_spec *spec,
                          silt_cli_table_settings *set, int argc, char **argv, const char *name,
                          const char *usage, const char *help);
 
-/* Opens the store for a location given on the command line (silt_store_open). */
-int silt_cli_table_open(silt_store **out, const char *loc, silt_error *err);
 /* Opens loc into *store (owned by the caller, also on failure) and loads its snapshot (with
- * checkpoints) as of version (-1: latest) and timestamp (NULL: none; epoch ms or ISO 8601). */
+ * checkpoints) as of set's --version (latest when not given) and --timestamp (epoch ms or
+ * ISO 8601; none when NULL). */
 int silt_cli_table_load(silt_delta_snapshot **out, silt_store **store, const char *loc,
-                        int64_t version, const char *timestamp, silt_error *err);
+                        const silt_cli_table_settings *set, silt_error *err);
 
 int silt_cli_table_scan(int argc, char **argv);
 int silt_cli_table_vacuum(int argc, char **argv);

@@ -69,7 +69,7 @@ int silt_cli_table_vacuum(int argc, char **argv)
     silt_delta_vacuum_result r = {0};
     silt_delta_vacuum_opts vo = {-1, set.force, set.dry_run, silt_time_wall_ms()};
     if (set.has_retention) vo.retention_ms = set.retention_us / 1000;
-    int rc = silt_cli_table_open(&store, o.args[0], &err);
+    int rc = silt_store_open(&store, o.args[0], &err);
     silt_delta_read_opts ro = silt_delta_read_opts_default();
     ro.file_ops = silt_delta_parquet_ops();
     if (!rc) rc = silt_delta_snapshot_load(&snap, store, &ro, &err);
@@ -126,7 +126,7 @@ int silt_cli_table_optimize(int argc, char **argv)
     bool autoc = set.auto_compact;
     if (!autoc || set.has_target_size) oo.target_size = set.target_size;
     if (set.has_min_files) oo.min_files = set.min_files;
-    int rc = silt_cli_table_open(&store, o.args[0], &err);
+    int rc = silt_store_open(&store, o.args[0], &err);
     if (!rc)
         rc = autoc ? silt_delta_auto_compact(&r, store, NULL, &oo, &err)
                    : silt_delta_optimize(&r, store, NULL, &oo, &err);
@@ -166,8 +166,7 @@ int silt_cli_table_checkpoint(int argc, char **argv)
     silt_error_clear(&err);
     silt_store *store = NULL;
     silt_delta_snapshot *snap = NULL;
-    int64_t version = set.has_version ? set.version : -1;
-    int rc = silt_cli_table_load(&snap, &store, o.args[0], version, NULL, &err);
+    int rc = silt_cli_table_load(&snap, &store, o.args[0], &set, &err);
     if (!rc)
         rc = silt_delta_checkpoint_write(store, snap, silt_delta_parquet_ops(), silt_time_wall_ms(),
                                          &err);

@@ -245,9 +245,7 @@ int silt_cli_table_scan(int argc, char **argv)
     memset(&st, 0, sizeof st);
     so.fmt = (scan_format)set.format;
     int rc = scan_opts_from_cli(&sopts, &pred, names, colbuf, sizeof colbuf, &set, &err);
-    if (!rc)
-        rc = silt_cli_table_load(&snap, &store, o.args[0], set.has_version ? set.version : -1,
-                                 set.timestamp, &err);
+    if (!rc) rc = silt_cli_table_load(&snap, &store, o.args[0], &set, &err);
     if (!rc) rc = silt_delta_scan_schema(&schema, snap, sopts.columns, sopts.n_columns, &err);
     if (!rc && so.fmt == FMT_CSV) print_csv_header(schema);
     if (!rc) rc = silt_delta_scan(&st, snap, store, &sopts, scan_emit, &so, &err);
