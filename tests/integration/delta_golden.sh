@@ -139,9 +139,9 @@ for i in "${!preds[@]}"; do
 done
 
 # With _last_checkpoint at 420, a checkpoint reader starts there and reads no JSON commit.
-"$SILT" table describe "$spark" | grep -q '^checkpoint: *420 (1 part, named by _last_checkpoint): a checkpoint reader replays it + 0 JSON commits$' ||
+"$SILT" table describe "$spark" | grep >/dev/null '^checkpoint: *420 (1 part, named by _last_checkpoint): a checkpoint reader replays it + 0 JSON commits$' ||
   fail "the plan for the Spark table does not start from the checkpoint at 420"
-"$SILT" table describe "$SILT_FIXTURES/delta-golden/multi-part-checkpoint/delta" | grep -q '^checkpoint: *1 (2 parts' ||
+"$SILT" table describe "$SILT_FIXTURES/delta-golden/multi-part-checkpoint/delta" | grep >/dev/null '^checkpoint: *1 (2 parts' ||
   fail "the multi-part checkpoint is not planned"
 pass "plans start from the checkpoints (420 for the Spark table; 2-part checkpoint at 1)"
 
@@ -175,9 +175,9 @@ done
 grep -q "^my-app	3$" "$tmpdir/tb.txt" || fail "delta-rs checkpoint: my-app is not 3"
 
 # Time travel by timestamp: commitInfo.timestamp of version 1 is 1724782618406.
-"$SILT" table describe --timestamp 1724782618406 "$spark" | grep -q '^version: *1 ' ||
+"$SILT" table describe --timestamp 1724782618406 "$spark" | grep >/dev/null '^version: *1 ' ||
   fail "--timestamp did not select version 1"
-"$SILT" table describe --timestamp '2024-08-27 18:16:58.405' "$spark" | grep -q '^version: *0 ' ||
+"$SILT" table describe --timestamp '2024-08-27 18:16:58.405' "$spark" | grep >/dev/null '^version: *0 ' ||
   fail "--timestamp just before version 1 did not select version 0"
 pass "time travel by timestamp"
 
