@@ -145,6 +145,15 @@ static int check_expects(const silt_pipeline_def *d, const silt_pipeline_table *
 static int check_columns(const silt_pipeline_def *d, const silt_pipeline_table *t,
                          const silt_schema *out, const silt_schema *stream, silt_error *err)
 {
+    for (size_t i = 0; i < out->n_fields; i++)
+        for (size_t j = i + 1; j < out->n_fields; j++)
+            if (!strcasecmp(out->fields[i].name, out->fields[j].name))
+                return silt_error_set(err, SILT_EINVAL,
+                                      "%s:%d: table '%s': its query gives two columns named "
+                                      "'%s' and '%s' (Delta column names are case-insensitive): "
+                                      "rename one with AS",
+                                      d->file, t->line, t->name, out->fields[i].name,
+                                      out->fields[j].name);
     for (size_t i = 0; i < t->n_partition_by; i++)
         if (find_col(out, t->partition_by[i]) < 0)
             return no_col(d, t, out, "partition column", t->partition_by[i], err);

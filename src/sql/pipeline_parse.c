@@ -191,12 +191,14 @@ static int parse_column(sql_parser *p, silt_sql_pl_stmt *st, size_t *cap)
     silt_field f;
     silt_error e2;
     silt_error_clear(&e2);
-    if (silt_sql_type_parse(&f, txt, &e2)) return pl_error(p, a, "%s", e2.msg);
+    int rc = silt_sql_type_parse(&f, txt, &e2);
+    if (rc)
+        return rc == SILT_ENOMEM ? silt_error_set(p->err, rc, "out of memory")
+                                 : pl_error(p, a, "%s", e2.msg);
     silt_sql_type_format(buf, sizeof buf, &f);
     silt_field_clear(&f);
     if (!(c->type = silt_arena_strndup(p->a, buf, strlen(buf)))) return SILT_ENOMEM;
     p->i = j;
-    int rc;
     if (sp_accept_kw(p, "not")) {
         if ((rc = sp_expect_kw(p, "null"))) return rc;
         c->not_null = true;
