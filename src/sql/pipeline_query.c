@@ -31,9 +31,11 @@ static bool tk_op(const sql_parser *p, size_t j, const char *op)
     return j < p->n && p->t[j].kind == TK_OP && !strcmp(p->t[j].op, op);
 }
 
+/* A name: quoted, or a bare word that is not a reserved keyword. */
 static bool tk_name(const sql_parser *p, size_t j)
 {
-    return j < p->n && (p->t[j].kind == TK_IDENT || p->t[j].kind == TK_QIDENT);
+    return j < p->n &&
+           (p->t[j].kind == TK_QIDENT || (p->t[j].kind == TK_IDENT && !sp_reserved(p->t[j].text)));
 }
 
 static void emit(pl_q *q, const sql_tok *t)

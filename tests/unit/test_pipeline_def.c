@@ -388,6 +388,14 @@ static void test_spellings(void **state)
                                   "JOIN `read_files` f ON f.x = one.x\n"
                                   "JOIN `read_files_2` g ON g.x = one.x");
     silt_pipeline_def_destroy(d);
+    /* a table named stream is read whole, not taken for a STREAM source */
+    d = parse_ok("CREATE MATERIALIZED VIEW stream AS SELECT 1 AS x;\n"
+                 "CREATE MATERIALIZED VIEW m AS SELECT * FROM stream WHERE x = 1",
+                 NULL);
+    assert_int_equal(d->tables[1].n_reads, 1);
+    assert_string_equal(d->tables[1].query,
+                        "SELECT * FROM delta.`./lake/stream` AS `stream` WHERE x = 1");
+    silt_pipeline_def_destroy(d);
     /* a read_kafka table that is not SELECT * is not bronze */
     silt_pipeline_var v = {"K", "k"};
     silt_pipeline_parse_opts o = {NULL, &v, 1, false};
