@@ -72,7 +72,7 @@ CREATE OR REFRESH MATERIALIZED VIEW b (
 EOF
 expect_error "$tmpdir/syntax.sql" 3:45 "syntax error: expected DROP ROW, FAIL UPDATE or QUARANTINE after ON VIOLATION, got 'SKIP'"
 
-# errors found by binding name the file, the line and the table
+# errors found by binding point into the file too, and name the table
 cat >"$tmpdir/bind.sql" <<'EOF'
 CREATE OR REFRESH MATERIALIZED VIEW a AS SELECT 1 AS x;
 CREATE OR REFRESH MATERIALIZED VIEW b (
@@ -83,14 +83,14 @@ set +e
 "$SILT" pipeline validate "$tmpdir/bind.sql" 2>"$tmpdir/err"; rc=$?
 set -e
 assert_eq "$rc" 2 "exit code for a bad expectation"
-grep -qF "$tmpdir/bind.sql:3: table 'b': CONSTRAINT half: EXPECT (x / 2) is not a boolean condition" "$tmpdir/err" ||
+grep -qF "$tmpdir/bind.sql:3:27: table 'b': CONSTRAINT half: EXPECT (...) needs a boolean condition" "$tmpdir/err" ||
   fail "bad expectation: $(cat "$tmpdir/err")"
 sed -i 's#AS SELECT x FROM a#AS SELECT x, y FROM a#; s#(x / 2)#(x > 0)#' "$tmpdir/bind.sql"
 set +e
 "$SILT" pipeline validate "$tmpdir/bind.sql" 2>"$tmpdir/err"; rc=$?
 set -e
 assert_eq "$rc" 2 "exit code for an unknown column"
-grep -qF "$tmpdir/bind.sql:2: the query of 'b': unknown column 'y'" "$tmpdir/err" ||
+grep -qF "$tmpdir/bind.sql:4:16: the query of 'b': unknown column 'y' (did you mean 'x'?)" "$tmpdir/err" ||
   fail "unknown column: $(cat "$tmpdir/err")"
 set +e
 "$SILT" pipeline validate "$tmpdir/missing.sql" 2>"$tmpdir/err"; rc=$?

@@ -508,17 +508,19 @@ static void test_bind_errors(void **state)
                     "current_timestamp() AS t;\n";
     char text[1024];
     snprintf(text, sizeof text, "%sCREATE MATERIALIZED VIEW m AS SELECT y FROM a", a);
-    bind_err(text, "p.sql:2: the query of 'm': ");
+    bind_err(text, "p.sql:2:38: the query of 'm': unknown column 'y' (did you mean 'x'?)\n"
+                   "  CREATE MATERIALIZED VIEW m AS SELECT y FROM a\n"
+                   "                                       ^");
     snprintf(text, sizeof text,
              "%sCREATE MATERIALIZED VIEW m (\n CONSTRAINT c EXPECT (x + 1))"
              " AS SELECT x FROM a",
              a);
-    bind_err(text, "p.sql:3: table 'm': CONSTRAINT c: EXPECT (x + 1) is not a boolean condition");
+    bind_err(text, "p.sql:3:23: table 'm': CONSTRAINT c: EXPECT (...) needs a boolean condition");
     snprintf(text, sizeof text,
              "%sCREATE MATERIALIZED VIEW m (CONSTRAINT c EXPECT (z > 1)) AS "
              "SELECT x FROM a",
              a);
-    bind_err(text, "CONSTRAINT c: unknown column 'z'");
+    bind_err(text, "p.sql:2:50: table 'm': CONSTRAINT c: unknown column 'z'");
     snprintf(text, sizeof text,
              "%sCREATE MATERIALIZED VIEW m PARTITIONED BY (ss) AS "
              "SELECT x, s FROM a",
@@ -537,6 +539,13 @@ static void test_bind_errors(void **state)
              "WATERMARK tt DELAY OF INTERVAL 1 SECOND",
              a);
     bind_err(text, "watermark column 'tt' is not a column of its stream (did you mean 't'?)");
+    /* after a rewritten source, the place is still the file's */
+    snprintf(text, sizeof text,
+             "%sCREATE STREAMING TABLE m AS SELECT x FROM STREAM(LIVE.a) "
+             "WATERMARK t DELAY OF INTERVAL 1 SECOND JOIN a b USING (x) "
+             "WHERE zz = 1",
+             a);
+    bind_err(text, "p.sql:2:122: the query of 'm': unknown column 'zz'");
     snprintf(text, sizeof text, "%sCREATE MATERIALIZED VIEW m AS SELECT x, s AS X FROM a", a);
     bind_err(text, "two columns named 'x' and 'X'");
     bind_err("CREATE STREAMING TABLE f AS SELECT * FROM STREAM read_files('/nonexistent/dir')",
