@@ -1,6 +1,7 @@
 /* Each table's query rewritten for silt_sql_prepare: STREAM sources become their input names,
  * whole-table reads delta.`<location>` (query) or the table's name as an input (bind_query),
  * and the WATERMARK clause goes (the runtime holds it); all else is kept as written. */
+#include <ctype.h>
 #include <string.h>
 
 #include "pipeline/def_int.h"
@@ -24,8 +25,13 @@ static void put_qident(silt_buf *b, const char *s)
     silt_buf_putc(b, '`');
 }
 
+static bool space_before(const silt_buf *b)
+{
+    return !b->len || isspace(b->ptr[b->len - 1]);
+}
+
 static void put_repl(silt_buf *b, const silt_pipeline_def *d, const silt_pipeline_table *t,
-                     const silt_sql_pl_stmt *s, const repl *r, bool bind)
+                     const silt_sql_pl_stmt *s, const char *text, const repl *r, bool bind)
 {
     if (r->source >= 0) {
         put_qident(b, t->sources[r->source].input_name);
@@ -42,8 +48,9 @@ static void put_repl(silt_buf *b, const silt_pipeline_def *d, const silt_pipelin
             silt_buf_puts(b, " AS ");
             put_qident(b, rd->name);
         }
-    } else {
-        silt_buf_putc(b, ' '); /* the WATERMARK clause */
+    } else if (!space_before(b) && !isspace((unsigned char)text[r->span.end]) &&
+               text[r->span.end]) {
+        silt_buf_putc(b, ' '); /* the WATERMARK clause: gone, words kept apart */
     }
 }
 
@@ -63,9 +70,11 @@ static char *rewrite(const silt_pipeline_def *d, const silt_pipeline_table *t,
     for (size_t i = 0; i < n; i++) {
         size_t from = b.len;
         silt_buf_append(&b, text + at, (size_t)(r[i].span.start - at));
+        if (r[i].source < 0 && r[i].read < 0) /* the WATERMARK clause: no blanks left behind */
+            while (b.len > from && (b.ptr[b.len - 1] == ' ' || b.ptr[b.len - 1] == '\t')) b.len--;
         note(m, &b, from, (size_t)at, false);
         from = b.len;
-        put_repl(&b, d, t, s, &r[i], m != NULL);
+        put_repl(&b, d, t, s, text, &r[i], m != NULL);
         note(m, &b, from, (size_t)r[i].span.start, true);
         at = r[i].span.end;
     }

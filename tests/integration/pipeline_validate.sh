@@ -31,6 +31,13 @@ assert_eq "$features" " schema| CustomerNo float| recency_days int| frequency bi
 [ ! -e "$tmpdir/lake" ] || fail "validate created the lake"
 pass "the example validates, in order, with its schemas"
 
+# --queries: what the runtime runs (sources as inputs, whole tables as delta.`location`)
+out=$("$SILT" pipeline validate "$example" --lake "$tmpdir/lake" --var KAFKA=k --var TOPIC=t --queries)
+country=$(sed -n '/^gold_revenue_by_country:/,/^$/p' <<<"$out" | sed -n '/^  query/,$p' | tr -s ' \n' ' ')
+assert_eq "$country" " query SELECT Country, count(*) AS lines, sum(Price * Quantity) AS revenue FROM delta.\`$tmpdir/lake/silver_transactions\` AS \`silver_transactions\` WHERE NOT cancelled GROUP BY Country " "rewritten query"
+grep -q '^       FROM `silver_transactions`$' <<<"$out" || fail "stream source as an input, watermark gone: $out"
+pass "--queries prints the rewritten queries"
+
 out=$(KAFKA=10.0.0.1:9092 TOPIC=from_env "$SILT" pipeline validate "$example")
 grep -q "bootstrapServers => '10.0.0.1:9092', subscribe => 'from_env'" <<<"$out" || fail "env: $out"
 grep -q "^  location     ./lake/gold_top_products$" <<<"$out" || fail "default lake: $out"

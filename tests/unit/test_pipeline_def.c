@@ -174,10 +174,10 @@ static const char *const good_dump =
     "  reads totals\n"
     "  watermark ts 90000000\n"
     "  query SELECT window(s.ts, '1 minute').start AS minute, count(*) AS n\n"
-    "   FROM `clean` AS s  \n"
+    "   FROM `clean` AS s\n"
     "   JOIN delta.`/data/lake/totals` AS `totals` ON s.day = totals.day GROUP BY 1\n"
     "  bind SELECT window(s.ts, '1 minute').start AS minute, count(*) AS n\n"
-    "   FROM `clean` AS s  \n"
+    "   FROM `clean` AS s\n"
     "   JOIN `totals` ON s.day = totals.day GROUP BY 1\n"
     "  text SELECT window(s.ts, '1 minute').start AS minute, count(*) AS n\n"
     "   FROM STREAM clean AS s WATERMARK ts DELAY OF INTERVAL 90 SECONDS\n"
@@ -383,7 +383,7 @@ static void test_spellings(void **state)
     assert_string_equal(s->sources[3].input_name, "read_files_2");
     assert_int_equal(s->watermark_delay_us, 120000000);
     assert_false(s->is_bronze);
-    assert_string_equal(s->query, "SELECT * FROM `a`   one\n"
+    assert_string_equal(s->query, "SELECT * FROM `a` one\n"
                                   "JOIN `a_2` two ON one.x = two.x\n"
                                   "JOIN `read_files` f ON f.x = one.x\n"
                                   "JOIN `read_files_2` g ON g.x = one.x");
