@@ -249,6 +249,10 @@ static void test_substitution(void **state)
     o.n_vars = 1;
     assert_int_equal(silt_pipeline_def_parse(&d, text, "p.sql", &o, &err), SILT_EINVAL);
     assert_non_null(strstr(err.msg, "give --var V=VALUE\n"));
+    /* \${ in a string keeps the text */
+    d = parse_ok("CREATE MATERIALIZED VIEW m AS SELECT '\\${X}' AS v", NULL);
+    assert_string_equal(d->tables[0].query, "SELECT '\\${X}' AS v");
+    silt_pipeline_def_destroy(d);
     unsetenv("V");
     unsetenv("NAME");
     unsetenv("SILT_TEST_PDEF_V");
