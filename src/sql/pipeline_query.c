@@ -165,7 +165,8 @@ static int parse_interval(sql_parser *p, int64_t *out)
     }
     int64_t us = 1;
     if ((rc = interval_unit(p, unit, upos, &us))) return rc;
-    if (n < 0 || n > INT64_MAX / us) return pl_error(p, t->pos, "the delay is out of range");
+    if (n < 0) return pl_error(p, t->pos, "a watermark's delay cannot be negative");
+    if (n > INT64_MAX / us) return pl_error(p, t->pos, "the delay is out of range");
     *out = n * us;
     return 0;
 }

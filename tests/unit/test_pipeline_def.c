@@ -304,6 +304,12 @@ static void test_syntax_errors(void **state)
     parse_err("CREATE MATERIALIZED VIEW m AS SELECT 1 CREATE MATERIALIZED VIEW n AS SELECT 1", 1,
               40, "expected the end of the query");
     parse_err("CREATE MATERIALIZED VIEW m LOCATION '' AS SELECT 1", 1, 37, "LOCATION is empty");
+    parse_err("CREATE MATERIALIZED VIEW m TBLPROPERTIES (a.=1) AS SELECT 1", 1, 45,
+              "expected a property name, got '='");
+    parse_err("CREATE MATERIALIZED VIEW `` AS SELECT 1", 1, 26, "a table's name cannot be empty");
+    parse_err("CREATE STREAMING TABLE s AS SELECT * FROM STREAM(s) WATERMARK x DELAY OF INTERVAL "
+              "'-5 seconds'",
+              1, 83, "a watermark's delay cannot be negative");
     parse_err("CREATE MATERIALIZED VIEW m AS SELECT 'open", 1, 38, "unterminated string");
     parse_err("CREATE MATERIALIZED VIEW m AS SELECT ${ 1", 1, 38, "'${' starts a variable");
 }
