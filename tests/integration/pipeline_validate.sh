@@ -66,10 +66,15 @@ expect_error "$tmpdir/typo.sql" 34:22 "STREAM(bronze_transaction): no table 'bro
 cat >"$tmpdir/cycle.sql" <<'EOF'
 CREATE OR REFRESH MATERIALIZED VIEW a AS SELECT * FROM c;
 CREATE OR REFRESH MATERIALIZED VIEW b AS SELECT * FROM a;
-CREATE OR REFRESH STREAMING TABLE c AS
-  SELECT * FROM STREAM(b);
+CREATE OR REFRESH MATERIALIZED VIEW c AS
+  SELECT * FROM b;
 EOF
 expect_error "$tmpdir/cycle.sql" 2:56 "the tables read each other in a cycle: a -> c -> b -> a"
+cat >"$tmpdir/stream_mv.sql" <<'EOF'
+CREATE OR REFRESH MATERIALIZED VIEW a AS SELECT 1 AS x;
+CREATE OR REFRESH STREAMING TABLE s AS SELECT * FROM STREAM(a);
+EOF
+expect_error "$tmpdir/stream_mv.sql" 2:61 "STREAM(a): 'a' is a materialized view, rewritten as its inputs change, so it cannot be read as a stream: read it whole (FROM a) or make it a STREAMING TABLE"
 
 cat >"$tmpdir/syntax.sql" <<'EOF'
 CREATE OR REFRESH MATERIALIZED VIEW a AS SELECT 1 AS x;
