@@ -275,7 +275,8 @@ int silt_pipeline_def_find(const silt_pipeline_def *d, const char *name)
 int silt_pipeline_def_error_at(silt_error *err, const silt_pipeline_def *d, int table, int expect,
                                size_t offset, const char *msg)
 {
-    if (!d || !d->src || !d->src->maps || table < 0 || (size_t)table >= d->n_tables)
+    if (!d || !d->src || !d->src->maps || table < 0 || (size_t)table >= d->n_tables ||
+        (expect >= 0 && (size_t)expect >= d->tables[table].n_expects))
         return silt_error_set(err, SILT_EINVAL, "%s", msg);
     const def_tmap *m = &d->src->maps[table];
     size_t pos = 0;
