@@ -106,6 +106,12 @@ static int resolve_source(silt_pipeline_def *d, silt_pipeline_table *t, const si
         o->kind = SILT_PIPELINE_SRC_TABLE;
         if ((o->upstream = silt_pipeline_def_find(d, s->name)) < 0)
             return unknown_table(d, tx, s->pos, s->name, true, err);
+        if (d->tables[o->upstream].kind == SILT_PIPELINE_MATERIALIZED_VIEW)
+            return def_fail(err, tx, (size_t)s->pos,
+                            "STREAM(%s): '%s' is a materialized view, rewritten as its inputs "
+                            "change, so it cannot be read as a stream: read it whole (FROM %s) "
+                            "or make it a STREAMING TABLE",
+                            s->name, d->tables[o->upstream].name, s->name);
         o->input_name = unique_input(t, d->tables[o->upstream].name);
     } else {
         o->kind =

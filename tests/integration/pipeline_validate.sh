@@ -31,6 +31,13 @@ assert_eq "$features" " schema| CustomerNo float| recency_days int| frequency bi
 [ ! -e "$tmpdir/lake" ] || fail "validate created the lake"
 pass "the example validates, in order, with its schemas"
 
+# --queries: what the runtime runs (sources as inputs, whole tables as delta.`location`)
+out=$("$SILT" pipeline validate "$example" --lake "$tmpdir/lake" --var KAFKA=k --var TOPIC=t --queries)
+country=$(sed -n '/^gold_revenue_by_country:/,/^$/p' <<<"$out" | sed -n '/^  query/,$p' | tr -s ' \n' ' ')
+assert_eq "$country" " query SELECT Country, count(*) AS lines, sum(Price * Quantity) AS revenue FROM delta.\`$tmpdir/lake/silver_transactions\` AS \`silver_transactions\` WHERE NOT cancelled GROUP BY Country " "rewritten query"
+grep -q '^       FROM `silver_transactions`$' <<<"$out" || fail "stream source as an input, watermark gone: $out"
+pass "--queries prints the rewritten queries"
+
 out=$(KAFKA=10.0.0.1:9092 TOPIC=from_env "$SILT" pipeline validate "$example")
 grep -q "bootstrapServers => '10.0.0.1:9092', subscribe => 'from_env'" <<<"$out" || fail "env: $out"
 grep -q "^  location     ./lake/gold_top_products$" <<<"$out" || fail "default lake: $out"
@@ -59,10 +66,15 @@ expect_error "$tmpdir/typo.sql" 34:22 "STREAM(bronze_transaction): no table 'bro
 cat >"$tmpdir/cycle.sql" <<'EOF'
 CREATE OR REFRESH MATERIALIZED VIEW a AS SELECT * FROM c;
 CREATE OR REFRESH MATERIALIZED VIEW b AS SELECT * FROM a;
-CREATE OR REFRESH STREAMING TABLE c AS
-  SELECT * FROM STREAM(b);
+CREATE OR REFRESH MATERIALIZED VIEW c AS
+  SELECT * FROM b;
 EOF
 expect_error "$tmpdir/cycle.sql" 2:56 "the tables read each other in a cycle: a -> c -> b -> a"
+cat >"$tmpdir/stream_mv.sql" <<'EOF'
+CREATE OR REFRESH MATERIALIZED VIEW a AS SELECT 1 AS x;
+CREATE OR REFRESH STREAMING TABLE s AS SELECT * FROM STREAM(a);
+EOF
+expect_error "$tmpdir/stream_mv.sql" 2:61 "STREAM(a): 'a' is a materialized view, rewritten as its inputs change, so it cannot be read as a stream: read it whole (FROM a) or make it a STREAMING TABLE"
 
 cat >"$tmpdir/syntax.sql" <<'EOF'
 CREATE OR REFRESH MATERIALIZED VIEW a AS SELECT 1 AS x;
@@ -72,7 +84,7 @@ CREATE OR REFRESH MATERIALIZED VIEW b (
 EOF
 expect_error "$tmpdir/syntax.sql" 3:45 "syntax error: expected DROP ROW, FAIL UPDATE or QUARANTINE after ON VIOLATION, got 'SKIP'"
 
-# errors found by binding name the file, the line and the table
+# errors found by binding point into the file too, and name the table
 cat >"$tmpdir/bind.sql" <<'EOF'
 CREATE OR REFRESH MATERIALIZED VIEW a AS SELECT 1 AS x;
 CREATE OR REFRESH MATERIALIZED VIEW b (
@@ -83,14 +95,14 @@ set +e
 "$SILT" pipeline validate "$tmpdir/bind.sql" 2>"$tmpdir/err"; rc=$?
 set -e
 assert_eq "$rc" 2 "exit code for a bad expectation"
-grep -qF "$tmpdir/bind.sql:3: table 'b': CONSTRAINT half: EXPECT (x / 2) is not a boolean condition" "$tmpdir/err" ||
+grep -qF "$tmpdir/bind.sql:3:27: table 'b': CONSTRAINT half: EXPECT (...) needs a boolean condition" "$tmpdir/err" ||
   fail "bad expectation: $(cat "$tmpdir/err")"
 sed -i 's#AS SELECT x FROM a#AS SELECT x, y FROM a#; s#(x / 2)#(x > 0)#' "$tmpdir/bind.sql"
 set +e
 "$SILT" pipeline validate "$tmpdir/bind.sql" 2>"$tmpdir/err"; rc=$?
 set -e
 assert_eq "$rc" 2 "exit code for an unknown column"
-grep -qF "$tmpdir/bind.sql:2: the query of 'b': unknown column 'y'" "$tmpdir/err" ||
+grep -qF "$tmpdir/bind.sql:4:16: the query of 'b': unknown column 'y' (did you mean 'x'?)" "$tmpdir/err" ||
   fail "unknown column: $(cat "$tmpdir/err")"
 set +e
 "$SILT" pipeline validate "$tmpdir/missing.sql" 2>"$tmpdir/err"; rc=$?

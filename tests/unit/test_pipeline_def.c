@@ -174,10 +174,10 @@ static const char *const good_dump =
     "  reads totals\n"
     "  watermark ts 90000000\n"
     "  query SELECT window(s.ts, '1 minute').start AS minute, count(*) AS n\n"
-    "   FROM `clean` AS s  \n"
+    "   FROM `clean` AS s\n"
     "   JOIN delta.`/data/lake/totals` AS `totals` ON s.day = totals.day GROUP BY 1\n"
     "  bind SELECT window(s.ts, '1 minute').start AS minute, count(*) AS n\n"
-    "   FROM `clean` AS s  \n"
+    "   FROM `clean` AS s\n"
     "   JOIN `totals` ON s.day = totals.day GROUP BY 1\n"
     "  text SELECT window(s.ts, '1 minute').start AS minute, count(*) AS n\n"
     "   FROM STREAM clean AS s WATERMARK ts DELAY OF INTERVAL 90 SECONDS\n"
@@ -249,6 +249,10 @@ static void test_substitution(void **state)
     o.n_vars = 1;
     assert_int_equal(silt_pipeline_def_parse(&d, text, "p.sql", &o, &err), SILT_EINVAL);
     assert_non_null(strstr(err.msg, "give --var V=VALUE\n"));
+    /* \${ in a string keeps the text */
+    d = parse_ok("CREATE MATERIALIZED VIEW m AS SELECT '\\${X}' AS v", NULL);
+    assert_string_equal(d->tables[0].query, "SELECT '\\${X}' AS v");
+    silt_pipeline_def_destroy(d);
     unsetenv("V");
     unsetenv("NAME");
     unsetenv("SILT_TEST_PDEF_V");
@@ -300,6 +304,12 @@ static void test_syntax_errors(void **state)
     parse_err("CREATE MATERIALIZED VIEW m AS SELECT 1 CREATE MATERIALIZED VIEW n AS SELECT 1", 1,
               40, "expected the end of the query");
     parse_err("CREATE MATERIALIZED VIEW m LOCATION '' AS SELECT 1", 1, 37, "LOCATION is empty");
+    parse_err("CREATE MATERIALIZED VIEW m TBLPROPERTIES (a.=1) AS SELECT 1", 1, 45,
+              "expected a property name, got '='");
+    parse_err("CREATE MATERIALIZED VIEW `` AS SELECT 1", 1, 26, "a table's name cannot be empty");
+    parse_err("CREATE STREAMING TABLE s AS SELECT * FROM STREAM(s) WATERMARK x DELAY OF INTERVAL "
+              "'-5 seconds'",
+              1, 83, "a watermark's delay cannot be negative");
     parse_err("CREATE MATERIALIZED VIEW m AS SELECT 'open", 1, 38, "unterminated string");
     parse_err("CREATE MATERIALIZED VIEW m AS SELECT ${ 1", 1, 38, "'${' starts a variable");
 }
@@ -351,13 +361,21 @@ static void test_graph_errors(void **state)
 {
     (void)state;
     parse_err("CREATE MATERIALIZED VIEW a AS SELECT 1 AS x;\n"
+              "CREATE STREAMING TABLE s AS SELECT * FROM STREAM(a)",
+              2, 50, "STREAM(a): 'a' is a materialized view, rewritten as its inputs change");
+    parse_err("CREATE MATERIALIZED VIEW a AS SELECT 1 AS x;\n"
               "CREATE MATERIALIZED VIEW A AS SELECT 2 AS x",
               2, 26, "table 'A' is defined twice (first on line 1)");
     parse_err("CREATE MATERIALIZED VIEW a AS SELECT * FROM a", 1, 45, "table 'a' reads itself");
     parse_err("CREATE MATERIALIZED VIEW a AS SELECT * FROM b;\n"
               "CREATE MATERIALIZED VIEW b AS SELECT * FROM c;\n"
-              "CREATE STREAMING TABLE c AS SELECT * FROM STREAM(a)",
-              3, 50, "the tables read each other in a cycle: a -> b -> c -> a");
+              "CREATE MATERIALIZED VIEW c AS SELECT * FROM a",
+              3, 45, "the tables read each other in a cycle: a -> b -> c -> a");
+    parse_err("CREATE STREAMING TABLE a AS SELECT * FROM STREAM(c);\n"
+              "CREATE STREAMING TABLE b AS SELECT * FROM STREAM(a);\n"
+              "CREATE STREAMING TABLE c AS SELECT * FROM STREAM b JOIN d ON b.x = d.x;\n"
+              "CREATE MATERIALIZED VIEW d AS SELECT 1 AS x",
+              2, 50, "the tables read each other in a cycle: a -> c -> b -> a");
 }
 
 /* STREAM's spellings, LIVE.t, DLT's older statement names, a second source of a kind. */
@@ -365,15 +383,18 @@ static void test_spellings(void **state)
 {
     (void)state;
     silt_pipeline_def *d =
-        parse_ok("CREATE OR REFRESH LIVE TABLE a AS SELECT 1 AS x, current_timestamp() AS t;\n"
+        parse_ok("CREATE OR REFRESH LIVE TABLE v AS SELECT 1 AS x;\n"
+                 "CREATE OR REFRESH STREAMING LIVE TABLE a AS\n"
+                 "SELECT * FROM STREAM read_files('/in0', schema => 'x INT, t TIMESTAMP');\n"
                  "CREATE OR REFRESH STREAMING LIVE TABLE s AS\n"
                  "SELECT * FROM STREAM (LIVE.a) WATERMARK t DELAY OF INTERVAL '2 minutes' one\n"
                  "JOIN STREAM(a) two ON one.x = two.x\n"
                  "JOIN STREAM read_files('/in', format => 'json') f ON f.x = one.x\n"
                  "JOIN STREAM read_files('/in2') g ON g.x = one.x",
                  NULL);
-    const silt_pipeline_table *s = &d->tables[1];
+    const silt_pipeline_table *s = &d->tables[2];
     assert_int_equal(d->tables[0].kind, SILT_PIPELINE_MATERIALIZED_VIEW);
+    assert_int_equal(d->tables[1].kind, SILT_PIPELINE_STREAMING_TABLE);
     assert_int_equal(s->kind, SILT_PIPELINE_STREAMING_TABLE);
     assert_int_equal(s->n_sources, 4);
     assert_string_equal(s->sources[0].input_name, "a");
@@ -383,10 +404,18 @@ static void test_spellings(void **state)
     assert_string_equal(s->sources[3].input_name, "read_files_2");
     assert_int_equal(s->watermark_delay_us, 120000000);
     assert_false(s->is_bronze);
-    assert_string_equal(s->query, "SELECT * FROM `a`   one\n"
+    assert_string_equal(s->query, "SELECT * FROM `a` one\n"
                                   "JOIN `a_2` two ON one.x = two.x\n"
                                   "JOIN `read_files` f ON f.x = one.x\n"
                                   "JOIN `read_files_2` g ON g.x = one.x");
+    silt_pipeline_def_destroy(d);
+    /* a table named stream is read whole, not taken for a STREAM source */
+    d = parse_ok("CREATE MATERIALIZED VIEW stream AS SELECT 1 AS x;\n"
+                 "CREATE MATERIALIZED VIEW m AS SELECT * FROM stream WHERE x = 1",
+                 NULL);
+    assert_int_equal(d->tables[1].n_reads, 1);
+    assert_string_equal(d->tables[1].query,
+                        "SELECT * FROM delta.`./lake/stream` AS `stream` WHERE x = 1");
     silt_pipeline_def_destroy(d);
     /* a read_kafka table that is not SELECT * is not bronze */
     silt_pipeline_var v = {"K", "k"};
@@ -496,21 +525,23 @@ static void bind_err(const char *text, const char *want)
 static void test_bind_errors(void **state)
 {
     (void)state;
-    const char *a = "CREATE MATERIALIZED VIEW a AS SELECT 1 AS x, 'u' AS s, "
-                    "current_timestamp() AS t;\n";
+    const char *a = "CREATE STREAMING TABLE a AS SELECT x, s, t FROM STREAM read_files("
+                    "'/nonexistent', schema => 'x INT, s STRING, t TIMESTAMP');\n";
     char text[1024];
     snprintf(text, sizeof text, "%sCREATE MATERIALIZED VIEW m AS SELECT y FROM a", a);
-    bind_err(text, "p.sql:2: the query of 'm': ");
+    bind_err(text, "p.sql:2:38: the query of 'm': unknown column 'y' (did you mean 'x'?)\n"
+                   "  CREATE MATERIALIZED VIEW m AS SELECT y FROM a\n"
+                   "                                       ^");
     snprintf(text, sizeof text,
              "%sCREATE MATERIALIZED VIEW m (\n CONSTRAINT c EXPECT (x + 1))"
              " AS SELECT x FROM a",
              a);
-    bind_err(text, "p.sql:3: table 'm': CONSTRAINT c: EXPECT (x + 1) is not a boolean condition");
+    bind_err(text, "p.sql:3:23: table 'm': CONSTRAINT c: EXPECT (...) needs a boolean condition");
     snprintf(text, sizeof text,
              "%sCREATE MATERIALIZED VIEW m (CONSTRAINT c EXPECT (z > 1)) AS "
              "SELECT x FROM a",
              a);
-    bind_err(text, "CONSTRAINT c: unknown column 'z'");
+    bind_err(text, "p.sql:2:50: table 'm': CONSTRAINT c: unknown column 'z'");
     snprintf(text, sizeof text,
              "%sCREATE MATERIALIZED VIEW m PARTITIONED BY (ss) AS "
              "SELECT x, s FROM a",
@@ -529,6 +560,13 @@ static void test_bind_errors(void **state)
              "WATERMARK tt DELAY OF INTERVAL 1 SECOND",
              a);
     bind_err(text, "watermark column 'tt' is not a column of its stream (did you mean 't'?)");
+    /* after a rewritten source, the place is still the file's */
+    snprintf(text, sizeof text,
+             "%sCREATE STREAMING TABLE m AS SELECT x FROM STREAM(LIVE.a) "
+             "WATERMARK t DELAY OF INTERVAL 1 SECOND JOIN a b USING (x) "
+             "WHERE zz = 1",
+             a);
+    bind_err(text, "p.sql:2:122: the query of 'm': unknown column 'zz'");
     snprintf(text, sizeof text, "%sCREATE MATERIALIZED VIEW m AS SELECT x, s AS X FROM a", a);
     bind_err(text, "two columns named 'x' and 'X'");
     bind_err("CREATE STREAMING TABLE f AS SELECT * FROM STREAM read_files('/nonexistent/dir')",
