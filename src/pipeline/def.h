@@ -54,6 +54,14 @@ typedef struct silt_pipeline_expect {
     int line; /* where it is written in the file (1-based) */
 } silt_pipeline_expect;
 
+/* A column definition in the CREATE's list: name TYPE [NOT NULL] [COMMENT '...']. */
+typedef struct silt_pipeline_column {
+    char *name;
+    char *type;    /* as Spark prints it: "int", "decimal(10,2)", "struct<a:int>" */
+    char *comment; /* or NULL */
+    bool not_null;
+} silt_pipeline_column;
+
 typedef struct silt_pipeline_table {
     silt_pipeline_kind kind;
     char *name;          /* as written (case kept); names are compared case-insensitively */
@@ -65,6 +73,10 @@ typedef struct silt_pipeline_table {
     size_t n_properties;
     silt_pipeline_expect *expects;
     size_t n_expects;
+    /* Column definitions given in the CREATE (their types and comments; the query decides
+     * the table's columns, validate checks that it has these with these types). */
+    silt_pipeline_column *columns;
+    size_t n_columns;
     /* Streaming inputs of the query (a streaming table has at least one; a materialized view
      * none). */
     silt_pipeline_source *sources;
@@ -77,6 +89,10 @@ typedef struct silt_pipeline_table {
      * each STREAM source is replaced by its input_name, each other pipeline table by
      * delta.`<its location>`. */
     char *query;
+    /* The same query with every pipeline table it reads, as a stream or whole, as a named
+     * input of the table's name (its input_name for a STREAM source): what binds before the
+     * tables exist (`silt pipeline validate`, pipeline/bind.h). */
+    char *bind_query;
     /* The query as written in the file, for messages and `validate`. */
     char *query_text;
     /* WATERMARK col DELAY OF INTERVAL n unit (silt's placement: after the stream source). */
