@@ -95,11 +95,15 @@ static int replace(silt_pipeline_run *r, run_table *t, const silt_batch *rows, c
 {
     char ids[16][600];
     silt_delta_txn txns[16];
+    size_t m = 0;
     for (size_t k = 0; k < n; k++) {
-        snprintf(ids[k], sizeof ids[k], "silt:%s:%s", t->d.name, r->t[ups[k]].d.name);
-        txns[k] = (silt_delta_txn){ids[k], vers[k], -1};
+        /* a forced recompute at versions already recorded keeps those txns as they are */
+        if (run_delta_txn(&t->d, t->d.name, r->t[ups[k]].d.name) >= vers[k]) continue;
+        snprintf(ids[m], sizeof ids[m], "silt:%s:%s", t->d.name, r->t[ups[k]].d.name);
+        txns[m] = (silt_delta_txn){ids[m], vers[k], -1};
+        m++;
     }
-    return run_delta_write_txns(&t->d, rows, txns, n, true, err);
+    return run_delta_write_txns(&t->d, rows, txns, m, true, err);
 }
 
 int silt_pipeline_mv_refresh(silt_pipeline_run *r, size_t i, bool force, bool *out_changed,

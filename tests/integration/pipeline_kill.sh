@@ -13,7 +13,8 @@ N=${PIPELINE_KILL_MESSAGES:-100000}
 KILLS=${PIPELINE_KILLS:-20}
 # the stream lasts about as long as the kills (a restart rejoins the group in about 6 s)
 RATE=$((N / (KILLS * 6) > 200 ? N / (KILLS * 6) : 200))
-kafka_dev --brokers 1 --topic gen:6
+# the development cluster keeps about 5 MiB per partition: enough partitions for the stream
+kafka_dev --brokers 1 --topic "gen:$((N / 40000 > 6 ? N / 40000 : 6))"
 P=("$SILT_ROOT/examples/ecommerce.sql" --var "KAFKA=$boot" --var TOPIC=gen --trigger 250ms
   --max-versions 1 --progress 0)
 
