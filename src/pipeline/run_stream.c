@@ -100,9 +100,12 @@ static void broken_names(silt_buf *o, const run_table *t, uint64_t mask)
 static int split_rows(silt_batch **kept, silt_batch **quar, const run_table *t, const batch_in *bi,
                       const silt_batch *out, const run_verdict *v)
 {
-    *kept = silt_batch_create(out->schema);
     *quar = t->has_quarantine ? silt_batch_create(t->q_schema) : NULL;
-    if (!*kept || (t->has_quarantine && !*quar)) return SILT_ENOMEM;
+    if (t->has_quarantine && !*quar) return SILT_ENOMEM;
+    int64_t n_keep = 0;
+    for (int64_t i = 0; i < out->n_rows; i++) n_keep += v->action[i] == 0;
+    if (n_keep == out->n_rows) return 0; /* every row kept: out is written as it is */
+    if (!(*kept = silt_batch_create(out->schema))) return SILT_ENOMEM;
     silt_buf names = SILT_BUF_INIT;
     size_t nu = bi->rows->n_cols;
     int rc = 0;
@@ -153,6 +156,7 @@ static bool plan_batch(int64_t *a, int64_t *b, int64_t *q, int64_t *e, bool *fix
 typedef struct batch_ctx {
     batch_in bi;
     silt_batch *out, *kept, *quar;
+    bool all_kept; /* kept is the query's output itself (out moved into it) */
     run_verdict v;
     silt_buf ej;
 } batch_ctx;
@@ -180,6 +184,11 @@ static int transform(batch_ctx *c, run_table *t, silt_error *err)
     if ((rc = run_expect_eval(&c->v, t, c->out, err))) return rc;
     if (split_rows(&c->kept, &c->quar, t, &c->bi, c->out, &c->v))
         return silt_error_set(err, SILT_ENOMEM, "out of memory splitting rows");
+    if (!c->kept) {
+        c->kept = c->out;
+        c->out = NULL;
+        c->all_kept = true;
+    }
     if (run_expect_json(&c->ej, t, &c->v)) return silt_error_set(err, SILT_ENOMEM, "out of memory");
     return 0;
 }
@@ -189,6 +198,7 @@ static int write_all(silt_pipeline_run *r, run_table *t, const run_delta *up, ba
 {
     int64_t a = pos[0], b = pos[1], q = pos[2], e = pos[3];
     int64_t nq = c->quar ? c->quar->n_rows : 0, nk = c->kept->n_rows;
+    int64_t n_out = c->all_kept ? nk : c->out->n_rows;
     int rc = 0;
     if (nq && q < b) rc = run_delta_write(&t->q, c->quar, t->q.name, up->name, b, false, err);
     char evid[600];
@@ -200,7 +210,7 @@ static int write_all(silt_pipeline_run *r, run_table *t, const run_delta *up, ba
                     b,
                     c->bi.rows->n_rows,
                     nk,
-                    c->out->n_rows - nk - nq,
+                    n_out - nk - nq,
                     nq,
                     0,
                     (const char *)c->ej.ptr,
