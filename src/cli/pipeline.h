@@ -13,7 +13,10 @@
  * one = a line here and `int silt_pipeline_cmd_<name>(int argc, char **argv)` (argv[0] is the
  * subcommand's name; returns an exit code) in its own file. */
 #define SILT_PIPELINE_SUBCOMMANDS(X)                                                               \
-    X(validate, "parse and bind a pipeline file, print its tables, graph and schemas")
+    X(validate, "parse and bind a pipeline file, print its tables, graph and schemas")             \
+    X(run, "run every table of a pipeline, continuously or --until-caught-up, exactly once")       \
+    X(status, "each table's version, upstream positions, lag and last event")                      \
+    X(refresh, "recompute a table and what reads it (--full: from scratch)")
 
 #define SILT_PIPELINE_DECLARE_(name, summary) int silt_pipeline_cmd_##name(int argc, char **argv);
 SILT_PIPELINE_SUBCOMMANDS(SILT_PIPELINE_DECLARE_)
