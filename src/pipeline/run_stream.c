@@ -201,6 +201,8 @@ static int write_all(silt_pipeline_run *r, run_table *t, const run_delta *up, ba
     int64_t n_out = c->all_kept ? nk : c->out->n_rows;
     int rc = 0;
     if (nq && q < b) rc = run_delta_write(&t->q, c->quar, t->q.name, up->name, b, false, err);
+    if (!rc && r->opts.crash_after == 1)
+        return silt_error_set(err, SILT_EIO, "crash after the quarantine (test)");
     char evid[600];
     run_evlog_appid(evid, sizeof evid, t);
     run_event ev = {t->def->name,
@@ -217,6 +219,8 @@ static int write_all(silt_pipeline_run *r, run_table *t, const run_delta *up, ba
                     (int64_t)((silt_time_mono_ns() / 1000000) - t0),
                     NULL};
     if (!rc && e < b) rc = run_evlog_write(r, &ev, err);
+    if (!rc && r->opts.crash_after == 2)
+        return silt_error_set(err, SILT_EIO, "crash after the event log (test)");
     if (!rc) rc = run_delta_write(&t->d, c->kept, t->d.name, up->name, b, false, err);
     if (rc) return rc;
     t->st.rows_read += ev.read;

@@ -141,6 +141,8 @@ static void check_metadata(void)
     silt_store_destroy(st);
 }
 
+static int crash_after;
+
 static int run_caught_up(silt_error *err)
 {
     silt_pipeline_run_opts o;
@@ -149,6 +151,7 @@ static int run_caught_up(silt_error *err)
     o.no_bronze = true;
     o.progress_us = 0;
     o.trigger_us = 1000;
+    o.crash_after = crash_after;
     silt_pipeline_run *r = NULL;
     int rc = silt_pipeline_run_create(&r, &def, &o, err);
     if (!rc) rc = silt_pipeline_run_loop(r, NULL, err);
@@ -226,6 +229,42 @@ static void test_silver_quarantine_gold(void **state)
              dir);
 }
 
+/* A crash between the writes of a batch (quarantine, then event log, then the table): the next
+ * run writes the same batch to the tables that miss it and nothing twice. */
+static void test_crash_between_writes(void **state)
+{
+    (void)state;
+    build_def(SILT_PIPELINE_ON_QUARANTINE);
+    silt_error err;
+    static const char *const m1[] = {"{\"id\":1,\"price\":2.5,\"country\":\"PT\"}", "bad"};
+    static const char *const m2[] = {"{\"id\":2,\"price\":3,\"country\":\"PT\"}", "bad2",
+                                     "{\"id\":3,\"price\":4,\"country\":\"FR\"}"};
+    static const char *const m3[] = {"{\"id\":4,\"price\":1,\"country\":\"FR\"}", "bad3"};
+    produce(m1, 2);
+    for (int where = 1; where <= 2; where++) {
+        crash_after = where;
+        silt_error_clear(&err);
+        assert_int_equal(run_caught_up(&err), SILT_EIO);
+        crash_after = 0;
+        if (run_caught_up(&err)) fail_msg("%s", err.msg);
+        produce(where == 1 ? m2 : m3, where == 1 ? 3 : 2);
+    }
+    if (run_caught_up(&err)) fail_msg("%s", err.msg);
+    expect_q("4", "SELECT count(*) FROM delta.`%s`", loc_silver);
+    expect_q("10", "SELECT sum(id) FROM delta.`%s`", loc_silver);
+    expect_q("3", "SELECT count(*) FROM delta.`%s_quarantine`", loc_silver);
+    expect_q("3", "SELECT count(DISTINCT offset) FROM delta.`%s_quarantine`", loc_silver);
+    expect_q("7",
+             "SELECT sum(rows_read) FROM delta.`%s/_event_log` WHERE table_name = 'silver' "
+             "AND error IS NULL",
+             dir);
+    expect_q("3",
+             "SELECT count(*) FROM delta.`%s/_event_log` WHERE table_name = 'silver' AND "
+             "error IS NULL AND rows_read > 0",
+             dir);
+    expect_q("5.5", "SELECT revenue FROM delta.`%s` WHERE country = 'PT'", loc_gold);
+}
+
 static void test_fail_update(void **state)
 {
     (void)state;
@@ -264,6 +303,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_silver_quarantine_gold, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fail_update, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_crash_between_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quarantine_needs_row_origin, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
