@@ -69,7 +69,8 @@ static void build_def(silt_pipeline_action first_action)
                                       .n_reads = 1,
                                       .query = query_gold,
                                       .line = 9};
-    def = (silt_pipeline_def){"test.sql", dir, tables, 3, order};
+    def = (silt_pipeline_def){
+        .file = "test.sql", .lake = dir, .tables = tables, .n_tables = 3, .order = order};
 }
 
 /* Appends messages to the bronze table as one commit, as the ingestion runtime would. */
