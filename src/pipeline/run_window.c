@@ -99,6 +99,23 @@ static int on_pick(void *arg, const silt_batch *b, silt_error *err)
     return 0;
 }
 
+/* Bounds on the event time of the rows of windows ending in (lo, hi], whole milliseconds
+ * around them (the rows are picked exactly afterwards). */
+static int window_preds(silt_delta_pred *p, const run_table *t, const picker *pick, silt_error *err)
+{
+    const char *col = t->in_schema->fields[t->ts_col].name;
+    int64_t lo = pick->lo == INT64_MIN ? INT64_MIN : pick->lo - t->window_us;
+    char a[64], b[64], text[2][300];
+    if (lo == INT64_MIN) lo = -((int64_t)1 << 52); /* before any date the format can print */
+    silt_time_format_iso(a, sizeof a, lo - ((lo % 1000) + 1000) % 1000);
+    silt_time_format_iso(b, sizeof b, pick->hi + 1000);
+    snprintf(text[0], sizeof text[0], "%s >= '%s'", col, a);
+    snprintf(text[1], sizeof text[1], "%s <= '%s'", col, b);
+    int rc = silt_delta_pred_parse(&p[0], text[0], err);
+    if (!rc) rc = silt_delta_pred_parse(&p[1], text[1], err);
+    return rc;
+}
+
 /* Scans the upstream as of version v: the largest event time (max) or the rows of windows
  * ending in (lo, hi] (rows). */
 static int scan_at(const run_table *t, run_delta *u, int64_t v, maxer *max, picker *pick,
@@ -113,9 +130,18 @@ static int scan_at(const run_table *t, run_delta *u, int64_t v, maxer *max, pick
     silt_delta_scan_opts o = silt_delta_scan_opts_default();
     o.file_ops = silt_delta_parquet_ops();
     const char *col = t->in_schema->fields[t->ts_col].name;
+    silt_delta_pred preds[2];
     if (max) {
         o.columns = &col;
         o.n_columns = 1;
+    } else if ((rc = window_preds(preds, t, pick, err)) == 0) {
+        o.preds = preds; /* skips the files and row groups outside the windows */
+        o.n_preds = 2;
+        o.prune_only = true;
+    }
+    if (rc) {
+        silt_delta_snapshot_destroy(snap);
+        return rc;
     }
     rc = silt_delta_scan(NULL, snap, u->store, &o, max ? on_max : on_pick,
                          max ? (void *)max : (void *)pick, err);
