@@ -37,9 +37,10 @@ typedef struct run_settings {
          0,                                                                                        \
          SILT_OPT_INT,                                                                             \
          "N",                                                                                      \
-         "1000000",                                                                                \
+         "250000",                                                                                 \
          "1..100000000",                                                                           \
-         "... and about this many upstream rows (memory stays bounded)",                           \
+         "... and about this many upstream rows, also rows per bronze commit (memory stays "       \
+         "bounded)",                                                                               \
          SILT_OPT_TO_I64(run_settings, max_rows)},                                                 \
         {"progress",                                                                               \
          0,                                                                                        \
