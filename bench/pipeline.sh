@@ -6,14 +6,14 @@
 # DuckDB (threads=1) doing the same work as one batch in the same run: read_json of the same
 # messages -> silver Parquet -> each gold query -> Parquet (bench/lib/pipeline_duck.mjs).
 # Goal: silt >= 1.5 x DuckDB.
-# Usage: bench/pipeline.sh [BUILD_DIR]   (env N=1000000 P=40)
+# Usage: bench/pipeline.sh [BUILD_DIR]   (env N=1000000 P=24)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-${SILT_BUILD:-$root/build-release}}
 silt=${SILT:-$build/silt}
 rusage=${BENCH_RUSAGE:-$build/bench_rusage}
 N=${N:-1000000}
-P=${P:-40}
+P=${P:-24}
 [ -x "$silt" ] || { echo "missing $silt (build first)" >&2; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/silt-bench.XXXXXX")
 pids=()
@@ -28,7 +28,7 @@ for _ in $(seq 100); do [ -s "$tmp/boot" ] && break; sleep 0.1; done
 boot=$(cat "$tmp/boot")
 
 echo "pre-filling bench ($P partitions) with $N messages, zstd..."
-"$silt" produce -b "$boot" -t bench --generate "$N" --seed 1 --compression zstd \
+"$silt" produce -b "$boot" -t bench --generate "$N" --seed 1 --key TransactionNo --compression zstd \
   kafka.linger.ms=200 kafka.batch.num.messages=20000 kafka.batch.size=4000000 2>"$tmp/produce.log"
 kcat -C -e -q -o beginning -b "$boot" -t bench >"$tmp/msgs.jsonl"
 have=$(wc -l <"$tmp/msgs.jsonl")
