@@ -89,10 +89,12 @@ static int copy_args(silt_pipeline_source *o, const silt_sql_pl_source *s)
     if (first && !(o->path = silt_strdup(s->args[0].value))) return SILT_ENOMEM;
     if (s->n_args > first && !(o->args = silt_calloc(s->n_args - first, sizeof *o->args)))
         return SILT_ENOMEM;
-    for (size_t i = first; i < s->n_args; i++, o->n_args++)
-        if (!(o->args[o->n_args].key = silt_strdup(s->args[i].key)) ||
-            !(o->args[o->n_args].value = silt_strdup(s->args[i].value)))
+    for (size_t i = first; i < s->n_args; i++) {
+        silt_pipeline_kv *kv = &o->args[o->n_args++]; /* counted first: freed even half-made */
+        if (!(kv->key = silt_strdup(s->args[i].key)) ||
+            !(kv->value = silt_strdup(s->args[i].value)))
             return SILT_ENOMEM;
+    }
     return 0;
 }
 
