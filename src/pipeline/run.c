@@ -270,7 +270,9 @@ int silt_pipeline_run_loop(silt_pipeline_run *r, volatile sig_atomic_t *stop, si
         if (r->opts.until_caught_up && bronze_done && idle) break;
         if (bronze_failed(r)) break; /* join_bronze reports why */
         if (!idle) continue;         /* more may be waiting upstream: no pause */
-        int64_t left = r->opts.trigger_us - (int64_t)(now - pass0) / 1000;
+        /* an idle pass is repeated 4 times per trigger: new upstream commits (bronze's, cut by
+         * the trigger) are then picked up within a quarter of it */
+        int64_t left = r->opts.trigger_us / 4 - (int64_t)(now - pass0) / 1000;
         while (left > 0 && !(stop && *stop)) {
             usleep(left > 50000 ? 50000 : (useconds_t)left);
             left -= 50000;
