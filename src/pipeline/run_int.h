@@ -60,9 +60,10 @@ typedef struct run_table {
     run_delta q;           /* <table>_quarantine */
     silt_schema *q_schema; /* upstream columns + _expectations, _reason, _upstream_version */
     silt_pipeline_table_stats st;
-    int64_t window_us; /* RUN_WINDOW: the window(col, 'size') of the query */
-    int ts_col;        /* RUN_WINDOW: the watermark column in in_schema */
-    int64_t last_ms;   /* duration of the last batch */
+    int64_t window_us;        /* RUN_WINDOW: the window(col, 'size') of the query */
+    int ts_col;               /* RUN_WINDOW: the watermark column in in_schema */
+    int64_t last_ms;          /* duration of the last batch */
+    uint64_t last_refresh_ns; /* RUN_RECOMPUTE: when it last recomputed (monotonic) */
 } run_table;
 
 struct silt_pipeline_run {
