@@ -186,6 +186,7 @@ static int print_files(const silt_delta_snapshot *snap, const char *where, silt_
             printf("null");
         printf("\t");
         print_partition_values(&f->partition_values);
+        if (silt_delta_add_has_dv(f)) printf("\tdeleted %" PRId64, f->dv.cardinality);
         printf("\n");
     }
     silt_free(sel);
@@ -215,11 +216,15 @@ static void print_schema_and_properties(const silt_delta_snapshot *snap)
  * loaded. */
 static void print_contents(const silt_delta_snapshot *snap, silt_store *store)
 {
-    int64_t rows = 0, bytes = 0;
+    int64_t rows = 0, bytes = 0, dv_files = 0, dv_rows = 0;
     bool rows_known = true;
     for (size_t i = 0; i < snap->n_files; i++) {
         int64_t n;
         bytes += snap->files[i].size;
+        if (silt_delta_add_has_dv(&snap->files[i])) {
+            dv_files++;
+            dv_rows += snap->files[i].dv.cardinality;
+        }
         if (silt_delta_stats_num_records(&n, snap->files[i].stats, NULL) == 0)
             rows += n;
         else
@@ -230,6 +235,10 @@ static void print_contents(const silt_delta_snapshot *snap, silt_store *store)
         printf("rows:          %" PRId64 " (from file statistics)\n", rows);
     else
         printf("rows:          unknown (files without statistics)\n");
+    if (dv_files)
+        printf("deleted rows:  %" PRId64 " in %" PRId64 " file%s with deletion vectors "
+               "(rows above count them; %" PRId64 " live)\n",
+               dv_rows, dv_files, dv_files == 1 ? "" : "s", rows_known ? rows - dv_rows : -1);
     for (size_t i = 0; i < snap->n_txns; i++)
         printf("txn:           %s = %" PRId64 "\n", snap->txns[i].app_id, snap->txns[i].version);
     if (snap->checkpoint_version >= 0)

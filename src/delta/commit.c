@@ -472,7 +472,8 @@ static int write_op(int64_t *out_version, silt_store *store, const silt_delta_sn
             r->u.remove.extended_file_metadata = true;
             r->u.remove.size = f->size;
             if (!r->u.remove.path ||
-                silt_delta_map_copy(&r->u.remove.partition_values, &f->partition_values))
+                silt_delta_map_copy(&r->u.remove.partition_values, &f->partition_values) ||
+                silt_delta_dv_copy(&r->u.remove.dv, &f->dv))
                 goto oom;
         }
     }

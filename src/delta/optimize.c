@@ -139,7 +139,8 @@ static int compact_bin(plan *p, silt_delta_optimize_result *res, silt_store *sto
         r->u.remove.extended_file_metadata = true;
         r->u.remove.size = bin[i]->size;
         if (!r->u.remove.path ||
-            silt_delta_map_copy(&r->u.remove.partition_values, &bin[i]->partition_values))
+            silt_delta_map_copy(&r->u.remove.partition_values, &bin[i]->partition_values) ||
+            silt_delta_dv_copy(&r->u.remove.dv, &bin[i]->dv))
             goto oom;
         res->files_removed++;
         res->bytes_removed += bin[i]->size;
@@ -233,7 +234,7 @@ static int select_files(run *x)
     for (size_t i = 0; i < snap->n_files; i++) {
         const silt_delta_add *f = &snap->files[i];
         if (f->size >= x->small_limit || !in_partition(f, x->opts->partition)) continue;
-        if (f->has_deletion_vector) continue;
+        if (silt_delta_add_has_dv(f)) continue;
         file_ref *r = &x->refs[x->n_refs];
         r->index = i;
         r->tier = size_tier(f->size, x->tier_base, x->min_small);
