@@ -1,9 +1,9 @@
-/* `silt table describe|history|scan|optimize|vacuum|checkpoint LOCATION`: inspect a Delta table
- * (at a version or a timestamp), list its commit history, print its rows, compact its small
- * files, find or delete files VACUUM would remove, and write a checkpoint. Every read goes
- * through the Parquet file ops, so checkpoints are used. Here: dispatch, opening a table,
- * describe and history; scan is in table_scan.c, vacuum, optimize and checkpoint in
- * table_maint.c. */
+/* `silt table describe|history|scan|optimize|vacuum|checkpoint|delete LOCATION`: inspect a
+ * Delta table (at a version or a timestamp), list its commit history, print its rows, compact
+ * its small files, find or delete files VACUUM would remove, write a checkpoint, delete rows.
+ * Every read goes through the Parquet file ops, so checkpoints are used. Here: dispatch,
+ * opening a table, describe and history; scan is in table_scan.c, vacuum, optimize and
+ * checkpoint in table_maint.c, delete in table_delete.c. */
 #include "batch/render.h"
 #include "cli/cli.h"
 #include "cli/table.h"
@@ -353,6 +353,8 @@ static const silt_command subs[] = {
      silt_cli_table_vacuum},
     {"checkpoint", "write a Parquet checkpoint of the latest (or a given) version",
      silt_cli_table_checkpoint},
+    {"delete", "mark the rows matching --where deleted, with deletion vectors",
+     silt_cli_table_delete},
 };
 
 static int run(int argc, char **argv)

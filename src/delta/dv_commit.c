@@ -209,8 +209,9 @@ int silt_delta_delete_rows(int64_t *out_version, silt_delta_dv_commit_stats *out
     int rc = t ? 0 : silt_error_set(err, SILT_ENOMEM, "out of memory");
     if (rc == 0 && n_dels && !silt_delta_dvs_enabled(snap))
         rc = silt_error_set(err, SILT_EUNSUPPORTED,
-                            "table '%s' does not have the deletionVectors feature: enable it "
-                            "first (silt_delta_enable_dvs)",
+                            "table '%s' does not have the deletionVectors table feature "
+                            "(reader 3 / writer 7): upgrade it first (silt table delete "
+                            "--enable-deletion-vectors does)",
                             store->url);
     if (rc == 0) rc = silt_delta_protocol_check_write(&snap->protocol, &snap->metadata, err);
     if (rc == 0) rc = check_distinct(dels, n_dels, err);

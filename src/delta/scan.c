@@ -58,6 +58,8 @@ typedef struct scan_state {
     int64_t mask_cap;
     silt_delta_rowset deleted; /* rows of the current file its deletion vector removes */
     uint64_t file_row;         /* index in the file of the current batch's first row */
+    uint64_t *pos;             /* emit_pos: the emitted rows' indexes in the file */
+    int64_t pos_cap;
 } scan_state;
 
 static bool int_like(silt_type_id t)
@@ -206,6 +208,23 @@ static int fill_column(scan_state *s, silt_column *dst, const silt_field *f, con
     return rc;
 }
 
+/* Emits out (the kept rows of b) with their positions in the file. */
+static int emit_with_pos(scan_state *s, const silt_batch *b, const silt_batch *out, silt_error *err)
+{
+    if (s->pos_cap < out->n_rows) {
+        uint64_t *p = silt_realloc(s->pos, (size_t)out->n_rows * sizeof *p);
+        if (!p) return silt_error_set(err, SILT_ENOMEM, "out of memory");
+        s->pos = p;
+        s->pos_cap = out->n_rows;
+    }
+    int64_t k = 0;
+    for (int64_t i = 0; i < b->n_rows; i++)
+        if (s->mask[i]) s->pos[k++] = s->file_row - (uint64_t)b->n_rows + (uint64_t)i;
+    silt_delta_scan_pos pos = {s->file, s->pos};
+    s->st.rows_emitted += out->n_rows;
+    return s->opts->emit_pos(s->arg, out, &pos, err);
+}
+
 /* One batch of a file: filter, rebuild the table's columns, emit. */
 static int on_batch(void *arg, const silt_batch *b, silt_error *err)
 {
@@ -222,7 +241,9 @@ static int on_batch(void *arg, const silt_batch *b, silt_error *err)
     for (size_t k = 0; k < s->out_schema->n_fields && rc == 0; k++)
         rc = fill_column(s, &out->cols[k], &s->out_schema->fields[k], b, keep, err);
     out->n_rows = keep;
-    if (rc == 0) {
+    if (rc == 0 && s->opts->emit_pos)
+        rc = emit_with_pos(s, b, out, err);
+    else if (rc == 0) {
         s->st.rows_emitted += keep;
         rc = s->emit(s->arg, out, err);
     }
@@ -306,7 +327,7 @@ static int read_one(scan_state *s, silt_store *store, const silt_delta_add *file
     s->st.files_read++;
     int rc;
     /* row groups are skipped only where no deletion vector needs the rows' positions */
-    if (ops->read_file_filtered && s->has_data_terms && !s->deleted.n) {
+    if (ops->read_file_filtered && s->has_data_terms && !s->deleted.n && !s->opts->emit_pos) {
         silt_delta_read_filter filter = {s->terms, s->n_terms, 0, 0};
         rc = ops->read_file_filtered(ops->ctx, store, file->path, s->read_schema, &filter, on_batch,
                                      s, err);
@@ -336,6 +357,10 @@ int silt_delta_scan(silt_delta_scan_stats *out_stats, const silt_delta_snapshot 
     s.arg = arg;
     s.st.files_total = snap->n_files;
     int rc;
+    if (!emit && !opts->emit_pos) {
+        rc = silt_error_set(err, SILT_EINVAL, "scan of '%s': no emit function given", store->url);
+        goto fail;
+    }
     if (!opts->file_ops || !opts->file_ops->read_file) {
         rc =
             silt_error_set(err, SILT_EINVAL, "scan of '%s': no data-file reader given", store->url);
@@ -354,6 +379,7 @@ fail:
     silt_free(s.terms);
     silt_free(s.mask);
     silt_delta_rowset_free(&s.deleted);
+    silt_free(s.pos);
     silt_schema_destroy(s.out_schema);
     silt_schema_destroy(s.read_schema);
     return rc;
