@@ -384,3 +384,14 @@ fail:
     silt_schema_destroy(s.read_schema);
     return rc;
 }
+
+int silt_delta_scan_files(silt_delta_scan_stats *out_stats, const silt_delta_snapshot *snap,
+                          const silt_delta_add *files, size_t n_files, silt_store *store,
+                          const silt_delta_scan_opts *opts, silt_delta_scan_emit_fn emit, void *arg,
+                          silt_error *err)
+{
+    silt_delta_snapshot view = *snap; /* shallow: only the file list differs */
+    view.files = (silt_delta_add *)files;
+    view.n_files = n_files;
+    return silt_delta_scan(out_stats, &view, store, opts, emit, arg, err);
+}

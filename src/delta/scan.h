@@ -80,4 +80,12 @@ int silt_delta_scan(silt_delta_scan_stats *out_stats, const silt_delta_snapshot 
                     silt_store *store, const silt_delta_scan_opts *opts,
                     silt_delta_scan_emit_fn emit, void *arg, silt_error *err);
 
+/* silt_delta_scan over the given files (e.g. those a range of commits added) instead of the
+ * snapshot's live files: snap gives the schema and partition columns; files are borrowed and
+ * read in the order given. Same returns as silt_delta_scan. */
+int silt_delta_scan_files(silt_delta_scan_stats *out_stats, const silt_delta_snapshot *snap,
+                          const silt_delta_add *files, size_t n_files, silt_store *store,
+                          const silt_delta_scan_opts *opts, silt_delta_scan_emit_fn emit, void *arg,
+                          silt_error *err);
+
 #endif
