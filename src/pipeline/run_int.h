@@ -60,6 +60,12 @@ typedef struct run_table {
     silt_schema *q_schema; /* upstream columns + _expectations, _reason, _upstream_version */
     silt_pipeline_table_stats st;
     int64_t last_ms; /* duration of the last batch */
+    /* RUN_RECOMPUTE kept incrementally (run_mv_inc.c): the query over the new rows of its one
+     * upstream, and how each column merges into the view; inc_plan NULL: recomputed in full */
+    silt_sql_plan *inc_plan;
+    silt_schema *inc_schema; /* the upstream's schema inc_plan was bound to (owned) */
+    int inc_upstream;        /* index into def->tables */
+    int *inc_ops;            /* silt_pipeline_mv_op per view column (owned) */
 } run_table;
 
 struct silt_pipeline_run {
@@ -121,6 +127,15 @@ int run_open_tables(silt_pipeline_run *r, silt_error *err);
 /* ---- run_stream.c ---- */
 /* One micro-batch of t if its upstream has new versions; *out_did says whether it ran. */
 int run_stream_batch(silt_pipeline_run *r, run_table *t, bool *out_did, silt_error *err);
+
+/* ---- run_mv_inc.c: views kept incrementally ---- */
+/* Decides whether t (RUN_RECOMPUTE) is kept incrementally: an aggregate of sums, counts, mins
+ * and maxes over one upstream, unpartitioned. Ineligible is not an error (logged). */
+int run_mv_inc_prepare(silt_pipeline_run *r, run_table *t, silt_error *err);
+/* Merges the upstream's new appended rows into t; *out_done false when t must be recomputed in
+ * full instead (no position yet, or the upstream changed other than by appends). */
+int run_mv_inc_refresh(silt_pipeline_run *r, run_table *t, bool *out_done, silt_error *err);
+void run_mv_inc_free(run_table *t);
 
 /* ---- run_expect.c ---- */
 /* What expectations say about rows of a batch. */
