@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "delta/logname.h"
+#include "delta/optimize.h"
 #include "delta/pqio.h"
 #include "delta/scan.h"
 #include "pipeline/mv.h"
@@ -134,6 +135,20 @@ static int read_version(new_rows *nr, run_delta *u, const silt_schema *schema, i
     return rc;
 }
 
+/* Auto-compaction after a merge: the small files merges append, and files whose deletion
+ * vectors delete much of them (losing a race to another compaction is not an error). */
+static int compact(run_table *t, silt_error *err)
+{
+    silt_delta_optimize_opts oo = {0};
+    oo.file_ops = silt_delta_parquet_ops();
+    silt_delta_optimize_result res;
+    silt_error e2;
+    silt_error_clear(&e2);
+    if (silt_delta_auto_compact(&res, t->d.store, t->d.snap, &oo, &e2) == 0 && res.version >= 0)
+        return run_delta_refresh(&t->d, err);
+    return 0;
+}
+
 /* Merges the partial aggregates of (a, b] into t and logs the batch. */
 static int merge_batch(silt_pipeline_run *r, run_table *t, run_delta *u, const new_rows *nr,
                        int64_t a, int64_t b, int64_t t0, silt_error *err)
@@ -152,6 +167,7 @@ static int merge_batch(silt_pipeline_run *r, run_table *t, run_delta *u, const n
                                      silt_delta_parquet_ops(), err);
     }
     if (rc) silt_error_prefix(err, "table %s", t->def->name);
+    if (!rc) rc = compact(t, err);
     if (!rc) {
         t->st.batches++;
         t->st.rows_read += nr->rows->n_rows;
