@@ -113,7 +113,8 @@ static void print_clauses(silt_buf *b, const silt_pipeline_table *t)
                         t->columns[i].comment ? t->columns[i].comment : "");
 }
 
-static void print_table(silt_buf *b, const silt_pipeline_def *d, int i, const silt_schema *s)
+static void print_table(silt_buf *b, const silt_pipeline_def *d, int i, const silt_schema *s,
+                        bool query)
 {
     const silt_pipeline_table *t = &d->tables[i];
     silt_buf_printf(b, "\n%s: %s (line %d)\n", t->name, kind_name(t), t->line);
@@ -131,14 +132,26 @@ static void print_table(silt_buf *b, const silt_pipeline_def *d, int i, const si
     silt_buf_putc(b, '\n');
     print_clauses(b, t);
     print_schema(b, s);
+    if (!query) return;
+    silt_buf_puts(b, "  query\n    ");
+    for (const char *c = t->query; *c; c++) {
+        silt_buf_putc(b, (uint8_t)*c);
+        if (*c == '\n') silt_buf_puts(b, "    ");
+    }
+    silt_buf_putc(b, '\n');
 }
 
 typedef struct validate_settings {
     silt_pipeline_common common;
+    bool queries;
 } validate_settings;
 
 static const silt_opt_spec validate_spec[] = {
     SILT_PIPELINE_COMMON_OPTS(validate_settings),
+    {"queries", 0, SILT_OPT_FLAG, NULL, NULL, NULL,
+     "also print each query as the runtime runs it (sources as named inputs, tables read "
+     "whole as delta.`location`)",
+     SILT_OPT_TO_BOOL(validate_settings, queries)},
     {0},
 };
 
@@ -148,7 +161,7 @@ int silt_pipeline_cmd_validate(int argc, char **argv)
     validate_settings set = {0};
     int code;
     if (silt_cli_parse(&o, &code, validate_spec, &set, argc, argv, 1, NULL,
-                       "silt pipeline validate FILE [--lake DIR] [--var NAME=VALUE]...",
+                       "silt pipeline validate FILE [--lake DIR] [--var NAME=VALUE]... [--queries]",
                        "Parses a pipeline file (CREATE OR REFRESH STREAMING TABLE / MATERIALIZED "
                        "VIEW statements, see docs/PIPELINES.md), resolves its tables, binds "
                        "every query in order and prints each table with its kind, sources, "
@@ -173,7 +186,7 @@ int silt_pipeline_cmd_validate(int argc, char **argv)
     silt_buf_printf(&b, "pipeline %s: %zu table%s, lake %s\n", d->file, d->n_tables,
                     d->n_tables == 1 ? "" : "s", d->lake);
     for (size_t k = 0; k < d->n_tables; k++)
-        print_table(&b, d, d->order[k], bd->schemas[d->order[k]]);
+        print_table(&b, d, d->order[k], bd->schemas[d->order[k]], set.queries);
     fwrite(b.ptr ? b.ptr : (uint8_t *)"", 1, b.len, stdout);
     silt_buf_free(&b);
     silt_pipeline_bound_destroy(bd);

@@ -115,28 +115,57 @@ static int no_col(const silt_pipeline_def *d, const silt_pipeline_table *t, cons
                           best ? " (did you mean '" : "", best ? best : "", best ? "'?)" : "");
 }
 
+/* An error silt_sql_prepare set on sql, placed where its text is in the file: table's
+ * bind_query, or (expect >= 0) that expectation's expr, which starts skip bytes into sql. */
+static int place_error(silt_error *err, int rc, const silt_pipeline_def *d, int table, int expect,
+                       const char *sql, size_t skip, const char *what)
+{
+    if (rc != SILT_EINVAL || !err || err->line < 1) {
+        silt_error_prefix(err, "%s:%d: %s", d->file, d->tables[table].line, what);
+        return rc;
+    }
+    size_t off = 0;
+    for (int64_t line = 1; sql[off] && line < err->line; off++)
+        if (sql[off] == '\n') line++;
+    off += (size_t)(err->col > 0 ? err->col - 1 : 0);
+    off = off > skip ? off - skip : 0;
+    if (expect >= 0 && off > strlen(d->tables[table].expects[expect].expr))
+        off = strlen(d->tables[table].expects[expect].expr);
+    char *at = NULL;
+    for (char *c = strstr(err->msg, " at line "); c; c = strstr(c + 1, " at line ")) at = c;
+    if (at) *at = 0;
+    char msg[SILT_ERROR_MSG_MAX + 320];
+    snprintf(msg, sizeof msg, "%.300s: %s", what, err->msg);
+    return silt_pipeline_def_error_at(err, d, table, expect, off, msg);
+}
+
 /* Each expectation is a boolean expression over the output columns. */
 static int check_expects(const silt_pipeline_def *d, const silt_pipeline_table *t,
                          const silt_schema *out, silt_error *err)
 {
+    int ti = (int)(t - d->tables);
     for (size_t i = 0; i < t->n_expects; i++) {
         const silt_pipeline_expect *e = &t->expects[i];
         silt_buf q = SILT_BUF_INIT;
-        silt_buf_printf(&q, "SELECT (%s) AS ok FROM t", e->expr);
+        silt_buf_printf(&q, "SELECT (%s) AS ok FROM t", e->expr); /* the expr at byte 8 */
         silt_buf_cstr(&q);
         silt_sql_input in = {"t", out};
         silt_sql_plan *p = NULL;
         int rc = silt_buf_oom(&q) ? SILT_ENOMEM : silt_sql_prepare(&p, (char *)q.ptr, &in, 1, err);
+        char what[400];
+        snprintf(what, sizeof what, "table '%.200s': CONSTRAINT %.100s", t->name, e->name);
+        if (rc == SILT_EINVAL) rc = place_error(err, rc, d, ti, (int)i, (char *)q.ptr, 8, what);
         silt_buf_free(&q);
-        if (!rc && silt_sql_plan_schema(p)->fields[0].type != SILT_TYPE_BOOL)
-            rc =
-                silt_error_set(err, SILT_EINVAL, "EXPECT (%s) is not a boolean condition", e->expr);
+        bool boolean = !rc && silt_sql_plan_schema(p)->fields[0].type == SILT_TYPE_BOOL;
         silt_sql_plan_destroy(p);
         if (rc == SILT_ENOMEM) return silt_error_set(err, rc, "out of memory");
-        if (rc) {
-            silt_error_prefix(err, "%s:%d: table '%s': CONSTRAINT %s", d->file, e->line, t->name,
-                              e->name);
-            return rc;
+        if (rc) return rc;
+        if (!boolean) {
+            char msg[600];
+            snprintf(msg, sizeof msg,
+                     "%s: EXPECT (...) needs a boolean condition, such as x > 0 or x IS NOT NULL",
+                     what);
+            return silt_pipeline_def_error_at(err, d, ti, (int)i, 0, msg);
         }
     }
     return 0;
@@ -145,6 +174,15 @@ static int check_expects(const silt_pipeline_def *d, const silt_pipeline_table *
 static int check_columns(const silt_pipeline_def *d, const silt_pipeline_table *t,
                          const silt_schema *out, const silt_schema *stream, silt_error *err)
 {
+    for (size_t i = 0; i < out->n_fields; i++)
+        for (size_t j = i + 1; j < out->n_fields; j++)
+            if (!strcasecmp(out->fields[i].name, out->fields[j].name))
+                return silt_error_set(err, SILT_EINVAL,
+                                      "%s:%d: table '%s': its query gives two columns named "
+                                      "'%s' and '%s' (Delta column names are case-insensitive): "
+                                      "rename one with AS",
+                                      d->file, t->line, t->name, out->fields[i].name,
+                                      out->fields[j].name);
     for (size_t i = 0; i < t->n_partition_by; i++)
         if (find_col(out, t->partition_by[i]) < 0)
             return no_col(d, t, out, "partition column", t->partition_by[i], err);
@@ -221,7 +259,9 @@ static int bind_table(silt_schema **out, const silt_pipeline_def *d, const silt_
     int rc = make_inputs(&bi, d, t, bound, err);
     if (rc) goto fail;
     if ((rc = silt_sql_prepare(&p, t->bind_query, bi.in, bi.n, err))) {
-        silt_error_prefix(err, "%s:%d: the query of '%s'", d->file, t->line, t->name);
+        char what[300];
+        snprintf(what, sizeof what, "the query of '%s'", t->name);
+        rc = place_error(err, rc, d, (int)(t - d->tables), -1, t->bind_query, 0, what);
         goto fail;
     }
     if (silt_sql_plan_kind(p) != SILT_SQL_SELECT) {

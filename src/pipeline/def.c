@@ -50,10 +50,13 @@ static silt_pipeline_action action_of(silt_sql_pl_action a)
 }
 
 /* Expectations, columns, partition columns and properties of one statement. */
-static int copy_lists(silt_pipeline_table *t, const silt_sql_pl_stmt *s, const def_text *tx)
+static int copy_lists(silt_pipeline_table *t, def_tmap *m, const silt_sql_pl_stmt *s,
+                      const def_text *tx)
 {
     int rc = 0;
     if ((s->n_constraints && !(t->expects = silt_calloc(s->n_constraints, sizeof *t->expects))) ||
+        (s->n_constraints &&
+         !(m->expect_pos = silt_calloc(s->n_constraints, sizeof *m->expect_pos))) ||
         (s->n_columns && !(t->columns = silt_calloc(s->n_columns, sizeof *t->columns))) ||
         (s->n_partition_by &&
          !(t->partition_by = silt_calloc(s->n_partition_by, sizeof *t->partition_by))) ||
@@ -66,6 +69,7 @@ static int copy_lists(silt_pipeline_table *t, const silt_sql_pl_stmt *s, const d
         e->expr = dup_span(tx->text, s->constraints[k].expr, &rc);
         e->action = action_of(s->constraints[k].action);
         e->line = def_line(tx, (size_t)s->constraints[k].pos);
+        m->expect_pos[k] = (size_t)s->constraints[k].expr.start;
     }
     for (size_t k = 0; k < s->n_columns; k++, t->n_columns++) {
         silt_pipeline_column *c = &t->columns[k];
@@ -101,7 +105,7 @@ static int build_table(silt_pipeline_def *d, silt_pipeline_table *t, const silt_
     t->has_watermark = s->has_watermark;
     t->watermark_delay_us = s->watermark_delay_us;
     t->watermark_column = dup_or_null(s->watermark_column, &rc);
-    if (!rc) rc = copy_lists(t, s, tx);
+    if (!rc) rc = copy_lists(t, &d->src->maps[d->n_tables - 1], s, tx);
     return rc ? silt_error_set(err, rc, "out of memory") : 0;
 }
 
@@ -112,7 +116,8 @@ static int build(silt_pipeline_def *d, const silt_sql_pl_stmt *st, size_t n, con
         return def_fail(err, tx, 0,
                         "no table: a pipeline file holds CREATE OR REFRESH "
                         "STREAMING TABLE / MATERIALIZED VIEW statements");
-    if (!(d->tables = silt_calloc(n, sizeof *d->tables)))
+    if (!(d->tables = silt_calloc(n, sizeof *d->tables)) ||
+        !(d->src->maps = silt_calloc(n, sizeof *d->src->maps)))
         return silt_error_set(err, SILT_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
         int prev = silt_pipeline_def_find(d, st[i].name);
@@ -149,22 +154,20 @@ int silt_pipeline_def_parse(silt_pipeline_def **out, const char *text, const cha
                             const silt_pipeline_parse_opts *opts, silt_error *err)
 {
     *out = NULL;
-    const char *file = file_name ? file_name : "<pipeline>";
-    def_text tx;
-    int rc = def_substitute(&tx, text, file, opts, err);
-    if (rc) return rc;
+    int rc;
     silt_pipeline_def *d = silt_calloc(1, sizeof *d);
-    if (!d || !(d->file = silt_strdup(file)) ||
-        !(d->lake = silt_strdup(opts && opts->lake ? opts->lake : "./lake"))) {
+    if (!d || !(d->file = silt_strdup(file_name ? file_name : "<pipeline>")) ||
+        !(d->lake = silt_strdup(opts && opts->lake ? opts->lake : "./lake")) ||
+        !(d->src = silt_calloc(1, sizeof *d->src)) || !(d->src->orig = silt_strdup(text))) {
         rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
         goto fail;
     }
-    if ((rc = parse_text(d, &tx, err))) goto fail;
-    def_text_free(&tx);
+    if ((rc = def_substitute(&d->src->tx, d->src->orig, d->file, opts, err)) ||
+        (rc = parse_text(d, &d->src->tx, err)))
+        goto fail;
     *out = d;
     return 0;
 fail:
-    def_text_free(&tx);
     silt_pipeline_def_destroy(d);
     return rc;
 }
@@ -237,9 +240,23 @@ static void free_table(silt_pipeline_table *t)
     silt_free(t->watermark_column);
 }
 
+static void free_src(struct silt_pipeline_def_src *src, size_t n)
+{
+    if (!src) return;
+    for (size_t i = 0; src->maps && i < n; i++) {
+        silt_free(src->maps[i].segs);
+        silt_free(src->maps[i].expect_pos);
+    }
+    silt_free(src->maps);
+    def_text_free(&src->tx);
+    silt_free(src->orig);
+    silt_free(src);
+}
+
 void silt_pipeline_def_destroy(silt_pipeline_def *d)
 {
     if (!d) return;
+    free_src(d->src, d->n_tables);
     for (size_t i = 0; i < d->n_tables; i++) free_table(&d->tables[i]);
     silt_free(d->tables);
     silt_free(d->order);
@@ -253,4 +270,24 @@ int silt_pipeline_def_find(const silt_pipeline_def *d, const char *name)
     for (size_t i = 0; d && name && i < d->n_tables; i++)
         if (d->tables[i].name && !strcasecmp(d->tables[i].name, name)) return (int)i;
     return -1;
+}
+
+int silt_pipeline_def_error_at(silt_error *err, const silt_pipeline_def *d, int table, int expect,
+                               size_t offset, const char *msg)
+{
+    if (!d || !d->src || !d->src->maps || table < 0 || (size_t)table >= d->n_tables ||
+        (expect >= 0 && (size_t)expect >= d->tables[table].n_expects))
+        return silt_error_set(err, SILT_EINVAL, "%s", msg);
+    const def_tmap *m = &d->src->maps[table];
+    size_t pos = 0;
+    if (expect >= 0) {
+        pos = m->expect_pos[expect] + offset;
+    } else {
+        for (size_t i = 0; i < m->n_segs; i++) {
+            const def_qseg *g = &m->segs[i];
+            pos = g->s_start + (g->replaced ? 0 : offset - g->q_start);
+            if (offset < g->q_end) break;
+        }
+    }
+    return def_fail(err, &d->src->tx, pos, "%s", msg);
 }

@@ -111,6 +111,9 @@ typedef struct silt_pipeline_def {
     silt_pipeline_table *tables; /* in file order */
     size_t n_tables;
     int *order; /* a topological order of table indexes: sources before their readers */
+    /* Private to pipeline/def*.c: the file's text as written and the maps that place
+     * messages in it (silt_pipeline_def_error_at). */
+    struct silt_pipeline_def_src *src;
 } silt_pipeline_def;
 
 /* A ${NAME} substitution: from --var NAME=VALUE first, then the environment. */
@@ -141,5 +144,11 @@ void silt_pipeline_def_destroy(silt_pipeline_def *d);
 
 /* The index of the table named name (case-insensitive), or -1. */
 int silt_pipeline_def_find(const silt_pipeline_def *d, const char *name);
+
+/* Sets err to "file:line:col: msg", the file's line as written and a caret under the place of
+ * byte `offset` of table's bind_query (expect < 0) or of its expectation expect's expr: how an
+ * error binding them points into the file. Returns SILT_EINVAL. */
+int silt_pipeline_def_error_at(silt_error *err, const silt_pipeline_def *d, int table, int expect,
+                               size_t offset, const char *msg);
 
 #endif

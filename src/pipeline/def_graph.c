@@ -11,21 +11,27 @@
 #include "util/suggest.h"
 
 static int unknown_table(const silt_pipeline_def *d, const def_text *tx, int pos, const char *name,
-                         const char *how, silt_error *err)
+                         bool stream, silt_error *err)
 {
     const char *cand[256];
     size_t n = 0;
     for (size_t i = 0; i < d->n_tables && n < 256; i++) cand[n++] = d->tables[i].name;
     const char *best = n ? silt_suggest(name, cand, n) : NULL;
+    char what[160];
+    snprintf(what, sizeof what, "%s%s%s: ", stream ? "STREAM(" : "FROM ", name, stream ? ")" : "");
     if (best)
         return def_fail(err, tx, (size_t)pos,
-                        "%s'%s' is not a table of this pipeline; did you "
-                        "mean '%s'?",
-                        how, name, best);
-    return def_fail(err, tx, (size_t)pos,
-                    "%s'%s' is not a table of this pipeline (tables: CREATE ... %s%s); read "
-                    "other tables as delta.`path`",
-                    how, name, n ? d->tables[0].name : "none", n > 1 ? ", ..." : "");
+                        "%sno table '%s' in this pipeline; did you mean '%s'?", what, name, best);
+    silt_buf b = SILT_BUF_INIT;
+    for (size_t i = 0; i < n && i < 6; i++)
+        silt_buf_printf(&b, "%s%s", i ? ", " : "", i == 5 ? "..." : cand[i]);
+    silt_buf_cstr(&b);
+    int rc = def_fail(err, tx, (size_t)pos,
+                      "%sno table '%s' in this pipeline (its tables: %s); read a table from "
+                      "elsewhere as delta.`path`",
+                      what, name, b.ptr ? (char *)b.ptr : "none");
+    silt_buf_free(&b);
+    return rc;
 }
 
 /* base, or base_2, base_3, ... : the first not yet taken by t's sources. */
@@ -99,7 +105,13 @@ static int resolve_source(silt_pipeline_def *d, silt_pipeline_table *t, const si
     if (s->kind == SILT_SQL_PL_SRC_TABLE) {
         o->kind = SILT_PIPELINE_SRC_TABLE;
         if ((o->upstream = silt_pipeline_def_find(d, s->name)) < 0)
-            return unknown_table(d, tx, s->pos, s->name, "STREAM: ", err);
+            return unknown_table(d, tx, s->pos, s->name, true, err);
+        if (d->tables[o->upstream].kind == SILT_PIPELINE_MATERIALIZED_VIEW)
+            return def_fail(err, tx, (size_t)s->pos,
+                            "STREAM(%s): '%s' is a materialized view, rewritten as its inputs "
+                            "change, so it cannot be read as a stream: read it whole (FROM %s) "
+                            "or make it a STREAMING TABLE",
+                            s->name, d->tables[o->upstream].name, s->name);
         o->input_name = unique_input(t, d->tables[o->upstream].name);
     } else {
         o->kind =
@@ -122,7 +134,7 @@ static int resolve_reads(silt_pipeline_def *d, silt_pipeline_table *t, const sil
         return silt_error_set(err, SILT_ENOMEM, "out of memory");
     for (size_t k = 0; k < s->n_reads; k++) {
         int up = silt_pipeline_def_find(d, s->reads[k].name);
-        if (up < 0) return unknown_table(d, tx, s->reads[k].pos, s->reads[k].name, "", err);
+        if (up < 0) return unknown_table(d, tx, s->reads[k].pos, s->reads[k].name, false, err);
         bool seen = false;
         for (size_t j = 0; j < t->n_reads; j++) seen = seen || t->reads[j] == up;
         if (!seen) t->reads[t->n_reads++] = up;

@@ -21,6 +21,25 @@ typedef struct def_text {
     size_t n_segs;
 } def_text;
 
+/* A piece of a table's bind_query: [q_start, q_end) is the substituted text from s_start
+ * (replaced: a source or read written in place of the text at s_start). */
+typedef struct def_qseg {
+    size_t q_start, q_end, s_start;
+    bool replaced;
+} def_qseg;
+
+typedef struct def_tmap {
+    def_qseg *segs; /* owned, in order */
+    size_t n_segs;
+    size_t *expect_pos; /* owned: each expectation's expr offset in the substituted text */
+} def_tmap;
+
+struct silt_pipeline_def_src {
+    char *orig;     /* owned copy of the file's text */
+    def_text tx;    /* tx.orig = orig */
+    def_tmap *maps; /* one per table (owned) */
+};
+
 /* Replaces each ${NAME} outside comments by opts' vars, then (use_environment) the
  * environment. Returns 0, SILT_EINVAL for an undefined or malformed name (file:line:col), or
  * SILT_ENOMEM. */

@@ -154,6 +154,8 @@ int silt_pipeline_run_pass(silt_pipeline_run *r, bool *out_idle, silt_error *err
             rc = run_stream_batch(r, t, &did, err);
         else if (t->mode == RUN_RECOMPUTE)
             rc = silt_pipeline_mv_refresh(r, i, false, &did, err);
+        else if (t->mode == RUN_WINDOW)
+            rc = run_window_batch(r, t, &did, err);
         else if (t->mode == RUN_BRONZE) {
             rc = run_delta_refresh(&t->d, err);
             if (!rc && t->d.snap) t->st.version = t->d.snap->version;

@@ -28,6 +28,9 @@ typedef struct silt_pipeline_run_opts {
     size_t n_refresh;
     bool refresh_full;
     bool no_bronze; /* do not start bronze ingestion (refresh, tests) */
+    /* Tests: stop a streaming batch with SILT_EIO right after its quarantine write (1) or its
+     * event-log write (2), as a crash there would, to show that the next run completes it. */
+    int crash_after;
 } silt_pipeline_run_opts;
 
 /* Per table figures since the run started. */

@@ -14,12 +14,7 @@
 #include "util/log.h"
 #include "util/time.h"
 
-typedef struct batch_in {
-    silt_batch *rows;  /* upstream rows, t->in_schema */
-    int64_t *versions; /* per row: the upstream version that added it */
-    int64_t cap;
-    int64_t version;
-} batch_in;
+typedef run_rows batch_in;
 
 static int on_scan(void *arg, const silt_batch *b, silt_error *err)
 {
@@ -41,8 +36,7 @@ static int on_scan(void *arg, const silt_batch *b, silt_error *err)
     return 0;
 }
 
-/* Reads the rows that version v of up added (dataChange adds only) into bi. */
-static int read_version(batch_in *bi, run_delta *up, int64_t v, silt_error *err)
+int run_read_version(run_rows *bi, run_delta *up, int64_t v, silt_error *err)
 {
     char key[64];
     silt_delta_commit_key(key, sizeof key, v);
@@ -75,7 +69,7 @@ static int read_range(batch_in *bi, const silt_pipeline_run *r, run_delta *up, i
                       int64_t *b, bool fixed, silt_error *err)
 {
     for (int64_t v = a + 1; v <= *b; v++) {
-        int rc = read_version(bi, up, v, err);
+        int rc = run_read_version(bi, up, v, err);
         if (rc) return rc;
         if (!fixed && bi->rows->n_rows >= r->opts.max_rows && v < *b) *b = v;
     }
@@ -100,9 +94,12 @@ static void broken_names(silt_buf *o, const run_table *t, uint64_t mask)
 static int split_rows(silt_batch **kept, silt_batch **quar, const run_table *t, const batch_in *bi,
                       const silt_batch *out, const run_verdict *v)
 {
-    *kept = silt_batch_create(out->schema);
     *quar = t->has_quarantine ? silt_batch_create(t->q_schema) : NULL;
-    if (!*kept || (t->has_quarantine && !*quar)) return SILT_ENOMEM;
+    if (t->has_quarantine && !*quar) return SILT_ENOMEM;
+    int64_t n_keep = 0;
+    for (int64_t i = 0; i < out->n_rows; i++) n_keep += v->action[i] == 0;
+    if (n_keep == out->n_rows) return 0; /* every row kept: out is written as it is */
+    if (!(*kept = silt_batch_create(out->schema))) return SILT_ENOMEM;
     silt_buf names = SILT_BUF_INIT;
     size_t nu = bi->rows->n_cols;
     int rc = 0;
@@ -153,6 +150,7 @@ static bool plan_batch(int64_t *a, int64_t *b, int64_t *q, int64_t *e, bool *fix
 typedef struct batch_ctx {
     batch_in bi;
     silt_batch *out, *kept, *quar;
+    bool all_kept; /* kept is the query's output itself (out moved into it) */
     run_verdict v;
     silt_buf ej;
 } batch_ctx;
@@ -180,6 +178,11 @@ static int transform(batch_ctx *c, run_table *t, silt_error *err)
     if ((rc = run_expect_eval(&c->v, t, c->out, err))) return rc;
     if (split_rows(&c->kept, &c->quar, t, &c->bi, c->out, &c->v))
         return silt_error_set(err, SILT_ENOMEM, "out of memory splitting rows");
+    if (!c->kept) {
+        c->kept = c->out;
+        c->out = NULL;
+        c->all_kept = true;
+    }
     if (run_expect_json(&c->ej, t, &c->v)) return silt_error_set(err, SILT_ENOMEM, "out of memory");
     return 0;
 }
@@ -189,8 +192,11 @@ static int write_all(silt_pipeline_run *r, run_table *t, const run_delta *up, ba
 {
     int64_t a = pos[0], b = pos[1], q = pos[2], e = pos[3];
     int64_t nq = c->quar ? c->quar->n_rows : 0, nk = c->kept->n_rows;
+    int64_t n_out = c->all_kept ? nk : c->out->n_rows;
     int rc = 0;
     if (nq && q < b) rc = run_delta_write(&t->q, c->quar, t->q.name, up->name, b, false, err);
+    if (!rc && r->opts.crash_after == 1)
+        return silt_error_set(err, SILT_EIO, "crash after the quarantine (test)");
     char evid[600];
     run_evlog_appid(evid, sizeof evid, t);
     run_event ev = {t->def->name,
@@ -200,13 +206,15 @@ static int write_all(silt_pipeline_run *r, run_table *t, const run_delta *up, ba
                     b,
                     c->bi.rows->n_rows,
                     nk,
-                    c->out->n_rows - nk - nq,
+                    n_out - nk - nq,
                     nq,
                     0,
                     (const char *)c->ej.ptr,
                     (int64_t)((silt_time_mono_ns() / 1000000) - t0),
                     NULL};
     if (!rc && e < b) rc = run_evlog_write(r, &ev, err);
+    if (!rc && r->opts.crash_after == 2)
+        return silt_error_set(err, SILT_EIO, "crash after the event log (test)");
     if (!rc) rc = run_delta_write(&t->d, c->kept, t->d.name, up->name, b, false, err);
     if (rc) return rc;
     t->st.rows_read += ev.read;

@@ -191,12 +191,14 @@ static int parse_column(sql_parser *p, silt_sql_pl_stmt *st, size_t *cap)
     silt_field f;
     silt_error e2;
     silt_error_clear(&e2);
-    if (silt_sql_type_parse(&f, txt, &e2)) return pl_error(p, a, "%s", e2.msg);
+    int rc = silt_sql_type_parse(&f, txt, &e2);
+    if (rc)
+        return rc == SILT_ENOMEM ? silt_error_set(p->err, rc, "out of memory")
+                                 : pl_error(p, a, "%s", e2.msg);
     silt_sql_type_format(buf, sizeof buf, &f);
     silt_field_clear(&f);
     if (!(c->type = silt_arena_strndup(p->a, buf, strlen(buf)))) return SILT_ENOMEM;
     p->i = j;
-    int rc;
     if (sp_accept_kw(p, "not")) {
         if ((rc = sp_expect_kw(p, "null"))) return rc;
         c->not_null = true;
@@ -254,12 +256,14 @@ static int parse_properties(sql_parser *p, silt_sql_pl_stmt *st)
             p->i++;
         } else {
             size_t j = p->i;
-            while (p->t[j].kind == TK_IDENT || p->t[j].kind == TK_QIDENT) {
-                j++;
-                if (!(p->t[j].kind == TK_OP && !strcmp(p->t[j].op, "."))) break;
+            for (;;) {
+                if (p->t[j].kind != TK_IDENT && p->t[j].kind != TK_QIDENT) {
+                    p->i = j;
+                    return sp_fail(p, "a property name");
+                }
+                if (!(p->t[++j].kind == TK_OP && !strcmp(p->t[j].op, "."))) break;
                 j++;
             }
-            if (j == p->i) return sp_fail(p, "a property name");
             int b = pl_tok_end(p->text, &p->t[j - 1]);
             kv->key = silt_arena_strndup(p->a, p->text + t->pos, (size_t)(b - t->pos));
             if (!kv->key) return SILT_ENOMEM;
@@ -349,6 +353,7 @@ static int parse_create(sql_parser *p, silt_sql_pl_stmt *st)
         p->i += 2; /* LIVE.name */
     st->name_pos = sp_peek(p)->pos;
     if (!(st->name = sp_ident(p))) return sp_fail(p, "the table's name");
+    if (!st->name[0]) return pl_error(p, st->name_pos, "a table's name cannot be empty");
     if (sp_is_op(p, "."))
         return pl_error(p, st->name_pos,
                         "name the table without catalog or schema: its location is "

@@ -31,9 +31,11 @@ static bool tk_op(const sql_parser *p, size_t j, const char *op)
     return j < p->n && p->t[j].kind == TK_OP && !strcmp(p->t[j].op, op);
 }
 
+/* A name: quoted, or a bare word that is not a reserved keyword. */
 static bool tk_name(const sql_parser *p, size_t j)
 {
-    return j < p->n && (p->t[j].kind == TK_IDENT || p->t[j].kind == TK_QIDENT);
+    return j < p->n &&
+           (p->t[j].kind == TK_QIDENT || (p->t[j].kind == TK_IDENT && !sp_reserved(p->t[j].text)));
 }
 
 static void emit(pl_q *q, const sql_tok *t)
@@ -163,7 +165,8 @@ static int parse_interval(sql_parser *p, int64_t *out)
     }
     int64_t us = 1;
     if ((rc = interval_unit(p, unit, upos, &us))) return rc;
-    if (n < 0 || n > INT64_MAX / us) return pl_error(p, t->pos, "the delay is out of range");
+    if (n < 0) return pl_error(p, t->pos, "a watermark's delay cannot be negative");
+    if (n > INT64_MAX / us) return pl_error(p, t->pos, "the delay is out of range");
     *out = n * us;
     return 0;
 }

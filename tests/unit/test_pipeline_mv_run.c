@@ -72,7 +72,7 @@ static void build_def(void)
                                       .n_reads = 1,
                                       .query = q_avg,
                                       .bind_query = bq_avg};
-    def = (silt_pipeline_def){"mv.sql", dir, tables, 4, order};
+    def = (silt_pipeline_def){"mv.sql", dir, tables, 4, order, NULL};
 }
 
 /* Appends messages {"id":i,"price":p,"country":c} to bronze as one commit. */
