@@ -96,12 +96,15 @@ static int ref_dv(dv_refs *r, const silt_delta_dv *dv, int64_t when, const char 
     if (dv->storage_type != 'u' && dv->storage_type != 'p') return 0;
     silt_buf key = SILT_BUF_INIT;
     silt_error e;
-    if (silt_delta_dv_file_key(&key, dv, url, &e) == 0 && silt_buf_cstr(&key) == 0) {
+    int rc = silt_delta_dv_file_key(&key, dv, url, &e);
+    if (rc == SILT_ENOMEM || silt_buf_cstr(&key)) rc = SILT_ENOMEM;
+    if (rc == 0) {
         r->items[r->n].key = (char *)silt_buf_detach(&key, NULL);
         r->items[r->n++].when = when;
     }
     silt_buf_free(&key);
-    return silt_buf_oom(&key) ? SILT_ENOMEM : 0;
+    /* a descriptor that names no file under the table protects nothing here */
+    return rc == SILT_ENOMEM ? SILT_ENOMEM : 0;
 }
 
 /* Every DV file the snapshot's live files and tombstones reference, sorted by key. */
