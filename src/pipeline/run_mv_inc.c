@@ -35,9 +35,11 @@ static const char *eligible(silt_pipeline_run *r, run_table *t, silt_error *err)
     if (up < 0) return "it does not read exactly one upstream table";
     if (d->n_partition_by) return "it is partitioned";
     run_delta *u = &r->t[up].d;
-    if (!u->snap || !(t->inc_schema = silt_schema_copy(u->snap->schema))) return "out of memory";
     const char *name = t->upstream >= 0 ? t->in_name : r->def->tables[up].name;
     const char *q = t->upstream >= 0 ? d->query : d->bind_query;
+    if (!q) return "its query is not bound over its upstream";
+    if (!u->snap) return "its upstream does not exist yet";
+    if (!(t->inc_schema = silt_schema_copy(u->snap->schema))) return "out of memory";
     silt_sql_input in = {name, t->inc_schema};
     if (silt_sql_prepare(&t->inc_plan, q, &in, 1, err)) return err->msg;
     size_t n = silt_sql_plan_schema(t->inc_plan)->n_fields;
