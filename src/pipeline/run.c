@@ -124,6 +124,7 @@ void silt_pipeline_run_destroy(silt_pipeline_run *r)
         if (t->mode == RUN_BRONZE) run_bronze_close(t);
         silt_sql_plan_destroy(t->expect_plan);
         silt_sql_plan_destroy(t->plan);
+        run_mv_inc_free(t);
         silt_schema_destroy(t->in_schema);
         silt_schema_destroy(t->q_schema);
         run_delta_close(&t->d);
