@@ -5,6 +5,7 @@
 #include "parquet/meta.h"
 
 #include <lz4.h>
+#include <pthread.h>
 #include <snappy-c.h>
 #include <string.h>
 #include <zlib.h>
@@ -43,6 +44,48 @@ static int gunzip(const uint8_t *src, size_t n, uint8_t *dst, size_t dst_n, silt
         while (in_used < n && src[in_used] == 0) in_used++;
     }
     if (out_used != dst_n) return bad(err, SILT_PQ_CODEC_GZIP, "size differs from the header");
+    return 0;
+}
+
+/* One zstd decompression context per thread, kept for the thread's life: ZSTD_decompress()
+ * sets up a new one per page, and that setup probes the CPU (cpuid), which in a virtual machine
+ * traps to the hypervisor and cost the pipeline a fifth of its time. */
+static pthread_key_t zstd_key;
+static pthread_once_t zstd_once = PTHREAD_ONCE_INIT;
+static int zstd_key_ok;
+
+static void zstd_dctx_free(void *p)
+{
+    ZSTD_freeDCtx(p);
+}
+
+static void zstd_key_make(void)
+{
+    zstd_key_ok = pthread_key_create(&zstd_key, zstd_dctx_free) == 0;
+}
+
+/* The calling thread's context (created on first use), or NULL when none can be made. */
+static ZSTD_DCtx *zstd_dctx(void)
+{
+    pthread_once(&zstd_once, zstd_key_make);
+    if (!zstd_key_ok) return NULL;
+    ZSTD_DCtx *d = pthread_getspecific(zstd_key);
+    if (d) return d;
+    if (!(d = ZSTD_createDCtx())) return NULL;
+    if (pthread_setspecific(zstd_key, d)) {
+        ZSTD_freeDCtx(d);
+        return NULL;
+    }
+    return d;
+}
+
+static int unzstd(const uint8_t *src, size_t n, uint8_t *dst, size_t dst_n, silt_error *err)
+{
+    ZSTD_DCtx *d = zstd_dctx();
+    size_t got =
+        d ? ZSTD_decompressDCtx(d, dst, dst_n, src, n) : ZSTD_decompress(dst, dst_n, src, n);
+    if (ZSTD_isError(got)) return bad(err, SILT_PQ_CODEC_ZSTD, ZSTD_getErrorName(got));
+    if (got != dst_n) return bad(err, SILT_PQ_CODEC_ZSTD, "size differs from the page header");
     return 0;
 }
 
@@ -94,12 +137,7 @@ int silt_pq_decompress(int codec, const uint8_t *src, size_t n, uint8_t *dst, si
         return 0;
     }
     case SILT_PQ_CODEC_GZIP: return gunzip(src, n, dst, dst_n, err);
-    case SILT_PQ_CODEC_ZSTD: {
-        size_t got = ZSTD_decompress(dst, dst_n, src, n);
-        if (ZSTD_isError(got)) return bad(err, codec, ZSTD_getErrorName(got));
-        if (got != dst_n) return bad(err, codec, "size differs from the page header");
-        return 0;
-    }
+    case SILT_PQ_CODEC_ZSTD: return unzstd(src, n, dst, dst_n, err);
     case SILT_PQ_CODEC_LZ4_RAW:
     case SILT_PQ_CODEC_LZ4: {
         if (n > INT32_MAX || dst_n > INT32_MAX) return bad(err, codec, "page too large");
