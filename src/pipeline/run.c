@@ -142,20 +142,59 @@ const silt_pipeline_table_stats *silt_pipeline_run_stats(const silt_pipeline_run
     return &r->t[i].st;
 }
 
-/* While an upstream of view t still has versions to catch up on, t's full recompute waits
- * (at most 5 s since its last one): a view recomputed after every upstream batch would cost
- * the catch-up more than it gives the reader. */
-static bool recompute_waits(const silt_pipeline_run *r, const run_table *t)
+/* True when streaming table t has not read its upstream's latest version (looked up now: the
+ * lag of t's last batch is stale once the upstream has committed since). */
+static bool behind(silt_pipeline_run *r, run_table *t)
 {
-    if (silt_time_mono_ns() - t->last_refresh_ns > 5000000000ull) return false;
-    bool busy = t->upstream >= 0 && r->t[t->upstream].st.lag > 0;
-    for (size_t k = 0; k < t->def->n_reads; k++) busy |= r->t[t->def->reads[k]].st.lag > 0;
-    return busy;
+    if (t->upstream < 0 || (t->mode != RUN_STREAM && t->mode != RUN_WINDOW)) return t->st.lag > 0;
+    run_delta *u = &r->t[t->upstream].d;
+    silt_error e;
+    silt_error_clear(&e);
+    if (run_delta_refresh(u, &e) || !u->snap) return t->st.lag > 0;
+    return u->snap->version > run_delta_txn(&t->d, t->d.name, u->name);
+}
+
+/* True while table i, or a table it reads (transitively), has more to catch up on: versions of
+ * its upstream not read yet, or (with --until-caught-up) Kafka partitions not read to the end. */
+static bool catching_up(silt_pipeline_run *r, int i, int depth)
+{
+    run_table *t = &r->t[i];
+    if (depth > 64) return false;
+    if (t->mode == RUN_BRONZE)
+        return r->opts.until_caught_up && t->bronze.started && !t->bronze.done;
+    if (behind(r, t)) return true;
+    if (t->upstream >= 0 && catching_up(r, t->upstream, depth + 1)) return true;
+    for (size_t k = 0; k < t->def->n_reads; k++)
+        if (catching_up(r, t->def->reads[k], depth + 1)) return true;
+    return false;
+}
+
+/* How long a view's full recompute may wait for its upstreams to catch up: at least this, or 20
+ * times its last recompute's duration when longer (recomputes then take at most about a
+ * twentieth of a long catch-up). */
+#define WAIT_MIN_NS 30000000000ull
+
+/* While what view t reads is still catching up, t's full recompute waits (from the first pass
+ * that found it waiting): a view recomputed after every upstream batch costs the catch-up more
+ * than it gives the reader. A view kept incrementally does not wait: its merge costs what the
+ * new rows cost. */
+static bool recompute_waits(silt_pipeline_run *r, run_table *t)
+{
+    if (t->inc_plan) return false;
+    bool busy = t->upstream >= 0 && catching_up(r, t->upstream, 0);
+    for (size_t k = 0; k < t->def->n_reads; k++) busy |= catching_up(r, t->def->reads[k], 0);
+    uint64_t now = silt_time_mono_ns(), cap = WAIT_MIN_NS;
+    uint64_t cost = (uint64_t)(t->last_ms > 0 ? t->last_ms : 0) * 20000000ull;
+    if (cost > cap) cap = cost;
+    if (!busy) return false;
+    if (!t->wait_since_ns) t->wait_since_ns = now;
+    return now - t->wait_since_ns <= cap;
 }
 
 int silt_pipeline_run_pass(silt_pipeline_run *r, bool *out_idle, silt_error *err)
 {
     *out_idle = true;
+    r->waiting = false;
     for (size_t k = 0; k < r->n; k++) {
         size_t i = (size_t)r->def->order[k];
         run_table *t = &r->t[i];
@@ -164,10 +203,10 @@ int silt_pipeline_run_pass(silt_pipeline_run *r, bool *out_idle, silt_error *err
         if (t->mode == RUN_STREAM)
             rc = run_stream_batch(r, t, &did, err);
         else if (t->mode == RUN_RECOMPUTE && recompute_waits(r, t))
-            *out_idle = false;
+            r->waiting = true;
         else if (t->mode == RUN_RECOMPUTE) {
             rc = silt_pipeline_mv_refresh(r, i, false, &did, err);
-            if (did) t->last_refresh_ns = silt_time_mono_ns();
+            t->wait_since_ns = 0;
         } else if (t->mode == RUN_WINDOW)
             rc = run_window_batch(r, t, &did, err);
         else if (t->mode == RUN_BRONZE) {
@@ -268,9 +307,10 @@ int silt_pipeline_run_loop(silt_pipeline_run *r, volatile sig_atomic_t *stop, si
             progress(r, (double)(now - t0) / 1e9);
             last = now;
         }
-        if (r->opts.until_caught_up && bronze_done && idle) break;
+        if (r->opts.until_caught_up && bronze_done && idle && !r->waiting) break;
         if (bronze_failed(r)) break; /* join_bronze reports why */
         if (!idle) continue;         /* more may be waiting upstream: no pause */
+        /* (a view waiting for its upstreams to catch up is no work: the pause stands) */
         /* an idle pass is repeated 4 times per trigger: new upstream commits (bronze's, cut by
          * the trigger) are then picked up within a quarter of it */
         int64_t left = r->opts.trigger_us / 4 - (int64_t)(now - pass0) / 1000;

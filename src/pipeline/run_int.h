@@ -60,10 +60,10 @@ typedef struct run_table {
     run_delta q;           /* <table>_quarantine */
     silt_schema *q_schema; /* upstream columns + _expectations, _reason, _upstream_version */
     silt_pipeline_table_stats st;
-    int64_t window_us;        /* RUN_WINDOW: the window(col, 'size') of the query */
-    int ts_col;               /* RUN_WINDOW: the watermark column in in_schema */
-    int64_t last_ms;          /* duration of the last batch */
-    uint64_t last_refresh_ns; /* RUN_RECOMPUTE: when it last recomputed (monotonic) */
+    int64_t window_us;      /* RUN_WINDOW: the window(col, 'size') of the query */
+    int ts_col;             /* RUN_WINDOW: the watermark column in in_schema */
+    int64_t last_ms;        /* duration of the last batch */
+    uint64_t wait_since_ns; /* RUN_RECOMPUTE: since when it waits for its upstreams, 0 none */
     /* RUN_RECOMPUTE kept incrementally (run_mv_inc.c): the query over the new rows of its one
      * upstream, and how each column merges into the view; inc_plan NULL: recomputed in full */
     silt_sql_plan *inc_plan;
@@ -81,6 +81,7 @@ struct silt_pipeline_run {
     run_delta ev; /* <lake>/_event_log */
     silt_schema *ev_schema;
     int64_t batch_seq;
+    bool waiting; /* the last pass left a view waiting for its upstreams (recompute_waits) */
 };
 
 /* ---- run_delta.c: tables and writes ---- */
