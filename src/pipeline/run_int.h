@@ -136,8 +136,12 @@ typedef struct run_rows {
     int64_t *versions;
     int64_t cap;
     int64_t version; /* being read */
+    int64_t limit;   /* > 0: a version that would take rows past it is not read (unless first) */
+    bool stopped;    /* run_read_version left a version unread because of limit */
 } run_rows;
-/* Appends to bi the rows that version v of up added (its dataChange adds). */
+/* Appends to bi the rows that version v of up added (its dataChange adds); with bi->limit, sets
+ * bi->stopped instead when bi holds rows already and v's (by its files' numRecords) would take
+ * it past the limit. */
 int run_read_version(run_rows *bi, run_delta *up, int64_t v, silt_error *err);
 /* One micro-batch of t if its upstream has new versions; *out_did says whether it ran. */
 int run_stream_batch(silt_pipeline_run *r, run_table *t, bool *out_did, silt_error *err);

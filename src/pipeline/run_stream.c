@@ -4,6 +4,7 @@
  * event log -> table, each with a txn recording b. After a crash, a quarantine or event log
  * already at b > a fixes the batch to (a, b] and is skipped, so every table ends as one
  * uninterrupted run would have left it. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "delta/logname.h"
@@ -36,6 +37,17 @@ static int on_scan(void *arg, const silt_batch *b, silt_error *err)
     return 0;
 }
 
+/* The rows the adds hold by their statistics (numRecords); files without it count 0. */
+static int64_t stats_rows(const silt_delta_add *adds, size_t n)
+{
+    int64_t rows = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *p = adds[i].stats ? strstr(adds[i].stats, "\"numRecords\":") : NULL;
+        if (p) rows += strtoll(p + 13, NULL, 10);
+    }
+    return rows;
+}
+
 int run_read_version(run_rows *bi, run_delta *up, int64_t v, silt_error *err)
 {
     char key[64];
@@ -51,7 +63,10 @@ int run_read_version(run_rows *bi, run_delta *up, int64_t v, silt_error *err)
     for (size_t i = 0; !rc && i < acts.n; i++)
         if (acts.items[i].type == SILT_DELTA_ADD && acts.items[i].u.add.data_change)
             adds[n++] = acts.items[i].u.add; /* shallow: acts owns it */
-    if (!rc && n) {
+    if (!rc && n && bi->limit > 0 && bi->rows->n_rows > 0 &&
+        bi->rows->n_rows + stats_rows(adds, n) > bi->limit)
+        bi->stopped = true;
+    else if (!rc && n) {
         silt_delta_scan_opts o = silt_delta_scan_opts_default();
         o.file_ops = silt_delta_parquet_ops();
         bi->version = v;
@@ -64,13 +79,19 @@ int run_read_version(run_rows *bi, run_delta *up, int64_t v, silt_error *err)
     return rc;
 }
 
-/* Reads (a, *b]; unless fixed, stops after the version that brings max_rows rows. */
+/* Reads (a, *b]; unless fixed, stops before the version that would take the rows past max_rows
+ * (a batch's memory stays bounded; its first version is always read whole). */
 static int read_range(batch_in *bi, const silt_pipeline_run *r, run_delta *up, int64_t a,
                       int64_t *b, bool fixed, silt_error *err)
 {
+    bi->limit = fixed ? 0 : r->opts.max_rows;
     for (int64_t v = a + 1; v <= *b; v++) {
         int rc = run_read_version(bi, up, v, err);
         if (rc) return rc;
+        if (bi->stopped) {
+            *b = v - 1;
+            break;
+        }
         if (!fixed && bi->rows->n_rows >= r->opts.max_rows && v < *b) *b = v;
     }
     return 0;
