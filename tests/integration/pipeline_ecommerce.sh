@@ -33,7 +33,8 @@ P=("$tmpdir/p.sql" --lake "$LAKE" --var "KAFKA=$boot" --var "TOPIC=transactions,
   fail "special messages: $(cat "$tmpdir/special.txt")"
 n_special=$(wc -l <"$tmpdir/special.txt")
 
-"$SILT" pipeline run "${P[@]}" --until-caught-up --trigger 250ms --progress 1s 2>"$tmpdir/run1.log" ||
+# small batches (at most 200 rows each): many bronze versions and silver batches
+"$SILT" pipeline run "${P[@]}" --until-caught-up --trigger 250ms --progress 1s --max-rows 200 2>"$tmpdir/run1.log" ||
   fail "pipeline run failed: $(tail -5 "$tmpdir/run1.log")"
 grep -q "pipeline: done: silver_transactions" "$tmpdir/run1.log" || fail "no summary: $(tail -3 "$tmpdir/run1.log")"
 
@@ -56,6 +57,20 @@ assert_eq "$ev_quar" "$quar" "event log: rows quarantined"
 assert_eq "$((silver + ev_dropped + quar))" "$bronze" "silver + dropped + quarantined"
 assert_eq "$ev_dropped" 1 "rows dropped (the negative price)"
 pass "bronze $bronze = silver $silver + dropped $ev_dropped + quarantined $quar (counted and by the event log)"
+
+# ---- batches bounded by --max-rows; views recomputed in full once the catch-up is over, not
+# after each of the many silver batches (the incremental one merges each batch)
+assert_eq "$(s "SELECT count(*) > 3 FROM $(T _event_log) WHERE table_name = 'silver_transactions' AND rows_read > 0")" \
+  true "several silver batches"
+assert_eq "$(s "SELECT max(rows_read) <= 200 FROM $(T _event_log) WHERE table_name = 'silver_transactions'")" \
+  true "every silver batch within --max-rows 200"
+for v in gold_revenue_by_day gold_top_products gold_customer_features; do
+  assert_eq "$(s "SELECT count(*) FROM $(T _event_log) WHERE table_name = '$v' AND rows_written > 0")" 1 \
+    "recomputes of $v in a catch-up"
+done
+assert_eq "$(s "SELECT count(*) > 3 FROM $(T _event_log) WHERE table_name = 'gold_revenue_by_country' AND rows_read > 0")" \
+  true "merges of the incremental gold_revenue_by_country"
+pass "silver batches of at most --max-rows rows; full recomputes once, after the catch-up"
 
 # ---- bad messages in quarantine with their reasons
 qt=$(T silver_transactions_quarantine)
