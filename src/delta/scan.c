@@ -55,6 +55,7 @@ typedef struct scan_state {
     bool stopped;        /* the limit was reached */
     uint8_t *mask;
     int64_t mask_cap;
+    silt_column *view; /* out_schema->n_fields shallow columns for pass-through batches */
 } scan_state;
 
 static bool int_like(silt_type_id t)
@@ -186,15 +187,45 @@ static int fill_column(scan_state *s, silt_column *dst, const silt_field *f, con
     return rc;
 }
 
+/* Emits b without copying when every row is kept and every output column is a file column of
+ * the same type: a batch of shallow copies of b's columns (borrowed for the call). Sets *done. */
+static int emit_view(bool *done, scan_state *s, const silt_batch *b, silt_error *err)
+{
+    const silt_schema *os = s->out_schema;
+    *done = false;
+    if (!s->view && !(s->view = silt_calloc(os->n_fields ? os->n_fields : 1, sizeof *s->view)))
+        return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    for (size_t k = 0; k < os->n_fields; k++) {
+        const silt_field *f = &os->fields[k];
+        long ci = silt_delta_is_partition_column(s->snap, f->name) ? -1 : find_child(b, f->name);
+        if (ci < 0 || b->cols[ci].type != f->type) return 0;
+        s->view[k] = b->cols[ci];
+    }
+    silt_batch v = {.schema = os, .n_rows = b->n_rows, .n_cols = os->n_fields, .cols = s->view};
+    *done = true;
+    s->st.rows_emitted += b->n_rows;
+    return s->emit(s->arg, &v, err);
+}
+
 /* One batch of a file: filter, rebuild the table's columns, emit. */
 static int on_batch(void *arg, const silt_batch *b, silt_error *err)
 {
     scan_state *s = arg;
     s->st.rows_read += b->n_rows;
     if (b->n_rows == 0 || s->stopped) return 0;
+    if ((s->opts->prune_only || !s->has_data_terms) && s->opts->limit < 0) {
+        bool done; /* every row is kept: the file's columns as they are, when they fit */
+        int rc = emit_view(&done, s, b, err);
+        if (rc || done) return rc;
+    }
     int64_t keep = select_rows(s, b);
     if (keep < 0) return silt_error_set(err, SILT_ENOMEM, "out of memory");
     if (keep == 0) return 0;
+    if (keep == b->n_rows) {
+        bool done;
+        int rc = emit_view(&done, s, b, err);
+        if (rc || done) return rc;
+    }
     silt_batch *out = silt_batch_create(s->out_schema);
     if (!out) return silt_error_set(err, SILT_ENOMEM, "out of memory");
     int rc = 0;
@@ -329,6 +360,7 @@ fail:
     if (out_stats) *out_stats = s.st;
     silt_free(s.terms);
     silt_free(s.mask);
+    silt_free(s.view);
     silt_schema_destroy(s.out_schema);
     silt_schema_destroy(s.read_schema);
     return rc;

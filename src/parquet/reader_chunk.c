@@ -17,6 +17,7 @@ void silt_pqr_leaf_data_free(leaf_data *d)
     silt_pq_bin_free(&d->bin);
     silt_free(d->dict_fixed);
     silt_pq_bin_free(&d->dict_bin);
+    silt_free(d->codes);
     memset(d, 0, sizeof *d);
 }
 
@@ -35,6 +36,8 @@ void silt_pqr_leaf_data_recycle(leaf_data *d)
     d->bin = keep.bin;
     d->bin.n = 0;
     d->bin.len = 0;
+    d->codes = keep.codes;
+    d->cap_codes = keep.cap_codes;
 }
 
 /* Grows a scratch buffer to at least n bytes. Returns 0 or SILT_ENOMEM. */

@@ -59,6 +59,24 @@ int silt_pqr_read_dictionary(chunk_ctx *c, leaf_data *d, const silt_pq_page_head
     return 0;
 }
 
+/* Keeps k byte-array dictionary indices as the values' codes (see leaf_data.codes). */
+static int keep_codes(leaf_data *d, const uint32_t *idx, size_t k)
+{
+    if (d->n_codes != d->bin.n) return 0; /* a page was not dictionary-encoded: no view */
+    if (d->n_codes + (int64_t)k > d->cap_codes) {
+        int64_t nc = d->cap_codes ? d->cap_codes * 2 : 4096;
+        while (nc < d->n_codes + (int64_t)k) nc *= 2;
+        int32_t *p = silt_realloc(d->codes, (size_t)nc * sizeof *p);
+        if (!p) return SILT_ENOMEM;
+        d->codes = p;
+        d->cap_codes = nc;
+    }
+    int32_t *o = d->codes + d->n_codes;
+    for (size_t i = 0; i < k; i++) o[i] = (int32_t)idx[i];
+    d->n_codes += (int64_t)k;
+    return 0;
+}
+
 /* Gathers count dictionary entries selected by RLE indices. */
 static int decode_dict_indices(chunk_ctx *c, leaf_data *d, const uint8_t *p, size_t n, size_t count)
 {
@@ -88,6 +106,8 @@ static int decode_dict_indices(chunk_ctx *c, leaf_data *d, const uint8_t *p, siz
                                               "dictionary index out of range%s", NULL);
                 bytes += doff[idx[i] + 1] - doff[idx[i]];
             }
+            if (keep_codes(d, idx, k))
+                return silt_pqr_chunk_err(c, SILT_ENOMEM, c->page_off, "out of memory%s", NULL);
             /* 16 bytes of slack let short values be copied with one fixed-size move */
             if ((rc = silt_pq_bin_reserve(&d->bin, (int64_t)k, bytes + 16)))
                 return silt_pqr_chunk_err(

@@ -40,7 +40,8 @@ int sql_scan_keep(sql_node *n, sql_rel *out, const silt_batch *b, silt_error *er
         if (!(o = silt_batch_create(&n->schema)))
             return silt_error_set(err, SILT_ENOMEM, "out of memory");
         for (size_t c = 0; c < o->n_cols && !rc; c++)
-            rc = silt_column_append_range(&o->cols[c], &b->cols[c], 0, b->n_rows);
+            if (!(rc = silt_column_append_range(&o->cols[c], &b->cols[c], 0, b->n_rows)))
+                rc = silt_column_share_dict(&o->cols[c], &b->cols[c], NULL, b->n_rows);
         o->n_rows = b->n_rows;
         if (rc) {
             silt_batch_destroy(o);
