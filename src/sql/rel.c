@@ -149,6 +149,41 @@ int sql_gather_codes(silt_column *dst, const silt_column *values, const int32_t 
     return 0;
 }
 
+int sql_col_nulls(silt_column *dst, int64_t n)
+{
+    bool plain = dst->type == SILT_TYPE_BOOL || dst->type == SILT_TYPE_STRING ||
+                 dst->type == SILT_TYPE_BINARY || dst->byte_width > 0;
+    if (dst->n_children || dst->length || !plain) {
+        for (int64_t i = 0; i < n; i++)
+            if (silt_column_append_null(dst)) return SILT_ENOMEM;
+        return 0;
+    }
+    size_t rows = (size_t)(n ? n : 1), bits = (rows + 7) / 8;
+    bool offs = dst->type == SILT_TYPE_STRING || dst->type == SILT_TYPE_BINARY;
+    uint8_t *validity = silt_calloc(bits, 1);
+    void *vals = dst->type == SILT_TYPE_BOOL ? silt_calloc(bits, 1)
+                 : offs                      ? silt_calloc(1, 16)
+                                             : silt_calloc(rows, (size_t)dst->byte_width);
+    int32_t *off = offs ? silt_calloc(rows + 1, sizeof *off) : NULL;
+    if (!validity || !vals || (offs && !off)) {
+        silt_free(validity);
+        silt_free(vals);
+        silt_free(off);
+        return SILT_ENOMEM;
+    }
+    silt_free(dst->validity);
+    silt_free(dst->values);
+    silt_free(dst->offsets);
+    dst->validity = validity;
+    dst->values = vals;
+    dst->offsets = off;
+    dst->cap_rows = (int64_t)rows;
+    dst->cap_bytes = offs ? 16 : 0;
+    dst->length = n;
+    dst->null_count = n;
+    return 0;
+}
+
 int sql_gather_batch(silt_batch **out, const silt_batch *b, const silt_schema *schema,
                      const int64_t *idx, int64_t n)
 {

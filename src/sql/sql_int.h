@@ -283,6 +283,9 @@ typedef struct sql_node {
     /* N_AGG: running states kept across runs (silt_sql_plan_set_running) */
     bool running_on;
     void *running;
+    /* N_JOIN: the output columns its consumer reads (NULL: all; the others may come out as
+     * nulls); set by the consumer for the length of one run */
+    const bool *need;
     /* executor: where a streaming node hands its batches (owned, consumed) */
     int (*sink)(void *arg, struct silt_batch *b, silt_error *err);
     void *sink_arg;
