@@ -1,9 +1,11 @@
 /* Delta data files and checkpoints read through the Parquet reader: the store-backed byte-range
  * source, whole-file reads with columns the file lacks read as nulls, and row groups skipped by
- * their statistics for a scan's predicates. */
+ * their statistics for a scan's predicates. A file of several row groups is decoded one row
+ * group ahead by a worker thread while the caller's emit works on the previous one. */
 #include "delta/pqio.h"
 #include "delta/pqio_int.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "delta/skip.h"
@@ -156,6 +158,109 @@ static int emit_conformed(const projection *p, const silt_schema *schema, silt_b
     return rc;
 }
 
+/* Reads row group g (or skips it by its statistics: *out NULL). */
+static int read_group(silt_batch **out, silt_pq_reader *r, int g, const projection *p,
+                      silt_delta_read_filter *filter, silt_error *err)
+{
+    *out = NULL;
+    if (filter && !row_group_may_match(r, g, filter)) {
+        filter->parts_skipped++;
+        return 0;
+    }
+    if (filter) filter->parts_read++;
+    return silt_pq_reader_read_row_group(r, g, p->proj, p->n_present, out, err);
+}
+
+/* The worker that decodes row groups one ahead of the consumer (the reader is only used by
+ * it while it runs). */
+typedef struct ahead {
+    pthread_mutex_t mu;
+    pthread_cond_t cv; /* a batch ready, taken, the end, or stop */
+    silt_pq_reader *r;
+    const projection *p;
+    silt_delta_read_filter *filter;
+    silt_batch *ready; /* decoded, not yet taken (owned) */
+    bool done, stop;
+    int rc;
+    silt_error err;
+} ahead;
+
+static void *ahead_main(void *arg)
+{
+    ahead *a = arg;
+    int n = silt_pq_reader_num_row_groups(a->r), rc = 0;
+    for (int g = 0; g < n && rc == 0; g++) {
+        silt_batch *b = NULL;
+        rc = read_group(&b, a->r, g, a->p, a->filter, &a->err);
+        if (!b) continue; /* skipped, or failed (rc) */
+        pthread_mutex_lock(&a->mu);
+        while (a->ready && !a->stop) pthread_cond_wait(&a->cv, &a->mu);
+        if (a->stop) {
+            pthread_mutex_unlock(&a->mu);
+            silt_batch_destroy(b);
+            break;
+        }
+        a->ready = b;
+        pthread_cond_broadcast(&a->cv);
+        pthread_mutex_unlock(&a->mu);
+    }
+    pthread_mutex_lock(&a->mu);
+    a->rc = rc;
+    a->done = true;
+    pthread_cond_broadcast(&a->cv);
+    pthread_mutex_unlock(&a->mu);
+    return NULL;
+}
+
+/* Emits the row groups the worker decodes, in order. Returns 0 or the first error (the
+ * worker's or emit's); *started false when no thread could be started (nothing was read). */
+static int read_ahead(bool *started, silt_pq_reader *r, const projection *p,
+                      const silt_schema *schema, silt_delta_read_filter *filter,
+                      silt_delta_pqio_emit_fn emit, void *arg, silt_error *err)
+{
+    ahead a = {.r = r, .p = p, .filter = filter};
+    silt_error_clear(&a.err);
+    pthread_t th;
+    *started = false;
+    if (pthread_mutex_init(&a.mu, NULL)) return 0;
+    if (pthread_cond_init(&a.cv, NULL)) {
+        pthread_mutex_destroy(&a.mu);
+        return 0;
+    }
+    int rc = 0;
+    if (pthread_create(&th, NULL, ahead_main, &a)) {
+        pthread_cond_destroy(&a.cv);
+        pthread_mutex_destroy(&a.mu);
+        return 0;
+    }
+    *started = true;
+    for (;;) {
+        pthread_mutex_lock(&a.mu);
+        while (!a.ready && !a.done) pthread_cond_wait(&a.cv, &a.mu);
+        silt_batch *b = a.ready;
+        a.ready = NULL;
+        pthread_cond_broadcast(&a.cv);
+        pthread_mutex_unlock(&a.mu);
+        if (!b) break; /* done: the worker's result decides */
+        rc = emit_conformed(p, schema, b, emit, arg, err);
+        silt_batch_destroy(b);
+        if (rc) break;
+    }
+    pthread_mutex_lock(&a.mu);
+    a.stop = true;
+    pthread_cond_broadcast(&a.cv);
+    pthread_mutex_unlock(&a.mu);
+    pthread_join(th, NULL);
+    silt_batch_destroy(a.ready);
+    if (!rc && a.rc) {
+        *err = a.err;
+        rc = a.rc;
+    }
+    pthread_cond_destroy(&a.cv);
+    pthread_mutex_destroy(&a.mu);
+    return rc;
+}
+
 int silt_delta_pq_read_file_filtered(void *ctx, silt_store *store, const char *key,
                                      const silt_schema *schema, silt_delta_read_filter *filter,
                                      silt_delta_pqio_emit_fn emit, void *arg, silt_error *err)
@@ -166,15 +271,14 @@ int silt_delta_pq_read_file_filtered(void *ctx, silt_store *store, const char *k
     projection p = {0};
     int rc = open_reader(&src, &r, store, key, err);
     if (rc == 0) rc = project(&p, silt_pq_reader_schema(r), schema, err);
-    for (int g = 0; rc == 0 && g < silt_pq_reader_num_row_groups(r); g++) {
-        if (filter && !row_group_may_match(r, g, filter)) {
-            filter->parts_skipped++;
-            continue;
-        }
-        if (filter) filter->parts_read++;
+    int n = rc ? 0 : silt_pq_reader_num_row_groups(r), g = 0;
+    bool started = false;
+    if (n > 1) rc = read_ahead(&started, r, &p, schema, filter, emit, arg, err);
+    if (started) g = n; /* read (or failed) by the worker */
+    for (; rc == 0 && g < n; g++) {
         silt_batch *b = NULL;
-        rc = silt_pq_reader_read_row_group(r, g, p.proj, p.n_present, &b, err);
-        if (rc == 0) rc = emit_conformed(&p, schema, b, emit, arg, err);
+        rc = read_group(&b, r, g, &p, filter, err);
+        if (rc == 0 && b) rc = emit_conformed(&p, schema, b, emit, arg, err);
         silt_batch_destroy(b);
     }
     silt_free(p.cols);

@@ -187,56 +187,49 @@ static int fill_column(scan_state *s, silt_column *dst, const silt_field *f, con
     return rc;
 }
 
-/* Emits b without copying when every row is kept and every output column is a file column of
- * the same type: a batch of shallow copies of b's columns (borrowed for the call). Sets *done. */
-static int emit_view(bool *done, scan_state *s, const silt_batch *b, silt_error *err)
+/* b as a batch of the scan's schema without copying, when every output column is a file
+ * column of the same type: *v gets shallow copies of b's columns (borrowed from b). Returns
+ * false when some column must be rebuilt (a partition column, one the file lacks, a type to
+ * conform) or out of memory (the copying path then reports it). */
+static bool view_of(silt_batch *v, scan_state *s, const silt_batch *b)
 {
     const silt_schema *os = s->out_schema;
-    *done = false;
     if (!s->view && !(s->view = silt_calloc(os->n_fields ? os->n_fields : 1, sizeof *s->view)))
-        return silt_error_set(err, SILT_ENOMEM, "out of memory");
+        return false;
     for (size_t k = 0; k < os->n_fields; k++) {
         const silt_field *f = &os->fields[k];
         long ci = silt_delta_is_partition_column(s->snap, f->name) ? -1 : find_child(b, f->name);
-        if (ci < 0 || b->cols[ci].type != f->type) return 0;
+        if (ci < 0 || b->cols[ci].type != f->type) return false;
         s->view[k] = b->cols[ci];
     }
-    silt_batch v = {.schema = os, .n_rows = b->n_rows, .n_cols = os->n_fields, .cols = s->view};
-    *done = true;
-    s->st.rows_emitted += b->n_rows;
-    return s->emit(s->arg, &v, err);
+    *v = (silt_batch){.schema = os, .n_rows = b->n_rows, .n_cols = os->n_fields, .cols = s->view};
+    return true;
 }
 
-/* One batch of a file: filter, rebuild the table's columns, emit. */
+/* One batch of a file: filter, rebuild the table's columns (or pass them through when every
+ * row is kept and they fit), emit. */
 static int on_batch(void *arg, const silt_batch *b, silt_error *err)
 {
     scan_state *s = arg;
     s->st.rows_read += b->n_rows;
     if (b->n_rows == 0 || s->stopped) return 0;
-    if ((s->opts->prune_only || !s->has_data_terms) && s->opts->limit < 0) {
-        bool done; /* every row is kept: the file's columns as they are, when they fit */
-        int rc = emit_view(&done, s, b, err);
-        if (rc || done) return rc;
-    }
     int64_t keep = select_rows(s, b);
     if (keep < 0) return silt_error_set(err, SILT_ENOMEM, "out of memory");
     if (keep == 0) return 0;
-    if (keep == b->n_rows) {
-        bool done;
-        int rc = emit_view(&done, s, b, err);
-        if (rc || done) return rc;
-    }
-    silt_batch *out = silt_batch_create(s->out_schema);
-    if (!out) return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    silt_batch view, *out = &view;
     int rc = 0;
-    for (size_t k = 0; k < s->out_schema->n_fields && rc == 0; k++)
-        rc = fill_column(s, &out->cols[k], &s->out_schema->fields[k], b, keep, err);
-    out->n_rows = keep;
+    if (keep != b->n_rows || !view_of(&view, s, b)) {
+        if (!(out = silt_batch_create(s->out_schema)))
+            return silt_error_set(err, SILT_ENOMEM, "out of memory");
+        for (size_t k = 0; k < s->out_schema->n_fields && rc == 0; k++)
+            rc = fill_column(s, &out->cols[k], &s->out_schema->fields[k], b, keep, err);
+        out->n_rows = keep;
+    }
     if (rc == 0) {
         s->st.rows_emitted += keep;
         rc = s->emit(s->arg, out, err);
     }
-    silt_batch_destroy(out);
+    if (out != &view) silt_batch_destroy(out);
     return rc;
 }
 
