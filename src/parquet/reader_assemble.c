@@ -378,7 +378,10 @@ int silt_pqr_assemble(silt_pq_reader *r, const pq_plan *pl, silt_column *col, le
     leaf_data *d = &lds[pl->leaf];
     const uint16_t *def = d->def, *rep = d->rep;
     int64_t n = d->n, slots = 0;
-    for (int64_t i = 0; i < n; i++) slots += is_slot(rep, def, i, pl->r_slot, pl->d_slot);
+    if (!rep && def) /* flat: a loop the compiler vectorizes */
+        for (int64_t i = 0; i < n; i++) slots += def[i] >= pl->d_slot;
+    else
+        for (int64_t i = 0; i < n; i++) slots += is_slot(rep, def, i, pl->r_slot, pl->d_slot);
     if (pl->e) return silt_pqr_assemble_leaf(r, pl, col, d, slots, err);
     chunk_ctx c = {.r = r, .leaf = &r->leaves[pl->leaf], .err = err};
     int rc = silt_column_reserve(col, slots ? slots : 1, 0);

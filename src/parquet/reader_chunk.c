@@ -127,10 +127,11 @@ static int decode_levels_rle(chunk_ctx *c, uint16_t *out, size_t count, int max,
     int rc = silt_pq_rle_init(&rle, p, n, silt_pq_bit_width((uint64_t)max), c->err);
     if (!rc) rc = silt_pq_rle_read16(&rle, out, count, c->err);
     if (rc) return silt_pqr_chunk_ctx_err(c, rc);
-    for (size_t i = 0; i < count; i++)
-        if (out[i] > max)
-            return silt_pqr_chunk_err(c, SILT_ECORRUPT, c->page_off,
-                                      "level above the column's maximum%s", NULL);
+    uint16_t top = 0; /* the largest level, in a loop without exits (vectorized) */
+    for (size_t i = 0; i < count; i++) top = out[i] > top ? out[i] : top;
+    if (top > max)
+        return silt_pqr_chunk_err(c, SILT_ECORRUPT, c->page_off,
+                                  "level above the column's maximum%s", NULL);
     return 0;
 }
 
