@@ -136,6 +136,14 @@ void sql_agg_free(aggrun *a)
     sql_groups_free(&a->g);
 }
 
+/* A batch lent by a scan (read, not kept). */
+static int agg_lend(void *arg, const silt_batch *b, silt_error *err)
+{
+    aggrun *a = arg;
+    a->n->rows_in += b->n_rows;
+    return agg_batch(a, b, err);
+}
+
 static int agg_sink(void *arg, silt_batch *b, silt_error *err)
 {
     aggrun *a = arg;
@@ -196,7 +204,9 @@ int sql_exec_agg(sql_rel *out, sql_node *n, const silt_batch *input, silt_error 
     int rc = sql_agg_init(&a, n, err);
     bool *need = join_needs(n);
     if (need) n->in->need = need;
+    if (n->in->kind == N_SCAN) n->in->sink_lend = agg_lend;
     if (!rc) rc = sql_exec_stream(n->in, input, agg_sink, &a, err);
+    if (n->in->kind == N_SCAN) n->in->sink_lend = NULL;
     if (need) n->in->need = NULL;
     silt_free(need);
     if (!rc && n->running_on) { /* fold this run's partial states into the running ones */
