@@ -64,7 +64,9 @@ static int keep_codes(leaf_data *d, const uint32_t *idx, size_t k)
 {
     if (d->n_codes != d->bin.n) return 0; /* a page was not dictionary-encoded: no view */
     if (d->n_codes + (int64_t)k > d->cap_codes) {
-        int64_t nc = d->cap_codes ? d->cap_codes * 2 : 4096;
+        int64_t nc = d->cap_codes                                       ? d->cap_codes * 2
+                     : d->max_entries > 0 && d->max_entries < (1 << 24) ? d->max_entries
+                                                                        : 4096;
         while (nc < d->n_codes + (int64_t)k) nc *= 2;
         int32_t *p = silt_realloc(d->codes, (size_t)nc * sizeof *p);
         if (!p) return SILT_ENOMEM;
@@ -88,6 +90,10 @@ static int gather_dict_bin(chunk_ctx *c, leaf_data *d, silt_pq_rle *rle, size_t 
     int32_t longest = 0; /* room for k values is reserved from the longest entry */
     for (uint32_t e = 0; e < dn; e++)
         longest = doff[e + 1] - doff[e] > longest ? doff[e + 1] - doff[e] : longest;
+    int64_t whole = d->max_entries * (int64_t)longest; /* the chunk's values, at most */
+    if (d->bin.len == 0 && whole > 0 && whole < (64 << 20) &&
+        (rc = silt_pq_bin_reserve(&d->bin, 0, whole + 16)))
+        return silt_pqr_chunk_err(c, SILT_ENOMEM, c->page_off, "out of memory%s", NULL);
     while (count) {
         size_t k = count < 1024 ? count : 1024;
         if ((rc = silt_pq_rle_read32(rle, idx, k, c->err))) return silt_pqr_chunk_ctx_err(c, rc);
