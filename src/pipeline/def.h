@@ -41,24 +41,24 @@ typedef struct silt_pipeline_source {
      * table's name for SRC_TABLE, "read_kafka" / "read_files" otherwise (a second one of a kind
      * in the same query gets "_2", ...). */
     char *input_name;
-    int upstream;           /* SRC_TABLE: index into def->tables; else -1 */
-    silt_pipeline_kv *args; /* named arguments of read_kafka / read_files, in order */
+    int upstream;             /* SRC_TABLE: index into def->tables; else -1 */
+    silt_pipeline_kv *args;   /* named arguments of read_kafka / read_files, in order */
     size_t n_args;
-    char *path; /* SRC_FILES: the folder (first positional argument) */
+    char *path;               /* SRC_FILES: the folder (first positional argument) */
 } silt_pipeline_source;
 
 typedef struct silt_pipeline_expect {
-    char *name; /* CONSTRAINT name */
-    char *expr; /* the boolean expression's SQL text, over the table's output columns */
+    char *name;      /* CONSTRAINT name */
+    char *expr;      /* the boolean expression's SQL text, over the table's output columns */
     silt_pipeline_action action;
-    int line; /* where it is written in the file (1-based) */
+    int line;        /* where it is written in the file (1-based) */
 } silt_pipeline_expect;
 
 typedef struct silt_pipeline_table {
     silt_pipeline_kind kind;
-    char *name;          /* as written (case kept); names are compared case-insensitively */
-    char *location;      /* LOCATION '...' if given, else <lake>/<name> */
-    char *comment;       /* COMMENT '...' or NULL */
+    char *name;      /* as written (case kept); names are compared case-insensitively */
+    char *location;  /* LOCATION '...' if given, else <lake>/<name> */
+    char *comment;   /* COMMENT '...' or NULL */
     char **partition_by; /* PARTITIONED BY (cols) */
     size_t n_partition_by;
     silt_pipeline_kv *properties; /* TBLPROPERTIES (...) */
@@ -86,15 +86,15 @@ typedef struct silt_pipeline_table {
     /* The query is exactly SELECT * FROM STREAM read_kafka(...): the table is a bronze table
      * fed by the ingestion runtime (pipeline/ingest.h), with bronze's schema. */
     bool is_bronze;
-    int line; /* where the CREATE statement starts (1-based) */
+    int line;        /* where the CREATE statement starts (1-based) */
 } silt_pipeline_table;
 
 typedef struct silt_pipeline_def {
-    char *file;                  /* the file's name, for messages */
-    char *lake;                  /* --lake (default "./lake") */
+    char *file;      /* the file's name, for messages */
+    char *lake;      /* --lake (default "./lake") */
     silt_pipeline_table *tables; /* in file order */
     size_t n_tables;
-    int *order; /* a topological order of table indexes: sources before their readers */
+    int *order;      /* a topological order of table indexes: sources before their readers */
 } silt_pipeline_def;
 
 /* A ${NAME} substitution: from --var NAME=VALUE first, then the environment. */
@@ -104,10 +104,10 @@ typedef struct silt_pipeline_var {
 } silt_pipeline_var;
 
 typedef struct silt_pipeline_parse_opts {
-    const char *lake;              /* NULL: "./lake" */
-    const silt_pipeline_var *vars; /* borrowed */
+    const char *lake;                 /* NULL: "./lake" */
+    const silt_pipeline_var *vars;    /* borrowed */
     size_t n_vars;
-    bool use_environment; /* look names up in the environment after vars */
+    bool use_environment;             /* look names up in the environment after vars */
 } silt_pipeline_parse_opts;
 
 /* Parses and resolves a pipeline file's text (file_name is for messages). Checks: every
