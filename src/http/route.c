@@ -175,3 +175,11 @@ bool silt_http_auth_ok(const char *header, const char *token)
     SHA256((const unsigned char *)token, strlen(token), b);
     return CRYPTO_memcmp(a, b, sizeof a) == 0;
 }
+
+int silt_http_hex(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}

@@ -63,4 +63,7 @@ int silt_http_accept(silt_http_format *out, const char *accept);
  * is. Returns true when they match. A NULL or empty token never matches. */
 bool silt_http_auth_ok(const char *header, const char *token);
 
+/* The value of a hexadecimal digit, or -1. */
+int silt_http_hex(char c);
+
 #endif

@@ -226,6 +226,27 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     silt_log_msg(SILT_LOG_DEBUG, "serve: libmicrohttpd: %s", line);
 }
 
+/* Percent-decoding of paths and query arguments that never yields a control byte (a %00 would
+ * cut the name short): those become DEL, which no route or parameter accepts. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+    size_t r = 0, w = 0;
+    while (s[r]) {
+        unsigned char c = (unsigned char)s[r];
+        int hi, lo;
+        if (c == '%' && (hi = silt_http_hex(s[r + 1])) >= 0 &&
+            (lo = silt_http_hex(s[r + 2])) >= 0) {
+            c = (unsigned char)(hi * 16 + lo);
+            r += 3;
+        } else {
+            r++;
+        }
+        s[w++] = (char)(c < 0x20 ? 0x7f : c);
+    }
+    s[w] = 0;
+    return w;
+}
+
 static int start_daemon(silt_http_server *s, silt_error *err)
 {
     struct sockaddr_storage addr;
@@ -245,8 +266,8 @@ static int start_daemon(silt_http_server *s, silt_error *err)
                               (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_LIMIT,
                               (unsigned)s->cfg.max_conns, MHD_OPTION_CONNECTION_TIMEOUT,
                               (unsigned)s->cfg.idle_s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-                              MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
-                              MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+                              MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_UNESCAPE_CALLBACK,
+                              unescape, s, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
     if (!s->mhd)
         return silt_error_set(err, SILT_EIO,
                               "cannot listen on %s (in use, or not an address of this machine)",
