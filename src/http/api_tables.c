@@ -20,7 +20,22 @@ static json_t *iso_time(int64_t ms)
     return json_string(buf);
 }
 
-static json_t *table_summary(const silt_http_table *t, int64_t now_ms)
+/* The sources a pipeline recorded in a table's properties (silt.sources: catalog names
+ * separated by commas). */
+static json_t *sources_json(const silt_http_table *t)
+{
+    json_t *src = json_array();
+    const char *v = t->snap ? silt_delta_snapshot_config(t->snap, "silt.sources") : NULL;
+    while (v && *v) {
+        const char *e = strchr(v, ',');
+        size_t len = e ? (size_t)(e - v) : strlen(v);
+        if (len) json_array_append_new(src, json_stringn(v, len));
+        v = e ? e + 1 : NULL;
+    }
+    return src;
+}
+
+static json_t *table_summary(silt_http_server *srv, const silt_http_table *t, int64_t now_ms)
 {
     const silt_delta_snapshot *s = t->snap;
     json_t *o = json_object();
@@ -36,12 +51,14 @@ static json_t *table_summary(const silt_http_table *t, int64_t now_ms)
     json_object_set_new(o, "freshness_seconds",
                         s ? json_real((double)(now_ms - s->timestamp_ms) / 1000.0) : json_null());
     if (t->error[0]) json_object_set_new(o, "error", json_string(t->error));
+    json_object_set_new(o, "sources", sources_json(t));
+    json_object_set_new(o, "quality", silt_http_eventlog_quality(srv->cat, t->name));
     return o;
 }
 
 static enum MHD_Result send_json(struct MHD_Connection *conn, unsigned status, json_t *o)
 {
-    char *text = json_dumps(o, JSON_COMPACT);
+    char *text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(12));
     json_decref(o);
     if (!text) return silt_http_respond_error(conn, 503, "out of memory", NULL);
     enum MHD_Result ok = silt_http_respond(conn, status, "application/json", text, strlen(text));
@@ -56,7 +73,7 @@ enum MHD_Result silt_http_api_tables(silt_http_server *s, struct MHD_Connection 
     size_t n;
     silt_http_catalog_rdlock(s->cat);
     const silt_http_table *t = silt_http_catalog_tables(s->cat, &n);
-    for (size_t i = 0; i < n; i++) json_array_append_new(arr, table_summary(&t[i], now));
+    for (size_t i = 0; i < n; i++) json_array_append_new(arr, table_summary(s, &t[i], now));
     silt_http_catalog_unlock(s->cat);
     json_object_set_new(o, "lake", json_string(silt_http_catalog_lake(s->cat)));
     json_object_set_new(o, "tables", arr);
@@ -115,18 +132,10 @@ static json_t *history_json(const silt_http_table *t)
     return arr;
 }
 
-/* Lineage: the sources a pipeline recorded in the table's properties (silt.sources, catalog
- * names separated by commas) and the tables that name this one as theirs. */
+/* Lineage: the table's recorded sources and the tables that name it as one of theirs. */
 static json_t *lineage_json(silt_http_catalog *cat, const silt_http_table *t)
 {
-    json_t *o = json_object(), *src = json_array(), *readers = json_array();
-    const char *v = t->snap ? silt_delta_snapshot_config(t->snap, "silt.sources") : NULL;
-    while (v && *v) {
-        const char *e = strchr(v, ',');
-        size_t len = e ? (size_t)(e - v) : strlen(v);
-        if (len) json_array_append_new(src, json_stringn(v, len));
-        v = e ? e + 1 : NULL;
-    }
+    json_t *o = json_object(), *src = sources_json(t), *readers = json_array();
     size_t n, len = strlen(t->name);
     const silt_http_table *all = silt_http_catalog_tables(cat, &n);
     for (size_t i = 0; i < n; i++) {
@@ -145,7 +154,7 @@ static json_t *lineage_json(silt_http_catalog *cat, const silt_http_table *t)
 
 static json_t *table_detail(silt_http_server *s, const silt_http_table *t)
 {
-    json_t *o = table_summary(t, silt_time_wall_ms());
+    json_t *o = table_summary(s, t, silt_time_wall_ms());
     const silt_delta_snapshot *snap = t->snap;
     if (snap) {
         const silt_delta_metadata *m = &snap->metadata;
@@ -166,7 +175,6 @@ static json_t *table_detail(silt_http_server *s, const silt_http_table *t)
     }
     json_object_set_new(o, "history", history_json(t));
     json_object_set_new(o, "lineage", lineage_json(s->cat, t));
-    json_object_set_new(o, "quality", silt_http_eventlog_quality(s->cat, t->name));
     return o;
 }
 
