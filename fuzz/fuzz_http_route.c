@@ -1,6 +1,7 @@
 /* Fuzz target: `silt serve`'s request routing and parameter parsing (route, names, integer
  * parameters, Accept, bearer tokens) and the /api/sql guard, fed newline-separated fields:
  * method, path, parameter, Accept, Authorization, then the SQL text (the rest). */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,8 +56,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* what the guard lets through names no file but the catalog's */
         silt_buf_cstr(&out);
         const char *t = (const char *)out.ptr;
-        for (const char *d = t; (d = strstr(d, "delta.`")); d += 7)
-            if (strncmp(d + 7, "/lake/gold``s`", 14)) abort();
+        for (const char *d = t; (d = strstr(d, "delta.`")); d += 7) {
+            bool word = d > t && (d[-1] == '_' || (d[-1] >= '0' && d[-1] <= '9') ||
+                                  ((d[-1] | 0x20) >= 'a' && (d[-1] | 0x20) <= 'z') ||
+                                  (unsigned char)d[-1] >= 0x80);
+            if (!word && strncmp(d + 7, "/lake/gold``s`", 14)) abort();
+        }
     }
     silt_buf_free(&out);
     free(copy);

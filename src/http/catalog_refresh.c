@@ -68,25 +68,31 @@ static void table_event(silt_http_catalog *c, const char *type, const silt_http_
     silt_http_catalog_event(c, type, json);
 }
 
-/* Publishes the merge of the current tables (minus those not found) and the new ones. */
+/* Publishes the merge of the current tables (minus those not found) and the new ones. The
+ * current array is only read while the new one is built (lookups are binary searches). */
 static int publish(silt_http_catalog *c, const found_list *f, silt_http_table *fresh,
                    size_t n_fresh)
 {
     silt_http_table *v = silt_calloc(f->n + 1, sizeof *v);
-    if (!v) return SILT_ENOMEM;
+    bool *moved = silt_calloc(c->n + 1, sizeof *moved);
+    if (!v || !moved) {
+        silt_free(v);
+        silt_free(moved);
+        return SILT_ENOMEM;
+    }
     size_t n = 0, j = 0;
     pthread_rwlock_wrlock(&c->lock);
     for (size_t i = 0; i < f->n; i++) {
-        silt_http_table *old = (silt_http_table *)silt_http_catalog_find(c, f->names[i]);
+        const silt_http_table *old = silt_http_catalog_find(c, f->names[i]);
         if (old) {
             v[n++] = *old;
-            memset(old, 0, sizeof *old);
+            moved[old - c->tables] = true;
         } else if (j < n_fresh && !strcmp(fresh[j].name, f->names[i])) {
             v[n++] = fresh[j++];
         }
     }
     for (size_t i = 0; i < c->n; i++)
-        if (c->tables[i].name) {
+        if (!moved[i]) {
             char json[600];
             snprintf(json, sizeof json, "{\"table\":\"%s\"}", c->tables[i].name);
             silt_http_catalog_event(c, "table_removed", json);
@@ -96,6 +102,7 @@ static int publish(silt_http_catalog *c, const found_list *f, silt_http_table *f
     c->tables = v;
     c->n = n;
     pthread_rwlock_unlock(&c->lock);
+    silt_free(moved);
     return 0;
 }
 

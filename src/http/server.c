@@ -196,8 +196,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!req) {
         enum MHD_Result res;
         if (first_call(s, conn, con_cls, &res)) return res;
-        if (!strcmp(method, "POST")) return MHD_YES; /* the body comes next */
-        return dispatch(s, conn, url, method, *con_cls);
+        return MHD_YES; /* answering after the whole request keeps the connection alive */
     }
     if (*upload_size) {
         if (!req->too_large && req->body.len + *upload_size <= (size_t)s->cfg.max_body)
