@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "json/decode_int.h"
+#include "util/utf8.h"
 
 static int hex4(const char *p, uint32_t *out)
 {
@@ -59,34 +60,6 @@ static int check_escape(silt_json_ctx *c, const char **pp)
     return 0;
 }
 
-/* Length of the valid UTF-8 sequence of 2-4 bytes at p (p[0] >= 0x80), or 0. */
-static size_t utf8_seq(const uint8_t *p, const uint8_t *end)
-{
-    uint8_t b = p[0];
-    size_t k;
-    uint32_t cp;
-    if ((b & 0xe0) == 0xc0) {
-        k = 1;
-        cp = b & 0x1f;
-    } else if ((b & 0xf0) == 0xe0) {
-        k = 2;
-        cp = b & 0x0f;
-    } else if ((b & 0xf8) == 0xf0) {
-        k = 3;
-        cp = b & 0x07;
-    } else {
-        return 0;
-    }
-    if ((size_t)(end - p) <= k) return 0;
-    for (size_t j = 1; j <= k; j++) {
-        if ((p[j] & 0xc0) != 0x80) return 0;
-        cp = (cp << 6) | (p[j] & 0x3f);
-    }
-    static const uint32_t min_cp[4] = {0, 0x80, 0x800, 0x10000};
-    if (cp < min_cp[k] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
-    return k + 1;
-}
-
 /* Whether any of the 8 bytes in w is a quote, a backslash, a control character or not ASCII. */
 static inline bool special8(uint64_t w)
 {
@@ -124,7 +97,8 @@ int silt_json_scan_string(silt_json_ctx *c, const char **s, size_t *n, bool *esc
             c->p = p;
             return silt_json_syntax_err(c, "control character in a string (escape it)");
         } else if (ch >= 0x80) {
-            size_t k = utf8_seq((const uint8_t *)p, (const uint8_t *)c->end);
+            uint32_t cp;
+            size_t k = silt_utf8_decode((const uint8_t *)p, (size_t)(c->end - p), &cp);
             if (!k) {
                 c->p = p;
                 return silt_json_syntax_err(c, "a string is not valid UTF-8");
@@ -144,27 +118,7 @@ int silt_json_scan_string(silt_json_ctx *c, const char **s, size_t *n, bool *esc
 static void put_utf8(silt_buf *b, uint32_t cp)
 {
     uint8_t o[4];
-    size_t k;
-    if (cp < 0x80) {
-        o[0] = (uint8_t)cp;
-        k = 1;
-    } else if (cp < 0x800) {
-        o[0] = (uint8_t)(0xc0 | (cp >> 6));
-        o[1] = (uint8_t)(0x80 | (cp & 0x3f));
-        k = 2;
-    } else if (cp < 0x10000) {
-        o[0] = (uint8_t)(0xe0 | (cp >> 12));
-        o[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
-        o[2] = (uint8_t)(0x80 | (cp & 0x3f));
-        k = 3;
-    } else {
-        o[0] = (uint8_t)(0xf0 | (cp >> 18));
-        o[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3f));
-        o[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
-        o[3] = (uint8_t)(0x80 | (cp & 0x3f));
-        k = 4;
-    }
-    silt_buf_append(b, o, k);
+    silt_buf_append(b, o, silt_utf8_encode(o, cp));
 }
 
 /* Decodes the string content s[0..n) (from silt_json_scan_string, which has checked its escapes and

@@ -10,43 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char hexdig[] = "0123456789abcdef";
+#include "util/utf8.h"
 
-/* Decodes one UTF-8 sequence at s[0..n); returns its length and stores the code point, or 0 when
- * the bytes are not valid UTF-8 (overlong, surrogate, truncated, > U+10FFFF). */
-static size_t utf8_decode(const uint8_t *s, size_t n, uint32_t *cp)
-{
-    uint8_t c = s[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    size_t len;
-    uint32_t v, min;
-    if (c >= 0xc2 && c <= 0xdf) {
-        len = 2;
-        v = c & 0x1f;
-        min = 0x80;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        len = 3;
-        v = c & 0x0f;
-        min = 0x800;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        len = 4;
-        v = c & 0x07;
-        min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n < len) return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80) return 0;
-        v = (v << 6) | (s[i] & 0x3f);
-    }
-    if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) return 0;
-    *cp = v;
-    return len;
-}
+static const char hexdig[] = "0123456789abcdef";
 
 size_t silt_json_utf8_valid_prefix(const char *str, size_t n)
 {
@@ -58,7 +24,7 @@ size_t silt_json_utf8_valid_prefix(const char *str, size_t n)
             i++;
             continue;
         }
-        size_t len = utf8_decode(s + i, n - i, &cp);
+        size_t len = silt_utf8_decode(s + i, n - i, &cp);
         if (len == 0) break;
         i += len;
     }
@@ -115,7 +81,7 @@ int silt_json_write_string(silt_buf *out, const char *str, size_t n, unsigned fl
             continue;
         }
         uint32_t cp;
-        size_t len = utf8_decode(s + i, n - i, &cp);
+        size_t len = silt_utf8_decode(s + i, n - i, &cp);
         if (len == 0) {
             cp = 0xfffd;
             len = 1;

@@ -5,7 +5,8 @@
 #include "sql/exec.h"
 #include "util/alloc.h"
 
-int sql_filter_batch(silt_batch **out, const silt_batch *b, const sql_expr *pred, silt_error *err)
+int sql_filter_rows(int64_t **out_idx, int64_t *out_n, const silt_batch *b, const sql_expr *pred,
+                    silt_error *err)
 {
     sql_vec v;
     int rc = sql_eval(&v, pred, b, err);
@@ -28,13 +29,23 @@ int sql_filter_batch(silt_batch **out, const silt_batch *b, const sql_expr *pred
             if (silt_bit_get(c->values, i) && silt_bit_get(c->validity, i)) idx[k++] = i;
     }
     sql_vec_free(&v);
+    *out_idx = idx;
+    *out_n = k;
+    return 0;
+}
+
+int sql_filter_batch(silt_batch **out, const silt_batch *b, const sql_expr *pred, silt_error *err)
+{
+    int64_t *idx, k;
+    int rc = sql_filter_rows(&idx, &k, b, pred, err);
+    if (rc) return rc;
     rc = sql_gather_batch(out, b, b->schema, idx, k);
     silt_free(idx);
     if (rc) return silt_error_set(err, rc, "out of memory filtering rows");
     return 0;
 }
 
-static int project_batch(silt_batch **out, const silt_batch *b, const sql_node *n, silt_error *err)
+int sql_project_batch(silt_batch **out, const silt_batch *b, const sql_node *n, silt_error *err)
 {
     silt_batch *o = silt_batch_create(&n->schema);
     if (!o) return silt_error_set(err, SILT_ENOMEM, "out of memory");
@@ -66,7 +77,7 @@ static int xform_batch(void *arg, silt_batch *b, silt_error *err)
     silt_batch *o = NULL;
     x->n->rows_in += b->n_rows;
     int rc = x->n->kind == N_FILTER ? sql_filter_batch(&o, b, x->n->pred, err)
-                                    : project_batch(&o, b, x->n, err);
+                                    : sql_project_batch(&o, b, x->n, err);
     silt_batch_destroy(b);
     if (rc) return rc;
     x->n->rows_out += o->n_rows;

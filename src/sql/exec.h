@@ -91,6 +91,11 @@ int sql_join_stream(sql_node *n, const silt_batch *input, sql_sink sink, void *a
 int sql_exec_distinct(sql_rel *out, sql_node *node, const sql_rel *in, silt_error *err);
 /* Reads a table source; each batch passes through filter (may be NULL) before being kept. */
 int sql_exec_scan(sql_rel *out, sql_node *node, silt_error *err);
+/* The rows of b where pred is true: *out_idx (owned, silt_free) holds *out_n row indexes. */
+int sql_filter_rows(int64_t **out_idx, int64_t *out_n, const silt_batch *b, const sql_expr *pred,
+                    silt_error *err);
+/* Evaluates a projection node's expressions over b into a new batch of n's schema. */
+int sql_project_batch(silt_batch **out, const silt_batch *b, const sql_node *n, silt_error *err);
 /* Filters b by pred into a new batch. */
 int sql_filter_batch(silt_batch **out, const silt_batch *b, const sql_expr *pred, silt_error *err);
 

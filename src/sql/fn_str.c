@@ -1,5 +1,6 @@
 /* Shared machinery of the string functions: UTF-8 stepping and the kernel-per-row eval. */
 #include "sql/fn_str.h"
+#include "util/utf8.h"
 
 int64_t fn_utf8_count(const uint8_t *p, size_t len)
 {
@@ -17,50 +18,16 @@ size_t fn_utf8_skip(const uint8_t *p, size_t len, int64_t n)
 
 int32_t fn_utf8_decode(const uint8_t *p, size_t len, size_t *w)
 {
-    uint8_t c = p[0];
-    *w = 1;
-    if (c < 0x80) return c;
-    size_t n = c >= 0xF0 && c < 0xF8   ? 4
-               : c >= 0xE0 && c < 0xF0 ? 3
-               : c >= 0xC2 && c < 0xE0 ? 2
-                                       : 0;
-    if (n == 0 || n > len) return -1;
-    int32_t cp = c & (0x7F >> n);
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80) return -1;
-        cp = (cp << 6) | (p[i] & 0x3F);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return -1;
-    *w = n;
-    return cp;
+    uint32_t cp;
+    size_t n = silt_utf8_decode(p, len, &cp);
+    *w = n ? n : 1;
+    return n ? (int32_t)cp : -1;
 }
 
 void fn_utf8_put(silt_buf *o, int32_t cp)
 {
     uint8_t b[4];
-    size_t n;
-    if (cp < 0x80) {
-        b[0] = (uint8_t)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        b[0] = (uint8_t)(0xC0 | (cp >> 6));
-        b[1] = (uint8_t)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        b[0] = (uint8_t)(0xE0 | (cp >> 12));
-        b[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-        b[2] = (uint8_t)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        b[0] = (uint8_t)(0xF0 | (cp >> 18));
-        b[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3F));
-        b[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-        b[3] = (uint8_t)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    silt_buf_append(o, b, n);
+    silt_buf_append(o, b, silt_utf8_encode(b, (uint32_t)cp));
 }
 
 static bool is_string_array(const silt_field *t)

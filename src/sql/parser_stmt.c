@@ -29,8 +29,9 @@ int sp_type(sql_parser *p, silt_field *out)
     silt_field f;
     silt_error e2;
     silt_error_clear(&e2);
-    if (silt_sql_type_parse(&f, txt, &e2))
-        return sql_error_at(p->err, SILT_EINVAL, p->text, a, "%s", e2.msg);
+    int trc = silt_sql_type_parse(&f, txt, &e2);
+    if (trc == SILT_ENOMEM) return silt_error_set(p->err, trc, "out of memory");
+    if (trc) return sql_error_at(p->err, SILT_EINVAL, p->text, a, "%s", e2.msg);
     int rc = sql_field_dup(p->a, out, &f, "");
     silt_field_clear(&f);
     p->i = j;

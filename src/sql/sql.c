@@ -18,9 +18,11 @@ struct silt_sql_plan {
     silt_schema schema; /* what run returns */
     char *text;
     silt_error scratch;
+    void *trace; /* silt_sql_run_traced's row origins and reasons (trace.c) */
 };
 
 int sql_write_prepare(silt_sql_plan *p);
+void sql_trace_free(void *t);
 
 static int bind_stmt(silt_sql_plan *p)
 {
@@ -120,6 +122,7 @@ void silt_sql_plan_destroy(silt_sql_plan *p)
     if (!p) return;
     if (p->stmt && p->stmt->kind != S_DESCRIBE) sql_agg_release(p->root);
     sql_ctx_release(&p->ctx);
+    sql_trace_free(p->trace);
     silt_arena_destroy(p->a);
     silt_free(p->text);
     silt_free(p);
@@ -237,4 +240,9 @@ sql_ctx *sql_plan_ctx(silt_sql_plan *p);
 sql_ctx *sql_plan_ctx(silt_sql_plan *p)
 {
     return &p->ctx;
+}
+void **sql_plan_trace(silt_sql_plan *p);
+void **sql_plan_trace(silt_sql_plan *p)
+{
+    return &p->trace;
 }

@@ -53,6 +53,39 @@ int silt_sql_run(silt_sql_plan *p, const silt_batch *input, silt_batch **out, si
  * drops the states kept. Off by default: each run aggregates its own input. */
 void silt_sql_plan_set_running(silt_sql_plan *p, bool on);
 
+/* ---- row origins (the pipelines' quarantine) ----
+ * A SELECT that is a chain of projections and filters over its one named input maps every
+ * output row to the one input row it came from. silt_sql_plan_traceable says whether p is such
+ * a plan: 0, or SILT_EUNSUPPORTED with a message naming what breaks the chain (an aggregate,
+ * a join, a sort, DISTINCT, LIMIT, UNION, a table read) and prefixed by `what`. */
+int silt_sql_plan_traceable(const silt_sql_plan *p, const char *what, silt_error *err);
+/* silt_sql_run for a traceable plan that also remembers, for each output row, its input row
+ * and why from_json refused that input row (if it did). Returns as silt_sql_run. */
+int silt_sql_run_traced(silt_sql_plan *p, const silt_batch *input, silt_batch **out,
+                        silt_error *err);
+/* After silt_sql_run_traced: the input row that output row i came from (-1 if out of range). */
+int64_t silt_sql_plan_row_origin(const silt_sql_plan *p, int64_t i);
+/* After silt_sql_run_traced: from_json's reason for refusing the JSON of output row i's input
+ * row ("field 'Price': ... at offset 12"), or NULL when every from_json decoded it. Borrowed,
+ * valid until the next run. */
+const char *silt_sql_plan_row_reason(const silt_sql_plan *p, int64_t i);
+
+/* Where an output column of an aggregate query comes from. */
+typedef struct silt_sql_col_origin {
+    bool key;        /* a GROUP BY key */
+    const char *agg; /* else the aggregate function's name ("sum", "count", ...); borrowed */
+    size_t n_args;   /* its arguments (count(*) has none) */
+    bool distinct;   /* called as f(DISTINCT ...) */
+} silt_sql_col_origin;
+
+/* For views kept incrementally: fills out[0..n) (n = the plan's columns) when p is a GROUP BY
+ * aggregate whose select list only names its keys and aggregates, over a chain of projections,
+ * filters and joins with tables read whole on the one named input (so the aggregates of a
+ * batch of new input rows are partial aggregates). Returns 0 or SILT_EUNSUPPORTED saying what
+ * does not fit. */
+int silt_sql_plan_agg_shape(const silt_sql_plan *p, silt_sql_col_origin *out, size_t n,
+                            silt_error *err);
+
 /* Appends the plan as text (EXPLAIN); with stats, the figures of the last run: rows in and
  * out, files read of files in the table, memory of aggregates, joins and sorts. */
 int silt_sql_explain(const silt_sql_plan *p, silt_buf *out, bool stats);

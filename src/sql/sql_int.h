@@ -245,6 +245,7 @@ typedef struct sql_aggcall {
     size_t n_args;
     size_t state_size;
     silt_field type;
+    bool distinct; /* f(DISTINCT ...) */
 } sql_aggcall;
 
 typedef struct sql_sortkey {

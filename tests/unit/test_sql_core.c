@@ -215,6 +215,45 @@ static void test_plan_reuse(void **state)
     silt_batch_destroy(in);
 }
 
+/* Row origins: a chain of projections and filters maps each output row to its input row, with
+ * from_json's reason for the rows it refused; other plans are refused by name. */
+static void test_row_origins(void **state)
+{
+    (void)state;
+    silt_batch *in = input_batch();
+    silt_sql_input inp = {"t", in->schema};
+    silt_sql_plan *p = NULL;
+    silt_error err = {0};
+    assert_int_equal(silt_sql_prepare(&p,
+                                      "SELECT w, j.x FROM (SELECT v * 2 AS w, from_json(k, 'x "
+                                      "INT') AS j, k FROM t WHERE v > 10) WHERE k IS NOT NULL",
+                                      &inp, 1, &err),
+                     0);
+    assert_int_equal(silt_sql_plan_traceable(p, "q", &err), 0);
+    silt_batch *b = NULL;
+    assert_int_equal(silt_sql_run_traced(p, in, &b, &err), 0);
+    assert_true(b->n_rows >= 2);
+    for (int64_t i = 0; i < b->n_rows; i++) {
+        int64_t o = silt_sql_plan_row_origin(p, i);
+        assert_true(o >= 0 && o < in->n_rows);
+        assert_int_equal(silt_column_get_int(&b->cols[0], i),
+                         2 * silt_column_get_int(&in->cols[1], o));
+        const char *why = silt_sql_plan_row_reason(p, i);
+        assert_non_null(why); /* k is 'a', 'b' or 'c': not JSON */
+        assert_non_null(strstr(why, "JSON"));
+    }
+    assert_int_equal(silt_sql_plan_row_origin(p, b->n_rows), -1);
+    silt_batch_destroy(b);
+    silt_sql_plan_destroy(p);
+    assert_int_equal(silt_sql_prepare(&p, "SELECT k, count(*) FROM t GROUP BY k", &inp, 1, &err),
+                     0);
+    assert_int_equal(silt_sql_plan_traceable(p, "table x", &err), SILT_EUNSUPPORTED);
+    assert_non_null(strstr(err.msg, "aggregate"));
+    assert_non_null(strstr(err.msg, "table x"));
+    silt_sql_plan_destroy(p);
+    silt_batch_destroy(in);
+}
+
 /* Canonical rows of running p on in (owned). */
 static char *run_plan(silt_sql_plan *p, const silt_batch *in)
 {
@@ -330,6 +369,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_running_aggregates),
+        cmocka_unit_test(test_row_origins),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,181 @@
+/* Private to the pipeline runtime (run*.c): the open tables, their plans and positions, and
+ * the helpers the files share (writing rows as Delta files, the event log, quarantine). */
+#ifndef SILT_PIPELINE_RUN_INT_H
+#define SILT_PIPELINE_RUN_INT_H
+
+#include <pthread.h>
+
+#include "delta/commit.h"
+#include "delta/log.h"
+#include "pipeline/run.h"
+#include "sql/sql.h"
+#include "store/store.h"
+#include "util/buf.h"
+
+struct silt_bronze_table;
+struct silt_ingest;
+struct silt_kafka_source;
+
+/* A Delta table the runtime writes: its store, latest snapshot and schema. */
+typedef struct run_delta {
+    char *location;
+    char *name; /* in txn appIds */
+    silt_store *store;
+    silt_delta_snapshot *snap; /* latest known; NULL before it exists */
+} run_delta;
+
+typedef struct run_bronze {
+    struct silt_bronze_table *bt;
+    struct silt_ingest *ing;
+    struct silt_kafka_source *src;
+    pthread_t thread;
+    bool started;
+    volatile int done;
+    int rc;
+    silt_error err;
+    volatile sig_atomic_t stop;
+} run_bronze;
+
+typedef enum run_mode {
+    RUN_BRONZE = 1, /* fed by Kafka (run_bronze.c) */
+    RUN_STREAM,     /* micro-batches of an upstream's new commits (run_stream.c) */
+    RUN_RECOMPUTE,  /* recomputed in full when an upstream moves (run_mv.c) */
+    RUN_WINDOW,     /* windows appended once the watermark passes them (run_window.c) */
+} run_mode;
+
+typedef struct run_table {
+    const silt_pipeline_table *def;
+    size_t index;
+    run_mode mode;
+    run_delta d;
+    run_bronze bronze;
+    /* RUN_STREAM / RUN_RECOMPUTE of a streaming aggregate: the one STREAM input */
+    int upstream;           /* index into def->tables, -1 none */
+    const char *in_name;    /* the query's name for it */
+    silt_schema *in_schema; /* upstream schema the plan was bound to (owned) */
+    silt_sql_plan *plan;
+    bool traced;                /* the plan maps output rows to input rows */
+    silt_sql_plan *expect_plan; /* SELECT e1, e2, ... FROM the output; NULL without expects */
+    bool has_quarantine;
+    run_delta q;           /* <table>_quarantine */
+    silt_schema *q_schema; /* upstream columns + _expectations, _reason, _upstream_version */
+    silt_pipeline_table_stats st;
+    int64_t window_us;        /* RUN_WINDOW: the window(col, 'size') of the query */
+    int ts_col;               /* RUN_WINDOW: the watermark column in in_schema */
+    int64_t last_ms;          /* duration of the last batch */
+    uint64_t last_refresh_ns; /* RUN_RECOMPUTE: when it last recomputed (monotonic) */
+    /* RUN_RECOMPUTE kept incrementally (run_mv_inc.c): the query over the new rows of its one
+     * upstream, and how each column merges into the view; inc_plan NULL: recomputed in full */
+    silt_sql_plan *inc_plan;
+    silt_schema *inc_schema; /* the upstream's schema inc_plan was bound to (owned) */
+    int inc_upstream;        /* index into def->tables */
+    int *inc_ops;            /* silt_pipeline_mv_op per view column (owned) */
+} run_table;
+
+struct silt_pipeline_run {
+    const silt_pipeline_def *def;
+    silt_pipeline_run_opts opts;
+    char *name; /* the pipeline's name: the file's base name */
+    run_table *t;
+    size_t n;
+    run_delta ev; /* <lake>/_event_log */
+    silt_schema *ev_schema;
+    int64_t batch_seq;
+};
+
+/* ---- run_delta.c: tables and writes ---- */
+/* Opens location's store and loads its latest snapshot (NULL when there is no table). */
+int run_delta_open(run_delta *d, const char *location, silt_error *err);
+void run_delta_close(run_delta *d);
+/* Brings d->snap to the latest version (loads it when NULL). */
+int run_delta_refresh(run_delta *d, silt_error *err);
+/* Creates d's table when missing (schema, partition columns, description, configuration). */
+int run_delta_create(run_delta *d, const silt_schema *schema, const char *const *parts,
+                     size_t n_parts, const char *description, const silt_delta_map *config,
+                     silt_error *err);
+/* The txn version of appId "silt:<a>:<b>" in d, -1 if none (or no table). */
+int64_t run_delta_txn(const run_delta *d, const char *a, const char *b);
+/* Writes rows as data files (one per partition) and commits them with one txn ("silt:<a>:<b>"
+ * = version; a NULL: no txn), appending (overwrite false) or replacing every row. */
+int run_delta_write(run_delta *d, const silt_batch *rows, const char *txn_a, const char *txn_b,
+                    int64_t version, bool overwrite, silt_error *err);
+/* run_delta_write with any number of txns (borrowed). */
+int run_delta_write_txns(run_delta *d, const silt_batch *rows, const silt_delta_txn *txns,
+                         size_t n_txns, bool overwrite, silt_error *err);
+/* Appends row i of src to dst (same types). */
+int run_copy_row(silt_batch *dst, size_t dst_col0, const silt_batch *src, int64_t i);
+
+/* ---- run_evlog.c: the event log and the quarantine ---- */
+typedef struct run_event {
+    const char *table;
+    const char *txn_a; /* the event log's txn appId middle part (run_evlog_appid), or NULL */
+    const char *upstream;
+    int64_t from_version, to_version;
+    int64_t read, written, dropped, quarantined, late;
+    const char *expectations; /* JSON text or NULL */
+    int64_t duration_ms;
+    const char *error; /* NULL: none */
+} run_event;
+int run_evlog_open(silt_pipeline_run *r, silt_error *err);
+/* Appends one event row; with ev->txn_a, with the txn silt:<txn_a>:<upstream> = to_version. */
+int run_evlog_write(silt_pipeline_run *r, const run_event *ev, silt_error *err);
+/* "_event_log:<table>@<table id>": the event log's position of t's batches, tied to this
+ * incarnation of the table (a table rebuilt from scratch starts again). */
+void run_evlog_appid(char *out, size_t n, const run_table *t);
+/* The quarantine schema of upstream schema up (owned). */
+silt_schema *run_quarantine_schema(const silt_schema *up);
+
+/* ---- run_open.c ---- */
+int run_open_tables(silt_pipeline_run *r, silt_error *err);
+
+/* ---- run_stream.c ---- */
+/* Rows read from an upstream's commits, each with the version that added it. */
+typedef struct run_rows {
+    silt_batch *rows; /* the upstream's schema (t->in_schema) */
+    int64_t *versions;
+    int64_t cap;
+    int64_t version; /* being read */
+} run_rows;
+/* Appends to bi the rows that version v of up added (its dataChange adds). */
+int run_read_version(run_rows *bi, run_delta *up, int64_t v, silt_error *err);
+/* One micro-batch of t if its upstream has new versions; *out_did says whether it ran. */
+int run_stream_batch(silt_pipeline_run *r, run_table *t, bool *out_did, silt_error *err);
+
+/* ---- run_mv_inc.c: views kept incrementally ---- */
+/* Decides whether t (RUN_RECOMPUTE) is kept incrementally: an aggregate of sums, counts, mins
+ * and maxes over one upstream, unpartitioned. Ineligible is not an error (logged). */
+int run_mv_inc_prepare(silt_pipeline_run *r, run_table *t, silt_error *err);
+/* Merges the upstream's new appended rows into t; *out_done false when t must be recomputed in
+ * full instead (no position yet, or the upstream changed other than by appends). */
+int run_mv_inc_refresh(silt_pipeline_run *r, run_table *t, bool *out_done, silt_error *err);
+void run_mv_inc_free(run_table *t);
+
+/* ---- run_window.c ---- */
+/* Chooses RUN_WINDOW for t when its query is a windowed aggregate with a WATERMARK. */
+int run_window_bind(run_table *t, silt_error *err);
+/* One batch of a windowed aggregate: every window the watermark passed is appended, once. */
+int run_window_batch(silt_pipeline_run *r, run_table *t, bool *out_did, silt_error *err);
+
+/* ---- run_expect.c ---- */
+/* What expectations say about rows of a batch. */
+typedef struct run_verdict {
+    uint8_t *action;          /* per row: 0 keep, 1 drop, 2 quarantine */
+    uint64_t *failed_mask;    /* per row: bit k = expectation k broken (first 64) */
+    int64_t *passed, *failed; /* per expectation */
+    int64_t n_rows;
+} run_verdict;
+int run_expect_bind(run_table *t, silt_error *err);
+/* Evaluates t's expectations over out; a broken FAIL UPDATE is SILT_EINVAL naming the row. */
+int run_expect_eval(run_verdict *v, run_table *t, const silt_batch *out, silt_error *err);
+void run_verdict_free(run_verdict *v);
+/* {"name":{"passed":n,"failed":m},...} */
+int run_expect_json(silt_buf *out, const run_table *t, const run_verdict *v);
+
+/* ---- run_bronze.c ---- */
+int run_bronze_open(silt_pipeline_run *r, run_table *t, silt_error *err);
+int run_bronze_start(silt_pipeline_run *r, run_table *t, silt_error *err);
+/* Stops (when asked) and joins the thread; returns its result. */
+int run_bronze_join(run_table *t, bool stop, silt_error *err);
+void run_bronze_close(run_table *t);
+
+#endif
