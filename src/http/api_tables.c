@@ -20,16 +20,30 @@ static json_t *iso_time(int64_t ms)
     return json_string(buf);
 }
 
-/* The sources a pipeline recorded in a table's properties (silt.sources: catalog names
- * separated by commas). */
+/* One recorded source as the catalog names it: STREAM(t) and t are the table t, read_kafka is
+ * "kafka", read_files is "files". */
+static json_t *source_name(const char *v, size_t len)
+{
+    if (len > 8 && !strncmp(v, "STREAM(", 7) && v[len - 1] == ')')
+        return json_stringn(v + 7, len - 8);
+    if (len == 10 && !strncmp(v, "read_kafka", 10)) return json_string("kafka");
+    if (len == 10 && !strncmp(v, "read_files", 10)) return json_string("files");
+    return json_stringn(v, len);
+}
+
+/* The sources a pipeline recorded in a table's properties (silt.pipeline.sources, or
+ * silt.sources: comma-separated), or for a quarantine the table it belongs to. */
 static json_t *sources_json(const silt_http_table *t)
 {
     json_t *src = json_array();
-    const char *v = t->snap ? silt_delta_snapshot_config(t->snap, "silt.sources") : NULL;
+    const silt_delta_snapshot *sn = t->snap;
+    const char *v = sn ? silt_delta_snapshot_config(sn, "silt.pipeline.sources") : NULL;
+    if (!v && sn) v = silt_delta_snapshot_config(sn, "silt.sources");
+    if (!v && sn) v = silt_delta_snapshot_config(sn, "silt.pipeline.quarantineOf");
     while (v && *v) {
         const char *e = strchr(v, ',');
         size_t len = e ? (size_t)(e - v) : strlen(v);
-        if (len) json_array_append_new(src, json_stringn(v, len));
+        if (len) json_array_append_new(src, source_name(v, len));
         v = e ? e + 1 : NULL;
     }
     return src;
@@ -136,16 +150,17 @@ static json_t *history_json(const silt_http_table *t)
 static json_t *lineage_json(silt_http_catalog *cat, const silt_http_table *t)
 {
     json_t *o = json_object(), *src = sources_json(t), *readers = json_array();
-    size_t n, len = strlen(t->name);
+    size_t n;
     const silt_http_table *all = silt_http_catalog_tables(cat, &n);
     for (size_t i = 0; i < n; i++) {
-        const char *sv =
-            all[i].snap ? silt_delta_snapshot_config(all[i].snap, "silt.sources") : NULL;
-        for (const char *p = sv; p && (p = strstr(p, t->name)); p += len)
-            if ((p == sv || p[-1] == ',') && (p[len] == 0 || p[len] == ',')) {
-                json_array_append_new(readers, json_string(all[i].name));
-                break;
-            }
+        json_t *their = sources_json(&all[i]), *v;
+        size_t k;
+        json_array_foreach(their, k, v) if (!strcmp(json_string_value(v), t->name))
+        {
+            json_array_append_new(readers, json_string(all[i].name));
+            break;
+        }
+        json_decref(their);
     }
     json_object_set_new(o, "sources", src);
     json_object_set_new(o, "readers", readers);

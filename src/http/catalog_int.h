@@ -21,7 +21,11 @@ struct silt_http_catalog {
     char *ev_text[SILT_HTTP_EVENT_RING]; /* "event: T\ndata: J\n" of seq s at s % RING */
     bool woken;
     uint64_t refreshes, commits_seen;
+    struct silt_http_evlog *evlog; /* the event log's totals (eventlog.c), NULL until read */
 };
+
+/* Frees the event log's totals (eventlog.c). */
+void silt_http_evlog_free(struct silt_http_evlog *e);
 
 /* Table names found under a lake, sorted. */
 typedef struct found_list {

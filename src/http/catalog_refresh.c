@@ -49,6 +49,7 @@ void silt_http_catalog_destroy(silt_http_catalog *c)
     for (size_t i = 0; i < c->n; i++) silt_http_table_clear(&c->tables[i]);
     silt_free(c->tables);
     for (size_t i = 0; i < SILT_HTTP_EVENT_RING; i++) silt_free(c->ev_text[i]);
+    silt_http_evlog_free(c->evlog);
     pthread_rwlock_destroy(&c->lock);
     pthread_mutex_destroy(&c->ev_mu);
     pthread_cond_destroy(&c->ev_cv);

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "http/eventlog.h"
 #include "http/server_int.h"
 #include "util/alloc.h"
 #include "util/log.h"
@@ -87,6 +88,7 @@ static void *refresher_main(void *arg)
         silt_error_clear(&err);
         if (silt_http_catalog_refresh(s->cat, &err))
             silt_log_msg(SILT_LOG_WARN, "serve: refreshing the catalog: %s", err.msg);
+        silt_http_eventlog_refresh(s->cat);
         pthread_mutex_lock(&s->mu);
     }
     pthread_mutex_unlock(&s->mu);
