@@ -60,6 +60,7 @@ typedef struct scan_state {
     uint64_t file_row;         /* index in the file of the current batch's first row */
     uint64_t *pos;             /* emit_pos: the emitted rows' indexes in the file */
     int64_t pos_cap;
+    silt_column *view; /* out_schema->n_fields shallow columns for pass-through batches */
 } scan_state;
 
 static bool int_like(silt_type_id t)
@@ -225,7 +226,27 @@ static int emit_with_pos(scan_state *s, const silt_batch *b, const silt_batch *o
     return s->opts->emit_pos(s->arg, out, &pos, err);
 }
 
-/* One batch of a file: filter, rebuild the table's columns, emit. */
+/* b as a batch of the scan's schema without copying, when every output column is a file
+ * column of the same type: *v gets shallow copies of b's columns (borrowed from b). Returns
+ * false when some column must be rebuilt (a partition column, one the file lacks, a type to
+ * conform) or out of memory (the copying path then reports it). */
+static bool view_of(silt_batch *v, scan_state *s, const silt_batch *b)
+{
+    const silt_schema *os = s->out_schema;
+    if (!s->view && !(s->view = silt_calloc(os->n_fields ? os->n_fields : 1, sizeof *s->view)))
+        return false;
+    for (size_t k = 0; k < os->n_fields; k++) {
+        const silt_field *f = &os->fields[k];
+        long ci = silt_delta_is_partition_column(s->snap, f->name) ? -1 : find_child(b, f->name);
+        if (ci < 0 || b->cols[ci].type != f->type) return false;
+        s->view[k] = b->cols[ci];
+    }
+    *v = (silt_batch){.schema = os, .n_rows = b->n_rows, .n_cols = os->n_fields, .cols = s->view};
+    return true;
+}
+
+/* One batch of a file: filter, rebuild the table's columns (or pass them through when every
+ * row is kept and they fit), emit. */
 static int on_batch(void *arg, const silt_batch *b, silt_error *err)
 {
     scan_state *s = arg;
@@ -235,19 +256,22 @@ static int on_batch(void *arg, const silt_batch *b, silt_error *err)
     s->file_row += (uint64_t)b->n_rows;
     if (keep < 0) return silt_error_set(err, SILT_ENOMEM, "out of memory");
     if (keep == 0) return 0;
-    silt_batch *out = silt_batch_create(s->out_schema);
-    if (!out) return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    silt_batch view, *out = &view;
     int rc = 0;
-    for (size_t k = 0; k < s->out_schema->n_fields && rc == 0; k++)
-        rc = fill_column(s, &out->cols[k], &s->out_schema->fields[k], b, keep, err);
-    out->n_rows = keep;
+    if (keep != b->n_rows || !view_of(&view, s, b)) {
+        if (!(out = silt_batch_create(s->out_schema)))
+            return silt_error_set(err, SILT_ENOMEM, "out of memory");
+        for (size_t k = 0; k < s->out_schema->n_fields && rc == 0; k++)
+            rc = fill_column(s, &out->cols[k], &s->out_schema->fields[k], b, keep, err);
+        out->n_rows = keep;
+    }
     if (rc == 0 && s->opts->emit_pos)
         rc = emit_with_pos(s, b, out, err);
     else if (rc == 0) {
         s->st.rows_emitted += keep;
         rc = s->emit(s->arg, out, err);
     }
-    silt_batch_destroy(out);
+    if (out != &view) silt_batch_destroy(out);
     return rc;
 }
 
@@ -380,6 +404,7 @@ fail:
     silt_free(s.mask);
     silt_delta_rowset_free(&s.deleted);
     silt_free(s.pos);
+    silt_free(s.view);
     silt_schema_destroy(s.out_schema);
     silt_schema_destroy(s.read_schema);
     return rc;

@@ -48,6 +48,27 @@ static int64_t stats_rows(const silt_delta_add *adds, size_t n)
     return rows;
 }
 
+/* A commit that removes (with dataChange) a file it also adds changed existing rows (a DELETE,
+ * UPDATE or MERGE with deletion vectors): its adds are not new rows, and reading them would
+ * count rows twice. */
+static int appends_only(const silt_delta_actions *acts, silt_error *err)
+{
+    for (size_t i = 0; i < acts->n; i++) {
+        const silt_delta_action *x = &acts->items[i];
+        if (x->type != SILT_DELTA_REMOVE || !x->u.remove.data_change) continue;
+        for (size_t j = 0; j < acts->n; j++)
+            if (acts->items[j].type == SILT_DELTA_ADD &&
+                !strcmp(acts->items[j].u.add.path, x->u.remove.path))
+                return silt_error_set(err, SILT_EUNSUPPORTED,
+                                      "it changes existing rows (file '%s' re-added with a "
+                                      "deletion vector: a DELETE, UPDATE or MERGE), and a STREAM "
+                                      "source is read for its appended rows only; recompute the "
+                                      "tables that read it with refresh --full",
+                                      x->u.remove.path);
+    }
+    return 0;
+}
+
 int run_read_version(run_rows *bi, run_delta *up, int64_t v, silt_error *err)
 {
     char key[64];
@@ -63,6 +84,7 @@ int run_read_version(run_rows *bi, run_delta *up, int64_t v, silt_error *err)
     for (size_t i = 0; !rc && i < acts.n; i++)
         if (acts.items[i].type == SILT_DELTA_ADD && acts.items[i].u.add.data_change)
             adds[n++] = acts.items[i].u.add; /* shallow: acts owns it */
+    if (!rc) rc = appends_only(&acts, err);
     if (!rc && n && bi->limit > 0 && bi->rows->n_rows > 0 &&
         bi->rows->n_rows + stats_rows(adds, n) > bi->limit)
         bi->stopped = true;
