@@ -73,6 +73,7 @@ export async function startServer(lake, extra = [], env = {}) {
   }
   const port = fs.readFileSync(portFile, 'utf8').trim();
   if (!port) fail(`silt serve wrote no port: ${err}`);
+  for (let i = 0; i < 100 && !out.includes('dashboard at'); i++) await new Promise((r) => setTimeout(r, 50));
   return { url: `http://127.0.0.1:${port}`, proc, port: Number(port), stdout: () => out, stderr: () => err };
 }
 
