@@ -151,12 +151,15 @@ static int parse_text(silt_pipeline_def *d, const def_text *tx, silt_error *err)
 }
 
 /* Drops the trailing '/'s of a lake ("az://c/lake/" -> "az://c/lake"), so "<lake>/_event_log"
- * names one object on a store where "a//b" is not "a/b"; "/", "az://" and the like stay. */
+ * names one object on a store where "a//b" is not "a/b"; a root "/" and "file:///" stay. */
 static void trim_slashes(char *lake)
 {
-    size_t n = strlen(lake);
-    while (n > 1 && lake[n - 1] == '/' && lake[n - 2] != '/' && lake[n - 2] != ':')
-        lake[--n] = '\0';
+    size_t e = strlen(lake);
+    while (e > 0 && lake[e - 1] == '/') e--;
+    if (e == 0 && lake[0])
+        lake[1] = '\0'; /* "/", "//" -> "/" */
+    else if (e > 0 && lake[e - 1] != ':')
+        lake[e] = '\0';
 }
 
 int silt_pipeline_def_parse(silt_pipeline_def **out, const char *text, const char *file_name,
