@@ -6,14 +6,14 @@
 # DuckDB (threads=1) doing the same work as one batch in the same run: read_json of the same
 # messages -> silver Parquet -> each gold query -> Parquet (bench/lib/pipeline_duck.mjs).
 # Goal: silt >= 1.5 x DuckDB.
-# Usage: bench/pipeline.sh [BUILD_DIR]   (env N=1000000 P=24)
+# Usage: bench/pipeline.sh [BUILD_DIR]   (env N=1000000 P=40)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-${SILT_BUILD:-$root/build-release}}
 silt=${SILT:-$build/silt}
 rusage=${BENCH_RUSAGE:-$build/bench_rusage}
 N=${N:-1000000}
-P=${P:-24}
+P=${P:-40}
 [ -x "$silt" ] || { echo "missing $silt (build first)" >&2; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/silt-bench.XXXXXX")
 pids=()

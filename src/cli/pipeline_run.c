@@ -37,9 +37,10 @@ typedef struct run_settings {
          0,                                                                                        \
          SILT_OPT_INT,                                                                             \
          "N",                                                                                      \
-         "1000000",                                                                                \
+         "250000",                                                                                 \
          "1..100000000",                                                                           \
-         "... and about this many upstream rows (memory stays bounded)",                           \
+         "... and about this many upstream rows, also rows per bronze commit (memory stays "       \
+         "bounded)",                                                                               \
          SILT_OPT_TO_I64(run_settings, max_rows)},                                                 \
         {"progress",                                                                               \
          0,                                                                                        \
@@ -144,8 +145,10 @@ int silt_pipeline_cmd_run(int argc, char **argv)
                        "commits of its upstream in micro-batches (positions in its txns), applies "
                        "its expectations (rows that break a QUARANTINE one go to "
                        "<table>_quarantine with the reason, DROP ROW ones are dropped, FAIL "
-                       "UPDATE stops the pipeline without committing), and materialized views are "
-                       "recomputed when an upstream moves. One row per table per batch goes to "
+                       "UPDATE stops the pipeline without committing), materialized views are "
+                       "recomputed when an upstream moves, and a GROUP BY window(...) with a "
+                       "WATERMARK appends each window once the watermark passes it. One row per "
+                       "table per batch goes to "
                        "<lake>/_event_log. Stop with Ctrl-C: the current batch is finished "
                        "first; a crash at any moment loses nothing and duplicates nothing."))
         return code;

@@ -14,7 +14,7 @@ void silt_pipeline_run_opts_default(silt_pipeline_run_opts *out)
     memset(out, 0, sizeof *out);
     out->trigger_us = 1000000;
     out->max_versions = 100;
-    out->max_rows = 1000000;
+    out->max_rows = 250000;
     out->progress_us = 5000000;
     out->connect_timeout_us = 30000000;
 }
@@ -100,7 +100,7 @@ int silt_pipeline_run_create(silt_pipeline_run **out, const silt_pipeline_def *d
     else
         silt_pipeline_run_opts_default(&r->opts);
     if (r->opts.max_versions <= 0) r->opts.max_versions = 100;
-    if (r->opts.max_rows <= 0) r->opts.max_rows = 1000000;
+    if (r->opts.max_rows <= 0) r->opts.max_rows = 250000;
     if (!r->opts.progress) r->opts.progress = stderr;
     r->n = def->n_tables;
     r->name = pipeline_name(def->file);
@@ -153,6 +153,8 @@ int silt_pipeline_run_pass(silt_pipeline_run *r, bool *out_idle, silt_error *err
             rc = run_stream_batch(r, t, &did, err);
         else if (t->mode == RUN_RECOMPUTE)
             rc = silt_pipeline_mv_refresh(r, i, false, &did, err);
+        else if (t->mode == RUN_WINDOW)
+            rc = run_window_batch(r, t, &did, err);
         else if (t->mode == RUN_BRONZE) {
             rc = run_delta_refresh(&t->d, err);
             if (!rc && t->d.snap) t->st.version = t->d.snap->version;

@@ -14,13 +14,14 @@
 #include "util/error.h"
 
 typedef struct silt_pipeline_run_opts {
-    int64_t trigger_us;         /* a pass over every table this often (default 1 s) */
-    bool until_caught_up;       /* stop once bronze has read Kafka to its end and every table has
-                                 * consumed its upstreams' latest versions */
-    int64_t max_versions;       /* upstream versions per micro-batch (default 100) */
-    int64_t max_rows;           /* ... and about this many upstream rows (default 1,000,000) */
-    int64_t progress_us;        /* progress lines this often (0: none; default 5 s) */
-    FILE *progress;             /* where progress lines go (default stderr) */
+    int64_t trigger_us;   /* a pass over every table this often (default 1 s) */
+    bool until_caught_up; /* stop once bronze has read Kafka to its end and every table has
+                           * consumed its upstreams' latest versions */
+    int64_t max_versions; /* upstream versions per micro-batch (default 100) */
+    int64_t max_rows;     /* ... and about this many upstream rows (default 250,000); bronze commits
+                             hold at most this many */
+    int64_t progress_us;  /* progress lines this often (0: none; default 5 s) */
+    FILE *progress;       /* where progress lines go (default stderr) */
     int64_t connect_timeout_us; /* bronze: give up when no broker answers (default 30 s) */
     /* refresh: tables (indexes into def->tables) to recompute before running; with
      * refresh_full they are emptied and their positions forgotten (with their quarantine). */
@@ -28,6 +29,9 @@ typedef struct silt_pipeline_run_opts {
     size_t n_refresh;
     bool refresh_full;
     bool no_bronze; /* do not start bronze ingestion (refresh, tests) */
+    /* Tests: stop a streaming batch with SILT_EIO right after its quarantine write (1) or its
+     * event-log write (2), as a crash there would, to show that the next run completes it. */
+    int crash_after;
 } silt_pipeline_run_opts;
 
 /* Per table figures since the run started. */

@@ -98,6 +98,7 @@ int run_bronze_start(silt_pipeline_run *r, run_table *t, silt_error *err)
     silt_ingest_options_default(&io);
     io.trigger_us = r->opts.trigger_us;
     io.until_caught_up = r->opts.until_caught_up;
+    io.max_rows = r->opts.max_rows; /* one bronze version is at most one downstream batch */
     io.progress_us = 0;
     int rc = silt_ingest_create(&t->bronze.ing, silt_bronze_table_sink(t->bronze.bt), &io, err);
     if (rc) return rc;

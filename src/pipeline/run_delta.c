@@ -1,5 +1,6 @@
 /* The pipeline runtime's Delta tables: opening, creating, reading txn positions, and writing
  * a batch of rows as data files (one per partition) in one commit with its txn. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -211,6 +212,75 @@ static int data_schema(silt_schema **out, const silt_delta_snapshot *s, const si
     return 0;
 }
 
+/* The partitions' files written by up to WRITERS threads on a local store (each file is
+ * fsynced on its own: with many partitions per batch the waits overlap). */
+#define WRITERS 4
+
+typedef struct part_pool {
+    run_delta *d;
+    const silt_batch *rows;
+    const silt_schema *data;
+    const part_row *pr;
+    const int64_t *starts; /* ng + 1 */
+    size_t ng;
+    silt_delta_add *adds;
+    size_t next; /* atomic */
+    int rc;      /* first failure */
+    silt_error err;
+    pthread_mutex_t lock;
+} part_pool;
+
+static void *part_worker(void *arg)
+{
+    part_pool *p = arg;
+    for (;;) {
+        size_t g = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
+        if (g >= p->ng || __atomic_load_n(&p->rc, __ATOMIC_RELAXED)) break;
+        silt_error e;
+        silt_error_clear(&e);
+        int rc = write_part(&p->adds[g], p->d, p->rows, p->data, p->pr + p->starts[g],
+                            p->starts[g + 1] - p->starts[g], &e);
+        if (!rc) continue;
+        pthread_mutex_lock(&p->lock);
+        if (!p->rc) {
+            p->err = e;
+            __atomic_store_n(&p->rc, rc, __ATOMIC_RELAXED);
+        }
+        pthread_mutex_unlock(&p->lock);
+    }
+    return NULL;
+}
+
+static int write_parallel(part_pool *p, silt_error *err)
+{
+    bool local = !strstr(p->d->location, "://");
+    size_t nt = local ? (p->ng < WRITERS ? p->ng : WRITERS) : 1;
+    pthread_t th[WRITERS];
+    size_t started = 0;
+    pthread_mutex_init(&p->lock, NULL);
+    for (size_t i = 1; i < nt; i++)
+        if (pthread_create(&th[started], NULL, part_worker, p) == 0) started++;
+    part_worker(p);
+    for (size_t i = 0; i < started; i++) pthread_join(th[i], NULL);
+    pthread_mutex_destroy(&p->lock);
+    if (p->rc) *err = p->err;
+    return p->rc;
+}
+
+/* Row indexes where each partition's run of pr starts (*out, ng + 1 entries). */
+static int part_starts(int64_t **out, size_t *ng, const part_row *pr, int64_t n)
+{
+    int64_t *st = silt_malloc(((size_t)n + 1) * sizeof *st);
+    if (!st) return SILT_ENOMEM;
+    size_t k = 0;
+    for (int64_t i = 0; i < n; i++)
+        if (i == 0 || strcmp(pr[i].key, pr[i - 1].key)) st[k++] = i;
+    st[k] = n;
+    *out = st;
+    *ng = k;
+    return 0;
+}
+
 /* Writes rows into files, one per partition: *adds (owned) and *n_adds. */
 static int write_files(silt_delta_add **adds, size_t *n_adds, run_delta *d, const silt_batch *rows,
                        silt_error *err)
@@ -221,26 +291,29 @@ static int write_files(silt_delta_add **adds, size_t *n_adds, run_delta *d, cons
     part_row *pr = silt_malloc((size_t)rows->n_rows * sizeof *pr);
     silt_buf txt = SILT_BUF_INIT;
     silt_schema *data = NULL;
+    int64_t *starts = NULL;
+    part_pool p;
+    memset(&p, 0, sizeof p);
     int rc = pr ? 0 : silt_error_set(err, SILT_ENOMEM, "out of memory");
     if (!rc) rc = row_keys(pr, &txt, d->snap, rows, err);
     if (!rc && data_schema(&data, d->snap, rows->schema))
         rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
     if (!rc) qsort(pr, (size_t)rows->n_rows, sizeof *pr, cmp_part_row);
-    silt_delta_add *a = NULL;
-    for (int64_t i = 0; !rc && i < rows->n_rows;) {
-        int64_t j = i;
-        while (j < rows->n_rows && !strcmp(pr[j].key, pr[i].key)) j++;
-        silt_delta_add *na = silt_realloc(a, (*n_adds + 1) * sizeof *na);
-        if (!na) {
-            rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
-            break;
-        }
-        a = na;
-        memset(&a[*n_adds], 0, sizeof *a);
-        if (!(rc = write_part(&a[*n_adds], d, rows, data, pr + i, j - i, err))) (*n_adds)++;
-        i = j;
+    if (!rc && (part_starts(&starts, &p.ng, pr, rows->n_rows) ||
+                !(p.adds = silt_calloc(p.ng + 1, sizeof *p.adds))))
+        rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
+    if (!rc) {
+        p.d = d, p.rows = rows, p.data = data, p.pr = pr, p.starts = starts;
+        rc = write_parallel(&p, err);
     }
-    *adds = a;
+    if (!rc) {
+        *adds = p.adds;
+        *n_adds = p.ng;
+    } else if (p.adds) {
+        for (size_t i = 0; i < p.ng; i++) silt_delta_add_clear(&p.adds[i]);
+        silt_free(p.adds);
+    }
+    silt_free(starts);
     silt_schema_destroy(data);
     silt_buf_free(&txt);
     silt_free(pr);

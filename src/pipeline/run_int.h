@@ -40,6 +40,7 @@ typedef enum run_mode {
     RUN_BRONZE = 1, /* fed by Kafka (run_bronze.c) */
     RUN_STREAM,     /* micro-batches of an upstream's new commits (run_stream.c) */
     RUN_RECOMPUTE,  /* recomputed in full when an upstream moves (run_mv.c) */
+    RUN_WINDOW,     /* windows appended once the watermark passes them (run_window.c) */
 } run_mode;
 
 typedef struct run_table {
@@ -59,7 +60,9 @@ typedef struct run_table {
     run_delta q;           /* <table>_quarantine */
     silt_schema *q_schema; /* upstream columns + _expectations, _reason, _upstream_version */
     silt_pipeline_table_stats st;
-    int64_t last_ms; /* duration of the last batch */
+    int64_t window_us; /* RUN_WINDOW: the window(col, 'size') of the query */
+    int ts_col;        /* RUN_WINDOW: the watermark column in in_schema */
+    int64_t last_ms;   /* duration of the last batch */
 } run_table;
 
 struct silt_pipeline_run {
@@ -119,8 +122,23 @@ silt_schema *run_quarantine_schema(const silt_schema *up);
 int run_open_tables(silt_pipeline_run *r, silt_error *err);
 
 /* ---- run_stream.c ---- */
+/* Rows read from an upstream's commits, each with the version that added it. */
+typedef struct run_rows {
+    silt_batch *rows; /* the upstream's schema (t->in_schema) */
+    int64_t *versions;
+    int64_t cap;
+    int64_t version; /* being read */
+} run_rows;
+/* Appends to bi the rows that version v of up added (its dataChange adds). */
+int run_read_version(run_rows *bi, run_delta *up, int64_t v, silt_error *err);
 /* One micro-batch of t if its upstream has new versions; *out_did says whether it ran. */
 int run_stream_batch(silt_pipeline_run *r, run_table *t, bool *out_did, silt_error *err);
+
+/* ---- run_window.c ---- */
+/* Chooses RUN_WINDOW for t when its query is a windowed aggregate with a WATERMARK. */
+int run_window_bind(run_table *t, silt_error *err);
+/* One batch of a windowed aggregate: every window the watermark passed is appended, once. */
+int run_window_batch(silt_pipeline_run *r, run_table *t, bool *out_did, silt_error *err);
 
 /* ---- run_expect.c ---- */
 /* What expectations say about rows of a batch. */

@@ -86,11 +86,13 @@ static int choose_mode(run_table *t, silt_error *err)
                               "to come from one source row%s; use DROP ROW or FAIL UPDATE",
                               d->name, d->line, e2.msg);
     }
-    if (d->kind == SILT_PIPELINE_STREAMING_TABLE && !linear)
+    if (d->has_watermark && d->kind == SILT_PIPELINE_STREAMING_TABLE && t->upstream >= 0) {
+        int rc = run_window_bind(t, err);
+        if (rc) return rc;
+    } else if (d->kind == SILT_PIPELINE_STREAMING_TABLE && !linear)
         silt_log_warn("table %s: its query is not a chain of projections and filters over one "
-                      "stream: it is recomputed in full when its upstream moves%s",
-                      d->name,
-                      d->has_watermark ? " (WATERMARK ignored: every window is kept)" : "");
+                      "stream: it is recomputed in full when its upstream moves",
+                      d->name);
     return run_expect_bind(t, err);
 }
 

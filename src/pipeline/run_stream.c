@@ -14,12 +14,7 @@
 #include "util/log.h"
 #include "util/time.h"
 
-typedef struct batch_in {
-    silt_batch *rows;  /* upstream rows, t->in_schema */
-    int64_t *versions; /* per row: the upstream version that added it */
-    int64_t cap;
-    int64_t version;
-} batch_in;
+typedef run_rows batch_in;
 
 static int on_scan(void *arg, const silt_batch *b, silt_error *err)
 {
@@ -41,8 +36,7 @@ static int on_scan(void *arg, const silt_batch *b, silt_error *err)
     return 0;
 }
 
-/* Reads the rows that version v of up added (dataChange adds only) into bi. */
-static int read_version(batch_in *bi, run_delta *up, int64_t v, silt_error *err)
+int run_read_version(run_rows *bi, run_delta *up, int64_t v, silt_error *err)
 {
     char key[64];
     silt_delta_commit_key(key, sizeof key, v);
@@ -75,7 +69,7 @@ static int read_range(batch_in *bi, const silt_pipeline_run *r, run_delta *up, i
                       int64_t *b, bool fixed, silt_error *err)
 {
     for (int64_t v = a + 1; v <= *b; v++) {
-        int rc = read_version(bi, up, v, err);
+        int rc = run_read_version(bi, up, v, err);
         if (rc) return rc;
         if (!fixed && bi->rows->n_rows >= r->opts.max_rows && v < *b) *b = v;
     }
@@ -201,6 +195,8 @@ static int write_all(silt_pipeline_run *r, run_table *t, const run_delta *up, ba
     int64_t n_out = c->all_kept ? nk : c->out->n_rows;
     int rc = 0;
     if (nq && q < b) rc = run_delta_write(&t->q, c->quar, t->q.name, up->name, b, false, err);
+    if (!rc && r->opts.crash_after == 1)
+        return silt_error_set(err, SILT_EIO, "crash after the quarantine (test)");
     char evid[600];
     run_evlog_appid(evid, sizeof evid, t);
     run_event ev = {t->def->name,
@@ -217,6 +213,8 @@ static int write_all(silt_pipeline_run *r, run_table *t, const run_delta *up, ba
                     (int64_t)((silt_time_mono_ns() / 1000000) - t0),
                     NULL};
     if (!rc && e < b) rc = run_evlog_write(r, &ev, err);
+    if (!rc && r->opts.crash_after == 2)
+        return silt_error_set(err, SILT_EIO, "crash after the event log (test)");
     if (!rc) rc = run_delta_write(&t->d, c->kept, t->d.name, up->name, b, false, err);
     if (rc) return rc;
     t->st.rows_read += ev.read;

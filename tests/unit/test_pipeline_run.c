@@ -73,8 +73,9 @@ static void build_def(silt_pipeline_action first_action)
         .file = "test.sql", .lake = dir, .tables = tables, .n_tables = 3, .order = order};
 }
 
-/* Appends messages to the bronze table as one commit, as the ingestion runtime would. */
-static void produce(const char *const *msgs, size_t n)
+/* Appends messages to the bronze table as one commit, as the ingestion runtime would; message
+ * i ingested at at_us[i] (at_us NULL: one microsecond apart). */
+static void produce_at(const char *const *msgs, size_t n, const int64_t *at_us)
 {
     silt_error err;
     silt_bronze_table *bt = NULL;
@@ -85,7 +86,8 @@ static void produce(const char *const *msgs, size_t n)
     for (size_t i = 0; i < n; i++) {
         silt_bronze_msg m = {NULL,          0, msgs[i], strlen(msgs[i]), "t", 0, first + (int64_t)i,
                              1700000000000, 0, NULL};
-        assert_int_equal(silt_bronze_append(b, &m, 1700000000000000 + (int64_t)i), 0);
+        int64_t at = at_us ? at_us[i] : 1700000000000000 + (int64_t)i;
+        assert_int_equal(silt_bronze_append(b, &m, at), 0);
     }
     silt_ingest_sink *sink = silt_bronze_table_sink(bt);
     assert_int_equal(sink->ops->stage(sink, b, &err), 0);
@@ -96,6 +98,11 @@ static void produce(const char *const *msgs, size_t n)
     silt_batch_destroy(b);
     silt_schema_destroy(s);
     silt_bronze_table_destroy(bt);
+}
+
+static void produce(const char *const *msgs, size_t n)
+{
+    produce_at(msgs, n, NULL);
 }
 
 /* The first column of the first row of a query's result, as text. */
@@ -142,6 +149,8 @@ static void check_metadata(void)
     silt_store_destroy(st);
 }
 
+static int crash_after;
+
 static int run_caught_up(silt_error *err)
 {
     silt_pipeline_run_opts o;
@@ -150,6 +159,7 @@ static int run_caught_up(silt_error *err)
     o.no_bronze = true;
     o.progress_us = 0;
     o.trigger_us = 1000;
+    o.crash_after = crash_after;
     silt_pipeline_run *r = NULL;
     int rc = silt_pipeline_run_create(&r, &def, &o, err);
     if (!rc) rc = silt_pipeline_run_loop(r, NULL, err);
@@ -227,6 +237,77 @@ static void test_silver_quarantine_gold(void **state)
              dir);
 }
 
+/* A crash between the writes of a batch (quarantine, then event log, then the table): the next
+ * run writes the same batch to the tables that miss it and nothing twice. */
+static void test_crash_between_writes(void **state)
+{
+    (void)state;
+    build_def(SILT_PIPELINE_ON_QUARANTINE);
+    silt_error err;
+    static const char *const m1[] = {"{\"id\":1,\"price\":2.5,\"country\":\"PT\"}", "bad"};
+    static const char *const m2[] = {"{\"id\":2,\"price\":3,\"country\":\"PT\"}", "bad2",
+                                     "{\"id\":3,\"price\":4,\"country\":\"FR\"}"};
+    static const char *const m3[] = {"{\"id\":4,\"price\":1,\"country\":\"FR\"}", "bad3"};
+    produce(m1, 2);
+    for (int where = 1; where <= 2; where++) {
+        crash_after = where;
+        silt_error_clear(&err);
+        assert_int_equal(run_caught_up(&err), SILT_EIO);
+        crash_after = 0;
+        if (run_caught_up(&err)) fail_msg("%s", err.msg);
+        produce(where == 1 ? m2 : m3, where == 1 ? 3 : 2);
+    }
+    if (run_caught_up(&err)) fail_msg("%s", err.msg);
+    expect_q("4", "SELECT count(*) FROM delta.`%s`", loc_silver);
+    expect_q("10", "SELECT sum(id) FROM delta.`%s`", loc_silver);
+    expect_q("3", "SELECT count(*) FROM delta.`%s_quarantine`", loc_silver);
+    expect_q("3", "SELECT count(DISTINCT offset) FROM delta.`%s_quarantine`", loc_silver);
+    expect_q("7",
+             "SELECT sum(rows_read) FROM delta.`%s/_event_log` WHERE table_name = 'silver' "
+             "AND error IS NULL",
+             dir);
+    expect_q("3",
+             "SELECT count(*) FROM delta.`%s/_event_log` WHERE table_name = 'silver' AND "
+             "error IS NULL AND rows_read > 0",
+             dir);
+    expect_q("5.5", "SELECT revenue FROM delta.`%s` WHERE country = 'PT'", loc_gold);
+}
+
+/* WATERMARK: each window appended once, when the watermark (latest event time less the delay)
+ * passes its end; rows of windows already appended counted late; a rerun adds nothing. */
+static void test_watermark_windows(void **state)
+{
+    (void)state;
+    build_def(SILT_PIPELINE_ON_QUARANTINE);
+    static char q[] = "SELECT window(ingested_at, '1 minute').start AS minute, count(*) AS n "
+                      "FROM bronze GROUP BY 1";
+    tables[1].query = q;
+    tables[1].n_expects = 0;
+    tables[1].has_watermark = true;
+    tables[1].watermark_column = "ingested_at";
+    tables[1].watermark_delay_us = 30000000;
+    def.n_tables = 2;
+    const int64_t t0 = 1699999980000000, s = 1000000; /* t0: a whole minute */
+    static const char *const m[] = {"a", "b", "c"};
+    const int64_t b1[] = {t0, t0 + 10 * s, t0 + 70 * s}, b2[] = {t0 + 95 * s, t0 + 130 * s},
+                  b3[] = {t0 + 20 * s, t0 + 215 * s};
+    silt_error err;
+    produce_at(m, 3, b1);
+    if (run_caught_up(&err)) fail_msg("%s", err.msg);
+    expect_q("0", "SELECT count(*) FROM delta.`%s`", loc_silver); /* watermark 40 s: none */
+    produce_at(m, 2, b2);
+    if (run_caught_up(&err)) fail_msg("%s", err.msg);
+    expect_q("2", "SELECT sum(n) FROM delta.`%s`", loc_silver); /* 100 s: [0, 60) closed */
+    produce_at(m, 2, b3);
+    if (run_caught_up(&err)) fail_msg("%s", err.msg);
+    if (run_caught_up(&err)) fail_msg("%s", err.msg);
+    expect_q("3", "SELECT count(*) FROM delta.`%s`", loc_silver); /* 185 s: up to [120, 180) */
+    expect_q("2", "SELECT n FROM delta.`%s` ORDER BY minute LIMIT 1", loc_silver);
+    expect_q("5", "SELECT sum(n) FROM delta.`%s`", loc_silver);
+    expect_q("1", "SELECT sum(rows_late) FROM delta.`%s/_event_log` WHERE table_name = 'silver'",
+             dir);
+}
+
 static void test_fail_update(void **state)
 {
     (void)state;
@@ -265,6 +346,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_silver_quarantine_gold, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fail_update, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_watermark_windows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_crash_between_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quarantine_needs_row_origin, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
