@@ -19,9 +19,10 @@ SILT_BUILD=${SILT_BUILD:-$SILT_ROOT/build}
 N=${AZURE_PIPELINE_MESSAGES:-200000}
 KILLS=${AZURE_PIPELINE_KILLS:-10}
 RANDOM=${AZURE_PIPELINE_SEED:-$$}
-# the stream lasts about as long as the kills (a restart opens every table and rejoins the group
-# in about 6 s); on a slower machine the kills go on until it ends
-RATE=$((N / (KILLS * 6) > 200 ? N / (KILLS * 6) : 200))
+# the stream lasts 100 s: longer than 10 restarts (each opens every table and rejoins the group
+# in about 6 s; the kills go on until it ends), and long enough for the watermark (30 s behind
+# the ingestion times) to close at least one minute of gold_revenue_per_minute
+RATE=$((N / 100 > 200 ? N / 100 : 200))
 
 azurite --memory
 fault_proxy --seed "$RANDOM"
