@@ -6,14 +6,21 @@
 # DuckDB (threads=1) doing the same work as one batch in the same run: read_json of the same
 # messages -> silver Parquet -> each gold query -> Parquet (bench/lib/pipeline_duck.mjs).
 # Goal: silt >= 1.5 x DuckDB.
-# Usage: bench/pipeline.sh [BUILD_DIR]   (env N=1000000 P=40)
+# Then the latency of a live run: RATE msgs/s for SECS seconds produced while the pipeline runs
+# with a 250 ms trigger; p50/p99 from each message's Kafka timestamp to the commit that made it
+# visible in silver and in gold (gold_revenue_by_country), from the tables' Delta logs
+# (bench/lib/pipeline_latency.mjs). Goals: silver p50 <= 300 ms, p99 <= 1 s; gold p50 <= 600
+# ms, p99 <= 2 s.
+# Usage: bench/pipeline.sh [BUILD_DIR]   (env N=1000000 P=24 RATE=10000 SECS=10)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-${SILT_BUILD:-$root/build-release}}
 silt=${SILT:-$build/silt}
 rusage=${BENCH_RUSAGE:-$build/bench_rusage}
 N=${N:-1000000}
-P=${P:-40}
+P=${P:-24}
+RATE=${RATE:-10000}
+SECS=${SECS:-10}
 [ -x "$silt" ] || { echo "missing $silt (build first)" >&2; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/silt-bench.XXXXXX")
 pids=()
@@ -22,13 +29,13 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-"$silt" kafka-dev --brokers 1 --topic "bench:$P" --bootstrap-file "$tmp/boot" >"$tmp/dev.log" 2>&1 &
+"$silt" kafka-dev --brokers 1 --topic "bench:$P" --topic live:6 --bootstrap-file "$tmp/boot" >"$tmp/dev.log" 2>&1 &
 pids+=("$!")
 for _ in $(seq 100); do [ -s "$tmp/boot" ] && break; sleep 0.1; done
 boot=$(cat "$tmp/boot")
 
 echo "pre-filling bench ($P partitions) with $N messages, zstd..."
-"$silt" produce -b "$boot" -t bench --generate "$N" --seed 1 --compression zstd \
+"$silt" produce -b "$boot" -t bench --generate "$N" --seed 1 --key TransactionNo --compression zstd \
   kafka.linger.ms=200 kafka.batch.num.messages=20000 kafka.batch.size=4000000 2>"$tmp/produce.log"
 kcat -C -e -q -o beginning -b "$boot" -t bench >"$tmp/msgs.jsonl"
 have=$(wc -l <"$tmp/msgs.jsonl")
@@ -64,3 +71,18 @@ printf 'silt pipeline run:   %8.0f msgs/s (%.2f s from the first bronze commit t
 printf 'DuckDB (threads=1):  %8.0f msgs/s (%.2f s: read_json -> silver Parquet -> 5 gold queries -> Parquet)\n' \
   "$(echo "$N / $duck_s" | bc -l)" "$duck_s"
 printf 'ratio silt/DuckDB: %.2f   (goal >= 1.50)\n' "$(echo "$duck_s / $active" | bc -l)"
+
+# ---- latency of a live run
+"$silt" pipeline run "$root/examples/ecommerce.sql" --lake "$tmp/live" --var "KAFKA=$boot" \
+  --var TOPIC=live --trigger 250ms --progress 0 2>"$tmp/live.log" &
+live=$!
+pids+=("$live")
+for _ in $(seq 300); do grep -q "assigned" "$tmp/live.log" && break; sleep 0.1; done
+"$silt" produce -b "$boot" -t live --generate "$((RATE * SECS))" --seed 2 --rate "$RATE" \
+  --key TransactionNo 2>"$tmp/live-produce.log"
+sleep 3
+kill -INT "$live"
+wait "$live" || true
+read -r s50 s99 g50 g99 n < <(node "$root/bench/lib/pipeline_latency.mjs" "$tmp/live" gold_revenue_by_country)
+printf 'latency at %d msgs/s, trigger 250 ms (%s messages): silver p50 %s ms, p99 %s ms (goal 300 / 1000); gold p50 %s ms, p99 %s ms (goal 600 / 2000)\n' \
+  "$RATE" "$n" "$s50" "$s99" "$g50" "$g99"

@@ -182,6 +182,7 @@ void silt_column_clear(silt_column *c)
     silt_free(c->validity);
     silt_free(c->values);
     silt_free(c->offsets);
+    silt_column_drop_dict(c);
     memset(c, 0, sizeof *c);
 }
 
@@ -190,6 +191,7 @@ void silt_column_reset(silt_column *c)
     c->length = 0;
     c->null_count = 0;
     if (c->offsets) c->offsets[0] = 0;
+    silt_column_drop_dict(c);
     for (size_t i = 0; i < c->n_children; i++) silt_column_reset(&c->children[i]);
 }
 
@@ -424,6 +426,7 @@ void silt_column_truncate(silt_column *c, int64_t n)
                 if (!silt_bit_get(c->validity, i)) c->null_count--;
         c->length = n;
     }
+    if (c->dict_rows > n) c->dict_rows = n; /* the codes of the rows kept stay true */
     assert(c->null_count >= 0 && c->null_count <= c->length);
     if (c->type == SILT_TYPE_STRUCT)
         for (size_t i = 0; i < c->n_children; i++) silt_column_truncate(&c->children[i], n);

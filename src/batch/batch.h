@@ -68,7 +68,21 @@ typedef struct silt_column {
     /* capacities, in rows (validity, values, offsets) and bytes (string data) */
     int64_t cap_rows;
     int64_t cap_bytes;
+    /* Optional dictionary view of the same rows (set by readers of dictionary-encoded data and
+     * kept by the SQL engine's copies): row i < dict_rows holds dict->values[codes[i]] when
+     * valid (a null row's code is 0). The column's own buffers stay complete; users that can
+     * work once per distinct value check silt_column_dict first. codes owned, dict shared. */
+    struct silt_dict *dict;
+    int32_t *codes;
+    int64_t dict_rows;
 } silt_column;
+
+/* The distinct values a dictionary view indexes (no nulls), shared by the columns that use it
+ * through a reference count (one thread at a time, like the columns). */
+typedef struct silt_dict {
+    int64_t refs;
+    silt_column values;
+} silt_dict;
 
 /* A batch: rows of a schema. The batch owns its columns; the schema is borrowed by default
  * (the caller keeps it alive), or owned when created with silt_batch_create_owned. */
@@ -145,6 +159,22 @@ int silt_column_append_decimal_i64(silt_column *c, int64_t unscaled);
 /* STRUCT: after appending one value to every child, marks the row valid. LIST/MAP: after
  * appending the elements to the child, closes the row (offset = child length). */
 int silt_column_append_valid(silt_column *c);
+
+/* A new dictionary for values of field f (one reference, no values yet). NULL on oom. */
+silt_dict *silt_dict_create(const silt_field *f);
+/* Drops one reference (frees the dictionary with the last one). NULL is a no-op. */
+void silt_dict_release(silt_dict *d);
+/* Frees the column's dictionary view (codes and its reference to the dictionary). */
+void silt_column_drop_dict(silt_column *c);
+/* The dictionary view of c when it covers every row (else NULL). */
+static inline const silt_dict *silt_column_dict(const silt_column *c)
+{
+    return c->dict && c->codes && c->dict_rows == c->length && c->length > 0 ? c->dict : NULL;
+}
+/* Gives dst (n rows just appended to an empty column from src: rows idx[k] of src, or rows
+ * 0..n-1 when idx is NULL; idx[k] < 0 is a null row) the dictionary view of src, when src has
+ * one. Returns 0 or SILT_ENOMEM (dst is left without a view). */
+int silt_column_share_dict(silt_column *dst, const silt_column *src, const int64_t *idx, int64_t n);
 
 /* Drops rows from n on (n <= length), recursively: a struct's children are cut to n rows and a
  * list's or map's child to offsets[n] rows, even when the column itself is already n rows long

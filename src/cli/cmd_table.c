@@ -1,9 +1,9 @@
-/* `silt table describe|history|scan|optimize|vacuum|checkpoint LOCATION`: inspect a Delta table
- * (at a version or a timestamp), list its commit history, print its rows, compact its small
- * files, find or delete files VACUUM would remove, and write a checkpoint. Every read goes
- * through the Parquet file ops, so checkpoints are used. Here: dispatch, opening a table,
- * describe and history; scan is in table_scan.c, vacuum, optimize and checkpoint in
- * table_maint.c. */
+/* `silt table describe|history|scan|optimize|vacuum|checkpoint|delete LOCATION`: inspect a
+ * Delta table (at a version or a timestamp), list its commit history, print its rows, compact
+ * its small files, find or delete files VACUUM would remove, write a checkpoint, delete rows.
+ * Every read goes through the Parquet file ops, so checkpoints are used. Here: dispatch,
+ * opening a table, describe and history; scan is in table_scan.c, vacuum, optimize and
+ * checkpoint in table_maint.c, delete in table_delete.c. */
 #include "batch/render.h"
 #include "cli/cli.h"
 #include "cli/table.h"
@@ -186,6 +186,7 @@ static int print_files(const silt_delta_snapshot *snap, const char *where, silt_
             printf("null");
         printf("\t");
         print_partition_values(&f->partition_values);
+        if (silt_delta_add_has_dv(f)) printf("\tdeleted %" PRId64, f->dv.cardinality);
         printf("\n");
     }
     silt_free(sel);
@@ -215,11 +216,15 @@ static void print_schema_and_properties(const silt_delta_snapshot *snap)
  * loaded. */
 static void print_contents(const silt_delta_snapshot *snap, silt_store *store)
 {
-    int64_t rows = 0, bytes = 0;
+    int64_t rows = 0, bytes = 0, dv_files = 0, dv_rows = 0;
     bool rows_known = true;
     for (size_t i = 0; i < snap->n_files; i++) {
         int64_t n;
         bytes += snap->files[i].size;
+        if (silt_delta_add_has_dv(&snap->files[i])) {
+            dv_files++;
+            dv_rows += snap->files[i].dv.cardinality;
+        }
         if (silt_delta_stats_num_records(&n, snap->files[i].stats, NULL) == 0)
             rows += n;
         else
@@ -230,6 +235,10 @@ static void print_contents(const silt_delta_snapshot *snap, silt_store *store)
         printf("rows:          %" PRId64 " (from file statistics)\n", rows);
     else
         printf("rows:          unknown (files without statistics)\n");
+    if (dv_files)
+        printf("deleted rows:  %" PRId64 " in %" PRId64 " file%s with deletion vectors "
+               "(rows above count them; %" PRId64 " live)\n",
+               dv_rows, dv_files, dv_files == 1 ? "" : "s", rows_known ? rows - dv_rows : -1);
     for (size_t i = 0; i < snap->n_txns; i++)
         printf("txn:           %s = %" PRId64 "\n", snap->txns[i].app_id, snap->txns[i].version);
     if (snap->checkpoint_version >= 0)
@@ -344,6 +353,8 @@ static const silt_command subs[] = {
      silt_cli_table_vacuum},
     {"checkpoint", "write a Parquet checkpoint of the latest (or a given) version",
      silt_cli_table_checkpoint},
+    {"delete", "mark the rows matching --where deleted, with deletion vectors",
+     silt_cli_table_delete},
 };
 
 static int run(int argc, char **argv)

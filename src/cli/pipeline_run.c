@@ -23,7 +23,8 @@ typedef struct run_settings {
      "DURATION",                                                                                   \
      "1s",                                                                                         \
      NULL,                                                                                         \
-     "a pass over every table this often (and bronze's micro-batches)",                            \
+     "bronze cuts a micro-batch this long after its first message; the other tables look for new " \
+     "upstream commits 4 times as often",                                                          \
      SILT_OPT_TO_I64(run_settings, trigger_us)},                                                   \
         {"max-versions",                                                                           \
          0,                                                                                        \

@@ -27,6 +27,7 @@ typedef struct silt_cli_table_settings {
     bool has_target_size;
     int64_t min_files;
     bool has_min_files;
+    bool enable_dvs; /* table delete --enable-deletion-vectors */
 } silt_cli_table_settings;
 
 #define TS_(kind, field) SILT_OPT_TO_##kind(silt_cli_table_settings, field)
@@ -49,5 +50,6 @@ int silt_cli_table_scan(int argc, char **argv);
 int silt_cli_table_vacuum(int argc, char **argv);
 int silt_cli_table_optimize(int argc, char **argv);
 int silt_cli_table_checkpoint(int argc, char **argv);
+int silt_cli_table_delete(int argc, char **argv);
 
 #endif

@@ -4,6 +4,7 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "delta/dv.h"
 #include "util/alloc.h"
 
 /* ---- maps, copies, clears ---- */
@@ -107,6 +108,7 @@ void silt_delta_add_clear(silt_delta_add *a)
     silt_free(a->stats);
     silt_delta_map_clear(&a->partition_values);
     silt_delta_map_clear(&a->tags);
+    silt_delta_dv_clear(&a->dv);
     memset(a, 0, sizeof *a);
 }
 
@@ -118,8 +120,9 @@ int silt_delta_add_copy(silt_delta_add *out, const silt_delta_add *src)
     out->stats = dup_opt(src->stats, &oom);
     out->partition_values = (silt_delta_map){0};
     out->tags = (silt_delta_map){0};
+    out->dv = (silt_delta_dv){0};
     if (oom || silt_delta_map_copy(&out->partition_values, &src->partition_values) ||
-        silt_delta_map_copy(&out->tags, &src->tags)) {
+        silt_delta_map_copy(&out->tags, &src->tags) || silt_delta_dv_copy(&out->dv, &src->dv)) {
         silt_delta_add_clear(out);
         return SILT_ENOMEM;
     }
@@ -130,6 +133,7 @@ void silt_delta_remove_clear(silt_delta_remove *r)
 {
     silt_free(r->path);
     silt_delta_map_clear(&r->partition_values);
+    silt_delta_dv_clear(&r->dv);
     memset(r, 0, sizeof *r);
 }
 
@@ -139,7 +143,9 @@ int silt_delta_remove_copy(silt_delta_remove *out, const silt_delta_remove *src)
     *out = *src;
     out->path = dup_opt(src->path, &oom);
     out->partition_values = (silt_delta_map){0};
-    if (oom || silt_delta_map_copy(&out->partition_values, &src->partition_values)) {
+    out->dv = (silt_delta_dv){0};
+    if (oom || silt_delta_map_copy(&out->partition_values, &src->partition_values) ||
+        silt_delta_dv_copy(&out->dv, &src->dv)) {
         silt_delta_remove_clear(out);
         return SILT_ENOMEM;
     }
@@ -402,6 +408,21 @@ static int get_path(parse_ctx *c, char **out, json_t *obj, const char *action)
     return 0;
 }
 
+/* The action's deletionVector, if any, into *out. */
+static int get_dv(parse_ctx *c, silt_delta_dv *out, json_t *o, const char *action)
+{
+    json_t *v = json_object_get(o, "deletionVector");
+    if (!v || json_is_null(v)) return 0;
+    int rc = silt_delta_dv_parse_json(out, v, c->err);
+    if (rc == SILT_ECORRUPT) {
+        silt_error_prefix(c->err, "%s: line %lld: '%s' action", c->name, (long long)c->line,
+                          action);
+        silt_error_path(c->err, c->name);
+        silt_error_position(c->err, c->line, 1);
+    }
+    return rc;
+}
+
 static int parse_add(parse_ctx *c, silt_delta_add *a, json_t *o)
 {
     int rc;
@@ -413,8 +434,7 @@ static int parse_add(parse_ctx *c, silt_delta_add *a, json_t *o)
         (rc = get_str(c, &a->stats, o, "add", "stats", false)) ||
         (rc = get_map(c, &a->tags, o, "add", "tags")))
         return rc;
-    json_t *dv = json_object_get(o, "deletionVector");
-    a->has_deletion_vector = dv && !json_is_null(dv);
+    if ((rc = get_dv(c, &a->dv, o, "add"))) return rc;
     if (a->size < 0) return bad(c, "add", "size", "is negative");
     return 0;
 }
@@ -428,7 +448,8 @@ static int parse_remove(parse_ctx *c, silt_delta_remove *r, json_t *o)
         (rc =
              get_bool(c, &r->extended_file_metadata, o, "remove", "extendedFileMetadata", false)) ||
         (rc = get_map(c, &r->partition_values, o, "remove", "partitionValues")) ||
-        (rc = get_i64(c, &r->size, o, "remove", "size", false, -1)))
+        (rc = get_i64(c, &r->size, o, "remove", "size", false, -1)) ||
+        (rc = get_dv(c, &r->dv, o, "remove")))
         return rc;
     return 0;
 }
@@ -669,6 +690,7 @@ static void add_json(json_t *o, const silt_delta_add *x, bool *f)
     set(o, "dataChange", json_boolean(x->data_change), f);
     if (x->stats) set(o, "stats", json_string(x->stats), f);
     if (x->tags.n) set(o, "tags", map_json(&x->tags), f);
+    if (x->dv.storage_type) set(o, "deletionVector", silt_delta_dv_to_json(&x->dv), f);
 }
 
 static void remove_json(json_t *o, const silt_delta_remove *x, bool *f)
@@ -682,6 +704,7 @@ static void remove_json(json_t *o, const silt_delta_remove *x, bool *f)
         set(o, "partitionValues", map_json(&x->partition_values), f);
         if (x->size >= 0) set(o, "size", json_integer(x->size), f);
     }
+    if (x->dv.storage_type) set(o, "deletionVector", silt_delta_dv_to_json(&x->dv), f);
 }
 
 static void metadata_json(json_t *o, const silt_delta_metadata *x, bool *f)

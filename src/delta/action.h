@@ -42,6 +42,16 @@ typedef struct silt_delta_metadata {
     int64_t created_time; /* ms since epoch; -1 when absent */
 } silt_delta_metadata;
 
+/* A deletion vector descriptor (an add's or remove's deletionVector). storage_type 0: none. */
+typedef struct silt_delta_dv {
+    char storage_type;       /* 'u' (uuid under the table), 'i' (inline), 'p' (absolute path) */
+    char *path_or_inline_dv; /* owned */
+    int64_t offset;          /* byte offset of the DV in its file; -1 when absent (inline) */
+    int64_t size_in_bytes;   /* size of the serialized bitmap */
+    int64_t cardinality;     /* rows it marks deleted */
+    int64_t max_row_index;   /* -1 when absent */
+} silt_delta_dv;
+
 typedef struct silt_delta_add {
     char *path; /* URL-decoded: a key relative to the table root */
     silt_delta_map partition_values;
@@ -50,7 +60,7 @@ typedef struct silt_delta_add {
     bool data_change;
     char *stats; /* stats JSON text; NULL when absent */
     silt_delta_map tags;
-    bool has_deletion_vector;
+    silt_delta_dv dv; /* dv.storage_type 0: the file has no deletion vector */
 } silt_delta_add;
 
 typedef struct silt_delta_remove {
@@ -59,7 +69,8 @@ typedef struct silt_delta_remove {
     bool data_change;
     bool extended_file_metadata;
     silt_delta_map partition_values;
-    int64_t size; /* -1 when absent */
+    int64_t size;     /* -1 when absent */
+    silt_delta_dv dv; /* the deletion vector of the entry removed; storage_type 0: none */
 } silt_delta_remove;
 
 typedef struct silt_delta_txn {
@@ -130,6 +141,14 @@ int silt_delta_add_copy(silt_delta_add *out, const silt_delta_add *src);
 void silt_delta_add_clear(silt_delta_add *a);
 int silt_delta_remove_copy(silt_delta_remove *out, const silt_delta_remove *src);
 void silt_delta_remove_clear(silt_delta_remove *r);
+/* Deep copy of a descriptor (out owned; an absent one copies as absent). Returns 0 or
+ * SILT_ENOMEM. */
+int silt_delta_dv_copy(silt_delta_dv *out, const silt_delta_dv *src);
+void silt_delta_dv_clear(silt_delta_dv *dv);
+static inline bool silt_delta_add_has_dv(const silt_delta_add *a)
+{
+    return a->dv.storage_type != 0;
+}
 int silt_delta_metadata_copy(silt_delta_metadata *out, const silt_delta_metadata *src);
 void silt_delta_metadata_clear(silt_delta_metadata *m);
 int silt_delta_protocol_copy(silt_delta_protocol *out, const silt_delta_protocol *src);

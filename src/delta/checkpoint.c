@@ -174,6 +174,29 @@ static void put_strv(sfill *s, const char *name, char *const *v, size_t n, bool 
     if (!s->rc) s->rc = silt_column_append_valid(c);
 }
 
+static int finish(sfill *s);
+
+/* The deletionVector struct of an add or remove (null when the file has none). */
+static void put_dv(sfill *s, const silt_delta_dv *dv)
+{
+    const silt_field *f = NULL;
+    silt_column *c = child(s, "deletionVector", &f);
+    if (!c || s->rc) return;
+    if (!dv->storage_type) {
+        s->rc = silt_column_append_null(c);
+        return;
+    }
+    char t[2] = {dv->storage_type, 0};
+    sfill d = {c, f, 0, 0};
+    put_str(&d, "storageType", t);
+    put_str(&d, "pathOrInlineDv", dv->path_or_inline_dv);
+    put_i64(&d, "offset", dv->offset, dv->offset < 0);
+    put_i64(&d, "sizeInBytes", dv->size_in_bytes, false);
+    put_i64(&d, "cardinality", dv->cardinality, false);
+    put_i64(&d, "maxRowIndex", dv->max_row_index, dv->max_row_index < 0);
+    s->rc = finish(&d);
+}
+
 static int finish(sfill *s)
 {
     for (size_t i = 0; i < s->f->n_children && !s->rc; i++)
@@ -214,6 +237,7 @@ static int append_row(silt_batch *b, row_kind kind, const void *x)
             put_bool(&s, "dataChange", false); /* as Spark writes checkpoints */
             put_map(&s, "tags", &a->tags, a->tags.n == 0);
             put_str(&s, "stats", a->stats);
+            put_dv(&s, &a->dv);
             break;
         }
         case ROW_REMOVE: {
@@ -224,6 +248,7 @@ static int append_row(silt_batch *b, row_kind kind, const void *x)
             put_bool(&s, "extendedFileMetadata", r->extended_file_metadata);
             put_map(&s, "partitionValues", &r->partition_values, false);
             put_i64(&s, "size", r->size, r->size < 0);
+            put_dv(&s, &r->dv);
             break;
         }
         case ROW_METADATA: {
@@ -438,6 +463,30 @@ static void read_txn(rd *r, silt_delta_txn *t, colref c, int64_t i)
     if (!t->app_id) missing(r, "appId");
 }
 
+/* An add's or remove's deletionVector struct, when present. */
+static void read_dv(rd *r, silt_delta_dv *dv, colref c, int64_t i)
+{
+    if (!present(c, i) || r->rc) return;
+    char *t = get_s(r, sub(c, "storageType"), i);
+    dv->path_or_inline_dv = get_s(r, sub(c, "pathOrInlineDv"), i);
+    dv->offset = get_i(r, sub(c, "offset"), i, -1);
+    dv->size_in_bytes = get_i(r, sub(c, "sizeInBytes"), i, -1);
+    dv->cardinality = get_i(r, sub(c, "cardinality"), i, -1);
+    dv->max_row_index = get_i(r, sub(c, "maxRowIndex"), i, -1);
+    bool ok = t && strlen(t) == 1 && strchr("uip", t[0]);
+    if (ok) dv->storage_type = t[0];
+    silt_free(t);
+    if (r->rc) return;
+    if (!ok)
+        missing(r, "deletionVector.storageType");
+    else if (!dv->path_or_inline_dv)
+        missing(r, "deletionVector.pathOrInlineDv");
+    else if (dv->size_in_bytes < 0)
+        missing(r, "deletionVector.sizeInBytes");
+    else if (dv->cardinality < 0)
+        missing(r, "deletionVector.cardinality");
+}
+
 static void read_add(rd *r, silt_delta_add *x, colref c, int64_t i)
 {
     x->path = decoded(r, get_s(r, sub(c, "path"), i));
@@ -447,7 +496,7 @@ static void read_add(rd *r, silt_delta_add *x, colref c, int64_t i)
     x->data_change = get_b(r, sub(c, "dataChange"), i, false);
     x->stats = get_s(r, sub(c, "stats"), i);
     get_map(r, &x->tags, sub(c, "tags"), i);
-    x->has_deletion_vector = present(sub(c, "deletionVector"), i);
+    read_dv(r, &x->dv, sub(c, "deletionVector"), i);
     if (!x->path) missing(r, "path");
 }
 
@@ -459,6 +508,7 @@ static void read_remove(rd *r, silt_delta_remove *x, colref c, int64_t i)
     x->extended_file_metadata = get_b(r, sub(c, "extendedFileMetadata"), i, false);
     get_map(r, &x->partition_values, sub(c, "partitionValues"), i);
     x->size = get_i(r, sub(c, "size"), i, -1);
+    read_dv(r, &x->dv, sub(c, "deletionVector"), i);
     if (!x->path) missing(r, "path");
 }
 

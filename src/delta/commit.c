@@ -317,10 +317,6 @@ static int build_metadata(silt_delta_metadata *m, const silt_delta_table_def *de
     return 0;
 }
 
-static int push_adds(silt_delta_actions *a, const silt_delta_add *adds, size_t n,
-                     const silt_delta_txn *txns, size_t n_txns, const silt_delta_snapshot *snap,
-                     silt_error *err);
-
 int silt_delta_create_table(int64_t *out_version, silt_store *store,
                             const silt_delta_table_def *def, const silt_delta_commit_opts *opts,
                             silt_error *err)
@@ -348,7 +344,7 @@ int silt_delta_create_table_with_files(int64_t *out_version, silt_store *store,
         goto fail;
     }
     if ((rc = build_metadata(&m->u.metadata, def, err))) goto fail;
-    if ((rc = push_adds(&a, adds, n_adds, NULL, 0, NULL, err))) goto fail;
+    if ((rc = silt_delta_actions_push_writes(&a, adds, n_adds, NULL, 0, NULL, err))) goto fail;
     silt_delta_map params = {0};
     silt_buf pb = SILT_BUF_INIT;
     silt_buf_putc(&pb, '[');
@@ -391,9 +387,9 @@ static int need_snapshot(const silt_delta_snapshot **snap, silt_delta_snapshot *
     return rc;
 }
 
-static int push_adds(silt_delta_actions *a, const silt_delta_add *adds, size_t n,
-                     const silt_delta_txn *txns, size_t n_txns, const silt_delta_snapshot *snap,
-                     silt_error *err)
+int silt_delta_actions_push_writes(silt_delta_actions *a, const silt_delta_add *adds, size_t n,
+                                   const silt_delta_txn *txns, size_t n_txns,
+                                   const silt_delta_snapshot *snap, silt_error *err)
 {
     int64_t now = silt_time_wall_ms();
     for (size_t i = 0; i < n_txns; i++) {
@@ -472,11 +468,12 @@ static int write_op(int64_t *out_version, silt_store *store, const silt_delta_sn
             r->u.remove.extended_file_metadata = true;
             r->u.remove.size = f->size;
             if (!r->u.remove.path ||
-                silt_delta_map_copy(&r->u.remove.partition_values, &f->partition_values))
+                silt_delta_map_copy(&r->u.remove.partition_values, &f->partition_values) ||
+                silt_delta_dv_copy(&r->u.remove.dv, &f->dv))
                 goto oom;
         }
     }
-    if ((rc = push_adds(&a, adds, n_adds, txns, n_txns, snap, err))) goto fail;
+    if ((rc = silt_delta_actions_push_writes(&a, adds, n_adds, txns, n_txns, snap, err))) goto fail;
     if (silt_delta_map_set(&params, "mode", mode)) goto oom;
     silt_delta_commit_opts o = opts ? *opts : (silt_delta_commit_opts){0};
     o.operation = operation;

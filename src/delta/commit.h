@@ -76,6 +76,12 @@ int silt_delta_append(int64_t *out_version, silt_store *store, const silt_delta_
                       const silt_delta_add *adds, size_t n_adds, const silt_delta_txn *txns,
                       size_t n_txns, const silt_delta_commit_opts *opts, silt_error *err);
 
+/* Appends to a one txn action per txns[i] (lastUpdated now), then copies of adds. A txn whose
+ * appId snap already has at or past its version is SILT_ECONFLICT (written before). */
+int silt_delta_actions_push_writes(silt_delta_actions *a, const silt_delta_add *adds, size_t n,
+                                   const silt_delta_txn *txns, size_t n_txns,
+                                   const silt_delta_snapshot *snap, silt_error *err);
+
 /* Replaces the rows of the whole table (partition NULL) or of the files whose partition values
  * equal every entry of `partition`: removes those files (deletionTimestamp = now) and adds
  * `adds` (operation WRITE, mode Overwrite). */

@@ -11,6 +11,7 @@
 
 #include "delta/commit.h"
 #include "delta/scan.h"
+#include "delta/schema.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/log.h"
@@ -139,7 +140,8 @@ static int compact_bin(plan *p, silt_delta_optimize_result *res, silt_store *sto
         r->u.remove.extended_file_metadata = true;
         r->u.remove.size = bin[i]->size;
         if (!r->u.remove.path ||
-            silt_delta_map_copy(&r->u.remove.partition_values, &bin[i]->partition_values))
+            silt_delta_map_copy(&r->u.remove.partition_values, &bin[i]->partition_values) ||
+            silt_delta_dv_copy(&r->u.remove.dv, &bin[i]->dv))
             goto oom;
         res->files_removed++;
         res->bytes_removed += bin[i]->size;
@@ -213,8 +215,19 @@ static void discard_written(run *x)
     }
 }
 
-/* The data columns, and the files to consider (smaller than small_limit, in the partition
- * asked for, without deletion vectors) sorted by partition, size tier and path. */
+/* Whether more than SILT_DELTA_OPTIMIZE_MAX_DELETED_RATIO of f's rows are deleted by its
+ * deletion vector (as Delta's maxDeletedRowsRatio): such a file is rewritten whatever its size,
+ * which drops the deleted rows. */
+static bool mostly_deleted(const silt_delta_add *f)
+{
+    int64_t records = -1;
+    if (!silt_delta_add_has_dv(f)) return false;
+    if (silt_delta_stats_num_records(&records, f->stats, NULL) || records <= 0) return true;
+    return (double)f->dv.cardinality > SILT_DELTA_OPTIMIZE_MAX_DELETED_RATIO * (double)records;
+}
+
+/* The data columns, and the files to consider (smaller than small_limit or mostly deleted, in
+ * the partition asked for) sorted by partition, size tier and path. */
 static int select_files(run *x)
 {
     const silt_delta_snapshot *snap = x->snap;
@@ -232,8 +245,9 @@ static int select_files(run *x)
     }
     for (size_t i = 0; i < snap->n_files; i++) {
         const silt_delta_add *f = &snap->files[i];
-        if (f->size >= x->small_limit || !in_partition(f, x->opts->partition)) continue;
-        if (f->has_deletion_vector) continue;
+        if ((f->size >= x->small_limit && !mostly_deleted(f)) ||
+            !in_partition(f, x->opts->partition))
+            continue;
         file_ref *r = &x->refs[x->n_refs];
         r->index = i;
         r->tier = size_tier(f->size, x->tier_base, x->min_small);
@@ -263,7 +277,8 @@ static int pack_partition(run *x, silt_delta_optimize_result *out, size_t g0, si
             i++;
         }
         assert(n_bin <= g1 - g0);
-        if (n_bin < 2) continue;
+        /* a lone file is rewritten only to drop its deleted rows */
+        if (n_bin < 2 && !(n_bin == 1 && mostly_deleted(x->bin[0]))) continue;
         int rc = compact_bin(&x->p, out, x->store, x->snap, x->bin, n_bin, x->data_cols,
                              x->n_data_cols, x->opts->file_ops, x->now, err);
         if (rc) return rc;
@@ -348,7 +363,10 @@ static int compact(silt_delta_optimize_result *out, silt_store *store,
     }
     for (size_t g0 = 0, g1; g0 < x.n_refs && !rc; g0 = g1) {
         for (g1 = g0; g1 < x.n_refs && strcmp(x.refs[g1].part_key, x.refs[g0].part_key) == 0;) g1++;
-        if ((int64_t)(g1 - g0) >= min_small) rc = pack_partition(&x, out, g0, g1, err);
+        bool due = (int64_t)(g1 - g0) >= min_small;
+        for (size_t i = g0; i < g1 && !due; i++)
+            due = mostly_deleted(&snap->files[x.refs[i].index]);
+        if (due) rc = pack_partition(&x, out, g0, g1, err);
     }
     if (!rc && out->files_added > 0) {
         committing = true;

@@ -16,6 +16,9 @@
 
 #define SILT_DELTA_OPTIMIZE_TARGET_DEFAULT (128LL * 1024 * 1024)
 #define SILT_DELTA_AUTO_COMPACT_MIN_FILES_DEFAULT 10
+/* A file whose deletion vector deletes more than this share of its rows is rewritten by
+ * OPTIMIZE whatever its size (dropping those rows), as Delta's maxDeletedRowsRatio. */
+#define SILT_DELTA_OPTIMIZE_MAX_DELETED_RATIO 0.05
 
 /* Table properties read by auto-compaction (metaData.configuration). */
 #define SILT_DELTA_PROP_AUTO_COMPACT_MIN_FILES "silt.autoCompact.minFiles"

@@ -1,9 +1,12 @@
 /* Delta data files and checkpoints read through the Parquet reader: the store-backed byte-range
  * source, whole-file reads with columns the file lacks read as nulls, and row groups skipped by
- * their statistics for a scan's predicates. */
+ * their statistics for a scan's predicates. A file of several row groups is decoded by two
+ * worker threads (alternate row groups, each with its own reader), one row group ahead of the
+ * caller's emit, which still sees them in file order. */
 #include "delta/pqio.h"
 #include "delta/pqio_int.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "delta/skip.h"
@@ -156,6 +159,181 @@ static int emit_conformed(const projection *p, const silt_schema *schema, silt_b
     return rc;
 }
 
+/* Reads row group g (or skips it by its statistics: *out NULL). */
+static int read_group(silt_batch **out, silt_pq_reader *r, int g, const projection *p,
+                      silt_delta_read_filter *filter, silt_error *err)
+{
+    *out = NULL;
+    if (filter && !row_group_may_match(r, g, filter)) {
+        filter->parts_skipped++;
+        return 0;
+    }
+    if (filter) filter->parts_read++;
+    return silt_pq_reader_read_row_group(r, g, p->proj, p->n_present, out, err);
+}
+
+#define AHEAD_WORKERS 2
+
+struct ahead;
+
+/* A worker decoding every AHEAD_WORKERS-th row group with its own reader, one ahead of the
+ * consumer. */
+typedef struct worker {
+    struct ahead *a;
+    int first;
+    silt_pq_source *src; /* owned when the worker opened its own reader */
+    silt_pq_reader *r;
+    silt_delta_read_filter counts; /* its row groups read and skipped */
+    bool filtered;
+    silt_batch *ready; /* the row group decoded last, not yet taken (owned; NULL: skipped) */
+    bool posted, done;
+    int rc;
+    silt_error err;
+    pthread_t th;
+    bool running;
+} worker;
+
+typedef struct ahead {
+    pthread_mutex_t mu;
+    pthread_cond_t cv; /* a row group posted, taken, a worker done, or stop */
+    const projection *p;
+    int n_groups, n_workers;
+    bool stop;
+    worker w[AHEAD_WORKERS];
+} ahead;
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    ahead *a = w->a;
+    int rc = 0;
+    for (int g = w->first; g < a->n_groups && rc == 0; g += a->n_workers) {
+        silt_batch *b = NULL;
+        rc = read_group(&b, w->r, g, a->p, w->filtered ? &w->counts : NULL, &w->err);
+        if (rc) break;
+        pthread_mutex_lock(&a->mu);
+        while (w->posted && !a->stop) pthread_cond_wait(&a->cv, &a->mu);
+        bool stop = a->stop;
+        if (!stop) {
+            w->ready = b;
+            w->posted = true;
+            pthread_cond_broadcast(&a->cv);
+        }
+        pthread_mutex_unlock(&a->mu);
+        if (stop) {
+            silt_batch_destroy(b);
+            break;
+        }
+    }
+    pthread_mutex_lock(&a->mu);
+    w->rc = rc;
+    w->done = true;
+    pthread_cond_broadcast(&a->cv);
+    pthread_mutex_unlock(&a->mu);
+    return NULL;
+}
+
+/* Takes row group g from its worker: 0 and *out (owned; NULL when skipped), or the worker's
+ * error (in *err). */
+static int take_group(silt_batch **out, ahead *a, int g, silt_error *err)
+{
+    worker *w = &a->w[g % a->n_workers];
+    pthread_mutex_lock(&a->mu);
+    while (!w->posted && !w->done) pthread_cond_wait(&a->cv, &a->mu);
+    bool posted = w->posted;
+    *out = w->ready;
+    w->ready = NULL;
+    w->posted = false;
+    pthread_cond_broadcast(&a->cv);
+    pthread_mutex_unlock(&a->mu);
+    if (posted) return 0;
+    *err = w->err; /* the worker stopped at its first error */
+    return w->rc ? w->rc : silt_error_set(err, SILT_EGENERIC, "internal: a reader stopped early");
+}
+
+/* Starts the workers: the first with the caller's reader, the others with their own (fewer
+ * workers when one cannot be opened). Returns false when a thread could not be started (those
+ * started are stopped by stop_workers, and the caller reads the file itself). */
+static bool start_workers(ahead *a, silt_pq_reader *r, silt_store *store, const char *key,
+                          const silt_delta_read_filter *filter)
+{
+    int started = 0;
+    for (int i = 0; i < AHEAD_WORKERS && i < a->n_groups; i++) {
+        worker *w = &a->w[i];
+        silt_error_clear(&w->err);
+        w->a = a;
+        w->first = i;
+        w->r = r;
+        if (i > 0 && open_reader(&w->src, &w->r, store, key, &w->err)) break;
+        if (filter) w->counts = (silt_delta_read_filter){filter->terms, filter->n_terms, 0, 0};
+        w->filtered = filter != NULL;
+        started++;
+    }
+    a->n_workers = started;
+    for (int i = 0; i < started; i++) {
+        if (pthread_create(&a->w[i].th, NULL, worker_main, &a->w[i])) return false;
+        a->w[i].running = true;
+    }
+    return started > 0;
+}
+
+/* Stops and joins the workers, frees what they hold, adds up their counts. */
+static void stop_workers(ahead *a, silt_delta_read_filter *filter)
+{
+    pthread_mutex_lock(&a->mu);
+    a->stop = true;
+    pthread_cond_broadcast(&a->cv);
+    pthread_mutex_unlock(&a->mu);
+    for (int i = 0; i < AHEAD_WORKERS; i++) {
+        worker *w = &a->w[i];
+        if (w->running) pthread_join(w->th, NULL);
+        silt_batch_destroy(w->ready);
+        if (filter) {
+            filter->parts_read += w->counts.parts_read;
+            filter->parts_skipped += w->counts.parts_skipped;
+        }
+        if (w->src) {
+            silt_pq_reader_destroy(w->r);
+            silt_pq_source_destroy(w->src);
+        }
+    }
+}
+
+/* Emits the row groups of r's file, decoded by worker threads, in order. Returns 0 or the
+ * first error (a reader's or emit's); *started false when no thread could be started (nothing
+ * was read). */
+static int read_ahead(bool *started, silt_pq_reader *r, silt_store *store, const char *key,
+                      const projection *p, const silt_schema *schema,
+                      silt_delta_read_filter *filter, silt_delta_pqio_emit_fn emit, void *arg,
+                      silt_error *err)
+{
+    ahead a;
+    memset(&a, 0, sizeof a);
+    a.p = p;
+    a.n_groups = silt_pq_reader_num_row_groups(r);
+    *started = false;
+    if (pthread_mutex_init(&a.mu, NULL)) return 0;
+    if (pthread_cond_init(&a.cv, NULL)) {
+        pthread_mutex_destroy(&a.mu);
+        return 0;
+    }
+    int rc = 0;
+    silt_delta_read_filter counts = {0};
+    if (start_workers(&a, r, store, key, filter)) {
+        *started = true;
+        for (int g = 0; g < a.n_groups && rc == 0; g++) {
+            silt_batch *b = NULL;
+            rc = take_group(&b, &a, g, err);
+            if (rc == 0 && b) rc = emit_conformed(p, schema, b, emit, arg, err);
+            silt_batch_destroy(b);
+        }
+    }
+    stop_workers(&a, *started ? filter : &counts); /* not started: nothing counted */
+    pthread_cond_destroy(&a.cv);
+    pthread_mutex_destroy(&a.mu);
+    return rc;
+}
+
 int silt_delta_pq_read_file_filtered(void *ctx, silt_store *store, const char *key,
                                      const silt_schema *schema, silt_delta_read_filter *filter,
                                      silt_delta_pqio_emit_fn emit, void *arg, silt_error *err)
@@ -166,15 +344,14 @@ int silt_delta_pq_read_file_filtered(void *ctx, silt_store *store, const char *k
     projection p = {0};
     int rc = open_reader(&src, &r, store, key, err);
     if (rc == 0) rc = project(&p, silt_pq_reader_schema(r), schema, err);
-    for (int g = 0; rc == 0 && g < silt_pq_reader_num_row_groups(r); g++) {
-        if (filter && !row_group_may_match(r, g, filter)) {
-            filter->parts_skipped++;
-            continue;
-        }
-        if (filter) filter->parts_read++;
+    int n = rc ? 0 : silt_pq_reader_num_row_groups(r), g = 0;
+    bool started = false;
+    if (n > 1) rc = read_ahead(&started, r, store, key, &p, schema, filter, emit, arg, err);
+    if (started) g = n; /* read (or failed) by the workers */
+    for (; rc == 0 && g < n; g++) {
         silt_batch *b = NULL;
-        rc = silt_pq_reader_read_row_group(r, g, p.proj, p.n_present, &b, err);
-        if (rc == 0) rc = emit_conformed(&p, schema, b, emit, arg, err);
+        rc = read_group(&b, r, g, &p, filter, err);
+        if (rc == 0 && b) rc = emit_conformed(&p, schema, b, emit, arg, err);
         silt_batch_destroy(b);
     }
     silt_free(p.cols);

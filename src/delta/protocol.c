@@ -6,9 +6,10 @@
 #include <string.h>
 
 static const char *const reader_features_ok[] = {"timestampNtz", "vacuumProtocolCheck",
-                                                 "checkpointProtection"};
-static const char *const writer_features_ok[] = {"appendOnly", "invariants", "timestampNtz",
-                                                 "vacuumProtocolCheck", "checkpointProtection"};
+                                                 "checkpointProtection", "deletionVectors"};
+static const char *const writer_features_ok[] = {"appendOnly",           "invariants",
+                                                 "timestampNtz",         "vacuumProtocolCheck",
+                                                 "checkpointProtection", "deletionVectors"};
 
 static bool in_list(const char *s, const char *const *list, size_t n)
 {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "delta/checkpoint.h"
+#include "delta/dv.h"
 #include "delta/schema.h"
 #include "util/alloc.h"
 #include "util/hash.h"
@@ -176,12 +177,15 @@ static int apply_add(silt_delta_replay *r, silt_delta_add *add)
                   clear_add, add, add->path, h);
 }
 
-/* A remove: drops the live file of that path (taking its size when the remove has none) and
- * becomes its tombstone. */
+/* A remove: drops the live file of that path and deletion vector (taking its size when the remove
+ * has none) and becomes its tombstone. */
 static int apply_remove(silt_delta_replay *r, silt_delta_remove *rm)
 {
     uint64_t h = path_hash(rm->path);
     long s = pmap_find(&r->fmap, rm->path, h, r->files, add_key);
+    /* the live entry is the file (path, deletion vector): a remove of the same path with
+     * another DV removes an earlier state of a file that was re-added with a new DV */
+    if (s >= 0 && !silt_delta_dv_same(&r->files[r->fmap.slots[s]].dv, &rm->dv)) s = -1;
     if (s >= 0) {
         silt_delta_add *f = &r->files[r->fmap.slots[s]];
         if (rm->size < 0) rm->size = f->size;

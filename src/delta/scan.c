@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "delta/dv.h"
 #include "delta/schema.h"
 #include "util/alloc.h"
 
@@ -55,6 +56,11 @@ typedef struct scan_state {
     bool stopped;        /* the limit was reached */
     uint8_t *mask;
     int64_t mask_cap;
+    silt_delta_rowset deleted; /* rows of the current file its deletion vector removes */
+    uint64_t file_row;         /* index in the file of the current batch's first row */
+    uint64_t *pos;             /* emit_pos: the emitted rows' indexes in the file */
+    int64_t pos_cap;
+    silt_column *view; /* out_schema->n_fields shallow columns for pass-through batches */
 } scan_state;
 
 static bool int_like(silt_type_id t)
@@ -121,6 +127,22 @@ static void filter_term(uint8_t *mask, const silt_delta_term *t, const silt_batc
     }
 }
 
+/* Clears the mask of the batch's rows the file's deletion vector removes. */
+static void clear_deleted(scan_state *s, int64_t rows)
+{
+    const silt_delta_rowset *d = &s->deleted;
+    uint64_t first = s->file_row, end = first + (uint64_t)rows;
+    size_t lo = 0, hi = d->n;
+    while (lo < hi) { /* first deleted row at or after `first` */
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->rows[mid] < first)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t k = lo; k < d->n && d->rows[k] < end; k++) s->mask[d->rows[k] - first] = 0;
+}
+
 /* Sets s->mask to the rows of b to emit: those matching every data term, within the limit.
  * Returns their number, or -1 when out of memory. */
 static int64_t select_rows(scan_state *s, const silt_batch *b)
@@ -133,6 +155,7 @@ static int64_t select_rows(scan_state *s, const silt_batch *b)
         s->mask_cap = rows;
     }
     memset(s->mask, 1, (size_t)rows);
+    if (s->deleted.n) clear_deleted(s, rows);
     /* partition terms were settled per file */
     for (size_t k = 0; k < s->n_terms && !s->opts->prune_only; k++)
         if (!s->terms[k].on_partition) filter_term(s->mask, &s->terms[k], b);
@@ -186,26 +209,69 @@ static int fill_column(scan_state *s, silt_column *dst, const silt_field *f, con
     return rc;
 }
 
-/* One batch of a file: filter, rebuild the table's columns, emit. */
+/* Emits out (the kept rows of b) with their positions in the file. */
+static int emit_with_pos(scan_state *s, const silt_batch *b, const silt_batch *out, silt_error *err)
+{
+    if (s->pos_cap < out->n_rows) {
+        uint64_t *p = silt_realloc(s->pos, (size_t)out->n_rows * sizeof *p);
+        if (!p) return silt_error_set(err, SILT_ENOMEM, "out of memory");
+        s->pos = p;
+        s->pos_cap = out->n_rows;
+    }
+    int64_t k = 0;
+    for (int64_t i = 0; i < b->n_rows; i++)
+        if (s->mask[i]) s->pos[k++] = s->file_row - (uint64_t)b->n_rows + (uint64_t)i;
+    silt_delta_scan_pos pos = {s->file, s->pos};
+    s->st.rows_emitted += out->n_rows;
+    return s->opts->emit_pos(s->arg, out, &pos, err);
+}
+
+/* b as a batch of the scan's schema without copying, when every output column is a file
+ * column of the same type: *v gets shallow copies of b's columns (borrowed from b). Returns
+ * false when some column must be rebuilt (a partition column, one the file lacks, a type to
+ * conform) or out of memory (the copying path then reports it). */
+static bool view_of(silt_batch *v, scan_state *s, const silt_batch *b)
+{
+    const silt_schema *os = s->out_schema;
+    if (!s->view && !(s->view = silt_calloc(os->n_fields ? os->n_fields : 1, sizeof *s->view)))
+        return false;
+    for (size_t k = 0; k < os->n_fields; k++) {
+        const silt_field *f = &os->fields[k];
+        long ci = silt_delta_is_partition_column(s->snap, f->name) ? -1 : find_child(b, f->name);
+        if (ci < 0 || b->cols[ci].type != f->type) return false;
+        s->view[k] = b->cols[ci];
+    }
+    *v = (silt_batch){.schema = os, .n_rows = b->n_rows, .n_cols = os->n_fields, .cols = s->view};
+    return true;
+}
+
+/* One batch of a file: filter, rebuild the table's columns (or pass them through when every
+ * row is kept and they fit), emit. */
 static int on_batch(void *arg, const silt_batch *b, silt_error *err)
 {
     scan_state *s = arg;
     s->st.rows_read += b->n_rows;
     if (b->n_rows == 0 || s->stopped) return 0;
     int64_t keep = select_rows(s, b);
+    s->file_row += (uint64_t)b->n_rows;
     if (keep < 0) return silt_error_set(err, SILT_ENOMEM, "out of memory");
     if (keep == 0) return 0;
-    silt_batch *out = silt_batch_create(s->out_schema);
-    if (!out) return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    silt_batch view, *out = &view;
     int rc = 0;
-    for (size_t k = 0; k < s->out_schema->n_fields && rc == 0; k++)
-        rc = fill_column(s, &out->cols[k], &s->out_schema->fields[k], b, keep, err);
-    out->n_rows = keep;
-    if (rc == 0) {
+    if (keep != b->n_rows || !view_of(&view, s, b)) {
+        if (!(out = silt_batch_create(s->out_schema)))
+            return silt_error_set(err, SILT_ENOMEM, "out of memory");
+        for (size_t k = 0; k < s->out_schema->n_fields && rc == 0; k++)
+            rc = fill_column(s, &out->cols[k], &s->out_schema->fields[k], b, keep, err);
+        out->n_rows = keep;
+    }
+    if (rc == 0 && s->opts->emit_pos)
+        rc = emit_with_pos(s, b, out, err);
+    else if (rc == 0) {
         s->st.rows_emitted += keep;
         rc = s->emit(s->arg, out, err);
     }
-    silt_batch_destroy(out);
+    if (out != &view) silt_batch_destroy(out);
     return rc;
 }
 
@@ -272,17 +338,20 @@ static int file_selected(bool *out, const scan_state *s, const silt_delta_add *f
 static int read_one(scan_state *s, silt_store *store, const silt_delta_add *file, silt_error *err)
 {
     const silt_delta_file_ops *ops = s->opts->file_ops;
-    if (file->has_deletion_vector) {
-        int rc = silt_error_set(err, SILT_EUNSUPPORTED,
-                                "data file '%s' has a deletion vector, which silt cannot apply",
-                                file->path);
-        silt_error_path(err, file->path);
-        return rc;
+    s->deleted.n = 0;
+    s->file_row = 0;
+    if (silt_delta_add_has_dv(file)) {
+        int rc = silt_delta_dv_load(&s->deleted, store, &file->dv, err);
+        if (rc) {
+            silt_error_prefix(err, "deletion vector of data file '%s'", file->path);
+            return rc;
+        }
     }
     s->file = file;
     s->st.files_read++;
     int rc;
-    if (ops->read_file_filtered && s->has_data_terms) {
+    /* row groups are skipped only where no deletion vector needs the rows' positions */
+    if (ops->read_file_filtered && s->has_data_terms && !s->deleted.n && !s->opts->emit_pos) {
         silt_delta_read_filter filter = {s->terms, s->n_terms, 0, 0};
         rc = ops->read_file_filtered(ops->ctx, store, file->path, s->read_schema, &filter, on_batch,
                                      s, err);
@@ -312,6 +381,10 @@ int silt_delta_scan(silt_delta_scan_stats *out_stats, const silt_delta_snapshot 
     s.arg = arg;
     s.st.files_total = snap->n_files;
     int rc;
+    if (!emit && !opts->emit_pos) {
+        rc = silt_error_set(err, SILT_EINVAL, "scan of '%s': no emit function given", store->url);
+        goto fail;
+    }
     if (!opts->file_ops || !opts->file_ops->read_file) {
         rc =
             silt_error_set(err, SILT_EINVAL, "scan of '%s': no data-file reader given", store->url);
@@ -329,6 +402,9 @@ fail:
     if (out_stats) *out_stats = s.st;
     silt_free(s.terms);
     silt_free(s.mask);
+    silt_delta_rowset_free(&s.deleted);
+    silt_free(s.pos);
+    silt_free(s.view);
     silt_schema_destroy(s.out_schema);
     silt_schema_destroy(s.read_schema);
     return rc;

@@ -15,6 +15,8 @@
 #include "store/store.h"
 #include "util/error.h"
 
+struct silt_delta_scan_pos;
+
 typedef struct silt_delta_scan_opts {
     const char *const *columns; /* projection, in output order; NULL: every column */
     size_t n_columns;
@@ -32,7 +34,18 @@ typedef struct silt_delta_scan_opts {
      * is emitted (for a caller that filters rows itself, such as the SQL engine's vectorized
      * filter, so no row is tested twice). */
     bool prune_only;
+    /* With emit_pos, each batch also says where its rows come from (and row groups are not
+     * skipped, so positions are exact): called instead of emit. */
+    int (*emit_pos)(void *arg, const silt_batch *b, const struct silt_delta_scan_pos *pos,
+                    silt_error *err);
 } silt_delta_scan_opts;
+
+/* Where the rows of a batch come from: one live file, and each row's index in it (0-based,
+ * in the file's row order, before its deletion vector is applied). Borrowed for the call. */
+typedef struct silt_delta_scan_pos {
+    const silt_delta_add *file;
+    const uint64_t *rows; /* b->n_rows of them */
+} silt_delta_scan_pos;
 
 /* What a scan did. */
 typedef struct silt_delta_scan_stats {

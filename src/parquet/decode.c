@@ -57,6 +57,19 @@ static void unpack_bits(uint32_t *out, const uint8_t *p, size_t avail, uint64_t 
     }
     uint64_t mask = (bw == 32) ? 0xffffffffu : ((1u << bw) - 1);
     size_t i = 0;
+    /* groups of 8 values starting on a byte (bit-packed runs are made of such groups): the
+     * 8 loads of a group are independent, and the last one stays inside the buffer */
+    while (i + 8 <= count && !(bit & 7) && (bit >> 3) + (size_t)bw + 8 <= avail) {
+        const uint8_t *q = p + (bit >> 3);
+        for (int j = 0; j < 8; j++) {
+            uint64_t w;
+            unsigned at = (unsigned)(j * bw);
+            memcpy(&w, q + (at >> 3), 8);
+            out[i + (size_t)j] = (uint32_t)((w >> (at & 7)) & mask);
+        }
+        i += 8;
+        bit += 8 * (uint64_t)bw;
+    }
     /* fast path: an 8-byte load stays inside the buffer */
     while (i < count && (bit >> 3) + 8 <= avail) {
         uint64_t w;

@@ -212,6 +212,29 @@ static int take_bytes(silt_column *col, leaf_data *d)
     return 0;
 }
 
+/* Gives a flat byte-array column taken whole (take_bytes) the chunk's dictionary and codes
+ * when every value came through the dictionary; otherwise nothing. */
+static int take_dict(silt_column *col, leaf_data *d)
+{
+    if (!d->has_dict || !d->is_bin || d->n_codes != col->length || !col->length) return 0;
+    silt_field f = {.type = col->type};
+    silt_dict *dict = silt_dict_create(&f);
+    if (!dict) return SILT_ENOMEM;
+    silt_column *v = &dict->values;
+    v->offsets = d->dict_bin.offsets;
+    v->values = d->dict_bin.data;
+    v->cap_rows = d->dict_bin.cap - 1;
+    v->cap_bytes = d->dict_bin.data_cap;
+    v->length = d->dict_n;
+    memset(&d->dict_bin, 0, sizeof d->dict_bin);
+    col->dict = dict;
+    col->codes = d->codes;
+    col->dict_rows = col->length;
+    d->codes = NULL;
+    d->n_codes = d->cap_codes = 0;
+    return 0;
+}
+
 /* Writes one byte per slot of the leaf's entries into valid (1: the slot holds a value) and
  * returns the number of values the slots take. */
 static int64_t slot_validity(const pq_plan *pl, const leaf_data *d, uint16_t mx, uint8_t *valid,
@@ -332,8 +355,9 @@ int silt_pqr_assemble_leaf(silt_pq_reader *r, const pq_plan *pl, silt_column *co
     if (rc) return rc;
     if (pl->type == SILT_TYPE_STRING || pl->type == SILT_TYPE_BINARY) {
         bool flat_full = slots == d->n && d->bin.n == d->n && col->length == 0;
-        rc = flat_full && !col->offsets && !col->values ? take_bytes(col, d)
-                                                        : spread(pl, col, d, NULL, 0, slots, mx);
+        bool take = flat_full && !col->offsets && !col->values;
+        rc = take ? take_bytes(col, d) : spread(pl, col, d, NULL, 0, slots, mx);
+        if (!rc && take) rc = take_dict(col, d);
     } else {
         rc = assemble_fixed(pl, col, d, dense, owned, slots, mx);
     }
@@ -354,7 +378,10 @@ int silt_pqr_assemble(silt_pq_reader *r, const pq_plan *pl, silt_column *col, le
     leaf_data *d = &lds[pl->leaf];
     const uint16_t *def = d->def, *rep = d->rep;
     int64_t n = d->n, slots = 0;
-    for (int64_t i = 0; i < n; i++) slots += is_slot(rep, def, i, pl->r_slot, pl->d_slot);
+    if (!rep && def) /* flat: a loop the compiler vectorizes */
+        for (int64_t i = 0; i < n; i++) slots += def[i] >= pl->d_slot;
+    else
+        for (int64_t i = 0; i < n; i++) slots += is_slot(rep, def, i, pl->r_slot, pl->d_slot);
     if (pl->e) return silt_pqr_assemble_leaf(r, pl, col, d, slots, err);
     chunk_ctx c = {.r = r, .leaf = &r->leaves[pl->leaf], .err = err};
     int rc = silt_column_reserve(col, slots ? slots : 1, 0);

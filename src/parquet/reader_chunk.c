@@ -17,6 +17,7 @@ void silt_pqr_leaf_data_free(leaf_data *d)
     silt_pq_bin_free(&d->bin);
     silt_free(d->dict_fixed);
     silt_pq_bin_free(&d->dict_bin);
+    silt_free(d->codes);
     memset(d, 0, sizeof *d);
 }
 
@@ -35,6 +36,8 @@ void silt_pqr_leaf_data_recycle(leaf_data *d)
     d->bin = keep.bin;
     d->bin.n = 0;
     d->bin.len = 0;
+    d->codes = keep.codes;
+    d->cap_codes = keep.cap_codes;
 }
 
 /* Grows a scratch buffer to at least n bytes. Returns 0 or SILT_ENOMEM. */
@@ -124,10 +127,11 @@ static int decode_levels_rle(chunk_ctx *c, uint16_t *out, size_t count, int max,
     int rc = silt_pq_rle_init(&rle, p, n, silt_pq_bit_width((uint64_t)max), c->err);
     if (!rc) rc = silt_pq_rle_read16(&rle, out, count, c->err);
     if (rc) return silt_pqr_chunk_ctx_err(c, rc);
-    for (size_t i = 0; i < count; i++)
-        if (out[i] > max)
-            return silt_pqr_chunk_err(c, SILT_ECORRUPT, c->page_off,
-                                      "level above the column's maximum%s", NULL);
+    uint16_t top = 0; /* the largest level, in a loop without exits (vectorized) */
+    for (size_t i = 0; i < count; i++) top = out[i] > top ? out[i] : top;
+    if (top > max)
+        return silt_pqr_chunk_err(c, SILT_ECORRUPT, c->page_off,
+                                  "level above the column's maximum%s", NULL);
     return 0;
 }
 
@@ -319,6 +323,16 @@ static int page_parts(chunk_ctx *c, silt_pq_reader *r, const silt_pq_page_header
     return 0;
 }
 
+/* Room for a flat chunk's values at once (not copied again as they grow page by page); the
+ * count the metadata claims is bounded by the row group's rows and 16M. */
+static int presize(chunk_ctx *c, leaf_data *d, int64_t num_values)
+{
+    int64_t n = num_values < d->max_entries ? num_values : d->max_entries;
+    if (c->leaf->max_rep > 0 || n <= 0 || n > (1 << 24)) return 0;
+    int rc = d->is_bin ? silt_pq_bin_reserve(&d->bin, n, 0) : silt_pqr_grow_values(d, n);
+    return rc ? silt_pqr_chunk_err(c, SILT_ENOMEM, d->chunk_off, "out of memory%s", NULL) : 0;
+}
+
 /* Reads and decodes every page of column chunk `leaf` of row group rg. */
 int silt_pqr_read_chunk(silt_pq_reader *r, int rg, int leaf, leaf_data *d, silt_error *err)
 {
@@ -333,6 +347,7 @@ int silt_pqr_read_chunk(silt_pq_reader *r, int rg, int leaf, leaf_data *d, silt_
     d->chunk_off = (uint64_t)start;
     d->max_entries = r->meta->row_groups[rg].num_rows;
     if ((rc = load_chunk(&c, r, cm, start, size, d))) return rc;
+    if ((rc = presize(&c, d, cm->num_values))) return rc;
     size_t pos = 0;
     while (d->n < cm->num_values) {
         c.page_off = (uint64_t)start + pos;

@@ -72,6 +72,10 @@ struct leaf_data {
     silt_pq_bin dict_bin;
     int64_t dict_n;
     bool has_dict;
+    /* byte-array dictionary indices of the values, in order (a dictionary view for the column
+     * when every value of the chunk came through the dictionary) */
+    int32_t *codes;
+    int64_t n_codes, cap_codes;
     uint64_t chunk_off;  /* file offset of the column chunk, for errors found after decoding */
     int64_t max_entries; /* flat columns: the row group's row count */
 };

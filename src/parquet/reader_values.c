@@ -59,6 +59,80 @@ int silt_pqr_read_dictionary(chunk_ctx *c, leaf_data *d, const silt_pq_page_head
     return 0;
 }
 
+/* Keeps k byte-array dictionary indices as the values' codes (see leaf_data.codes). */
+static int keep_codes(leaf_data *d, const uint32_t *idx, size_t k)
+{
+    if (d->n_codes != d->bin.n) return 0; /* a page was not dictionary-encoded: no view */
+    if (d->n_codes + (int64_t)k > d->cap_codes) {
+        int64_t nc = d->cap_codes                                       ? d->cap_codes * 2
+                     : d->max_entries > 0 && d->max_entries < (1 << 24) ? d->max_entries
+                                                                        : 4096;
+        while (nc < d->n_codes + (int64_t)k) nc *= 2;
+        int32_t *p = silt_realloc(d->codes, (size_t)nc * sizeof *p);
+        if (!p) return SILT_ENOMEM;
+        d->codes = p;
+        d->cap_codes = nc;
+    }
+    int32_t *o = d->codes + d->n_codes;
+    for (size_t i = 0; i < k; i++) o[i] = (int32_t)idx[i];
+    d->n_codes += (int64_t)k;
+    return 0;
+}
+
+/* Gathers count byte-array dictionary entries selected by the indices rle yields. */
+static int gather_dict_bin(chunk_ctx *c, leaf_data *d, silt_pq_rle *rle, size_t count)
+{
+    uint32_t idx[1024];
+    uint32_t dn = (uint32_t)d->dict_n;
+    int rc;
+    const int32_t *doff = d->dict_bin.offsets;
+    const uint8_t *dd = d->dict_bin.data;
+    int32_t longest = 0; /* room for k values is reserved from the longest entry */
+    for (uint32_t e = 0; e < dn; e++)
+        longest = doff[e + 1] - doff[e] > longest ? doff[e + 1] - doff[e] : longest;
+    int64_t whole = d->max_entries * (int64_t)longest; /* the chunk's values, at most */
+    if (d->bin.len == 0 && whole > 0 && whole < (64 << 20) &&
+        (rc = silt_pq_bin_reserve(&d->bin, 0, whole + 16)))
+        return silt_pqr_chunk_err(c, SILT_ENOMEM, c->page_off, "out of memory%s", NULL);
+    while (count) {
+        size_t k = count < 1024 ? count : 1024;
+        if ((rc = silt_pq_rle_read32(rle, idx, k, c->err))) return silt_pqr_chunk_ctx_err(c, rc);
+        uint32_t top = 0;
+        for (size_t i = 0; i < k; i++) top = idx[i] > top ? idx[i] : top;
+        if (top >= dn)
+            return silt_pqr_chunk_err(c, SILT_ECORRUPT, c->page_off,
+                                      "dictionary index out of range%s", NULL);
+        if (keep_codes(d, idx, k))
+            return silt_pqr_chunk_err(c, SILT_ENOMEM, c->page_off, "out of memory%s", NULL);
+        int64_t bytes = (int64_t)k * longest; /* exact when some entry is long */
+        if (longest > 64) {
+            bytes = 0;
+            for (size_t i = 0; i < k; i++) bytes += doff[idx[i] + 1] - doff[idx[i]];
+        }
+        /* 16 bytes of slack let short values be copied with one fixed-size move */
+        if ((rc = silt_pq_bin_reserve(&d->bin, (int64_t)k, bytes + 16)))
+            return silt_pqr_chunk_err(
+                c, rc == SILT_ERANGE ? SILT_EUNSUPPORTED : SILT_ENOMEM, c->page_off, "%s",
+                rc == SILT_ERANGE ? "column chunk holds more than 2 GiB" : "out of memory");
+        int32_t *o = d->bin.offsets;
+        uint8_t *data = d->bin.data;
+        int64_t len = d->bin.len, nn = d->bin.n;
+        for (size_t i = 0; i < k; i++) {
+            int32_t s = doff[idx[i]], l = doff[idx[i] + 1] - s;
+            if (l <= 16)
+                memcpy(data + len, dd + s, 16);
+            else
+                memcpy(data + len, dd + s, (size_t)l);
+            len += l;
+            o[++nn] = (int32_t)len;
+        }
+        d->bin.len = len;
+        d->bin.n = nn;
+        count -= k;
+    }
+    return 0;
+}
+
 /* Gathers count dictionary entries selected by RLE indices. */
 static int decode_dict_indices(chunk_ctx *c, leaf_data *d, const uint8_t *p, size_t n, size_t count)
 {
@@ -74,52 +148,17 @@ static int decode_dict_indices(chunk_ctx *c, leaf_data *d, const uint8_t *p, siz
     if (rc) return silt_pqr_chunk_ctx_err(c, rc);
     uint32_t idx[1024];
     uint32_t dn = (uint32_t)d->dict_n;
-    if (d->is_bin) {
-        const int32_t *doff = d->dict_bin.offsets;
-        const uint8_t *dd = d->dict_bin.data;
-        while (count) {
-            size_t k = count < 1024 ? count : 1024;
-            if ((rc = silt_pq_rle_read32(&rle, idx, k, c->err)))
-                return silt_pqr_chunk_ctx_err(c, rc);
-            int64_t bytes = 0;
-            for (size_t i = 0; i < k; i++) {
-                if (idx[i] >= dn)
-                    return silt_pqr_chunk_err(c, SILT_ECORRUPT, c->page_off,
-                                              "dictionary index out of range%s", NULL);
-                bytes += doff[idx[i] + 1] - doff[idx[i]];
-            }
-            /* 16 bytes of slack let short values be copied with one fixed-size move */
-            if ((rc = silt_pq_bin_reserve(&d->bin, (int64_t)k, bytes + 16)))
-                return silt_pqr_chunk_err(
-                    c, rc == SILT_ERANGE ? SILT_EUNSUPPORTED : SILT_ENOMEM, c->page_off, "%s",
-                    rc == SILT_ERANGE ? "column chunk holds more than 2 GiB" : "out of memory");
-            int32_t *o = d->bin.offsets;
-            uint8_t *data = d->bin.data;
-            int64_t len = d->bin.len, nn = d->bin.n;
-            for (size_t i = 0; i < k; i++) {
-                int32_t s = doff[idx[i]], l = doff[idx[i] + 1] - s;
-                if (l <= 16)
-                    memcpy(data + len, dd + s, 16);
-                else
-                    memcpy(data + len, dd + s, (size_t)l);
-                len += l;
-                o[++nn] = (int32_t)len;
-            }
-            d->bin.len = len;
-            d->bin.n = nn;
-            count -= k;
-        }
-        return 0;
-    }
+    if (d->is_bin) return gather_dict_bin(c, d, &rle, count);
     int w = d->width;
     uint8_t *dst = d->fixed + (size_t)d->n_values * (size_t)w;
     while (count) {
         size_t k = count < 1024 ? count : 1024;
         if ((rc = silt_pq_rle_read32(&rle, idx, k, c->err))) return silt_pqr_chunk_ctx_err(c, rc);
-        for (size_t i = 0; i < k; i++)
-            if (idx[i] >= dn)
-                return silt_pqr_chunk_err(c, SILT_ECORRUPT, c->page_off,
-                                          "dictionary index out of range%s", NULL);
+        uint32_t top = 0; /* the largest index, in a loop without exits (vectorized) */
+        for (size_t i = 0; i < k; i++) top = idx[i] > top ? idx[i] : top;
+        if (top >= dn)
+            return silt_pqr_chunk_err(c, SILT_ECORRUPT, c->page_off,
+                                      "dictionary index out of range%s", NULL);
         if (w == 4) {
             const uint32_t *dv = (const uint32_t *)(void *)d->dict_fixed;
             for (size_t i = 0; i < k; i++) memcpy(dst + 4 * i, &dv[idx[i]], 4);

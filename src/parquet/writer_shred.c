@@ -93,8 +93,20 @@ static int dict_add(leaf *L, size_t k, uint64_t h, const uint8_t *p, size_t len,
     return 0;
 }
 
+/* The dictionary index of the previous value (runs of one value are common: the rows of one
+ * transaction share its date, customer and country), or UINT32_MAX. */
+static inline uint32_t prev_index(const leaf *L)
+{
+    uint32_t e;
+    if (L->idx.len < 4) return UINT32_MAX;
+    memcpy(&e, L->idx.ptr + L->idx.len - 4, 4);
+    return e;
+}
+
 static inline int dict_put4(leaf *L, uint32_t v, int64_t limit)
 {
+    uint32_t pe = prev_index(L);
+    if (pe != UINT32_MAX && ((const uint32_t *)L->dict.data.ptr)[pe] == v) return put4(&L->idx, pe);
     if (!L->slot_cap && dict_grow(L)) return SILT_ENOMEM;
     uint64_t h = silt_hash_u64(v);
     size_t mask = L->slot_cap - 1, k = h & mask;
@@ -110,6 +122,8 @@ static inline int dict_put4(leaf *L, uint32_t v, int64_t limit)
 
 static inline int dict_put8(leaf *L, uint64_t v, int64_t limit)
 {
+    uint32_t pe = prev_index(L);
+    if (pe != UINT32_MAX && ((const uint64_t *)L->dict.data.ptr)[pe] == v) return put4(&L->idx, pe);
     if (!L->slot_cap && dict_grow(L)) return SILT_ENOMEM;
     uint64_t h = silt_hash_u64(v ^ 0x5bd1e995u);
     size_t mask = L->slot_cap - 1, k = h & mask;
@@ -125,6 +139,12 @@ static inline int dict_put8(leaf *L, uint64_t v, int64_t limit)
 
 static inline int dict_putb(leaf *L, const uint8_t *p, size_t len, int64_t limit)
 {
+    uint32_t pe = prev_index(L);
+    if (pe != UINT32_MAX) {
+        size_t l2;
+        const uint8_t *q = vals_get(L, &L->dict, pe, &l2);
+        if (l2 == len && (len == 0 || memcmp(p, q, len) == 0)) return put4(&L->idx, pe);
+    }
     if (!L->slot_cap && dict_grow(L)) return SILT_ENOMEM;
     uint64_t h = silt_hash_bytes(p, len, 0x243f6a8885a308d3ull);
     size_t mask = L->slot_cap - 1, k = h & mask;

@@ -86,8 +86,10 @@ typedef struct silt_pipeline_table {
     int *reads;
     size_t n_reads;
     /* The query (a SELECT, possibly WITH ...), rewritten so that silt_sql_prepare binds it:
-     * each STREAM source is replaced by its input_name, each other pipeline table by
-     * delta.`<its location>`. */
+     * each STREAM source is replaced by its input_name (in backquotes), each other pipeline
+     * table by delta.`<its location>` (followed by AS `<name as written>` when the query gave
+     * it no alias, so that qualified column names still resolve), and the WATERMARK clause is
+     * removed; all else is as written. */
     char *query;
     /* The same query with every pipeline table it reads, as a stream or whole, as a named
      * input of the table's name (its input_name for a STREAM source): what binds before the

@@ -89,10 +89,12 @@ static int copy_args(silt_pipeline_source *o, const silt_sql_pl_source *s)
     if (first && !(o->path = silt_strdup(s->args[0].value))) return SILT_ENOMEM;
     if (s->n_args > first && !(o->args = silt_calloc(s->n_args - first, sizeof *o->args)))
         return SILT_ENOMEM;
-    for (size_t i = first; i < s->n_args; i++, o->n_args++)
-        if (!(o->args[o->n_args].key = silt_strdup(s->args[i].key)) ||
-            !(o->args[o->n_args].value = silt_strdup(s->args[i].value)))
+    for (size_t i = first; i < s->n_args; i++) {
+        silt_pipeline_kv *kv = &o->args[o->n_args++]; /* counted first: freed even half-made */
+        if (!(kv->key = silt_strdup(s->args[i].key)) ||
+            !(kv->value = silt_strdup(s->args[i].value)))
             return SILT_ENOMEM;
+    }
     return 0;
 }
 
@@ -173,22 +175,26 @@ int def_resolve(silt_pipeline_def *d, const silt_sql_pl_stmt *st, const def_text
     return 0;
 }
 
-/* The upstream tables of table i, as (index, position in its query) pairs. */
-static size_t deps(const silt_pipeline_def *d, const silt_sql_pl_stmt *s, size_t i, int *up,
-                   int *pos, size_t cap)
+/* The upstream tables of table i (at most cap). */
+static size_t deps(const silt_pipeline_def *d, size_t i, int *up, size_t cap)
 {
     size_t n = 0;
     const silt_pipeline_table *t = &d->tables[i];
     for (size_t k = 0; k < t->n_sources && n < cap; k++)
-        if (t->sources[k].upstream >= 0) {
-            up[n] = t->sources[k].upstream;
-            pos[n++] = s[i].sources[k].pos;
-        }
-    for (size_t k = 0; k < s[i].n_reads && n < cap; k++) {
-        up[n] = silt_pipeline_def_find(d, s[i].reads[k].name);
-        pos[n++] = s[i].reads[k].pos;
-    }
+        if (t->sources[k].upstream >= 0) up[n++] = t->sources[k].upstream;
+    for (size_t k = 0; k < t->n_reads && n < cap; k++) up[n++] = t->reads[k];
     return n;
+}
+
+/* Where statement s names table name (a STREAM source or a read). */
+static int pos_of(const silt_sql_pl_stmt *s, const char *name)
+{
+    for (size_t k = 0; k < s->n_sources; k++)
+        if (s->sources[k].kind == SILT_SQL_PL_SRC_TABLE && !strcasecmp(s->sources[k].name, name))
+            return s->sources[k].pos;
+    for (size_t k = 0; k < s->n_reads; k++)
+        if (!strcasecmp(s->reads[k].name, name)) return s->reads[k].pos;
+    return s->query.start;
 }
 
 typedef struct dfs {
@@ -207,8 +213,12 @@ static int cycle_error(dfs *g, size_t from, int pos)
     if (from == g->depth - 1)
         return def_fail(g->err, g->tx, (size_t)pos, "table '%s' reads itself",
                         g->d->tables[g->stack[from]].name);
-    for (size_t k = from; k < g->depth; k++)
+    size_t len = g->depth - from;
+    for (size_t k = from; k < g->depth; k++) {
+        if (len > 8 && k == from + 3) silt_buf_printf(&b, "... (%zu more) -> ", len - 6);
+        if (len > 8 && k >= from + 3 && k < g->depth - 3) continue;
         silt_buf_printf(&b, "%s -> ", g->d->tables[g->stack[k]].name);
+    }
     silt_buf_puts(&b, g->d->tables[g->stack[from]].name);
     silt_buf_cstr(&b);
     int rc = def_fail(g->err, g->tx, (size_t)pos,
@@ -220,15 +230,15 @@ static int cycle_error(dfs *g, size_t from, int pos)
 
 static int visit(dfs *g, int i)
 {
-    int up[64], pos[64];
+    int up[64];
     g->color[i] = 1;
     g->stack[g->depth++] = i;
-    size_t n = deps(g->d, g->st, (size_t)i, up, pos, 64);
+    size_t n = deps(g->d, (size_t)i, up, 64);
     for (size_t k = 0; k < n; k++) {
         if (g->color[up[k]] == 1) {
             size_t from = 0;
             while (g->stack[from] != up[k]) from++;
-            return cycle_error(g, from, pos[k]);
+            return cycle_error(g, from, pos_of(&g->st[i], g->d->tables[up[k]].name));
         }
         int rc = g->color[up[k]] ? 0 : visit(g, up[k]);
         if (rc) return rc;
@@ -253,9 +263,9 @@ int def_order(silt_pipeline_def *d, const silt_sql_pl_stmt *st, const def_text *
     memset(g.color, 0, n);
     for (size_t k = 0; k < n && !rc; k++) {
         for (size_t i = 0; i < n; i++) {
-            int up[64], pos[64];
+            int up[64];
             if (g.color[i]) continue;
-            size_t m = deps(d, st, i, up, pos, 64), j = 0;
+            size_t m = deps(d, i, up, 64), j = 0;
             while (j < m && g.color[up[j]]) j++;
             if (j == m) {
                 g.color[i] = 1;

@@ -25,21 +25,27 @@ static void line_col(const char *s, size_t pos, int *line, int *col, size_t *ls)
     }
 }
 
-/* err := "file:line:col: msg", the line and a caret under orig_pos (tabs kept so it aligns). */
+/* err := "file:line:col: msg", the line and a caret under orig_pos (tabs kept so it aligns).
+ * A long line is shown as a window of 100 bytes around the column; the file name and the
+ * message are cut so that the line and the caret always fit. */
 static int render(silt_error *err, const def_text *t, size_t orig_pos, const char *msg)
 {
     int line, col;
     size_t ls;
     line_col(t->orig, orig_pos, &line, &col, &ls);
     const char *l = t->orig + ls, *le = strchr(l, '\n');
-    int ll = le ? (int)(le - l) : (int)strlen(l);
-    if (ll > 160) ll = 160;
-    char pad[164];
+    int ll = le ? (int)(le - l) : (int)strlen(l), ws = col - 1 > 60 ? col - 1 - 60 : 0;
+    if (ws > ll) ws = ll;
+    l += ws;
+    ll = ll - ws > 100 ? 100 : ll - ws;
+    char pad[108];
     int np = 0;
-    for (int i = 0; i < col - 1 && i < ll && np < 160; i++) pad[np++] = l[i] == '\t' ? '\t' : ' ';
+    if (ws) np = snprintf(pad, sizeof pad, "   "); /* under the "..." */
+    for (int i = 0; i < col - 1 - ws && i < ll && np < 103; i++)
+        pad[np++] = l[i] == '\t' ? '\t' : ' ';
     pad[np] = 0;
-    silt_error_set(err, SILT_EINVAL, "%s:%d:%d: %s\n  %.*s\n  %s^", t->file, line, col, msg, ll, l,
-                   pad);
+    silt_error_set(err, SILT_EINVAL, "%.90s:%d:%d: %.190s\n  %s%.*s\n  %s^", t->file, line, col,
+                   msg, ws ? "..." : "", ll, l, pad);
     silt_error_path(err, t->file);
     silt_error_position(err, line, col);
     return SILT_EINVAL;

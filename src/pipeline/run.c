@@ -124,6 +124,7 @@ void silt_pipeline_run_destroy(silt_pipeline_run *r)
         if (t->mode == RUN_BRONZE) run_bronze_close(t);
         silt_sql_plan_destroy(t->expect_plan);
         silt_sql_plan_destroy(t->plan);
+        run_mv_inc_free(t);
         silt_schema_destroy(t->in_schema);
         silt_schema_destroy(t->q_schema);
         run_delta_close(&t->d);
@@ -141,6 +142,17 @@ const silt_pipeline_table_stats *silt_pipeline_run_stats(const silt_pipeline_run
     return &r->t[i].st;
 }
 
+/* While an upstream of view t still has versions to catch up on, t's full recompute waits
+ * (at most 5 s since its last one): a view recomputed after every upstream batch would cost
+ * the catch-up more than it gives the reader. */
+static bool recompute_waits(const silt_pipeline_run *r, const run_table *t)
+{
+    if (silt_time_mono_ns() - t->last_refresh_ns > 5000000000ull) return false;
+    bool busy = t->upstream >= 0 && r->t[t->upstream].st.lag > 0;
+    for (size_t k = 0; k < t->def->n_reads; k++) busy |= r->t[t->def->reads[k]].st.lag > 0;
+    return busy;
+}
+
 int silt_pipeline_run_pass(silt_pipeline_run *r, bool *out_idle, silt_error *err)
 {
     *out_idle = true;
@@ -151,9 +163,12 @@ int silt_pipeline_run_pass(silt_pipeline_run *r, bool *out_idle, silt_error *err
         int rc = 0;
         if (t->mode == RUN_STREAM)
             rc = run_stream_batch(r, t, &did, err);
-        else if (t->mode == RUN_RECOMPUTE)
+        else if (t->mode == RUN_RECOMPUTE && recompute_waits(r, t))
+            *out_idle = false;
+        else if (t->mode == RUN_RECOMPUTE) {
             rc = silt_pipeline_mv_refresh(r, i, false, &did, err);
-        else if (t->mode == RUN_WINDOW)
+            if (did) t->last_refresh_ns = silt_time_mono_ns();
+        } else if (t->mode == RUN_WINDOW)
             rc = run_window_batch(r, t, &did, err);
         else if (t->mode == RUN_BRONZE) {
             rc = run_delta_refresh(&t->d, err);
@@ -256,7 +271,9 @@ int silt_pipeline_run_loop(silt_pipeline_run *r, volatile sig_atomic_t *stop, si
         if (r->opts.until_caught_up && bronze_done && idle) break;
         if (bronze_failed(r)) break; /* join_bronze reports why */
         if (!idle) continue;         /* more may be waiting upstream: no pause */
-        int64_t left = r->opts.trigger_us - (int64_t)(now - pass0) / 1000;
+        /* an idle pass is repeated 4 times per trigger: new upstream commits (bronze's, cut by
+         * the trigger) are then picked up within a quarter of it */
+        int64_t left = r->opts.trigger_us / 4 - (int64_t)(now - pass0) / 1000;
         while (left > 0 && !(stop && *stop)) {
             usleep(left > 50000 ? 50000 : (useconds_t)left);
             left -= 50000;

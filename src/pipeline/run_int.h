@@ -60,9 +60,16 @@ typedef struct run_table {
     run_delta q;           /* <table>_quarantine */
     silt_schema *q_schema; /* upstream columns + _expectations, _reason, _upstream_version */
     silt_pipeline_table_stats st;
-    int64_t window_us; /* RUN_WINDOW: the window(col, 'size') of the query */
-    int ts_col;        /* RUN_WINDOW: the watermark column in in_schema */
-    int64_t last_ms;   /* duration of the last batch */
+    int64_t window_us;        /* RUN_WINDOW: the window(col, 'size') of the query */
+    int ts_col;               /* RUN_WINDOW: the watermark column in in_schema */
+    int64_t last_ms;          /* duration of the last batch */
+    uint64_t last_refresh_ns; /* RUN_RECOMPUTE: when it last recomputed (monotonic) */
+    /* RUN_RECOMPUTE kept incrementally (run_mv_inc.c): the query over the new rows of its one
+     * upstream, and how each column merges into the view; inc_plan NULL: recomputed in full */
+    silt_sql_plan *inc_plan;
+    silt_schema *inc_schema; /* the upstream's schema inc_plan was bound to (owned) */
+    int inc_upstream;        /* index into def->tables */
+    int *inc_ops;            /* silt_pipeline_mv_op per view column (owned) */
 } run_table;
 
 struct silt_pipeline_run {
@@ -133,6 +140,15 @@ typedef struct run_rows {
 int run_read_version(run_rows *bi, run_delta *up, int64_t v, silt_error *err);
 /* One micro-batch of t if its upstream has new versions; *out_did says whether it ran. */
 int run_stream_batch(silt_pipeline_run *r, run_table *t, bool *out_did, silt_error *err);
+
+/* ---- run_mv_inc.c: views kept incrementally ---- */
+/* Decides whether t (RUN_RECOMPUTE) is kept incrementally: an aggregate of sums, counts, mins
+ * and maxes over one upstream, unpartitioned. Ineligible is not an error (logged). */
+int run_mv_inc_prepare(silt_pipeline_run *r, run_table *t, silt_error *err);
+/* Merges the upstream's new appended rows into t; *out_done false when t must be recomputed in
+ * full instead (no position yet, or the upstream changed other than by appends). */
+int run_mv_inc_refresh(silt_pipeline_run *r, run_table *t, bool *out_done, silt_error *err);
+void run_mv_inc_free(run_table *t);
 
 /* ---- run_window.c ---- */
 /* Chooses RUN_WINDOW for t when its query is a windowed aggregate with a WATERMARK. */

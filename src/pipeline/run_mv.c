@@ -123,6 +123,14 @@ int silt_pipeline_mv_refresh(silt_pipeline_run *r, size_t i, bool force, bool *o
         if (run_delta_txn(&t->d, t->d.name, u->name) != vers[k]) moved = true;
     }
     if (rc || !moved) return rc;
+    if (!force && t->inc_plan) {
+        bool done = false;
+        rc = run_mv_inc_refresh(r, t, &done, err);
+        if (rc || done) {
+            *out_changed = done;
+            return rc;
+        }
+    }
     int64_t t0 = (int64_t)(silt_time_mono_ns() / 1000000);
     silt_batch *out = NULL;
     rc = compute(&out, r, t, ups, vers, n, err);

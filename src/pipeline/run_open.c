@@ -2,6 +2,7 @@
  * schemas (which exist by then), each missing table created with its description, lineage and
  * partitioning, and each table's way of running chosen (bronze, micro-batches, recompute). */
 #include <string.h>
+#include <strings.h>
 
 #include "pipeline/run_int.h"
 #include "util/alloc.h"
@@ -115,6 +116,26 @@ static int open_quarantine(silt_pipeline_run *r, run_table *t, silt_error *err)
     return rc;
 }
 
+/* An existing table must have the columns (names and types) the query gives now. */
+static int check_schema(const run_table *t, silt_error *err)
+{
+    const silt_schema *have = t->d.snap ? t->d.snap->schema : NULL;
+    const silt_schema *want = silt_sql_plan_schema(t->plan);
+    if (!have) return 0;
+    bool same = have->n_fields == want->n_fields;
+    size_t i = 0;
+    for (; same && i < want->n_fields; i++)
+        same = !strcasecmp(have->fields[i].name, want->fields[i].name) &&
+               have->fields[i].type == want->fields[i].type;
+    if (same) return 0;
+    return silt_error_set(err, SILT_EINVAL,
+                          "table %s (line %d): its query now gives other columns than the table "
+                          "at %s has (%zu columns, %zu in the table; first difference at column "
+                          "%zu): rebuild it with `silt pipeline refresh FILE --table %s --full`",
+                          t->def->name, t->def->line, t->d.location, want->n_fields, have->n_fields,
+                          i, t->def->name);
+}
+
 static int open_one(silt_pipeline_run *r, run_table *t, silt_error *err)
 {
     const silt_pipeline_table *d = t->def;
@@ -127,6 +148,7 @@ static int open_one(silt_pipeline_run *r, run_table *t, silt_error *err)
     int rc = bind_query(r, t, err);
     if (!rc) rc = choose_mode(t, err);
     if (!rc) rc = run_delta_open(&t->d, d->location, err);
+    if (!rc) rc = check_schema(t, err);
     if (rc) return rc;
     silt_delta_map cfg = {0};
     if (table_config(&cfg, r, t)) rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
@@ -136,6 +158,7 @@ static int open_one(silt_pipeline_run *r, run_table *t, silt_error *err)
                               &cfg, err);
     silt_delta_map_clear(&cfg);
     if (!rc && t->has_quarantine) rc = open_quarantine(r, t, err);
+    if (!rc && t->mode == RUN_RECOMPUTE) rc = run_mv_inc_prepare(r, t, err);
     return rc;
 }
 

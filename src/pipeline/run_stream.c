@@ -36,6 +36,27 @@ static int on_scan(void *arg, const silt_batch *b, silt_error *err)
     return 0;
 }
 
+/* A commit that removes (with dataChange) a file it also adds changed existing rows (a DELETE,
+ * UPDATE or MERGE with deletion vectors): its adds are not new rows, and reading them would
+ * count rows twice. */
+static int appends_only(const silt_delta_actions *acts, silt_error *err)
+{
+    for (size_t i = 0; i < acts->n; i++) {
+        const silt_delta_action *x = &acts->items[i];
+        if (x->type != SILT_DELTA_REMOVE || !x->u.remove.data_change) continue;
+        for (size_t j = 0; j < acts->n; j++)
+            if (acts->items[j].type == SILT_DELTA_ADD &&
+                !strcmp(acts->items[j].u.add.path, x->u.remove.path))
+                return silt_error_set(err, SILT_EUNSUPPORTED,
+                                      "it changes existing rows (file '%s' re-added with a "
+                                      "deletion vector: a DELETE, UPDATE or MERGE), and a STREAM "
+                                      "source is read for its appended rows only; recompute the "
+                                      "tables that read it with refresh --full",
+                                      x->u.remove.path);
+    }
+    return 0;
+}
+
 int run_read_version(run_rows *bi, run_delta *up, int64_t v, silt_error *err)
 {
     char key[64];
@@ -51,6 +72,7 @@ int run_read_version(run_rows *bi, run_delta *up, int64_t v, silt_error *err)
     for (size_t i = 0; !rc && i < acts.n; i++)
         if (acts.items[i].type == SILT_DELTA_ADD && acts.items[i].u.add.data_change)
             adds[n++] = acts.items[i].u.add; /* shallow: acts owns it */
+    if (!rc) rc = appends_only(&acts, err);
     if (!rc && n) {
         silt_delta_scan_opts o = silt_delta_scan_opts_default();
         o.file_ops = silt_delta_parquet_ops();

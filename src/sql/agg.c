@@ -136,6 +136,14 @@ void sql_agg_free(aggrun *a)
     sql_groups_free(&a->g);
 }
 
+/* A batch lent by a scan (read, not kept). */
+static int agg_lend(void *arg, const silt_batch *b, silt_error *err)
+{
+    aggrun *a = arg;
+    a->n->rows_in += b->n_rows;
+    return agg_batch(a, b, err);
+}
+
 static int agg_sink(void *arg, silt_batch *b, silt_error *err)
 {
     aggrun *a = arg;
@@ -172,11 +180,35 @@ static void note_memory(sql_node *n, const aggrun *a)
     if (mem > n->mem_peak) n->mem_peak = mem;
 }
 
+static void mark_cols(bool *need, const sql_expr *e)
+{
+    if (e->kind == E_COL) need[e->index] = true;
+    for (size_t i = 0; i < e->n_args; i++) mark_cols(need, e->args[i]);
+}
+
+/* The columns of a join below n that n reads (its keys and aggregate arguments): the join
+ * need not gather the others. NULL when n's input is not a join, or out of memory. */
+static bool *join_needs(const sql_node *n)
+{
+    if (n->in->kind != N_JOIN) return NULL;
+    bool *need = silt_calloc(n->in->schema.n_fields + 1, sizeof *need);
+    for (size_t k = 0; need && k < n->n_exprs; k++) mark_cols(need, n->exprs[k]);
+    for (size_t k = 0; need && k < n->n_aggs; k++)
+        for (size_t i = 0; i < n->aggs[k].n_args; i++) mark_cols(need, n->aggs[k].args[i]);
+    return need;
+}
+
 int sql_exec_agg(sql_rel *out, sql_node *n, const silt_batch *input, silt_error *err)
 {
     aggrun a;
     int rc = sql_agg_init(&a, n, err);
+    bool *need = join_needs(n);
+    if (need) n->in->need = need;
+    if (n->in->kind == N_SCAN) n->in->sink_lend = agg_lend;
     if (!rc) rc = sql_exec_stream(n->in, input, agg_sink, &a, err);
+    if (n->in->kind == N_SCAN) n->in->sink_lend = NULL;
+    if (need) n->in->need = NULL;
+    silt_free(need);
     if (!rc && n->running_on) { /* fold this run's partial states into the running ones */
         if (!n->running && !(n->running = silt_calloc(1, sizeof(aggrun))))
             rc = silt_error_set(err, SILT_ENOMEM, "out of memory");

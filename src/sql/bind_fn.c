@@ -211,6 +211,7 @@ static int bind_agg(sql_expr **out, sql_ctx *c, const sql_scope *s, sql_aggctx *
     }
     sql_aggcall *ac = &agg->aggs[agg->n_aggs];
     memset(ac, 0, sizeof *ac);
+    ac->distinct = a->distinct;
     rc = sql_field_dup(c->a, &ac->type, &b.ret, "");
     silt_field_clear(&b.ret);
     if (rc) return sql_oom(c);

@@ -61,6 +61,59 @@ static int dispatch(sql_vec *out, const sql_expr *e, sql_vec *args, int64_t n, s
     return rc;
 }
 
+/* The one argument of e that varies (the others are constants) when it has a dictionary view
+ * without nulls, smaller than half the rows: its index, else -1. */
+static int dict_arg(const sql_expr *e, const sql_vec *args, int64_t n)
+{
+    int k = -1;
+    if (e->kind == E_FN && !e->n_args) return -1;
+    for (size_t i = 0; i < e->n_args; i++) {
+        if (args[i].is_const) continue;
+        if (k >= 0) return -1;
+        k = (int)i;
+    }
+    if (k < 0) return -1;
+    const silt_column *c = args[k].c;
+    const silt_dict *d = silt_column_dict(c);
+    return d && !c->null_count && c->length == n && d->values.length * 2 <= n ? k : -1;
+}
+
+/* Evaluates e once per distinct value of args[k] (its dictionary) and spreads the results over
+ * the rows by their codes. The result keeps a dictionary view: the results per value. */
+static int eval_dict(sql_vec *out, const sql_expr *e, sql_vec *args, int k, int64_t n,
+                     silt_error *err)
+{
+    const silt_column *c = args[k].c;
+    sql_vec saved = args[k], r;
+    memset(&r, 0, sizeof r);
+    args[k].c = &c->dict->values;
+    args[k].owned = false;
+    int rc = dispatch(&r, e, args, c->dict->values.length, err);
+    args[k] = saved;
+    silt_dict *nd = rc ? NULL : silt_dict_create(&e->type);
+    if (!rc && !nd) rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
+    if (!rc && r.owned) {
+        silt_column_clear(&nd->values);
+        nd->values = r.own;
+        memset(&r.own, 0, sizeof r.own);
+        r.owned = false;
+    } else if (!rc && (rc = silt_column_append_range(&nd->values, r.c, 0, r.c->length))) {
+        rc = silt_error_set(err, rc, "out of memory");
+    }
+    sql_vec_free(&r);
+    if (!rc && nd->values.length != c->dict->values.length)
+        rc = silt_error_set(err, SILT_EGENERIC, "internal: a kernel gave the wrong row count");
+    if (!rc) {
+        out->owned = true;
+        out->c = &out->own;
+        if ((rc = silt_column_init(&out->own, &e->type)) ||
+            (rc = sql_gather_codes(&out->own, &nd->values, c->codes, n, nd)))
+            rc = silt_error_set(err, rc, "out of memory");
+    }
+    silt_dict_release(nd);
+    return rc;
+}
+
 int sql_eval(sql_vec *out, const sql_expr *e, const silt_batch *in, silt_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -83,7 +136,8 @@ int sql_eval(sql_vec *out, const sql_expr *e, const silt_batch *in, silt_error *
     if (!rc) {
         bool cst = all_const(args, e->n_args) && e->kind != E_FN;
         int64_t n = cst ? 1 : in ? in->n_rows : 1;
-        rc = dispatch(out, e, args, n, err);
+        int k = cst ? -1 : dict_arg(e, args, n);
+        rc = k >= 0 ? eval_dict(out, e, args, k, n, err) : dispatch(out, e, args, n, err);
         out->is_const = cst && !rc;
     }
     for (size_t i = 0; i < done; i++) sql_vec_free(&args[i]);
@@ -104,6 +158,7 @@ int sql_eval_full(silt_column *out, const sql_expr *e, const silt_batch *in, sil
     }
     rc = silt_column_init(out, &e->type);
     if (!rc && !v.is_const) rc = silt_column_append_range(out, v.c, 0, n);
+    if (!rc && !v.is_const) rc = silt_column_share_dict(out, v.c, NULL, n);
     if (!rc && v.is_const) {
         int64_t *idx = silt_calloc((size_t)(n ? n : 1), sizeof *idx);
         rc = idx ? sql_gather(out, v.c, idx, n) : SILT_ENOMEM;

@@ -202,6 +202,7 @@ static int exec_input(sql_rel *out, sql_node *n, const silt_batch *input, silt_e
     if (!b) return silt_error_set(err, SILT_ENOMEM, "out of memory");
     for (size_t c = 0; c < b->n_cols; c++) {
         int rc = silt_column_append_range(&b->cols[c], &input->cols[c], 0, input->n_rows);
+        if (!rc) rc = silt_column_share_dict(&b->cols[c], &input->cols[c], NULL, input->n_rows);
         if (rc) {
             silt_batch_destroy(b);
             return silt_error_set(err, rc, "out of memory");

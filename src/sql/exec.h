@@ -66,6 +66,14 @@ int sql_compare_rows(const silt_column *a, int64_t i, const silt_column *b, int6
 
 /* Gathers rows idx[0..n) of src (idx < 0: null) into dst (initialised, same type). */
 int sql_gather(silt_column *dst, const silt_column *src, const int64_t *idx, int64_t n);
+/* Fills dst (initialised, empty, the type of values) with values[codes[r]] for r < n (values
+ * may hold nulls) and gives it the dictionary view (dict, codes) when dict is not NULL (dict
+ * must be the dictionary whose values are values). Returns 0 or SILT_ENOMEM. */
+int sql_gather_codes(silt_column *dst, const silt_column *values, const int32_t *codes, int64_t n,
+                     silt_dict *dict);
+/* Fills dst (initialised, empty) with n nulls (zeroed memory, no per-row work). Returns 0 or
+ * SILT_ENOMEM. */
+int sql_col_nulls(silt_column *dst, int64_t n);
 /* A new batch of schema holding rows idx of b. */
 int sql_gather_batch(silt_batch **out, const silt_batch *b, const silt_schema *schema,
                      const int64_t *idx, int64_t n);

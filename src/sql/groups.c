@@ -137,6 +137,46 @@ static int map_int(sql_groups *g, const silt_column *c, int64_t n, uint32_t *ids
     return 0;
 }
 
+/* One key with a dictionary view and no nulls: each distinct value the rows use is looked up
+ * once (as the generic path would, same hash), then rows take their value's group. */
+static int map_dict(sql_groups *g, const silt_column *c, int64_t n, uint32_t *ids, bool insert)
+{
+    const silt_column *d = &c->dict->values;
+    int64_t nd = d->length;
+    uint32_t *dm = silt_malloc((size_t)(nd ? nd : 1) * sizeof *dm);
+    if (!dm) return SILT_ENOMEM;
+    const uint32_t unmapped = UINT32_MAX - 1;
+    for (int64_t i = 0; i < nd; i++) dm[i] = unmapped;
+    int rc = 0;
+    for (int64_t r = 0; r < n && !rc; r++) {
+        int32_t code = c->codes[r];
+        if (dm[code] == unmapped) { /* first row with this value */
+            if ((size_t)(g->n + 1) * 2 > g->cap && grow(g)) {
+                rc = SILT_ENOMEM;
+                break;
+            }
+            uint64_t h = row_hash(&d, 1, code);
+            size_t s = (size_t)h & (g->cap - 1);
+            uint32_t id = UINT32_MAX;
+            for (; g->slots[s]; s = (s + 1) & (g->cap - 1)) {
+                uint32_t cand = g->slots[s] - 1;
+                if (g->hashes[cand] == h && sql_rows_equal(&g->keys[0], cand, d, code)) {
+                    id = cand;
+                    break;
+                }
+            }
+            if (id == UINT32_MAX && insert) {
+                id = (uint32_t)g->n;
+                rc = add_group(g, &d, code, h, s);
+            }
+            dm[code] = id;
+        }
+        ids[r] = dm[code];
+    }
+    silt_free(dm);
+    return rc;
+}
+
 static bool int_key(silt_type_id t)
 {
     return t == SILT_TYPE_INT32 || t == SILT_TYPE_INT64 || t == SILT_TYPE_DATE32 ||
@@ -148,6 +188,10 @@ int sql_groups_map(sql_groups *g, const silt_column *const *cols, int64_t n, uin
 {
     if (g->n_keys == 1 && !(cols[0]->validity && cols[0]->null_count) &&
         cols[0]->type == g->keys[0].type) {
+        const silt_dict *d = silt_column_dict(cols[0]);
+        if (d && d->values.length * 2 <= n && d->values.type == cols[0]->type &&
+            !d->values.null_count)
+            return map_dict(g, cols[0], n, ids, insert);
         if (cols[0]->type == SILT_TYPE_STRING) return map_string(g, cols[0], n, ids, insert);
         if (int_key(cols[0]->type)) return map_int(g, cols[0], n, ids, insert);
     }

@@ -46,6 +46,34 @@ static int side_load(side *s, const sql_rel *r, const silt_schema *schema, sql_e
     return side_keys(s, b, keys, nk, err);
 }
 
+/* Gives the build side's string columns without nulls a dictionary view of themselves (codes
+ * 0..n-1): the columns gathered from them for each probe batch keep it, so work above the join
+ * (GROUP BY a dimension's attribute) is done once per build row rather than once per row. */
+static int build_dicts(silt_batch *b)
+{
+    for (size_t c = 0; c < b->n_cols; c++) {
+        silt_column *col = &b->cols[c];
+        int64_t n = col->length;
+        if ((col->type != SILT_TYPE_STRING && col->type != SILT_TYPE_BINARY) || n <= 0 ||
+            (col->validity && col->null_count) || silt_column_dict(col))
+            continue;
+        silt_field f = {.type = col->type};
+        silt_dict *d = silt_dict_create(&f);
+        int32_t *codes = silt_malloc((size_t)n * sizeof *codes);
+        if (!d || !codes || silt_column_append_range(&d->values, col, 0, n)) {
+            silt_dict_release(d);
+            silt_free(codes);
+            return SILT_ENOMEM;
+        }
+        for (int64_t i = 0; i < n; i++) codes[i] = (int32_t)i;
+        silt_column_drop_dict(col);
+        col->dict = d;
+        col->codes = codes;
+        col->dict_rows = n;
+    }
+    return 0;
+}
+
 static void side_free(side *s)
 {
     for (size_t k = 0; s->keys && k < s->nk; k++) silt_column_clear(&s->keys[k]);
@@ -191,7 +219,10 @@ static int probe_batch(void *arg, silt_batch *b, silt_error *err)
             *src = t;
             continue;
         }
-        rc = sql_gather(&o->cols[c], src, left ? li : ri, p.n);
+        if (n->need && !n->need[c])
+            rc = sql_col_nulls(&o->cols[c], p.n); /* a column nothing above reads */
+        else
+            rc = sql_gather(&o->cols[c], src, left ? li : ri, p.n);
     }
     if (o) o->n_rows = p.n;
     silt_free(ids);
@@ -222,7 +253,8 @@ int sql_join_stream(sql_node *n, const silt_batch *input, sql_sink sink, void *a
         rc = side_load(&j.build, &br, &bn->schema, j.build_left ? n->lkeys : n->rkeys, n->n_keys,
                        err);
     sql_rel_free(&br);
-    if (!rc && (rc = build_table(&j))) silt_error_set(err, rc, "out of memory in JOIN");
+    if (!rc && ((rc = build_table(&j)) || (rc = build_dicts(j.build.b))))
+        silt_error_set(err, rc, "out of memory in JOIN");
     if (!rc) rc = sql_exec_stream(pn, input, probe_batch, &j, err);
     sql_groups_free(&j.g);
     silt_free(j.head);

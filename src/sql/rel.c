@@ -72,7 +72,7 @@ static int gather_bytes(silt_column *dst, const silt_column *src, const int64_t 
     return 0;
 }
 
-int sql_gather(silt_column *dst, const silt_column *src, const int64_t *idx, int64_t n)
+static int gather_any(silt_column *dst, const silt_column *src, const int64_t *idx, int64_t n)
 {
     if (src->type == SILT_TYPE_STRING || src->type == SILT_TYPE_BINARY)
         return gather_bytes(dst, src, idx, n);
@@ -84,6 +84,103 @@ int sql_gather(silt_column *dst, const silt_column *src, const int64_t *idx, int
                             : silt_column_append_range(dst, src, idx[k], 1);
         if (rc) return rc;
     }
+    return 0;
+}
+
+int sql_gather(silt_column *dst, const silt_column *src, const int64_t *idx, int64_t n)
+{
+    bool fresh = dst->length == 0;
+    int rc = gather_any(dst, src, idx, n);
+    /* a column gathered whole from one with a dictionary view keeps the view */
+    if (!rc && fresh) rc = silt_column_share_dict(dst, src, idx, n);
+    return rc;
+}
+
+/* values[codes[r]] for a source without nulls: 4- and 8-byte values and booleans. */
+static bool gather_codes_fast(silt_column *dst, const silt_column *values, const int32_t *codes,
+                              int64_t n)
+{
+    int w = values->byte_width;
+    if ((values->validity && values->null_count) || values->n_children) return false;
+    if (values->type == SILT_TYPE_BOOL) {
+        for (int64_t i = 0; i < n; i += 8) {
+            uint8_t byte = 0;
+            for (int64_t j = 0; j < 8 && i + j < n; j++)
+                byte |= (uint8_t)(silt_bit_get(values->values, codes[i + j]) << j);
+            dst->values[i >> 3] = byte;
+        }
+    } else if (w == 8) {
+        const uint64_t *v = (const uint64_t *)(const void *)values->values;
+        uint64_t *o = (uint64_t *)(void *)dst->values;
+        for (int64_t i = 0; i < n; i++) o[i] = v[codes[i]];
+    } else if (w == 4) {
+        const uint32_t *v = (const uint32_t *)(const void *)values->values;
+        uint32_t *o = (uint32_t *)(void *)dst->values;
+        for (int64_t i = 0; i < n; i++) o[i] = v[codes[i]];
+    } else {
+        return false;
+    }
+    dst->length = n;
+    return true;
+}
+
+int sql_gather_codes(silt_column *dst, const silt_column *values, const int32_t *codes, int64_t n,
+                     silt_dict *dict)
+{
+    int rc = 0;
+    bool fast =
+        (values->type == SILT_TYPE_BOOL || values->byte_width == 4 || values->byte_width == 8) &&
+        values->type != SILT_TYPE_STRING && values->type != SILT_TYPE_BINARY;
+    if (fast && (rc = silt_column_reserve(dst, n, 0))) return rc;
+    if (!fast || !gather_codes_fast(dst, values, codes, n)) {
+        int64_t *idx = silt_malloc((size_t)(n ? n : 1) * sizeof *idx);
+        if (!idx) return SILT_ENOMEM;
+        for (int64_t i = 0; i < n; i++) idx[i] = codes[i];
+        rc = gather_any(dst, values, idx, n);
+        silt_free(idx);
+        if (rc) return rc;
+    }
+    if (!dict || n <= 0) return 0;
+    if (!(dst->codes = silt_malloc((size_t)n * sizeof *dst->codes))) return SILT_ENOMEM;
+    memcpy(dst->codes, codes, (size_t)n * sizeof *codes);
+    dst->dict = dict;
+    dict->refs++;
+    dst->dict_rows = n;
+    return 0;
+}
+
+int sql_col_nulls(silt_column *dst, int64_t n)
+{
+    bool plain = dst->type == SILT_TYPE_BOOL || dst->type == SILT_TYPE_STRING ||
+                 dst->type == SILT_TYPE_BINARY || dst->byte_width > 0;
+    if (dst->n_children || dst->length || !plain) {
+        for (int64_t i = 0; i < n; i++)
+            if (silt_column_append_null(dst)) return SILT_ENOMEM;
+        return 0;
+    }
+    size_t rows = (size_t)(n ? n : 1), bits = (rows + 7) / 8;
+    bool offs = dst->type == SILT_TYPE_STRING || dst->type == SILT_TYPE_BINARY;
+    uint8_t *validity = silt_calloc(bits, 1);
+    void *vals = dst->type == SILT_TYPE_BOOL ? silt_calloc(bits, 1)
+                 : offs                      ? silt_calloc(1, 16)
+                                             : silt_calloc(rows, (size_t)dst->byte_width);
+    int32_t *off = offs ? silt_calloc(rows + 1, sizeof *off) : NULL;
+    if (!validity || !vals || (offs && !off)) {
+        silt_free(validity);
+        silt_free(vals);
+        silt_free(off);
+        return SILT_ENOMEM;
+    }
+    silt_free(dst->validity);
+    silt_free(dst->values);
+    silt_free(dst->offsets);
+    dst->validity = validity;
+    dst->values = vals;
+    dst->offsets = off;
+    dst->cap_rows = (int64_t)rows;
+    dst->cap_bytes = offs ? 16 : 0;
+    dst->length = n;
+    dst->null_count = n;
     return 0;
 }
 

@@ -33,6 +33,10 @@ int sql_scan_keep(sql_node *n, sql_rel *out, const silt_batch *b, silt_error *er
     silt_batch *o;
     int rc = 0;
     n->rows_in += b->n_rows;
+    if (!n->pred && n->sink_lend) { /* a consumer that only reads: no copy */
+        n->rows_out += b->n_rows;
+        return b->n_rows ? n->sink_lend(n->sink_arg, b, err) : 0;
+    }
     if (n->pred) {
         if ((rc = sql_filter_batch(&o, b, n->pred, err))) return rc;
         o->schema = &n->schema; /* same layout, names as the plan knows them */
@@ -40,7 +44,8 @@ int sql_scan_keep(sql_node *n, sql_rel *out, const silt_batch *b, silt_error *er
         if (!(o = silt_batch_create(&n->schema)))
             return silt_error_set(err, SILT_ENOMEM, "out of memory");
         for (size_t c = 0; c < o->n_cols && !rc; c++)
-            rc = silt_column_append_range(&o->cols[c], &b->cols[c], 0, b->n_rows);
+            if (!(rc = silt_column_append_range(&o->cols[c], &b->cols[c], 0, b->n_rows)))
+                rc = silt_column_share_dict(&o->cols[c], &b->cols[c], NULL, b->n_rows);
         o->n_rows = b->n_rows;
         if (rc) {
             silt_batch_destroy(o);

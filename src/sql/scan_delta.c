@@ -73,7 +73,7 @@ static bool const_text(char *buf, size_t cap, const sql_expr *k)
     case SILT_TYPE_STRING: {
         const uint8_t *p = silt_column_bytes(v, 0, &len);
         if (len >= cap) return false;
-        memcpy(buf, p, len);
+        if (len) memcpy(buf, p, len); /* an empty string's bytes may be NULL */
         buf[len] = 0;
         return true;
     }

@@ -70,6 +70,22 @@ int64_t silt_sql_plan_row_origin(const silt_sql_plan *p, int64_t i);
  * valid until the next run. */
 const char *silt_sql_plan_row_reason(const silt_sql_plan *p, int64_t i);
 
+/* Where an output column of an aggregate query comes from. */
+typedef struct silt_sql_col_origin {
+    bool key;        /* a GROUP BY key */
+    const char *agg; /* else the aggregate function's name ("sum", "count", ...); borrowed */
+    size_t n_args;   /* its arguments (count(*) has none) */
+    bool distinct;   /* called as f(DISTINCT ...) */
+} silt_sql_col_origin;
+
+/* For views kept incrementally: fills out[0..n) (n = the plan's columns) when p is a GROUP BY
+ * aggregate whose select list only names its keys and aggregates, over a chain of projections,
+ * filters and joins with tables read whole on the one named input (so the aggregates of a
+ * batch of new input rows are partial aggregates). Returns 0 or SILT_EUNSUPPORTED saying what
+ * does not fit. */
+int silt_sql_plan_agg_shape(const silt_sql_plan *p, silt_sql_col_origin *out, size_t n,
+                            silt_error *err);
+
 /* Appends the plan as text (EXPLAIN); with stats, the figures of the last run: rows in and
  * out, files read of files in the table, memory of aggregates, joins and sorts. */
 int silt_sql_explain(const silt_sql_plan *p, silt_buf *out, bool stats);

@@ -245,6 +245,7 @@ typedef struct sql_aggcall {
     size_t n_args;
     size_t state_size;
     silt_field type;
+    bool distinct; /* f(DISTINCT ...) */
 } sql_aggcall;
 
 typedef struct sql_sortkey {
@@ -283,9 +284,15 @@ typedef struct sql_node {
     /* N_AGG: running states kept across runs (silt_sql_plan_set_running) */
     bool running_on;
     void *running;
+    /* N_JOIN: the output columns its consumer reads (NULL: all; the others may come out as
+     * nulls); set by the consumer for the length of one run */
+    const bool *need;
     /* executor: where a streaming node hands its batches (owned, consumed) */
     int (*sink)(void *arg, struct silt_batch *b, silt_error *err);
     void *sink_arg;
+    /* N_SCAN: when set, batches the scan keeps whole are lent to it (borrowed for the call,
+     * sink_arg) instead of copied for sink; set by a consumer that only reads them */
+    int (*sink_lend)(void *arg, const struct silt_batch *b, silt_error *err);
     /* stats */
     size_t files_total, files_read;
     int64_t rows_in, rows_out;

@@ -16,6 +16,7 @@
 #include "delta/commit.h"
 #include "delta/log.h"
 #include "delta/pqio.h"
+#include "parquet/writer.h"
 #include "util/time.h"
 
 static char spark_table[1024];
@@ -287,6 +288,89 @@ static void test_store_source(void **state)
     silt_store_destroy(s);
 }
 
+/* A Parquet file of 40 row groups of 250 rows (v = row number) stored at key. */
+static void put_row_groups(silt_store *s, const char *key, const silt_schema *schema, silt_buf *f)
+{
+    silt_batch *b = silt_batch_create(schema);
+    assert_non_null(b);
+    for (int64_t r = 0; r < 10000; r++) assert_int_equal(silt_column_append_int(&b->cols[0], r), 0);
+    b->n_rows = 10000;
+    silt_pq_sink *sink = silt_pq_sink_buf(f);
+    silt_pq_writer_options o;
+    silt_pq_writer_options_default(&o);
+    o.row_group_bytes = 2000;
+    silt_pq_writer *w = NULL;
+    silt_error err;
+    assert_int_equal(silt_pq_writer_create(&w, sink, schema, &o, &err), 0);
+    for (int64_t r = 0; r < 10000; r += 250) { /* one write per row group */
+        silt_batch *part = silt_batch_create(schema);
+        assert_int_equal(silt_column_append_range(&part->cols[0], &b->cols[0], r, 250), 0);
+        part->n_rows = 250;
+        assert_int_equal(silt_pq_writer_write(w, part, &err), 0);
+        silt_batch_destroy(part);
+    }
+    assert_int_equal(silt_pq_writer_close(w, &err), 0);
+    silt_pq_writer_destroy(w);
+    silt_pq_sink_destroy(sink);
+    silt_batch_destroy(b);
+    assert_int_equal(silt_store_put(s, key, f->ptr, f->len, &err), 0);
+}
+
+typedef struct order_acc {
+    int64_t next; /* the value expected first in the next batch */
+    int64_t stop; /* emit fails once this many rows were seen (< 0: never) */
+    int batches;
+} order_acc;
+
+static int check_order(void *arg, const silt_batch *b, silt_error *err)
+{
+    order_acc *a = arg;
+    for (int64_t i = 0; i < b->n_rows; i++)
+        assert_int_equal(silt_column_get_int(&b->cols[0], i), a->next + i);
+    a->next += b->n_rows;
+    a->batches++;
+    if (a->stop >= 0 && a->next >= a->stop) return silt_error_set(err, SILT_ECANCELLED, "enough");
+    return 0;
+}
+
+/* Files of several row groups are decoded ahead by a worker thread: batches still come in
+ * file order, an emit that stops the read stops it, and an error in a later row group is
+ * reported with the batches before it delivered. */
+static void test_read_ahead(void **state)
+{
+    (void)state;
+    silt_error err;
+    silt_store *s = NULL;
+    assert_int_equal(silt_store_mem_create(&s, &err), 0);
+    silt_schema *schema = silt_schema_create(1);
+    assert_int_equal(silt_field_init(&schema->fields[0], "v", SILT_TYPE_INT64, false), 0);
+    silt_buf f = SILT_BUF_INIT;
+    put_row_groups(s, "t/a.parquet", schema, &f);
+    const silt_delta_file_ops *ops = silt_delta_parquet_ops();
+    order_acc a = {0, -1, 0};
+    assert_int_equal(ops->read_file(NULL, s, "t/a.parquet", schema, check_order, &a, &err), 0);
+    assert_int_equal(a.next, 10000);
+    assert_int_equal(a.batches, 40);
+    order_acc stop = {0, 1000, 0};
+    assert_int_equal(ops->read_file(NULL, s, "t/a.parquet", schema, check_order, &stop, &err),
+                     SILT_ECANCELLED);
+    assert_int_equal(stop.batches, 4);
+    /* damage the data of the last row groups (the footer stays readable) */
+    uint32_t footer;
+    memcpy(&footer, f.ptr + f.len - 8, 4);
+    size_t data_end = f.len - 8 - footer;
+    for (size_t i = data_end * 3 / 4; i < data_end * 9 / 10; i++) f.ptr[i] ^= 0x5a;
+    assert_int_equal(silt_store_put(s, "t/b.parquet", f.ptr, f.len, &err), 0);
+    order_acc bad = {0, -1, 0};
+    int rc = ops->read_file(NULL, s, "t/b.parquet", schema, check_order, &bad, &err);
+    assert_int_equal(rc, SILT_ECORRUPT);
+    if (!strstr(err.msg, "b.parquet") && !strstr(err.path, "b.parquet")) fail_msg("%s", err.msg);
+    if (bad.batches < 20 || bad.batches >= 40) fail_msg("%d batches before the error", bad.batches);
+    silt_buf_free(&f);
+    silt_schema_destroy(schema);
+    silt_store_destroy(s);
+}
+
 int main(void)
 {
     const char *fx = getenv("SILT_FIXTURES");
@@ -297,6 +381,7 @@ int main(void)
         cmocka_unit_test(test_corrupt_checkpoint_fallback),
         cmocka_unit_test(test_write_read_stats),
         cmocka_unit_test(test_store_source),
+        cmocka_unit_test(test_read_ahead),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -572,6 +572,107 @@ static void test_writer_oom(void **state)
     oom_loop("parquet write uncompressed", SILT_PQ_CODEC_UNCOMPRESSED);
 }
 
+/* ---- steady state: no allocation once the buffers have grown ---- */
+
+/* A sink that only counts bytes (a memory sink would allocate as it grows). */
+typedef struct count_sink {
+    silt_pq_sink base;
+} count_sink;
+
+static int count_write(silt_pq_sink *s, const void *data, size_t n, silt_error *err)
+{
+    (void)s; /* silt_pq_sink_write counts the bytes */
+    (void)data;
+    (void)n;
+    (void)err;
+    return 0;
+}
+
+static int count_finish(silt_pq_sink *s, silt_error *err)
+{
+    (void)s;
+    (void)err;
+    return 0;
+}
+
+static void count_destroy(silt_pq_sink *s)
+{
+    (void)s;
+}
+
+static const struct silt_pq_sink_ops count_ops = {count_write, count_finish, count_destroy};
+
+/* The e-commerce shape: a low-cardinality string (dictionary), a unique string (falls back to
+ * PLAIN), a nullable double, an int32 and an int64. Row values depend on seed. */
+static silt_batch *steady_batch(const silt_schema *s, int64_t rows, int seed)
+{
+    silt_batch *b = silt_batch_create(s);
+    assert_non_null(b);
+    char tmp[48];
+    for (int64_t r = 0; r < rows; r++) {
+        int n = snprintf(tmp, sizeof tmp, "country-%d", (int)((r * 7 + seed) % 37));
+        assert_int_equal(silt_column_append_bytes(&b->cols[0], tmp, (size_t)n), 0);
+        n = snprintf(tmp, sizeof tmp, "txn-%d-%lld", seed, (long long)r);
+        assert_int_equal(silt_column_append_bytes(&b->cols[1], tmp, (size_t)n), 0);
+        if (r % 11 == 3)
+            assert_int_equal(silt_column_append_null(&b->cols[2]), 0);
+        else
+            assert_int_equal(silt_column_append_double(&b->cols[2], (double)(r % 500) / 4), 0);
+        assert_int_equal(silt_column_append_int(&b->cols[3], (r * 13 + seed) % 100), 0);
+        assert_int_equal(silt_column_append_int(&b->cols[4], r * 1000003 + seed), 0);
+    }
+    b->n_rows = rows;
+    return b;
+}
+
+/* After a few row groups have sized the writer's buffers, writing more row groups (pages,
+ * dictionaries, compression, statistics) allocates nothing: the count of allocations through
+ * util/alloc moves only when the footer's row-group list doubles. */
+static void test_writer_steady_state(void **state)
+{
+    (void)state;
+    silt_schema *s = silt_schema_create(5);
+    assert_non_null(s);
+    assert_int_equal(silt_field_init(&s->fields[0], "country", SILT_TYPE_STRING, false), 0);
+    assert_int_equal(silt_field_init(&s->fields[1], "txn", SILT_TYPE_STRING, false), 0);
+    assert_int_equal(silt_field_init(&s->fields[2], "price", SILT_TYPE_DOUBLE, true), 0);
+    assert_int_equal(silt_field_init(&s->fields[3], "qty", SILT_TYPE_INT32, false), 0);
+    assert_int_equal(silt_field_init(&s->fields[4], "id", SILT_TYPE_INT64, false), 0);
+    silt_batch *batches[4];
+    for (int i = 0; i < 4; i++) batches[i] = steady_batch(s, 20000, i);
+    const silt_pq_codec codecs[] = {SILT_PQ_CODEC_ZSTD, SILT_PQ_CODEC_SNAPPY,
+                                    SILT_PQ_CODEC_UNCOMPRESSED};
+    for (size_t c = 0; c < sizeof codecs / sizeof codecs[0]; c++) {
+        count_sink sink = {{&count_ops, 0}};
+        silt_pq_writer_options o;
+        silt_pq_writer_options_default(&o);
+        o.codec = codecs[c];
+        o.row_group_bytes = 200 * 1000; /* several row groups per batch */
+        o.page_bytes = 64 * 1024;
+        o.dictionary_bytes = 64 * 1024; /* "txn" falls back to PLAIN in every chunk */
+        silt_pq_writer *w = NULL;
+        silt_error err;
+        assert_int_equal(silt_pq_writer_create(&w, &sink.base, s, &o, &err), 0);
+        for (int i = 0; i < 4; i++) assert_int_equal(silt_pq_writer_write(w, batches[i], &err), 0);
+        uint64_t before = silt_alloc_count(), bytes = sink.base.written;
+        for (int round = 0; round < 5; round++)
+            for (int i = 0; i < 4; i++)
+                assert_int_equal(silt_pq_writer_write(w, batches[i], &err), 0);
+        uint64_t after = silt_alloc_count();
+        assert_true(sink.base.written > bytes + 500 * 1000); /* row groups were written */
+        /* ~80 row groups were cut: only the footer's list of row groups (which must grow with
+         * the file) may still double, a few times at most; one allocation per page, chunk or
+         * row group would be dozens */
+        if (after - before > 4)
+            fail_msg("codec %d: %llu allocations in the steady state", (int)codecs[c],
+                     (unsigned long long)(after - before));
+        assert_int_equal(silt_pq_writer_close(w, &err), 0);
+        silt_pq_writer_destroy(w);
+    }
+    for (int i = 0; i < 4; i++) silt_batch_destroy(batches[i]);
+    silt_schema_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -586,6 +687,7 @@ int main(void)
         cmocka_unit_test(test_writer_stats),
         cmocka_unit_test(test_writer_errors),
         cmocka_unit_test(test_writer_oom),
+        cmocka_unit_test(test_writer_steady_state),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -83,6 +83,25 @@ static silt_pipeline_def *parse_ok(const char *text, const silt_pipeline_parse_o
     return d;
 }
 
+/* The message ends with a line of the file and a caret: the caret stands under the byte at
+ * line:col of text (the end of the text counts as a blank). */
+static void caret_points_at(const char *msg, const char *text, int line, int col)
+{
+    const char *caret = strrchr(msg, '^'), *cl = caret, *shown;
+    assert_non_null(caret);
+    while (cl > msg && cl[-1] != '\n') cl--;
+    shown = cl - 1;
+    while (shown > msg && shown[-1] != '\n') shown--;
+    size_t k = (size_t)(caret - cl); /* the caret's column in its line */
+    const char *at = text;
+    for (int l = 1; l < line; at++)
+        if (*at == '\n') l++;
+    at += col - 1;
+    char want = *at && *at != '\n' ? *at : ' ';
+    char got = shown + k < cl - 1 ? shown[k] : ' ';
+    if (want != got) fail_msg("the caret stands under '%c', not '%c': %s", got, want, msg);
+}
+
 /* The parse fails with SILT_EINVAL, the message starting "p.sql:<line>:<col>: " and holding
  * want. */
 static void parse_err(const char *text, int line, int col, const char *want)
@@ -99,7 +118,7 @@ static void parse_err(const char *text, int line, int col, const char *want)
         fail_msg("want '%s...%s', got: %s", head, want, err.msg);
     assert_int_equal(err.line, line);
     assert_int_equal(err.col, col);
-    assert_non_null(strchr(err.msg, '^')); /* the caret line */
+    caret_points_at(err.msg, text, line, col);
 }
 
 static const char *const good_file =
@@ -401,6 +420,21 @@ static void test_graph_errors(void **state)
               2, 50, "the tables read each other in a cycle: a -> c -> b -> a");
 }
 
+/* A long cycle is named by its ends. */
+static void test_long_cycle(void **state)
+{
+    (void)state;
+    char text[2048];
+    size_t n = 0;
+    for (int i = 0; i < 12; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n,
+                              "CREATE MATERIALIZED VIEW t%d AS SELECT x FROM t%d;\n", i,
+                              (i + 1) % 12);
+    parse_err(text, 12, 47,
+              "the tables read each other in a cycle: t0 -> t1 -> t2 -> ... (6 more) -> t9 -> "
+              "t10 -> t11 -> t0 (each reads the next)");
+}
+
 /* STREAM's spellings, LIVE.t, DLT's older statement names, a second source of a kind. */
 static void test_spellings(void **state)
 {
@@ -644,6 +678,7 @@ int main(void)
         cmocka_unit_test(test_syntax_errors),
         cmocka_unit_test(test_stream_errors),
         cmocka_unit_test(test_graph_errors),
+        cmocka_unit_test(test_long_cycle),
         cmocka_unit_test(test_spellings),
         cmocka_unit_test(test_load),
         cmocka_unit_test(test_oom),

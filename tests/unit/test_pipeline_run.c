@@ -308,6 +308,25 @@ static void test_watermark_windows(void **state)
              dir);
 }
 
+/* A query that no longer gives the table's columns is refused, naming the way out. */
+static void test_schema_change(void **state)
+{
+    (void)state;
+    build_def(SILT_PIPELINE_ON_QUARANTINE);
+    static const char *const m1[] = {"{\"id\":1,\"price\":2.5,\"country\":\"PT\"}"};
+    produce(m1, 1);
+    silt_error err;
+    if (run_caught_up(&err)) fail_msg("%s", err.msg);
+    static char q2[] = "SELECT t.*, ingested_at, 1 AS extra FROM (SELECT from_json(CAST(value AS "
+                       "STRING), 'id INT, price DOUBLE, country STRING') AS t, ingested_at FROM "
+                       "bronze)";
+    tables[1].query = q2;
+    silt_error_clear(&err);
+    assert_int_equal(run_caught_up(&err), SILT_EINVAL);
+    assert_non_null(strstr(err.msg, "--full"));
+    expect_q("1", "SELECT count(*) FROM delta.`%s`", loc_silver);
+}
+
 static void test_fail_update(void **state)
 {
     (void)state;
@@ -346,6 +365,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_silver_quarantine_gold, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fail_update, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_schema_change, setup, teardown),
         cmocka_unit_test_setup_teardown(test_watermark_windows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crash_between_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quarantine_needs_row_origin, setup, teardown),
