@@ -6,9 +6,13 @@
 #    (from the batch's cut to its Delta commit, from the debug log). Goal: Azure >= 80% of local.
 # 2. Snapshot load of a COMMITS-commit table on Azurite, JSON commits only vs its checkpoint
 #    (bench_azure_log).
-# Usage: bench/azure.sh [BUILD_DIR]   (env N=1000000 P=6 COMMITS=10000; PARTS="ingest snapshot"
-#   by default, PARTS=snapshot for the snapshot load alone; RTT_MS=N: the snapshot part through
-#   tests/tools/fault_proxy.mjs delaying every answer N ms, as a real service's round trip does)
+# 3. Pipeline: `silt pipeline run examples/ecommerce.sql --until-caught-up` over PN generated
+#    messages with the whole lake on local disk, then on Azurite: wall-clock rows/s (the mock
+#    cluster's group join included in both) and the ratio.
+# Usage: bench/azure.sh [BUILD_DIR]   (env N=1000000 P=6 COMMITS=10000 PN=200000; PARTS="ingest
+#   snapshot pipeline" by default, PARTS=snapshot for the snapshot load alone; RTT_MS=N: the
+#   snapshot and pipeline parts through tests/tools/fault_proxy.mjs delaying every answer N ms,
+#   as a real service's round trip does)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-${SILT_BUILD:-}}
@@ -19,7 +23,8 @@ silt=$build/silt
 N=${N:-1000000}
 P=${P:-6}
 COMMITS=${COMMITS:-10000}
-PARTS=${PARTS:-ingest snapshot}
+PN=${PN:-200000}
+PARTS=${PARTS:-ingest snapshot pipeline}
 RTT_MS=${RTT_MS:-0}
 [ -x "$silt" ] && [ -x "$build/tool_az_admin" ] && [ -x "$build/bench_azure_log" ] ||
   { echo "azure.sh: build silt, tool_az_admin and bench_azure_log first" >&2; exit 1; }
@@ -67,17 +72,44 @@ if [[ " $PARTS " == *" ingest "* ]]; then
   printf 'ingest into Azurite / local: %.2f   (goal >= 0.80)\n' "$(echo "$azure_rate / $local_rate" | bc -l)"
 fi
 
+endpoint=$AZURE_STORAGE_ENDPOINT
+if [ "$RTT_MS" -gt 0 ]; then
+  node "$root/tests/tools/fault_proxy.mjs" --port-file "$tmp/proxy.port" \
+    --target "http://127.0.0.1:$(cat "$tmp/az.port")" --pdelay 1 --delay-ms "$RTT_MS" \
+    >"$tmp/proxy.log" 2>&1 &
+  pids+=("$!")
+  for _ in $(seq 100); do [ -s "$tmp/proxy.port" ] && break; sleep 0.1; done
+  endpoint="http://127.0.0.1:$(cat "$tmp/proxy.port")/devstoreaccount1"
+fi
+
 if [[ " $PARTS " == *" snapshot "* ]]; then
-  endpoint=$AZURE_STORAGE_ENDPOINT
-  if [ "$RTT_MS" -gt 0 ]; then
-    node "$root/tests/tools/fault_proxy.mjs" --port-file "$tmp/proxy.port" \
-      --target "http://127.0.0.1:$(cat "$tmp/az.port")" --pdelay 1 --delay-ms "$RTT_MS" \
-      >"$tmp/proxy.log" 2>&1 &
-    pids+=("$!")
-    for _ in $(seq 100); do [ -s "$tmp/proxy.port" ] && break; sleep 0.1; done
-    endpoint="http://127.0.0.1:$(cat "$tmp/proxy.port")/devstoreaccount1"
-  fi
   echo "snapshot load, $COMMITS commits on Azurite (answers delayed $RTT_MS ms):"
   AZURE_STORAGE_ENDPOINT=$endpoint "$build/bench_azure_log" az://bench/log "$COMMITS" |
     sed 's/^/  /'
+fi
+
+if [[ " $PARTS " == *" pipeline "* ]]; then
+  "$silt" kafka-dev --brokers 1 --topic "pipe:$P" --bootstrap-file "$tmp/pboot" >"$tmp/pdev.log" 2>&1 &
+  pids+=("$!")
+  for _ in $(seq 100); do [ -s "$tmp/pboot" ] && break; sleep 0.1; done
+  pboot=$(cat "$tmp/pboot")
+  echo "pre-filling pipe ($P partitions) with $PN messages, zstd..."
+  "$silt" produce -b "$pboot" -t pipe --generate "$PN" --seed 1 --compression zstd \
+    kafka.linger.ms=200 kafka.batch.num.messages=20000 kafka.batch.size=4000000 2>"$tmp/pproduce.log"
+  prun() { # prun NAME LAKE: one caught-up pipeline run; sets $prate (rows/s, wall clock)
+    local t0 t1
+    t0=$(date +%s.%N)
+    AZURE_STORAGE_ENDPOINT=$endpoint "$silt" pipeline run "$root/examples/ecommerce.sql" \
+      --lake "$2" --var "KAFKA=$pboot" \
+      --var TOPIC=pipe --until-caught-up --trigger 250ms --progress 0 2>"$tmp/p$1.log" ||
+      { tail -5 "$tmp/p$1.log" >&2; exit 1; }
+    t1=$(date +%s.%N)
+    prate=$(echo "$PN / ($t1 - $t0)" | bc -l)
+    printf '  %-6s %8.0f rows/s (%.1f s)\n' "$1" "$prate" "$(echo "$t1 - $t0" | bc -l)"
+  }
+  echo "pipeline examples/ecommerce.sql, until caught up, every table local / on Azurite (answers delayed $RTT_MS ms):"
+  prun local "$tmp/plake"
+  plocal=$prate
+  prun azure az://bench/plake
+  printf 'pipeline on Azurite / local: %.2f\n' "$(echo "$prate / $plocal" | bc -l)"
 fi

@@ -2,6 +2,7 @@
  * catalog, read-only SQL, Server-Sent Events, Prometheus metrics and the dashboard over HTTP
  * until Ctrl-C. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -88,6 +89,7 @@ static int serve(const serve_settings *set, const char *token)
     cfg.idle_s = set->idle_us / 1000000;
     cfg.poll_ms = set->poll_us / 1000;
     silt_cli_catch_stop();
+    signal(SIGPIPE, SIG_IGN); /* a client that goes away is an error on its socket, not an exit */
     if (silt_http_server_start(&srv, &cfg, &err)) return silt_cli_fail("serve", &err);
     unsigned port = silt_http_server_port(srv);
     char host[128];

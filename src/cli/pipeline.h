@@ -34,10 +34,11 @@ typedef struct silt_pipeline_common {
     {"lake",                                                                                       \
      0,                                                                                            \
      SILT_OPT_STRING,                                                                              \
-     "DIR",                                                                                        \
+     "DIR|URL",                                                                                    \
      "./lake",                                                                                     \
      NULL,                                                                                         \
-     "where the tables are: <DIR>/<table>, unless the table has a LOCATION",                       \
+     "where the tables are: <DIR>/<table>, unless the table has a LOCATION; a folder or an "       \
+     "Azure location (abfss://c@acct.dfs.core.windows.net/lake, az://c/lake: docs/AZURE.md)",      \
      SILT_OPT_TO_STR(T, common.lake)},                                                             \
         {"var",                                                                                    \
          0,                                                                                        \

@@ -150,6 +150,18 @@ static int parse_text(silt_pipeline_def *d, const def_text *tx, silt_error *err)
     return rc;
 }
 
+/* Drops the trailing '/'s of a lake ("az://c/lake/" -> "az://c/lake"), so "<lake>/_event_log"
+ * names one object on a store where "a//b" is not "a/b"; a root "/" and "file:///" stay. */
+static void trim_slashes(char *lake)
+{
+    size_t e = strlen(lake);
+    while (e > 0 && lake[e - 1] == '/') e--;
+    if (e == 0 && lake[0])
+        lake[1] = '\0'; /* "/", "//" -> "/" */
+    else if (e > 0 && lake[e - 1] != ':')
+        lake[e] = '\0';
+}
+
 int silt_pipeline_def_parse(silt_pipeline_def **out, const char *text, const char *file_name,
                             const silt_pipeline_parse_opts *opts, silt_error *err)
 {
@@ -162,6 +174,7 @@ int silt_pipeline_def_parse(silt_pipeline_def **out, const char *text, const cha
         rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
         goto fail;
     }
+    trim_slashes(d->lake);
     if ((rc = def_substitute(&d->src->tx, d->src->orig, d->file, opts, err)) ||
         (rc = parse_text(d, &d->src->tx, err)))
         goto fail;

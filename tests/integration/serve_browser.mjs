@@ -40,14 +40,16 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
 });
+srv.proc.on('exit', (code, sig) => { if (!stopping) finish(`silt serve exited (${code}, ${sig})`); });
+let stopping = false;
 const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 const errors = [];
 page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
 page.on('pageerror', (e) => errors.push(String(e)));
 const finish = async (msg) => {
   await page.screenshot({ path: path.join(out, 'failure.png'), fullPage: true }).catch(() => {});
-  await browser.close();
-  fail(`${msg}\nlogs in ${tmp}`);
+  await Promise.race([browser.close(), new Promise((r) => setTimeout(r, 5000))]);
+  fail(`${msg}\nsilt serve (exit ${srv.proc.exitCode}, signal ${srv.proc.signalCode}): ${srv.stderr()}\nlogs in ${tmp}`);
 };
 const waitFor = async (what, fn, arg, timeout = 60000) => {
   try { return await page.waitForFunction(fn, arg, { timeout, polling: 200 }); } catch { return finish(`timed out waiting for ${what}`); }
@@ -113,6 +115,7 @@ await page.screenshot({ path: path.join(out, 'sql.png'), fullPage: true });
 ok(`the SQL console returns the ${expected.length} rows silt sql returns, with a chart`);
 
 await browser.close();
+stopping = true;
 if (errors.length) fail(`console errors:\n${errors.join('\n')}`);
 await stopServer(srv);
 ok(`no console errors; screenshots in ${out}`);

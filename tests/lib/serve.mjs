@@ -2,6 +2,7 @@
 // `silt sql` CTAS from the sample CSV, a server started on a free port (port 0 + --port-file),
 // and small HTTP helpers. Tests import it; it is not a test by itself.
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
@@ -73,6 +74,7 @@ export async function startServer(lake, extra = [], env = {}) {
   }
   const port = fs.readFileSync(portFile, 'utf8').trim();
   if (!port) fail(`silt serve wrote no port: ${err}`);
+  for (let i = 0; i < 100 && !out.includes('dashboard at'); i++) await new Promise((r) => setTimeout(r, 50));
   return { url: `http://127.0.0.1:${port}`, proc, port: Number(port), stdout: () => out, stderr: () => err };
 }
 
@@ -85,17 +87,30 @@ export async function stopServer(srv) {
   if (code !== 0) fail(`silt serve exited with ${code} (signal ${sig}) on SIGTERM: ${srv.stderr()}`);
 }
 
-export async function get(srv, p, headers = {}) {
-  const r = await fetch(srv.url + p, { headers });
-  const body = await r.text();
-  return { status: r.status, headers: r.headers, body, json: () => JSON.parse(body) };
+// One request on a connection of its own (no keep-alive): the server drops idle connections
+// after --idle-timeout, and a pooled connection reused just as the server closes it would fail
+// the request ("other side closed") for a reason that is not the server's.
+function request(srv, method, p, body, headers) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(srv.url + p, { method, headers, agent: false }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const buf = Buffer.concat(chunks);
+        const headers = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) for (const one of [].concat(v)) headers.append(k, one);
+        resolve({ status: res.statusCode, headers, buf, body: buf.toString('utf8'),
+                  json: () => JSON.parse(buf.toString('utf8')) });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
-export async function post(srv, p, body, headers = {}) {
-  const r = await fetch(srv.url + p, { method: 'POST', body, headers });
-  const buf = Buffer.from(await r.arrayBuffer());
-  return { status: r.status, headers: r.headers, body: buf.toString('utf8'), buf, json: () => JSON.parse(buf.toString('utf8')) };
-}
+export const get = (srv, p, headers = {}) => request(srv, 'GET', p, undefined, headers);
+export const post = (srv, p, body, headers = {}) => request(srv, 'POST', p, body, headers);
 
 export const sqlJson = (srv, sql, headers = {}) =>
   post(srv, '/api/sql', JSON.stringify({ sql }), { 'Content-Type': 'application/json', ...headers });
