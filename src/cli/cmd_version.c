@@ -1,12 +1,12 @@
 /* `silt version`: version, git revision, build type and the versions of linked libraries. */
 #include "cli/cli.h"
+#include "http/mhd_dl.h"
+#include "store/curl_dl.h"
 #include "version.h"
 
-#include <curl/curl.h>
 #include <jansson.h>
 #include <librdkafka/rdkafka.h>
 #include <lz4.h>
-#include <microhttpd.h>
 #include <openssl/crypto.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -45,9 +45,11 @@ static int run(int argc, char **argv)
     printf("  lz4            %s\n", LZ4_versionString());
     printf("  snappy         %s\n", SILT_SNAPPY_VERSION);
     printf("  jansson        %s\n", JANSSON_VERSION);
-    printf("  libcurl        %s\n", curl_version_info(CURLVERSION_NOW)->version);
+    const char *curl = silt_curl_dl_version(); /* loaded on first use: only Azure needs it */
+    printf("  libcurl        %s\n", curl ? curl : "not found (needed only for Azure storage)");
     printf("  openssl        %s\n", OpenSSL_version(OPENSSL_VERSION));
-    printf("  libmicrohttpd  %s\n", MHD_get_version());
+    const char *mhd = silt_mhd_dl_version(); /* loaded on first use: only serving needs it */
+    printf("  libmicrohttpd  %s\n", mhd ? mhd : "not found (needed only for silt serve)");
     return 0;
 }
 

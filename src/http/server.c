@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "http/eventlog.h"
+#include "http/mhd_dl.h"
 #include "http/server_int.h"
 #include "util/alloc.h"
 #include "util/log.h"
@@ -260,6 +261,7 @@ static int start_daemon(silt_http_server *s, silt_error *err)
                               "--listen %s is not a loopback address: give --token-file so that "
                               "every request must carry the token (or listen on 127.0.0.1)",
                               s->cfg.listen);
+    if ((rc = silt_mhd_dl_load(err))) return rc; /* libmicrohttpd is loaded on first use */
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
                      MHD_USE_POLL | MHD_USE_ERROR_LOG;
     if (addr.ss_family == AF_INET6) flags |= MHD_USE_IPv6;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "store/curl_dl.h"
 #include "util/alloc.h"
 
 int silt_az_blob_name(silt_az_store *az, silt_buf *out, const char *key, silt_error *err)
@@ -321,10 +322,12 @@ int silt_store_azure_create(silt_store **out, const char *url, const char *const
                             silt_error *err)
 {
     *out = NULL;
+    int rc = silt_curl_dl_load(err);
+    if (rc) return rc;
     pthread_once(&curl_once, curl_init_once);
     silt_az_store *az = silt_calloc(1, sizeof *az);
     if (!az) return silt_error_set(err, SILT_ENOMEM, "out of memory");
-    int rc = silt_az_config_parse(&az->cfg, url, options, err);
+    rc = silt_az_config_parse(&az->cfg, url, options, err);
     if (rc) {
         silt_free(az);
         return rc;
