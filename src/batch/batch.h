@@ -195,7 +195,8 @@ static inline const uint8_t *silt_column_bytes(const silt_column *c, int64_t i, 
         return c->values + (size_t)i * (size_t)c->byte_width;
     }
     *len = (size_t)(c->offsets[i + 1] - c->offsets[i]);
-    return c->values + c->offsets[i];
+    /* a column of empty strings may have no value buffer at all: NULL + 0 is undefined */
+    return c->values ? c->values + c->offsets[i] : (const uint8_t *)"";
 }
 /* Integer value of row i for INT8..INT64, DATE32, TIMESTAMP*, BOOL. */
 int64_t silt_column_get_int(const silt_column *c, int64_t i);

@@ -88,7 +88,8 @@ static void cmp_bytes(silt_column *o, sql_op op, const sql_vec *a, const sql_vec
         if (op == OP_EQ || op == OP_NE) {
             c = lx != ly || (lx && memcmp(xd + x0, yd + y0, lx));
         } else {
-            c = lx < ly ? memcmp(xd + x0, yd + y0, lx) : memcmp(xd + x0, yd + y0, ly);
+            size_t lm = lx < ly ? lx : ly; /* no pointer arithmetic on an empty column's NULL */
+            c = lm ? memcmp(xd + x0, yd + y0, lm) : 0;
             if (!c) c = (lx > ly) - (lx < ly);
         }
         silt_bit_set(o->values, i, apply(op, c));

@@ -44,6 +44,7 @@ static int extract_bind_impl(silt_sql_fn_bind *b, silt_error *err)
 {
     int rc = fn_re_bind(b, "regexp_extract", 1, SILT_TYPE_STRING, err);
     if (rc || b->n_args < 3) return rc;
+    if (!fn_is_int(b->arg_types[2]->type)) fn_want(b, 2, SILT_TYPE_INT64); /* idx: an integer */
     fn_re_site *s = b->state;
     const silt_column *k = b->const_args[2];
     if (s->constant && k && fn_is_int(b->arg_types[2]->type) && silt_column_is_valid(k, 0)) {

@@ -12,6 +12,9 @@ static int fn_split_bind_impl(silt_sql_fn_bind *b, silt_error *err)
 {
     int rc = fn_re_bind(b, "split", 1, SILT_TYPE_STRING, err);
     if (rc) return rc;
+    /* fn_re_bind lets a third argument be a string (regexp_replace's replacement): a limit is
+     * an integer */
+    if (b->n_args > 2 && !fn_is_int(b->arg_types[2]->type)) fn_want(b, 2, SILT_TYPE_INT64);
     silt_field_clear(&b->ret);
     if (silt_field_init_nested(&b->ret, "", SILT_TYPE_LIST, true, 1) != 0 ||
         silt_field_init(&b->ret.children[0], "element", SILT_TYPE_STRING, true) != 0)
