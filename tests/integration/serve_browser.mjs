@@ -119,3 +119,7 @@ stopping = true;
 if (errors.length) fail(`console errors:\n${errors.join('\n')}`);
 await stopServer(srv);
 ok(`no console errors; screenshots in ${out}`);
+// kafka-dev, the producer and ingest are children of this process: they keep its event loop
+// alive, so the 'exit' handler that stops them would never run. Stop them and end here.
+for (const p of procs.reverse()) try { p.kill('SIGTERM'); } catch { /* gone */ }
+process.exit(0);

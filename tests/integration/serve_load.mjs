@@ -64,3 +64,7 @@ for (let i = 0; i < 300 && !(t?.rows > 0); i++) {
 if (!(t?.rows > 0)) fail(`the stream never reached the lake: ${JSON.stringify(t)}`);
 await stopServer(srv);
 ok(`the server stayed up with 20 event followers and ingest running (${t.rows} bronze rows); stopped cleanly`);
+// kafka-dev, the producer and ingest are children of this process: they keep its event loop
+// alive, so the 'exit' handler that stops them would never run. Stop them and end here.
+for (const p of procs.reverse()) try { p.kill('SIGTERM'); } catch { /* gone */ }
+process.exit(0);
