@@ -1,8 +1,8 @@
 /* libmicrohttpd loaded on first use: resolves MHD's entry points with dlopen/dlsym and defines
  * the MHD_* functions silt calls as forwarders, so that the program does not link it. */
+#include "util/dl.h"
 #include "http/mhd_dl.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,34 +35,24 @@ static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 static int loaded;
 static char load_msg[256];
 
-#define RESOLVE(field, name)                                                                       \
-    do {                                                                                           \
-        *(void **)&fn.field = dlsym(h, name);                                                      \
-        if (!fn.field) {                                                                           \
-            snprintf(load_msg, sizeof load_msg, "%s has no symbol %s", SILT_MHD_SONAME, name);     \
-            return;                                                                                \
-        }                                                                                          \
-    } while (0)
+#define SYM(field) (void **)&fn.field
 
 static void load(void)
 {
-    void *h = dlopen(SILT_MHD_SONAME, RTLD_NOW | RTLD_LOCAL);
-    if (!h) {
-        const char *e = dlerror();
-        snprintf(load_msg, sizeof load_msg, "%s", e ? e : "dlopen failed");
-        return;
-    }
-    RESOLVE(start_daemon_va, "MHD_start_daemon_va");
-    RESOLVE(stop_daemon, "MHD_stop_daemon");
-    RESOLVE(get_daemon_info, "MHD_get_daemon_info");
-    RESOLVE(get_version, "MHD_get_version");
-    RESOLVE(lookup_connection_value, "MHD_lookup_connection_value");
-    RESOLVE(create_response_from_buffer, "MHD_create_response_from_buffer");
-    RESOLVE(create_response_from_callback, "MHD_create_response_from_callback");
-    RESOLVE(add_response_header, "MHD_add_response_header");
-    RESOLVE(queue_response, "MHD_queue_response");
-    RESOLVE(destroy_response, "MHD_destroy_response");
-    loaded = 1;
+    const silt_dl_sym syms[] = {
+        {SYM(start_daemon_va), "MHD_start_daemon_va"},
+        {SYM(stop_daemon), "MHD_stop_daemon"},
+        {SYM(get_daemon_info), "MHD_get_daemon_info"},
+        {SYM(get_version), "MHD_get_version"},
+        {SYM(lookup_connection_value), "MHD_lookup_connection_value"},
+        {SYM(create_response_from_buffer), "MHD_create_response_from_buffer"},
+        {SYM(create_response_from_callback), "MHD_create_response_from_callback"},
+        {SYM(add_response_header), "MHD_add_response_header"},
+        {SYM(queue_response), "MHD_queue_response"},
+        {SYM(destroy_response), "MHD_destroy_response"},
+    };
+    loaded = silt_dl_resolve(SILT_MHD_SONAME, syms, sizeof syms / sizeof syms[0], load_msg,
+                             sizeof load_msg) == 0;
 }
 
 int silt_mhd_dl_load(silt_error *err)

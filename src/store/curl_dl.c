@@ -1,9 +1,9 @@
 /* libcurl loaded on first use: resolves curl's entry points with dlopen/dlsym and defines the
  * few curl_* functions silt calls as forwarders, so that the program does not link libcurl. */
+#include "util/dl.h"
 #include "store/curl_dl.h"
 
 #include <curl/curl.h>
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,35 +28,20 @@ static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 static int loaded;
 static char load_msg[256];
 
-#define RESOLVE(field, name)                                                                       \
-    do {                                                                                           \
-        *(void **)&fn.field = dlsym(h, name);                                                      \
-        if (!fn.field) {                                                                           \
-            snprintf(load_msg, sizeof load_msg, "%s has no symbol %s", SILT_CURL_SONAME, name);    \
-            return;                                                                                \
-        }                                                                                          \
-    } while (0)
+#define SYM(field) (void **)&fn.field
 
 static void load(void)
 {
-    void *h = dlopen(SILT_CURL_SONAME, RTLD_NOW | RTLD_LOCAL);
-    if (!h) {
-        const char *e = dlerror();
-        snprintf(load_msg, sizeof load_msg, "%s", e ? e : "dlopen failed");
-        return;
-    }
-    RESOLVE(global_init, "curl_global_init");
-    RESOLVE(easy_init, "curl_easy_init");
-    RESOLVE(easy_setopt, "curl_easy_setopt");
-    RESOLVE(easy_perform, "curl_easy_perform");
-    RESOLVE(easy_getinfo, "curl_easy_getinfo");
-    RESOLVE(easy_cleanup, "curl_easy_cleanup");
-    RESOLVE(easy_reset, "curl_easy_reset");
-    RESOLVE(easy_strerror, "curl_easy_strerror");
-    RESOLVE(slist_append, "curl_slist_append");
-    RESOLVE(slist_free_all, "curl_slist_free_all");
-    RESOLVE(version_info, "curl_version_info");
-    loaded = 1;
+    const silt_dl_sym syms[] = {
+        {SYM(global_init), "curl_global_init"},   {SYM(easy_init), "curl_easy_init"},
+        {SYM(easy_setopt), "curl_easy_setopt"},   {SYM(easy_perform), "curl_easy_perform"},
+        {SYM(easy_getinfo), "curl_easy_getinfo"}, {SYM(easy_cleanup), "curl_easy_cleanup"},
+        {SYM(easy_reset), "curl_easy_reset"},     {SYM(easy_strerror), "curl_easy_strerror"},
+        {SYM(slist_append), "curl_slist_append"}, {SYM(slist_free_all), "curl_slist_free_all"},
+        {SYM(version_info), "curl_version_info"},
+    };
+    loaded = silt_dl_resolve(SILT_CURL_SONAME, syms, sizeof syms / sizeof syms[0], load_msg,
+                             sizeof load_msg) == 0;
 }
 
 int silt_curl_dl_load(silt_error *err)
