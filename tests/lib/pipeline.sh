@@ -5,8 +5,8 @@
 #                     defines bronze_commits, printing how many commits bronze has); its stderr
 #                     goes to $tmpdir/killed.log; sets $kills_done, and $hits to the kills that
 #                     came after such a commit
-#   rows_same WHAT A B   fails unless files A and B hold the same tab-separated rows as multisets
-#                     (numbers equal to 1e-6 relative)
+#   rows_same WHAT A B   fails unless files A (got) and B (want: the reference run) hold the
+#                     same tab-separated rows as multisets (numbers equal to 1e-6 relative)
 #   ecommerce_same N LAKE REF   every table of examples/ecommerce.sql under LAKE equals the one
 #                     under REF (any location silt reads: a folder, az://...), bronze holds each
 #                     of the N messages once, each window of gold_revenue_per_minute is there once
@@ -44,9 +44,9 @@ rows_same() {
         if (x[i] ~ /^-?[0-9.eE+-]+$/ && y[i] ~ /^-?[0-9.eE+-]+$/) {
           d = x[i] - y[i]; if (d < 0) d = -d; s = y[i] < 0 ? -y[i] : y[i]
           if (d <= 1e-6 * s || d < 1e-9) continue }
-        print what ": row " FNR "\n  killed " a[FNR] "\n  ref    " $0; bad = 1; exit } }
-    END { if (!bad && FNR != n) { print what ": " n " rows, the uninterrupted run has " FNR; bad = 1 }
-          exit bad }' "$2.s" "$3.s" || fail "$1 differs from the uninterrupted run"
+        print what ": row " FNR "\n  got  " a[FNR] "\n  want " $0; bad = 1; exit } }
+    END { if (!bad && FNR != n) { print what ": " n " rows, the reference has " FNR; bad = 1 }
+          exit bad }' "$2.s" "$3.s" || fail "$1 differs from the reference"
 }
 
 _pl_sql() { "$SILT" sql --format canonical "$1" || fail "silt sql failed: $1"; }
