@@ -1,7 +1,8 @@
 /* GET /api/events: Server-Sent Events of the catalog's changes (new tables, new commits with
- * their figures, vanished tables) as they happen; a comment line every 15 s keeps idle
- * connections open. A client that reconnects with Last-Event-ID gets what it missed (of the
- * newest 256 events). */
+ * their figures, vanished tables) as they happen; a comment line every 15 s (or every half
+ * of the server's idle timeout, if shorter: the server closes a connection silent that long)
+ * keeps idle connections open. A client that reconnects with Last-Event-ID gets what it missed (of
+ * the newest 256 events). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,13 @@ typedef struct sse {
     size_t off;
 } sse;
 
+static int keepalive_ms(const silt_http_server *s)
+{
+    int64_t ms = s->cfg.idle_s * 500;
+    if (ms <= 0 || ms > 15000) ms = 15000;
+    return ms < 100 ? 100 : (int)ms;
+}
+
 static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
     sse *e = cls;
@@ -22,7 +30,7 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
         silt_buf_reset(&e->pending);
         e->off = 0;
         if (atomic_load(&e->srv->stopping)) return MHD_CONTENT_READER_END_OF_STREAM;
-        if (!silt_http_catalog_events(e->srv->cat, &e->seq, 15000, &e->pending) &&
+        if (!silt_http_catalog_events(e->srv->cat, &e->seq, keepalive_ms(e->srv), &e->pending) &&
             !atomic_load(&e->srv->stopping))
             silt_buf_puts(&e->pending, ": keep-alive\n\n");
         if (silt_buf_oom(&e->pending)) return MHD_CONTENT_READER_END_WITH_ERROR;

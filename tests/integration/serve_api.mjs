@@ -168,6 +168,8 @@ const ev = await fetch(`${srv.url}/api/events`, { signal: ctl.signal });
 if (ev.headers.get('content-type') !== 'text/event-stream') fail('events content type');
 const reader = ev.body.getReader();
 const n0 = count('gold_country');
+// a quiet stream outlives the 1 s idle timeout: keep-alive comments come often enough
+await new Promise((r) => setTimeout(r, 2500));
 siltSql(`INSERT INTO delta.\`${path.join(lake, 'gold_country')}\` SELECT 'Atlantis' AS country, 1.0 AS revenue, 1 AS orders`);
 let text = '';
 while (!/event: commit\ndata: \{"table":"gold_country"[^\n]*"version":1/.test(text)) {
@@ -183,7 +185,7 @@ const v1 = (await get(srv, '/api/tables/gold_country/rows?version=1&limit=1000')
 if (v0.rows.length !== n0 || v1.rows.length !== n0 + 1) fail(`time travel: ${v0.rows.length} / ${v1.rows.length}`);
 const v9 = await get(srv, '/api/tables/gold_country/rows?version=9');
 if (v9.status < 400 || v9.status >= 500) fail(`version 9: ${v9.status}`);
-ok('an INSERT shows as a commit event; the catalog and ?version= follow it');
+ok('an INSERT 2.5 s into a quiet stream shows as a commit event; the catalog and ?version= follow it');
 
 // ---- tokens ----
 const tokenFile = path.join(tmp, 'token');
