@@ -6,7 +6,9 @@
 # 2. The pipeline's throughput with and without that load: `silt ingest --until-caught-up` of N
 #    pre-produced messages (kafka-dev, zstd) into a fresh table of the served lake, alone and then
 #    while 100 connections hit /api/tables and /metrics. Goal: at most 10% slower under load.
-# Usage: bench/serve.sh [BUILD_DIR]   (env SECS=5 N=300000)
+# Each part runs ROUNDS times and prints the median of the rounds.
+# Usage: bench/serve.sh [BUILD_DIR]   (env SECS=5 N=300000 ROUNDS=3; SERVE_ARGS="--nice 0" adds
+# options to silt serve)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-${SILT_BUILD:-$root/build-release}}

@@ -13,7 +13,7 @@
 
 typedef struct serve_settings {
     const char *lake, *listen, *token_file, *port_file;
-    int64_t max_rows, max_body, query_us, max_queries, max_conns, idle_us, poll_us;
+    int64_t max_rows, max_body, query_us, max_queries, max_conns, idle_us, poll_us, nice, cache_us;
 } serve_settings;
 
 static const silt_opt_spec spec[] = {
@@ -45,6 +45,14 @@ static const silt_opt_spec spec[] = {
      SILT_OPT_TO_I64(serve_settings, idle_us)},
     {"poll", 0, SILT_OPT_DURATION, "DUR", "1s", "50ms..1h",
      "how often to look for new tables and commits", SILT_OPT_TO_I64(serve_settings, poll_us)},
+    {"nice", 0, SILT_OPT_INT, "N", "10", "0..19",
+     "the server's threads run N nice levels below the process, so that clients cannot take "
+     "the CPU from a pipeline (0: the same priority)",
+     SILT_OPT_TO_I64(serve_settings, nice)},
+    {"cache", 0, SILT_OPT_DURATION, "DUR", "250ms", "0s..1h",
+     "/metrics and /api/tables are rendered at most this often, and at once when the catalog "
+     "changes; the requests in between share the answer (0s: render each one)",
+     SILT_OPT_TO_I64(serve_settings, cache_us)},
     {"port-file", 0, SILT_OPT_STRING, "FILE", NULL, NULL,
      "write the port listened on to FILE once serving (for scripts using port 0)",
      SILT_OPT_TO_STR(serve_settings, port_file)},
@@ -88,6 +96,8 @@ static int serve(const serve_settings *set, const char *token)
     cfg.max_conns = set->max_conns;
     cfg.idle_s = set->idle_us / 1000000;
     cfg.poll_ms = set->poll_us / 1000;
+    cfg.nice = set->nice;
+    cfg.cache_ms = set->cache_us / 1000;
     silt_cli_catch_stop();
     signal(SIGPIPE, SIG_IGN); /* a client that goes away is an error on its socket, not an exit */
     if (silt_http_server_start(&srv, &cfg, &err)) return silt_cli_fail("serve", &err);

@@ -80,8 +80,10 @@ static enum MHD_Result send_json(struct MHD_Connection *conn, unsigned status, j
     return ok;
 }
 
-enum MHD_Result silt_http_api_tables(silt_http_server *s, struct MHD_Connection *conn)
+/* GET /api/tables's answer as a new response (a reference for the cache), or NULL. */
+static struct MHD_Response *tables_build(void *arg)
 {
+    silt_http_server *s = arg;
     json_t *arr = json_array(), *o = json_object();
     int64_t now = silt_time_wall_ms();
     size_t n;
@@ -91,7 +93,24 @@ enum MHD_Result silt_http_api_tables(silt_http_server *s, struct MHD_Connection 
     silt_http_catalog_unlock(s->cat);
     json_object_set_new(o, "lake", json_string(silt_http_catalog_lake(s->cat)));
     json_object_set_new(o, "tables", arr);
-    return send_json(conn, 200, o);
+    char *text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(12));
+    json_decref(o);
+    if (!text) return NULL;
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_COPY);
+    free(text);
+    if (!r) return NULL;
+    silt_http_secure_headers(r, true);
+    MHD_add_response_header(r, "Content-Type", "application/json");
+    return r;
+}
+
+/* Rendered at most once per cfg.cache_ms (sooner when the catalog changed), shared
+ * by the requests in between (cache.h): freshness_seconds is as of then. */
+enum MHD_Result silt_http_api_tables(silt_http_server *s, struct MHD_Connection *conn)
+{
+    return silt_http_cache_serve(&s->tables_cache, conn, silt_http_catalog_generation(s->cat),
+                                 s->cfg.cache_ms, tables_build, s);
 }
 
 /* Spark's schema JSON as the API shows it: name, type (a name, or the nested type's JSON),

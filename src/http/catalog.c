@@ -189,6 +189,7 @@ bool silt_http_table_update(silt_http_catalog *c, silt_http_table *t)
     }
     int64_t after = t->snap ? t->snap->version : -1;
     pthread_rwlock_unlock(&c->lock);
+    silt_http_catalog_changed(c); /* its figures or its error may have moved */
     return after != before;
 }
 

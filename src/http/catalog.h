@@ -68,5 +68,10 @@ void silt_http_catalog_wake(silt_http_catalog *c);
 /* Counters for /metrics: refreshes done, and the wall time of the last one. */
 void silt_http_catalog_counters(silt_http_catalog *c, uint64_t *out_refreshes,
                                 uint64_t *out_commits_seen);
+/* A number that moves whenever the tables, their figures or the event log's totals change:
+ * a reader that cached what it built from them rebuilds when it differs. */
+uint64_t silt_http_catalog_generation(silt_http_catalog *c);
+/* Moves the generation on (the catalog's refresh and the event log's reader call it). */
+void silt_http_catalog_changed(silt_http_catalog *c);
 
 #endif

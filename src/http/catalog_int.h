@@ -4,6 +4,7 @@
 #define SILT_HTTP_CATALOG_INT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "http/catalog.h"
 
@@ -21,6 +22,7 @@ struct silt_http_catalog {
     char *ev_text[SILT_HTTP_EVENT_RING]; /* "event: T\ndata: J\n" of seq s at s % RING */
     bool woken;
     uint64_t refreshes, commits_seen;
+    atomic_uint_fast64_t gen; /* moves with every change a reader can see (read without a lock) */
     struct silt_http_evlog *evlog; /* the event log's totals (eventlog.c), NULL until read */
 };
 

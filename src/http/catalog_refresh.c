@@ -122,6 +122,7 @@ int silt_http_catalog_refresh(silt_http_catalog *c, silt_error *err)
             if (silt_http_table_update(c, t)) {
                 pthread_mutex_lock(&c->ev_mu);
                 c->commits_seen++;
+                atomic_fetch_add(&c->gen, 1);
                 pthread_mutex_unlock(&c->ev_mu);
                 table_event(c, "commit", t);
             }
@@ -134,6 +135,7 @@ int silt_http_catalog_refresh(silt_http_catalog *c, silt_error *err)
     if (changed || f.n != c->n) {
         if ((rc = publish(c, &f, fresh, n_fresh))) goto fail;
         n_fresh = 0;
+        silt_http_catalog_changed(c);
     }
     pthread_mutex_lock(&c->ev_mu);
     c->refreshes++;
@@ -156,6 +158,7 @@ void silt_http_catalog_event(silt_http_catalog *c, const char *type, const char 
     snprintf(text, n, "event: %s\ndata: %s\n", type, json);
     pthread_mutex_lock(&c->ev_mu);
     c->ev_seq++;
+    atomic_fetch_add(&c->gen, 1);
     size_t slot = c->ev_seq % SILT_HTTP_EVENT_RING;
     silt_free(c->ev_text[slot]);
     c->ev_text[slot] = text;
@@ -210,4 +213,14 @@ void silt_http_catalog_counters(silt_http_catalog *c, uint64_t *out_refreshes,
     *out_refreshes = c->refreshes;
     *out_commits_seen = c->commits_seen;
     pthread_mutex_unlock(&c->ev_mu);
+}
+
+uint64_t silt_http_catalog_generation(silt_http_catalog *c)
+{
+    return atomic_load(&c->gen);
+}
+
+void silt_http_catalog_changed(silt_http_catalog *c)
+{
+    atomic_fetch_add(&c->gen, 1);
 }

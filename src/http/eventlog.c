@@ -205,6 +205,7 @@ void silt_http_eventlog_refresh(silt_http_catalog *c)
     c->evlog->n = n;
     c->evlog->version = version;
     pthread_mutex_unlock(&c->evlog->mu);
+    silt_http_catalog_changed(c);
 }
 
 static struct silt_http_evlog *evlog_of(silt_http_catalog *c)

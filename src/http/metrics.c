@@ -89,16 +89,18 @@ static void histogram(silt_buf *o, silt_http_server *s)
                                          "0.1",   "0.25",   "0.5",   "1",    "2.5",   "10"};
     family(o, "silt_http_request_duration_seconds", "histogram",
            "Time from a request's arrival to the end of its response.");
-    pthread_mutex_lock(&s->hist_mu);
-    for (size_t i = 0; i < 12; i++)
+    uint64_t cum = 0; /* the buckets are cumulative: each counts the requests up to its bound */
+    for (size_t i = 0; i < 12; i++) {
+        cum += atomic_load(&s->hist[i]);
         silt_buf_printf(o, "silt_http_request_duration_seconds_bucket{le=\"%s\"} %llu\n", bounds[i],
-                        (unsigned long long)s->hist[i]);
+                        (unsigned long long)cum);
+    }
+    cum += atomic_load(&s->hist[12]);
     silt_buf_printf(o, "silt_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n",
-                    (unsigned long long)s->hist_n);
-    silt_buf_printf(o, "silt_http_request_duration_seconds_sum %.6f\n", s->hist_sum);
-    silt_buf_printf(o, "silt_http_request_duration_seconds_count %llu\n",
-                    (unsigned long long)s->hist_n);
-    pthread_mutex_unlock(&s->hist_mu);
+                    (unsigned long long)cum);
+    silt_buf_printf(o, "silt_http_request_duration_seconds_sum %.6f\n",
+                    (double)atomic_load(&s->hist_sum_ns) / 1e9);
+    silt_buf_printf(o, "silt_http_request_duration_seconds_count %llu\n", (unsigned long long)cum);
 }
 
 static void server_metrics(silt_buf *o, silt_http_server *s)
@@ -136,21 +138,37 @@ static void server_metrics(silt_buf *o, silt_http_server *s)
     silt_buf_printf(o, "silt_catalog_commits_seen_total %llu\n", (unsigned long long)commits);
 }
 
-enum MHD_Result silt_http_metrics(silt_http_server *s, struct MHD_Connection *conn)
+/* The whole text, family by family. Families added later are appended at the end, here. */
+static void render(silt_buf *o, silt_http_server *s)
+{
+    family(o, "silt_build_info", "gauge", "silt's version and git revision (always 1).");
+    silt_buf_printf(o, "silt_build_info{version=\"%s\",revision=\"%s\"} 1\n", SILT_VERSION,
+                    SILT_GIT_REVISION);
+    process_metrics(o, s);
+    table_metrics(o, s);
+    server_metrics(o, s);
+    silt_http_eventlog_metrics(s->cat, o);
+    /* further families: append them here */
+}
+
+/* A fresh response (a reference for the cache), or NULL when out of memory. */
+static struct MHD_Response *build(void *arg)
 {
     silt_buf o = SILT_BUF_INIT;
-    family(&o, "silt_build_info", "gauge", "silt's version and git revision (always 1).");
-    silt_buf_printf(&o, "silt_build_info{version=\"%s\",revision=\"%s\"} 1\n", SILT_VERSION,
-                    SILT_GIT_REVISION);
-    process_metrics(&o, s);
-    table_metrics(&o, s);
-    server_metrics(&o, s);
-    silt_http_eventlog_metrics(s->cat, &o);
-    enum MHD_Result ok;
-    if (silt_buf_oom(&o))
-        ok = silt_http_respond_error(conn, 503, "out of memory", NULL);
-    else
-        ok = silt_http_respond(conn, 200, "text/plain; version=0.0.4; charset=utf-8", o.ptr, o.len);
+    render(&o, arg);
+    struct MHD_Response *r = NULL;
+    if (!silt_buf_oom(&o)) r = MHD_create_response_from_buffer(o.len, o.ptr, MHD_RESPMEM_MUST_COPY);
     silt_buf_free(&o);
-    return ok;
+    if (!r) return NULL;
+    silt_http_secure_headers(r, true);
+    MHD_add_response_header(r, "Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    return r;
+}
+
+/* Rendered at most once per cfg.cache_ms (sooner when the catalog or the event log changed);
+ * the requests in between share it (cache.h). */
+enum MHD_Result silt_http_metrics(silt_http_server *s, struct MHD_Connection *conn)
+{
+    return silt_http_cache_serve(&s->metrics_cache, conn, silt_http_catalog_generation(s->cat),
+                                 s->cfg.cache_ms, build, s);
 }

@@ -2,12 +2,16 @@
  * catalog's refresher thread, authentication, request bodies within the size limit, and the
  * dispatch of each route to its endpoint. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "http/eventlog.h"
 #include "http/mhd_dl.h"
@@ -26,6 +30,8 @@ silt_http_config silt_http_config_default(void)
     c.max_conns = 256;
     c.idle_s = 30;
     c.poll_ms = 1000;
+    c.nice = 10;
+    c.cache_ms = 250;
     return c;
 }
 
@@ -72,9 +78,28 @@ bad:
                           listen);
 }
 
+/* Moves the calling thread (once per thread) cfg.nice levels below the process, so that the
+ * server's threads (and the query threads they start, which inherit it) yield the CPU to the
+ * pipeline, in this process or another: a crowd of clients cannot starve it. Linux keeps a nice
+ * value per thread; raising it needs no privilege. */
+static void lower_priority(const silt_http_server *s)
+{
+    static _Thread_local bool done;
+    if (done || s->cfg.nice <= 0) return;
+    done = true;
+    errno = 0;
+    int cur = getpriority(PRIO_PROCESS, (id_t)getpid()); /* the main thread's */
+    if (cur == -1 && errno) return;
+    int64_t want = cur + s->cfg.nice;
+    if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), want > 19 ? 19 : (int)want))
+        silt_log_msg(SILT_LOG_DEBUG, "serve: cannot lower a thread's priority: %s",
+                     strerror(errno));
+}
+
 static void *refresher_main(void *arg)
 {
     silt_http_server *s = arg;
+    lower_priority(s);
     pthread_mutex_lock(&s->mu);
     while (!atomic_load(&s->stopping)) {
         struct timespec ts;
@@ -100,13 +125,12 @@ static void observe(silt_http_server *s, uint64_t start_ns)
 {
     static const double bounds[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                     0.1,   0.25,   0.5,   1,    2.5,   10};
-    double sec = (double)(silt_time_mono_ns() - start_ns) / 1e9;
-    pthread_mutex_lock(&s->hist_mu);
-    for (size_t i = 0; i < 12; i++)
-        if (sec <= bounds[i]) s->hist[i]++;
-    s->hist_sum += sec;
-    s->hist_n++;
-    pthread_mutex_unlock(&s->hist_mu);
+    uint64_t ns = silt_time_mono_ns() - start_ns;
+    double sec = (double)ns / 1e9;
+    size_t i = 0;
+    while (i < 12 && sec > bounds[i]) i++;
+    atomic_fetch_add(&s->hist[i], 1);
+    atomic_fetch_add(&s->hist_sum_ns, ns);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -161,6 +185,7 @@ static enum MHD_Result dispatch(silt_http_server *s, struct MHD_Connection *conn
 static int first_call(silt_http_server *s, struct MHD_Connection *conn, void **con_cls,
                       enum MHD_Result *res)
 {
+    lower_priority(s);
     http_req *req = silt_calloc(1, sizeof *req);
     if (!req) {
         *res = MHD_NO;
@@ -288,7 +313,8 @@ int silt_http_server_start(silt_http_server **out, const silt_http_config *cfg, 
     s->cfg = *cfg;
     s->start_ms = silt_time_wall_ms();
     pthread_mutex_init(&s->mu, NULL);
-    pthread_mutex_init(&s->hist_mu, NULL);
+    silt_http_cache_init(&s->metrics_cache);
+    silt_http_cache_init(&s->tables_cache);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -333,9 +359,10 @@ void silt_http_server_stop(silt_http_server *s)
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
+    silt_http_cache_clear(&s->metrics_cache);
+    silt_http_cache_clear(&s->tables_cache);
     silt_http_catalog_destroy(s->cat);
     pthread_mutex_destroy(&s->mu);
-    pthread_mutex_destroy(&s->hist_mu);
     pthread_cond_destroy(&s->cv);
     silt_free(s->token);
     silt_free(s);

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "http/cache.h"
 #include "http/catalog.h"
 #include "http/route.h"
 #include "http/server.h"
@@ -28,10 +29,10 @@ struct silt_http_server {
     atomic_int sse_clients;
     atomic_uint_fast64_t requests, queries_run, queries_failed, queries_refused, queries_timed_out,
         rows_returned;
-    pthread_mutex_t hist_mu; /* request duration histogram */
-    uint64_t hist[12];
-    double hist_sum;
-    uint64_t hist_n;
+    /* request duration histogram, without a lock: requests per bucket (not cumulative; the
+     * last is past the largest bound) and the total in nanoseconds */
+    atomic_uint_fast64_t hist[13], hist_sum_ns;
+    silt_http_cache metrics_cache, tables_cache; /* /metrics and /api/tables, shared a while */
 };
 
 typedef struct http_req {

@@ -2,7 +2,9 @@
 // GET /metrics: `promtool check metrics` (Debian's prometheus) finds nothing to complain about,
 // and the figures agree with the lake and with what the test did: per-table rows (counted by
 // silt sql), files and versions (read from the Delta log by this test), commits after an INSERT,
-// request and query counters, the process's own figures.
+// request and query counters, the process's own figures. A second server with an hour-long
+// --cache shows that requests share one rendering, and that a commit still shows at once; its
+// threads run --nice levels below its main thread.
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -74,5 +76,41 @@ if (!(m.get('silt_http_errors_total{class="4xx"}') >= 2)) fail('4xx errors not c
 if (!(m.get('silt_http_request_duration_seconds_count') >= 3)) fail('duration histogram');
 if (!(m.get('process_resident_memory_bytes') > 1e6) || !(m.get('process_open_fds') > 2)) fail('process figures');
 if (![...m.keys()].some((k) => k.startsWith('silt_build_info{version="'))) fail('build info');
+const d = 'silt_http_request_duration_seconds';
+let prev = 0;
+for (const le of ['0.001', '0.0025', '0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '10', '+Inf']) {
+  const v = m.get(`${d}_bucket{le="${le}"}`);
+  if (!(v >= prev)) fail(`${d} bucket le=${le}: ${v} after ${prev}`);
+  prev = v;
+}
+if (prev !== m.get(`${d}_count`)) fail(`${d}: +Inf bucket ${prev}, count ${m.get(`${d}_count`)}`);
 ok('promtool check metrics passes; table, request, query and process figures agree with the lake');
 await stopServer(srv);
+
+// The cache: with --cache 1h, requests between two changes get the same text (the request
+// counter does not move), and a commit (seen by the catalog) shows at once anyway.
+const cached = await startServer(lake, ['--poll', '100ms', '--cache', '1h', '--nice', '7']);
+const first = (await get(cached, '/metrics')).body;
+await get(cached, '/healthz');
+const again = (await get(cached, '/metrics')).body;
+if (again !== first) fail('with --cache 1h and no change, /metrics was rendered again');
+const tables0 = (await get(cached, '/api/tables')).body;
+if ((await get(cached, '/api/tables')).body !== tables0) fail('with --cache 1h, /api/tables was rendered again');
+siltSql(`INSERT INTO delta.\`${path.join(lake, 'gold_country')}\` SELECT 'Lemuria' AS country, 2.0 AS revenue, 1 AS orders`);
+let seen = false;
+for (let i = 0; i < 200 && !seen; i++) {
+  seen = JSON.parse((await get(cached, '/api/tables/gold_country')).body).version === 2;
+  if (!seen) await new Promise((res) => setTimeout(res, 100));
+}
+if (!seen) fail('the catalog never saw gold_country version 2');
+const after = parse((await get(cached, '/metrics')).body);
+if (after.get('silt_table_version{table="gold_country",layer="gold"}') !== 2) fail('a commit did not refresh the cached /metrics');
+const gc = JSON.parse((await get(cached, '/api/tables')).body).tables.find((t) => t.name === 'gold_country');
+if (gc.version !== 2) fail(`a commit did not refresh the cached /api/tables: version ${gc.version}`);
+// --nice: the catalog's thread (started with the server) runs 7 levels below the main thread.
+const niceOf = (tid) => Number(fs.readFileSync(`/proc/${cached.proc.pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
+const main = niceOf(cached.proc.pid);
+const levels = fs.readdirSync(`/proc/${cached.proc.pid}/task`).map(niceOf);
+if (!levels.includes(Math.min(19, main + 7))) fail(`--nice 7: thread nice values ${levels}, main thread ${main}`);
+ok('--cache: one rendering between changes, a commit shows at once; --nice lowers the server threads');
+await stopServer(cached);
