@@ -203,7 +203,9 @@ static int run(int argc, char **argv)
                        "Runs SQL (Spark's dialect) over delta.`path`, parquet.`file-or-glob`, "
                        "json.`file` and csv.`file` tables. Without QUERY or -f, statements are "
                        "read from standard input. Several statements are separated by ';'. "
-                       "See docs/SQL.md."))
+                       "SILT_READ_THREADS=0..2 fixes how many threads decode a local Parquet "
+                       "file's row groups ahead (default: the cores the load average leaves "
+                       "idle). See docs/SQL.md."))
         return code;
     silt_buf text = SILT_BUF_INIT;
     silt_error err;
