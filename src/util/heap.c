@@ -16,6 +16,7 @@
 void silt_heap_prepare(size_t bytes)
 {
 #if defined(__GLIBC__)
+    mallopt(M_ARENA_MAX, 1); /* threads share the prepared heap instead of growing their own */
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 64 << 20);
     mallopt(M_TOP_PAD, 4 << 20);

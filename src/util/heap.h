@@ -6,12 +6,12 @@
 
 #include <stddef.h>
 
-/* Keeps freed memory in the process for reuse (no trimming or unmapping below 64 MiB, blocks up
- * to 32 MiB from the heap, which grows 4 MiB at a time) and grows the heap by `bytes` at once,
- * asking the kernel to back it with transparent huge pages where it allows them ("madvise"
- * mode), so one fault maps 2 MiB instead of 4 KiB. Memory is only resident once touched. Call
- * once, before the work starts; does nothing where glibc's malloc is not the allocator's base
- * (the settings are hints: failures are ignored). */
+/* Keeps freed memory in the process for reuse (one arena for every thread, no trimming or
+ * unmapping below 64 MiB, blocks up to 32 MiB from the heap, which grows 4 MiB at a time) and
+ * grows the heap by `bytes` at once, asking the kernel to back it with transparent huge pages
+ * where it allows them ("madvise" mode), so one fault maps 2 MiB instead of 4 KiB. Memory is
+ * only resident once touched. Call once, before the work starts; does nothing where glibc's
+ * malloc is not the allocator's base (the settings are hints: failures are ignored). */
 void silt_heap_prepare(size_t bytes);
 
 #endif
