@@ -1,13 +1,15 @@
 /* Delta data files and checkpoints read through the Parquet reader: the store-backed byte-range
  * source, whole-file reads with columns the file lacks read as nulls, and row groups skipped by
- * their statistics for a scan's predicates. A file of several row groups is decoded by two
+ * their statistics for a scan's predicates. A file of several row groups is decoded by up to two
  * worker threads (alternate row groups, each with its own reader), one row group ahead of the
- * caller's emit, which still sees them in file order. */
+ * caller's emit, which still sees them in file order; how many is read_workers' choice. */
 #include "delta/pqio.h"
 #include "delta/pqio_int.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "delta/skip.h"
 #include "parquet/reader.h"
@@ -255,10 +257,10 @@ static int take_group(silt_batch **out, ahead *a, int g, silt_error *err)
  * workers when one cannot be opened). Returns false when a thread could not be started (those
  * started are stopped by stop_workers, and the caller reads the file itself). */
 static bool start_workers(ahead *a, silt_pq_reader *r, silt_store *store, const char *key,
-                          const silt_delta_read_filter *filter)
+                          const silt_delta_read_filter *filter, int n_workers)
 {
     int started = 0;
-    for (int i = 0; i < AHEAD_WORKERS && i < a->n_groups; i++) {
+    for (int i = 0; i < n_workers && i < a->n_groups; i++) {
         worker *w = &a->w[i];
         silt_error_clear(&w->err);
         w->a = a;
@@ -299,13 +301,34 @@ static void stop_workers(ahead *a, silt_delta_read_filter *filter)
     }
 }
 
-/* Emits the row groups of r's file, decoded by worker threads, in order. Returns 0 or the
+/* How many threads decode a local file's row groups ahead of the caller: each holds its own
+ * row groups in flight, and on a machine without a spare core their memory (first-touch page
+ * faults: a quarter to half of a scan's CPU on a virtual machine) costs more than the overlap
+ * gains, so the workers are used only for the cores the 1-minute load average leaves idle. A
+ * remote store's reads wait on the network: there the workers always run. SILT_READ_THREADS
+ * (0 to 2) overrides the choice. */
+static int read_workers(const silt_store *store)
+{
+    const char *env = getenv("SILT_READ_THREADS");
+    if (env && env[0] >= '0' && env[0] <= '9' && !env[1])
+        return env[0] - '0' < AHEAD_WORKERS ? env[0] - '0' : AHEAD_WORKERS;
+    const char *url = store->url ? store->url : "";
+    if (strstr(url, "://") && strncmp(url, "file:", 5) && strncmp(url, "mem:", 4))
+        return AHEAD_WORKERS;
+    double load[1];
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    if (getloadavg(load, 1) != 1 || cpus < 1) return AHEAD_WORKERS;
+    double spare = (double)cpus - load[0];
+    return spare >= AHEAD_WORKERS ? AHEAD_WORKERS : spare >= 1 ? (int)spare : 0;
+}
+
+/* Emits the row groups of r's file, decoded by n_workers threads, in order. Returns 0 or the
  * first error (a reader's or emit's); *started false when no thread could be started (nothing
  * was read). */
 static int read_ahead(bool *started, silt_pq_reader *r, silt_store *store, const char *key,
                       const projection *p, const silt_schema *schema,
                       silt_delta_read_filter *filter, silt_delta_pqio_emit_fn emit, void *arg,
-                      silt_error *err)
+                      int n_workers, silt_error *err)
 {
     ahead a;
     memset(&a, 0, sizeof a);
@@ -319,7 +342,7 @@ static int read_ahead(bool *started, silt_pq_reader *r, silt_store *store, const
     }
     int rc = 0;
     silt_delta_read_filter counts = {0};
-    if (start_workers(&a, r, store, key, filter)) {
+    if (start_workers(&a, r, store, key, filter, n_workers)) {
         *started = true;
         for (int g = 0; g < a.n_groups && rc == 0; g++) {
             silt_batch *b = NULL;
@@ -346,7 +369,9 @@ int silt_delta_pq_read_file_filtered(void *ctx, silt_store *store, const char *k
     if (rc == 0) rc = project(&p, silt_pq_reader_schema(r), schema, err);
     int n = rc ? 0 : silt_pq_reader_num_row_groups(r), g = 0;
     bool started = false;
-    if (n > 1) rc = read_ahead(&started, r, store, key, &p, schema, filter, emit, arg, err);
+    int workers = n > 1 ? read_workers(store) : 0;
+    if (workers > 0)
+        rc = read_ahead(&started, r, store, key, &p, schema, filter, emit, arg, workers, err);
     if (started) g = n; /* read (or failed) by the workers */
     for (; rc == 0 && g < n; g++) {
         silt_batch *b = NULL;

@@ -1,5 +1,6 @@
 /* Page compression: thin wrappers over libsnappy, zlib (gzip members) and libzstd. */
 #include "parquet/compress.h"
+#include "parquet/snappy_dl.h"
 
 #include "util/alloc.h"
 
@@ -50,8 +51,12 @@ int silt_pq_compressor_create(silt_pq_compressor **out, silt_pq_codec codec, int
     *out = NULL;
     silt_pq_compressor *c = NULL;
     switch (codec) {
-    case SILT_PQ_CODEC_UNCOMPRESSED:
-    case SILT_PQ_CODEC_SNAPPY: break;
+    case SILT_PQ_CODEC_UNCOMPRESSED: break;
+    case SILT_PQ_CODEC_SNAPPY: {
+        int rc = silt_snappy_dl_load(err); /* loaded on first use (snappy_dl.h) */
+        if (rc) return rc;
+        break;
+    }
     case SILT_PQ_CODEC_GZIP:
         if (level == 0) level = 6;
         if (level < 1 || level > 9)

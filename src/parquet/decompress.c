@@ -3,6 +3,7 @@
 
 #include "parquet/format.h"
 #include "parquet/meta.h"
+#include "parquet/snappy_dl.h"
 
 #include <lz4.h>
 #include <pthread.h>
@@ -127,6 +128,8 @@ int silt_pq_decompress(int codec, const uint8_t *src, size_t n, uint8_t *dst, si
         return 0;
     case SILT_PQ_CODEC_SNAPPY: {
         size_t len;
+        int rc = silt_snappy_dl_load(err);
+        if (rc) return rc;
         if (snappy_uncompressed_length((const char *)src, n, &len) != SNAPPY_OK)
             return bad(err, codec, "malformed snappy header");
         if (len != dst_n) return bad(err, codec, "size differs from the page header");
@@ -159,6 +162,8 @@ int silt_pq_decompress_check(int codec, const uint8_t *src, size_t n, size_t dst
     switch (codec) {
     case SILT_PQ_CODEC_SNAPPY: {
         size_t len;
+        int rc = silt_snappy_dl_load(err);
+        if (rc) return rc;
         if (snappy_uncompressed_length((const char *)src, n, &len) != SNAPPY_OK)
             return bad(err, codec, "malformed snappy header");
         if (len != dst_n) return bad(err, codec, "size differs from the page header");

@@ -333,12 +333,12 @@ static int check_order(void *arg, const silt_batch *b, silt_error *err)
     return 0;
 }
 
-/* Files of several row groups are decoded ahead by a worker thread: batches still come in
- * file order, an emit that stops the read stops it, and an error in a later row group is
- * reported with the batches before it delivered. */
-static void test_read_ahead(void **state)
+/* Files of several row groups are decoded ahead by worker threads (SILT_READ_THREADS 1 or 2) or
+ * by the caller alone (0): batches still come in file order, an emit that stops the read stops
+ * it, and an error in a later row group is reported with the batches before it delivered. */
+static void read_ahead_with(const char *threads)
 {
-    (void)state;
+    assert_int_equal(setenv("SILT_READ_THREADS", threads, 1), 0);
     silt_error err;
     silt_store *s = NULL;
     assert_int_equal(silt_store_mem_create(&s, &err), 0);
@@ -369,6 +369,15 @@ static void test_read_ahead(void **state)
     silt_buf_free(&f);
     silt_schema_destroy(schema);
     silt_store_destroy(s);
+    unsetenv("SILT_READ_THREADS");
+}
+
+static void test_read_ahead(void **state)
+{
+    (void)state;
+    read_ahead_with("2");
+    read_ahead_with("1");
+    read_ahead_with("0");
 }
 
 int main(void)
