@@ -9,6 +9,7 @@
 
 #include "delta/maint.h"
 #include "http/eventlog.h"
+#include "http/live.h"
 #include "http/server_int.h"
 #include "util/time.h"
 
@@ -91,6 +92,8 @@ enum MHD_Result silt_http_api_tables(silt_http_server *s, struct MHD_Connection 
     silt_http_catalog_unlock(s->cat);
     json_object_set_new(o, "lake", json_string(silt_http_catalog_lake(s->cat)));
     json_object_set_new(o, "tables", arr);
+    json_t *live = silt_http_live_json(); /* under `silt pipeline run --http` */
+    if (live) json_object_set_new(o, "live", live);
     return send_json(conn, 200, o);
 }
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "http/eventlog.h"
+#include "http/live.h"
 #include "http/server_int.h"
 #include "util/time.h"
 #include "version.h"
@@ -146,6 +147,7 @@ enum MHD_Result silt_http_metrics(silt_http_server *s, struct MHD_Connection *co
     table_metrics(&o, s);
     server_metrics(&o, s);
     silt_http_eventlog_metrics(s->cat, &o);
+    silt_http_metrics_live(s->cat, &o);
     enum MHD_Result ok;
     if (silt_buf_oom(&o))
         ok = silt_http_respond_error(conn, 503, "out of memory", NULL);
