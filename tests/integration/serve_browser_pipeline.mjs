@@ -112,6 +112,7 @@ await waitFor('the bronze count to rise', (n) => {
 }, first);
 await waitFor('silver rows', () => Number((document.querySelector('.node[data-table="silver_transactions"] .rows')?.textContent || '').split(' ')[0].replaceAll(',', '')) > 0);
 await waitFor("Kafka's lag from the live registry", () => /lag \d/.test(document.querySelector('.node[data-table="kafka"] .kafka-rate')?.textContent || ''));
+await waitFor("silver's last batch from the live registry", () => /last batch \d/.test(document.querySelector('.node[data-table="silver_transactions"] .sub')?.textContent || ''));
 ok(`the graph shows bronze_transactions rising (${first} → ${await rowsOf('bronze_transactions')} rows) and Kafka's lag`);
 
 const card = 'gold_revenue_by_country';

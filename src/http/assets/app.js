@@ -176,7 +176,9 @@ function nodeBox(x, y, t, kind) {
   const r = rate(t.name);
   g.append(s('text', { x: 16, y: 22, class: 'title' }, t.name.length > 26 ? `${t.name.slice(0, 25)}…` : t.name));
   g.append(s('text', { x: 16, y: 41, class: 'rows' }, `${fmt(t.rows)} rows · ${r === null ? '–' : fmt(r)} rows/s`));
-  g.append(s('text', { x: 16, y: 59, class: 'sub' }, `v${t.version ?? '–'} · ${ago(t.freshness_seconds)}`));
+  const lt = state.live?.tables?.[t.name]; // the running pipeline's figures (pipeline run --http)
+  const batch = lt ? ` · last batch ${fmt(lt.last_batch_ms)} ms` : '';
+  g.append(s('text', { x: 16, y: 59, class: 'sub' }, `v${t.version ?? '–'} · ${ago(t.freshness_seconds)}${batch}`));
   const q = t.quality;
   if (t.error) g.append(s('text', { x: 16, y: 73, class: 'warn' }, 'unreadable'));
   else if (q && (q.quarantined || q.expectations_failed))
