@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/serve.h"
 #include "http/server.h"
 
 typedef struct serve_settings {
@@ -59,8 +60,7 @@ static const silt_opt_spec spec[] = {
     {0},
 };
 
-/* Reads the token: the file's first line without surrounding blanks. */
-static int read_token(char *out, size_t n, const char *path, silt_error *err)
+int silt_serve_read_token(char *out, size_t n, const char *path, silt_error *err)
 {
     FILE *f = fopen(path, "r");
     if (!f) return silt_error_set_errno(err, SILT_EINVAL, errno, "--token-file %s", path);
@@ -146,7 +146,7 @@ static int run(int argc, char **argv)
         return silt_cli_fail("serve", &err);
     }
     char token[512];
-    if (set.token_file && read_token(token, sizeof token, set.token_file, &err))
+    if (set.token_file && silt_serve_read_token(token, sizeof token, set.token_file, &err))
         return silt_cli_fail("serve", &err);
     return serve(&set, set.token_file ? token : NULL);
 }

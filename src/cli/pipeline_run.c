@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "cli/pipeline.h"
+#include "cli/serve.h"
 #include "pipeline/run.h"
 #include "util/log.h"
 
@@ -14,6 +15,7 @@ typedef struct run_settings {
     bool until_caught_up, full;
     int64_t trigger_us, progress_us, connect_timeout_us, max_versions, max_rows;
     const char *table;
+    const char *http, *token_file; /* run only: serve the lake while running */
 } run_settings;
 
 #define RUN_OPTS                                                                                   \
@@ -63,6 +65,16 @@ static const silt_opt_spec run_spec[] = {
      "stop once bronze has read Kafka to its end and every table has consumed its upstreams",
      SILT_OPT_TO_BOOL(run_settings, until_caught_up)},
     RUN_OPTS,
+    {"http", 0, SILT_OPT_STRING, "HOST:PORT", NULL, NULL,
+     "also serve the lake as `silt serve` does (dashboard, API, /metrics), with the running "
+     "pipeline's live figures: rows in/out and batch durations per table, Kafka position, high "
+     "watermark and lag per partition (port 0 picks one; an address other than loopback needs "
+     "--token-file)",
+     SILT_OPT_TO_STR(run_settings, http)},
+    {"token-file", 0, SILT_OPT_STRING, "FILE", NULL, NULL,
+     "with --http: file holding a token (16 characters or more) every API request must send as "
+     "'Authorization: Bearer <token>'",
+     SILT_OPT_TO_STR(run_settings, token_file)},
     {0},
 };
 
@@ -121,13 +133,18 @@ static int go(const char *cmd, const char *file, const run_settings *s, silt_pip
         o->refresh = &refresh_idx;
         o->n_refresh = 1;
     }
+    silt_http_server *srv = NULL;
     rc = silt_pipeline_run_create(&r, d, o, &err);
+    if (!rc && s->http)
+        rc = silt_pipeline_http_start(&srv, s->http, s->token_file, d->lake ? d->lake : "./lake",
+                                      &err);
     if (!rc) {
         silt_cli_catch_stop();
         silt_log_info("pipeline %s: %zu tables under %s", d->file, d->n_tables, d->lake);
         rc = silt_pipeline_run_loop(r, &silt_cli_stop, &err);
         summary(r, d);
     }
+    silt_http_server_stop(srv);
     silt_pipeline_run_destroy(r);
     silt_pipeline_def_destroy(d);
     return rc ? silt_cli_fail(cmd, &err) : SILT_EXIT_OK;
@@ -140,7 +157,8 @@ int silt_pipeline_cmd_run(int argc, char **argv)
     int code;
     if (silt_cli_parse(&o, &code, run_spec, &set, argc, argv, 1, NULL,
                        "silt pipeline run FILE [--lake DIR] [--var NAME=VALUE]... "
-                       "[--until-caught-up] [--trigger 1s]",
+                       "[--until-caught-up] [--trigger 1s] [--http 127.0.0.1:8080 "
+                       "[--token-file F]]",
                        "Runs every table of a pipeline file, exactly once: bronze tables read "
                        "Kafka (as `silt ingest`), every other streaming table reads the new "
                        "commits of its upstream in micro-batches (positions in its txns), applies "
@@ -151,10 +169,18 @@ int silt_pipeline_cmd_run(int argc, char **argv)
                        "WATERMARK appends each window once the watermark passes it. One row per "
                        "table per batch goes to "
                        "<lake>/_event_log. Stop with Ctrl-C: the current batch is finished "
-                       "first; a crash at any moment loses nothing and duplicates nothing."))
+                       "first; a crash at any moment loses nothing and duplicates nothing. "
+                       "With --http, the process also serves the lake (the routes, security "
+                       "rules and default limits of `silt serve`) with the running pipeline's "
+                       "live figures in /api/tables (\"live\") and /metrics "
+                       "(silt_commit_duration_seconds, silt_kafka_lag_messages)."))
         return code;
     if (o.n_args != 1) {
         fprintf(stderr, "silt pipeline run: give one pipeline file\n");
+        return SILT_EXIT_USAGE;
+    }
+    if (set.token_file && !set.http) {
+        fprintf(stderr, "silt pipeline run: --token-file goes with --http HOST:PORT\n");
         return SILT_EXIT_USAGE;
     }
     silt_pipeline_run_opts ro;

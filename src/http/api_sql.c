@@ -198,8 +198,12 @@ enum MHD_Result silt_http_run_query(silt_http_server *s, struct MHD_Connection *
     if (atomic_fetch_add(&s->queries, 1) >= s->cfg.max_queries) {
         atomic_fetch_sub(&s->queries, 1);
         atomic_fetch_add(&s->queries_refused, 1);
-        return silt_http_respond_error(conn, 503, "too many queries running; try again shortly",
-                                       NULL);
+        char msg[160];
+        snprintf(msg, sizeof msg, "too many queries: %lld are running, the server's limit",
+                 (long long)s->cfg.max_queries);
+        return silt_http_respond_error(conn, 503, msg,
+                                       "try again after Retry-After seconds (or raise the "
+                                       "server's --max-queries)");
     }
     silt_error err;
     silt_error_clear(&err);

@@ -9,6 +9,7 @@
 
 #include "delta/maint.h"
 #include "http/eventlog.h"
+#include "http/live.h"
 #include "http/server_int.h"
 #include "util/time.h"
 
@@ -93,6 +94,8 @@ static struct MHD_Response *tables_build(void *arg)
     silt_http_catalog_unlock(s->cat);
     json_object_set_new(o, "lake", json_string(silt_http_catalog_lake(s->cat)));
     json_object_set_new(o, "tables", arr);
+    json_t *live = silt_http_live_json(); /* under `silt pipeline run --http` */
+    if (live) json_object_set_new(o, "live", live);
     char *text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(12));
     json_decref(o);
     if (!text) return NULL;

@@ -309,3 +309,14 @@ void silt_http_eventlog_metrics(silt_http_catalog *c, silt_buf *out)
     histograms(out, e);
     pthread_mutex_unlock(&e->mu);
 }
+
+void silt_http_eventlog_each_hist(silt_http_catalog *c, silt_http_eventlog_hist_fn fn, void *arg)
+{
+    struct silt_http_evlog *e = evlog_of(c);
+    if (!e) return;
+    pthread_mutex_lock(&e->mu);
+    for (size_t i = 0; i < e->n; i++)
+        fn(arg, e->t[i].name, ev_bounds, e->t[i].hist, EV_BUCKETS, e->t[i].dur_sum,
+           e->t[i].batches);
+    pthread_mutex_unlock(&e->mu);
+}

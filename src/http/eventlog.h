@@ -18,4 +18,11 @@ json_t *silt_http_eventlog_quality(silt_http_catalog *c, const char *table);
 /* Appends the event log's metric families (Prometheus text) to out; nothing without a log. */
 void silt_http_eventlog_metrics(silt_http_catalog *c, silt_buf *out);
 
+/* Calls fn for each table of the event log with its batch durations as a histogram: n bucket
+ * counts (batches of at most bounds[k] seconds), the sum in seconds and the batch count. */
+typedef void (*silt_http_eventlog_hist_fn)(void *arg, const char *table, const double *bounds,
+                                           const uint64_t *hist, size_t n, double sum,
+                                           int64_t count);
+void silt_http_eventlog_each_hist(silt_http_catalog *c, silt_http_eventlog_hist_fn fn, void *arg);
+
 #endif

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "http/eventlog.h"
+#include "http/live.h"
 #include "http/server_int.h"
 #include "util/time.h"
 #include "version.h"
@@ -148,6 +149,7 @@ static void render(silt_buf *o, silt_http_server *s)
     table_metrics(o, s);
     server_metrics(o, s);
     silt_http_eventlog_metrics(s->cat, o);
+    silt_http_metrics_live(s->cat, o);
     /* further families: append them here */
 }
 

@@ -182,8 +182,8 @@ static enum MHD_Result dispatch(silt_http_server *s, struct MHD_Connection *conn
 
 /* The first call of a request: its context, the token, the announced body size. Returns 1 when
  * a response was queued (in *res), 0 to go on. */
-static int first_call(silt_http_server *s, struct MHD_Connection *conn, void **con_cls,
-                      enum MHD_Result *res)
+static int first_call(silt_http_server *s, struct MHD_Connection *conn, const char *url,
+                      void **con_cls, enum MHD_Result *res)
 {
     lower_priority(s);
     http_req *req = silt_calloc(1, sizeof *req);
@@ -194,7 +194,9 @@ static int first_call(silt_http_server *s, struct MHD_Connection *conn, void **c
     req->start_ns = silt_time_mono_ns();
     *con_cls = req;
     atomic_fetch_add(&s->requests, 1);
-    if (s->token) {
+    /* the dashboard's page and assets hold no data: the page asks for the token on a 401 */
+    bool page = !strcmp(url, "/") || !strcmp(url, "/index.html") || !strncmp(url, "/assets/", 8);
+    if (s->token && !page) {
         const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
         if (!silt_http_auth_ok(auth, s->token)) {
             *res = silt_http_respond_error(conn, 401,
@@ -223,7 +225,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     http_req *req = *con_cls;
     if (!req) {
         enum MHD_Result res;
-        if (first_call(s, conn, con_cls, &res)) return res;
+        if (first_call(s, conn, url, con_cls, &res)) return res;
         return MHD_YES; /* answering after the whole request keeps the connection alive */
     }
     if (*upload_size) {

@@ -7,6 +7,7 @@
  * but close files and write the log. At most one commit is in flight; chunks of the next batch
  * queue behind it. Chunks are recycled, so memory stays bounded and warm. */
 #include "pipeline/ingest.h"
+#include "pipeline/live.h"
 
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -206,6 +207,9 @@ static void *commit_thread(void *arg)
             uint64_t done = silt_time_mono_ns();
             if (rc == 0) {
                 record_latency(ing, silt_time_wall_ms());
+                /* fl_rows and fl_started_ns stay as they are while the commit is in flight */
+                silt_live_batch(ing->opts.live_name, ing->fl_rows, ing->fl_rows,
+                                (int64_t)((done - ing->fl_started_ns) / 1000000));
             } else {
                 ing->sink->ops->discard(ing->sink);
                 ing->discarding = true; /* until the reader has rewound */

@@ -99,6 +99,8 @@ typedef struct silt_ingest_options {
     bool until_caught_up; /* stop once every partition is read to its end and committed */
     int64_t progress_us;  /* progress line interval; 0 = none (default 5 s) */
     FILE *progress;       /* where progress lines go (default stderr) */
+    /* the table's name in the live registry (pipeline/live.h); NULL: none */
+    const char *live_name;
 } silt_ingest_options;
 
 typedef struct silt_ingest_stats {

@@ -1,5 +1,6 @@
 /* Kafka consumer adapted to the ingestion runtime's source interface. */
 #include "pipeline/kafka_source.h"
+#include "pipeline/live.h"
 
 #include "util/alloc.h"
 #include "util/log.h"
@@ -26,6 +27,7 @@ struct silt_kafka_source {
     uint64_t caught_up_since_ns; /* first check that saw no lag, 0 = not caught up */
     uint64_t created_ns;         /* when the consumer subscribed */
     bool joined;                 /* the first assignment has come */
+    uint64_t live_ns;            /* when the partitions were last published (pipeline/live.h) */
     char *group;                 /* for messages */
 };
 
@@ -102,6 +104,31 @@ static void eof_fn(void *opaque, const char *topic, int32_t partition, int64_t o
     if (t) t->eof = offset;
 }
 
+static silt_kafka_tp *assignment(silt_kafka_source *s, size_t *n);
+
+/* Publishes each assigned partition's position and high watermark (cached from fetches) to the
+ * live registry, at most twice a second. */
+static void publish_live(silt_kafka_source *s)
+{
+    uint64_t now = silt_time_mono_ns();
+    if (!silt_live_enabled() || now - s->live_ns < 500000000ull) return;
+    s->live_ns = now;
+    size_t n;
+    silt_error err;
+    silt_kafka_tp *tps = assignment(s, &n);
+    for (size_t i = 0; i < n; i++) {
+        int64_t lo, hi;
+        if (silt_kafka_consumer_watermarks(&lo, &hi, s->consumer, tps[i].topic, tps[i].partition,
+                                           false, 0, &err) ||
+            hi < 0)
+            continue;
+        tracked *t = track(s, tps[i].topic, tps[i].partition);
+        int64_t next = t && t->next >= 0 ? t->next : lo;
+        silt_live_partition_set(tps[i].topic, tps[i].partition, next < lo ? lo : next, hi);
+    }
+    silt_kafka_tp_array_free(tps, n);
+}
+
 static int src_poll(silt_ingest_source *base, silt_ingest *ing, int timeout_ms,
                     silt_ingest_msg_fn fn, silt_error *err)
 {
@@ -133,6 +160,7 @@ static int src_poll(silt_ingest_source *base, silt_ingest *ing, int timeout_ms,
         if (t && m->offset + 1 > t->next) t->next = m->offset + 1;
     }
     silt_kafka_batch_release(&s->batch);
+    publish_live(s);
     return rc ? rc : got;
 }
 

@@ -100,6 +100,7 @@ int run_bronze_start(silt_pipeline_run *r, run_table *t, silt_error *err)
     io.until_caught_up = r->opts.until_caught_up;
     io.max_rows = r->opts.max_rows; /* one bronze version is at most one downstream batch */
     io.progress_us = 0;
+    io.live_name = t->def->name;
     int rc = silt_ingest_create(&t->bronze.ing, silt_bronze_table_sink(t->bronze.bt), &io, err);
     if (rc) return rc;
     char group[600], tbuf[1024];

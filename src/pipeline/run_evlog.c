@@ -2,6 +2,7 @@
  * the shape of a table's quarantine (its source rows as they came, plus why). */
 #include <string.h>
 
+#include "pipeline/live.h"
 #include "pipeline/run_int.h"
 #include "util/alloc.h"
 #include "util/time.h"
@@ -102,6 +103,7 @@ int run_evlog_write(silt_pipeline_run *r, const run_event *ev, silt_error *err)
     }
     rc = run_delta_write(&r->ev, b, ev->txn_a, ev->upstream, ev->to_version, false, err);
     silt_batch_destroy(b);
+    if (!rc) silt_live_batch(ev->table, ev->read, ev->written, ev->duration_ms);
     return rc;
 }
 

@@ -51,14 +51,69 @@ function toSeconds(v) {
   return Date.parse(t) / 1000;
 }
 
+// ---- the bearer token (a server started with --token-file) ----
+// On a 401 the page asks for the token, keeps it in sessionStorage (this tab only) and sends it
+// as 'Authorization: Bearer' with every request, the event stream included (read through fetch:
+// EventSource cannot send headers).
+const auth = { token: sessionStorage.getItem('silt-token'), asking: null };
+const withAuth = (headers) => (auth.token ? { ...headers, Authorization: `Bearer ${auth.token}` } : headers);
+function askToken(refused) {
+  if (auth.asking) return auth.asking;
+  auth.asking = new Promise((resolve) => {
+    const input = h('input', { type: 'password', id: 'token-input', autocomplete: 'off', placeholder: 'token' });
+    const form = h('form', { class: 'card token-form', id: 'token-form' },
+      h('h2', {}, 'This server needs a token'),
+      h('p', { class: refused ? 'error' : 'muted' }, refused ? 'That token was refused: enter the token of the server\'s --token-file.'
+        : 'Enter the token of the server\'s --token-file. It is kept for this tab only.'),
+      input, h('button', { class: 'primary', type: 'submit', id: 'token-submit' }, 'Continue'));
+    const veil = h('div', { class: 'veil', id: 'token-veil' }, form);
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      if (!input.value.trim()) return;
+      auth.token = input.value.trim();
+      sessionStorage.setItem('silt-token', auth.token);
+      veil.remove();
+      auth.asking = null;
+      resolve();
+    });
+    document.body.append(veil);
+    input.focus();
+  });
+  return auth.asking;
+}
+async function api(url, opts = {}) {
+  for (;;) {
+    const r = await fetch(url, { ...opts, headers: withAuth(opts.headers || {}) });
+    if (r.status !== 401) return r;
+    const refused = Boolean(auth.token);
+    auth.token = null;
+    sessionStorage.removeItem('silt-token');
+    await askToken(refused);
+  }
+}
+
 async function getJSON(url) {
-  const r = await fetch(url, { headers: { Accept: 'application/json' } });
+  const r = await api(url, { headers: { Accept: 'application/json' } });
   const body = await r.json().catch(() => ({ error: `HTTP ${r.status}` }));
   if (!r.ok) throw new Error(body.error + (body.suggestion ? ` (${body.suggestion})` : ''));
   return body;
 }
+// At most 2 queries of this page at once: the server runs 4 at once (--max-queries) and refuses
+// more with 503; a pipeline with many gold tables would otherwise ask for one per chart.
+const slots = { free: 2, waiting: [] };
 async function sql(query, limit) {
-  const r = await fetch('/api/sql', {
+  if (slots.free > 0) slots.free--;
+  else await new Promise((r) => slots.waiting.push(r));
+  try {
+    return await sqlNow(query, limit);
+  } finally {
+    const next = slots.waiting.shift();
+    if (next) next();
+    else slots.free++;
+  }
+}
+async function sqlNow(query, limit) {
+  const r = await api('/api/sql', {
     method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
     body: JSON.stringify(limit ? { sql: query, limit } : { sql: query }),
   });
@@ -79,6 +134,7 @@ async function refreshCatalog() {
   $('#lake').textContent = cat.lake;
   const now = Date.now();
   state.tables = cat.tables;
+  state.live = cat.live || null; // `silt pipeline run --http`: the running pipeline's figures
   state.byName = new Map(cat.tables.map((t) => [t.name, t]));
   for (const t of cat.tables) {
     const v = state.samples.get(t.name) || [];
@@ -113,13 +169,16 @@ function nodeBox(x, y, t, kind) {
     g.append(s('text', { x: 16, y: 24, class: 'title' }, 'Kafka'));
     g.append(s('text', { x: 16, y: 44, class: 'sub' }, 'source topics'));
     const r = state.tables.filter((x) => x.layer === 'bronze').reduce((n, x) => n + (rate(x.name) || 0), 0);
-    g.append(s('text', { x: 16, y: 64 }, `${fmt(r)} msg/s into bronze`));
+    const lag = state.live ? ` · lag ${fmt(state.live.lag)}` : '';
+    g.append(s('text', { x: 16, y: 64, class: 'kafka-rate' }, `${fmt(r)} msg/s into bronze${lag}`));
     return g;
   }
   const r = rate(t.name);
   g.append(s('text', { x: 16, y: 22, class: 'title' }, t.name.length > 26 ? `${t.name.slice(0, 25)}…` : t.name));
   g.append(s('text', { x: 16, y: 41, class: 'rows' }, `${fmt(t.rows)} rows · ${r === null ? '–' : fmt(r)} rows/s`));
-  g.append(s('text', { x: 16, y: 59, class: 'sub' }, `v${t.version ?? '–'} · ${ago(t.freshness_seconds)}`));
+  const lt = state.live?.tables?.[t.name]; // the running pipeline's figures (pipeline run --http)
+  const batch = lt ? ` · last batch ${fmt(lt.last_batch_ms)} ms` : '';
+  g.append(s('text', { x: 16, y: 59, class: 'sub' }, `v${t.version ?? '–'} · ${ago(t.freshness_seconds)}${batch}`));
   const q = t.quality;
   if (t.error) g.append(s('text', { x: 16, y: 73, class: 'warn' }, 'unreadable'));
   else if (q && (q.quarantined || q.expectations_failed))
@@ -315,13 +374,37 @@ function showTab(name) {
   for (const t of document.querySelectorAll('.tab')) t.classList.toggle('active', t.id === `tab-${name}`);
   if (name === 'tables' && !state.selected && state.tables.length) selectTable(state.tables[0].name);
 }
-function live() {
-  const es = new EventSource('/api/events');
-  let pending = null;
+// Server-Sent Events read through fetch (to send the token), resumed with Last-Event-ID.
+async function live() {
+  let lastId = null, pending = null;
   const soon = () => { if (!pending) pending = setTimeout(() => { pending = null; refreshCatalog().catch(() => {}); }, 250); };
-  es.onopen = () => { $('#live').classList.remove('off'); $('#live-text').textContent = 'live'; };
-  es.onerror = () => { $('#live').classList.add('off'); $('#live-text').textContent = 'reconnecting'; };
-  for (const type of ['commit', 'table', 'table_removed', 'batch']) es.addEventListener(type, soon);
+  const on = (yes) => { $('#live').classList.toggle('off', !yes); $('#live-text').textContent = yes ? 'live' : 'reconnecting'; };
+  for (;;) {
+    try {
+      const headers = { Accept: 'text/event-stream' };
+      if (lastId) headers['Last-Event-ID'] = lastId;
+      const r = await api('/api/events', { headers });
+      if (!r.ok || !r.body) throw new Error(`HTTP ${r.status}`);
+      on(true);
+      const reader = r.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buf = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buf += value.replaceAll('\r\n', '\n');
+        for (let i; (i = buf.indexOf('\n\n')) >= 0; buf = buf.slice(i + 2)) {
+          let type = 'message';
+          for (const line of buf.slice(0, i).split('\n')) {
+            if (line.startsWith('id:')) lastId = line.slice(3).trim();
+            else if (line.startsWith('event:')) type = line.slice(6).trim();
+          }
+          if (['commit', 'table', 'table_removed', 'batch'].includes(type)) soon();
+        }
+      }
+    } catch { /* the stream broke: try again below */ }
+    on(false);
+    await new Promise((r) => setTimeout(r, 3000));
+  }
 }
 function start() {
   for (const b of document.querySelectorAll('#tabs button')) b.addEventListener('click', () => showTab(b.dataset.tab));
