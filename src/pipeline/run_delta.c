@@ -23,7 +23,7 @@ static const char *base_name(const char *loc)
 int run_delta_open(run_delta *d, const char *location, silt_error *err)
 {
     memset(d, 0, sizeof *d);
-    d->appended = d->kept_version = d->whole_version = -1;
+    d->appended = d->kept_version = -1;
     d->location = silt_strdup(location);
     d->name = silt_strdup(base_name(location));
     if (!d->location || !d->name) return silt_error_set(err, SILT_ENOMEM, "out of memory");
@@ -37,7 +37,6 @@ int run_delta_open(run_delta *d, const char *location, silt_error *err)
 void run_delta_close(run_delta *d)
 {
     run_kept_drop(d);
-    run_mv_whole_drop(d);
     silt_delta_snapshot_destroy(d->snap);
     silt_store_destroy(d->store);
     silt_free(d->location);

@@ -25,8 +25,6 @@ typedef struct run_delta {
     int64_t appended;          /* version of this runtime's latest append, -1 none */
     silt_batch *kept;          /* the rows of version kept_version (run_kept.c), or NULL */
     int64_t kept_version;
-    silt_batch *whole; /* every row as of whole_version (run_mv_whole.c), or NULL */
-    int64_t whole_version;
 } run_delta;
 
 typedef struct run_bronze {
@@ -124,14 +122,6 @@ bool run_kept_view(silt_batch *view, silt_column *cols, const run_delta *up, int
                    const silt_schema *want, int64_t n_records);
 /* The rows the adds hold by their statistics (numRecords); files without it count 0. */
 int64_t run_stats_rows(const silt_delta_add *adds, size_t n);
-
-/* ---- run_mv_whole.c: a view's full recompute over its one upstream read once per pass ---- */
-/* Runs view t's query over its upstream's rows as of version ver, read into memory once and
- * shared within the pass; *done false (no error) when t does not qualify (compute it as
- * before). */
-int run_mv_whole_compute(silt_batch **out, bool *done, silt_pipeline_run *r, run_table *t,
-                         int64_t ver, silt_error *err);
-void run_mv_whole_drop(run_delta *d);
 
 /* ---- run_evlog.c: the event log and the quarantine ---- */
 typedef struct run_event {

@@ -66,9 +66,6 @@ static int on_whole(void *arg, const silt_batch *b, silt_error *err)
 static int compute(silt_batch **out, silt_pipeline_run *r, run_table *t, const int *ups,
                    const int64_t *vers, size_t n, silt_error *err)
 {
-    bool done = false;
-    int rc0 = n == 1 ? run_mv_whole_compute(out, &done, r, t, vers[0], err) : 0;
-    if (rc0 || done) return rc0;
     if (t->upstream < 0) {
         silt_buf q = SILT_BUF_INIT;
         silt_sql_plan *p = NULL;

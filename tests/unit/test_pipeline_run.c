@@ -344,9 +344,9 @@ static void test_watermark_windows_one_run(void **state)
              dir);
 }
 
-/* Several silver batches in one run: the views read each batch's rows from memory (kept
- * incrementally) or silver as a whole once (recomputed in full: count DISTINCT), and hold what
- * the same queries give over silver's files. */
+/* Several silver batches in one run: a view kept incrementally reads each batch's rows from
+ * memory (run_kept.c), a view recomputed in full (count DISTINCT) reads silver's files; both
+ * hold what the same queries give over silver's files. */
 static void test_views_in_memory(void **state)
 {
     (void)state;
