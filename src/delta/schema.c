@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,15 +277,24 @@ static int bad_value(silt_error *err, const silt_field *f, const char *v)
     return silt_error_column(err, f->name);
 }
 
+/* The patterns of partition values, compiled once (a scan parses a file's value per row). */
+static silt_datefmt date_fmt, iso_fmt;
+static int fmt_rc;
+static pthread_once_t fmt_once = PTHREAD_ONCE_INIT;
+
+static void compile_fmts(void)
+{
+    fmt_rc = silt_datefmt_compile(&date_fmt, "y-M-d", NULL) ||
+             silt_datefmt_compile(&iso_fmt, NULL, NULL);
+}
+
 /* A partition value "YYYY-MM-DD" (the whole text) -> days since 1970-01-01; 0 on success. */
 static int parse_date(const char *s, int64_t *days)
 {
-    silt_datefmt f;
     int64_t secs;
     int32_t nanos;
-    if (silt_datefmt_compile(&f, "y-M-d", NULL) ||
-        silt_datefmt_parse(&secs, &nanos, NULL, &f, s, strlen(s), NULL))
-        return -1;
+    pthread_once(&fmt_once, compile_fmts);
+    if (fmt_rc || silt_datefmt_parse(&secs, &nanos, NULL, &date_fmt, s, strlen(s), NULL)) return -1;
     *days = secs / 86400;
     return 0;
 }
@@ -293,12 +303,10 @@ static int parse_date(const char *s, int64_t *days)
  * the epoch (UTC); 0 on success. */
 static int parse_timestamp(const char *s, int64_t *us)
 {
-    silt_datefmt f;
     int64_t secs;
     int32_t nanos;
-    if (silt_datefmt_compile(&f, NULL, NULL) ||
-        silt_datefmt_parse(&secs, &nanos, NULL, &f, s, strlen(s), NULL))
-        return -1;
+    pthread_once(&fmt_once, compile_fmts);
+    if (fmt_rc || silt_datefmt_parse(&secs, &nanos, NULL, &iso_fmt, s, strlen(s), NULL)) return -1;
     *us = secs * 1000000 + nanos / 1000;
     return 0;
 }

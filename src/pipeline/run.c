@@ -216,6 +216,7 @@ int silt_pipeline_run_pass(silt_pipeline_run *r, bool *out_idle, silt_error *err
         if (rc) return rc;
         if (did) *out_idle = false;
     }
+    for (size_t i = 0; i < r->n; i++) run_kept_drop(&r->t[i].d); /* read by now */
     return 0;
 }
 

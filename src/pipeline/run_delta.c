@@ -23,6 +23,7 @@ static const char *base_name(const char *loc)
 int run_delta_open(run_delta *d, const char *location, silt_error *err)
 {
     memset(d, 0, sizeof *d);
+    d->appended = d->kept_version = -1;
     d->location = silt_strdup(location);
     d->name = silt_strdup(base_name(location));
     if (!d->location || !d->name) return silt_error_set(err, SILT_ENOMEM, "out of memory");
@@ -35,6 +36,7 @@ int run_delta_open(run_delta *d, const char *location, silt_error *err)
 
 void run_delta_close(run_delta *d)
 {
+    run_kept_drop(d);
     silt_delta_snapshot_destroy(d->snap);
     silt_store_destroy(d->store);
     silt_free(d->location);
@@ -340,6 +342,7 @@ int run_delta_write_txns(run_delta *d, const silt_batch *rows, const silt_delta_
         rc = silt_delta_overwrite(&v, d->store, d->snap, NULL, adds, n, txns, n_txns, &co, err);
     else if (!rc)
         rc = silt_delta_append(&v, d->store, d->snap, adds, n, txns, n_txns, &co, err);
+    d->appended = !rc && !overwrite ? v : -1;
     free_adds(adds, n);
     if (rc) {
         silt_error_prefix(err, "writing table '%s'", d->location);

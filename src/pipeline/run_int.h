@@ -22,6 +22,9 @@ typedef struct run_delta {
     char *name; /* in txn appIds */
     silt_store *store;
     silt_delta_snapshot *snap; /* latest known; NULL before it exists */
+    int64_t appended;          /* version of this runtime's latest append, -1 none */
+    silt_batch *kept;          /* the rows of version kept_version (run_kept.c), or NULL */
+    int64_t kept_version;
 } run_delta;
 
 typedef struct run_bronze {
@@ -60,8 +63,10 @@ typedef struct run_table {
     run_delta q;           /* <table>_quarantine */
     silt_schema *q_schema; /* upstream columns + _expectations, _reason, _upstream_version */
     silt_pipeline_table_stats st;
-    int64_t window_us;      /* RUN_WINDOW: the window(col, 'size') of the query */
-    int ts_col;             /* RUN_WINDOW: the watermark column in in_schema */
+    int64_t window_us; /* RUN_WINDOW: the window(col, 'size') of the query */
+    int ts_col;        /* RUN_WINDOW: the watermark column in in_schema */
+    bool max_known;    /* RUN_WINDOW: max_ts = the largest event time as of max_version */
+    int64_t max_version, max_ts;
     int64_t last_ms;        /* duration of the last batch */
     uint64_t wait_since_ns; /* RUN_RECOMPUTE: since when it waits for its upstreams, 0 none */
     /* RUN_RECOMPUTE kept incrementally (run_mv_inc.c): the query over the new rows of its one
@@ -105,6 +110,18 @@ int run_delta_write_txns(run_delta *d, const silt_batch *rows, const silt_delta_
                          size_t n_txns, bool overwrite, silt_error *err);
 /* Appends row i of src to dst (same types). */
 int run_copy_row(silt_batch *dst, size_t dst_col0, const silt_batch *src, int64_t i);
+
+/* ---- run_kept.c: a streaming table's latest appended rows, for its readers in the pass ---- */
+/* Keeps rows (owned; freed at once when version < 0) as the rows version of d appended. */
+void run_kept_set(run_delta *d, silt_batch *rows, int64_t version);
+void run_kept_drop(run_delta *d);
+/* When up keeps version v's rows (n_records of them) with every column of want (by name, same
+ * type): *view shows them in want's order, through cols (want->n_fields, filled; borrowed
+ * until up's next commit or the end of the pass). */
+bool run_kept_view(silt_batch *view, silt_column *cols, const run_delta *up, int64_t v,
+                   const silt_schema *want, int64_t n_records);
+/* The rows the adds hold by their statistics (numRecords); files without it count 0. */
+int64_t run_stats_rows(const silt_delta_add *adds, size_t n);
 
 /* ---- run_evlog.c: the event log and the quarantine ---- */
 typedef struct run_event {

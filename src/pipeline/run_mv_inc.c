@@ -128,7 +128,15 @@ static int read_version(new_rows *nr, run_delta *u, const silt_schema *schema, i
         o.file_ops = silt_delta_parquet_ops();
         silt_delta_snapshot view = *u->snap;
         view.schema = (silt_schema *)schema;
-        rc = silt_delta_scan_files(NULL, &view, adds, n, u->store, &o, on_rows, nr, err);
+        silt_batch kept;
+        silt_column *cols = silt_calloc(schema->n_fields + 1, sizeof *cols);
+        if (!cols)
+            rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
+        else if (run_kept_view(&kept, cols, u, v, schema, run_stats_rows(adds, n)))
+            rc = on_rows(nr, &kept, err); /* appended in this pass: the files are not read */
+        else
+            rc = silt_delta_scan_files(NULL, &view, adds, n, u->store, &o, on_rows, nr, err);
+        silt_free(cols);
     }
     if (rc) silt_error_prefix(err, "reading version %lld of '%s'", (long long)v, u->location);
     silt_free(adds);

@@ -37,8 +37,7 @@ static int on_scan(void *arg, const silt_batch *b, silt_error *err)
     return 0;
 }
 
-/* The rows the adds hold by their statistics (numRecords); files without it count 0. */
-static int64_t stats_rows(const silt_delta_add *adds, size_t n)
+int64_t run_stats_rows(const silt_delta_add *adds, size_t n)
 {
     int64_t rows = 0;
     for (size_t i = 0; i < n; i++) {
@@ -86,13 +85,21 @@ int run_read_version(run_rows *bi, run_delta *up, int64_t v, silt_error *err)
             adds[n++] = acts.items[i].u.add; /* shallow: acts owns it */
     if (!rc) rc = appends_only(&acts, err);
     if (!rc && n && bi->limit > 0 && bi->rows->n_rows > 0 &&
-        bi->rows->n_rows + stats_rows(adds, n) > bi->limit)
+        bi->rows->n_rows + run_stats_rows(adds, n) > bi->limit)
         bi->stopped = true;
     else if (!rc && n) {
         silt_delta_scan_opts o = silt_delta_scan_opts_default();
         o.file_ops = silt_delta_parquet_ops();
         bi->version = v;
-        rc = silt_delta_scan_files(NULL, up->snap, adds, n, up->store, &o, on_scan, bi, err);
+        silt_batch view;
+        silt_column *cols = silt_calloc(bi->rows->n_cols + 1, sizeof *cols);
+        if (!cols)
+            rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
+        else if (run_kept_view(&view, cols, up, v, bi->rows->schema, run_stats_rows(adds, n)))
+            rc = on_scan(bi, &view, err); /* written by this pass: no need to read the files */
+        else
+            rc = silt_delta_scan_files(NULL, up->snap, adds, n, up->store, &o, on_scan, bi, err);
+        silt_free(cols);
     }
     if (rc) silt_error_prefix(err, "reading version %lld of '%s'", (long long)v, up->location);
     silt_free(adds);
@@ -260,6 +267,8 @@ static int write_all(silt_pipeline_run *r, run_table *t, const run_delta *up, ba
         return silt_error_set(err, SILT_EIO, "crash after the event log (test)");
     if (!rc) rc = run_delta_write(&t->d, c->kept, t->d.name, up->name, b, false, err);
     if (rc) return rc;
+    run_kept_set(&t->d, c->kept, t->d.appended); /* for the tables reading t in this pass */
+    c->kept = NULL;
     t->st.rows_read += ev.read;
     t->st.rows_written += nk;
     t->st.rows_dropped += ev.dropped;

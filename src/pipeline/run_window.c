@@ -2,8 +2,9 @@
  * DELAY OF d): each window is appended once, when the watermark (the largest event time seen,
  * less d) passes its end; a row whose window was already appended is counted late and left
  * out. No state is kept anywhere but the lake: for a batch (a, b] of upstream versions, the
- * watermark before it is recomputed from the upstream as of version a, and the windows it
- * closes are aggregated from the upstream as of version b; the table's txn records b. */
+ * watermark before it is recomputed from the upstream as of version a (or, in memory, carried
+ * from the batch that ended at a), and the windows it closes are aggregated from the upstream
+ * as of version b; the table's txn records b. */
 #include <string.h>
 #include <strings.h>
 
@@ -160,7 +161,10 @@ static int watermarks(wbatch *w, silt_pipeline_run *r, run_table *t, run_delta *
 {
     int64_t delay = t->def->watermark_delay_us;
     maxer m = {NO_WM};
-    int rc = w->a >= 0 ? scan_at(t, u, w->a, &m, NULL, err) : 0;
+    /* the largest event time as of a: known from the batch that ended there, else scanned */
+    bool known = t->max_known && t->max_version == w->a;
+    if (known) m.max = t->max_ts;
+    int rc = w->a >= 0 && !known ? scan_at(t, u, w->a, &m, NULL, err) : 0;
     w->wm_prev = m.max == NO_WM ? NO_WM : m.max - delay;
     if (!rc && !(w->nr.rows = silt_batch_create(t->in_schema)))
         rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
@@ -172,6 +176,11 @@ static int watermarks(wbatch *w, silt_pipeline_run *r, run_table *t, run_delta *
                err);
     w->wm = n.max == NO_WM || (w->wm_prev != NO_WM && n.max - delay < w->wm_prev) ? w->wm_prev
                                                                                   : n.max - delay;
+    if (!rc) { /* (a, b] held only appends (run_read_version): the max as of b follows */
+        t->max_known = true;
+        t->max_version = w->b;
+        t->max_ts = n.max > m.max ? n.max : m.max;
+    }
     const silt_column *ts = rc ? NULL : &w->nr.rows->cols[t->ts_col];
     for (int64_t i = 0; ts && w->wm_prev != NO_WM && i < w->nr.rows->n_rows; i++)
         if (silt_column_is_valid(ts, i) &&

@@ -3,6 +3,7 @@
  * weekofyear), date_add, date_sub, datediff, current_date, current_timestamp. Text that is
  * not a date gives NULL. Timestamps are read in UTC. */
 #include <stdio.h>
+#include <string.h>
 
 #include "sql/fn_time.h"
 #include "util/alloc.h"
@@ -59,8 +60,29 @@ static int to_ts_bind(silt_sql_fn_bind *b, silt_error *err)
     return parse_bind_kind(b, true, "to_timestamp", err);
 }
 
+/* A format that is not a constant, compiled once per distinct text in a run of rows (the
+ * same pattern on every row is compiled once per batch, not once per row). */
+typedef struct row_fmt_cache {
+    bool valid; /* fmt holds the compiled pat */
+    bool ok;    /* pat compiled */
+    char pat[256];
+    silt_datefmt fmt;
+} row_fmt_cache;
+
+static const silt_datefmt *row_format(row_fmt_cache *c, const uint8_t *fp, size_t fl)
+{
+    char pat[256];
+    snprintf(pat, sizeof pat, "%.*s", (int)fl, fl ? (const char *)fp : "");
+    if (!c->valid || strcmp(pat, c->pat)) {
+        memcpy(c->pat, pat, sizeof pat);
+        c->ok = silt_datefmt_compile(&c->fmt, pat, NULL) == 0;
+        c->valid = true;
+    }
+    return c->ok ? &c->fmt : NULL;
+}
+
 /* Parses row r's text; returns false for NULL. *us = the instant in microseconds. */
-static bool parse_text(const parse_site *s, silt_datefmt *row_fmt, const silt_sql_fn_args *a,
+static bool parse_text(const parse_site *s, row_fmt_cache *row_fmt, const silt_sql_fn_args *a,
                        int64_t r, int64_t *us)
 {
     size_t n;
@@ -76,10 +98,7 @@ static bool parse_text(const parse_site *s, silt_datefmt *row_fmt, const silt_sq
     if (!s->fmt_const) {
         size_t fl;
         const uint8_t *fp = fn_str(a, 1, r, &fl);
-        char pat[256];
-        snprintf(pat, sizeof pat, "%.*s", (int)fl, (const char *)fp);
-        if (silt_datefmt_compile(row_fmt, pat, NULL) != 0) return false;
-        f = row_fmt;
+        if (!(f = row_format(row_fmt, fp, fl))) return false;
     }
     int64_t secs;
     int32_t nanos;
@@ -93,7 +112,8 @@ static int parse_eval(void *state, silt_column *out, const silt_sql_fn_args *a, 
 {
     const parse_site *s = state;
     const silt_column *c = a->cols[0];
-    silt_datefmt row_fmt;
+    row_fmt_cache row_fmt;
+    row_fmt.valid = false;
     if (silt_column_reserve(out, n, 0)) return FN_OOM(err);
     for (int64_t r = 0; r < n; r++) {
         int64_t us = 0, i = silt_sql_arg_row(a, 0, r);

@@ -38,7 +38,7 @@ static silt_pipeline_source src_kafka = {
 static silt_pipeline_source src_bronze = {SILT_PIPELINE_SRC_TABLE, "bronze", 0, NULL, 0, NULL};
 static int gold_reads[] = {1};
 static int order[] = {0, 1, 2};
-static silt_pipeline_table tables[3];
+static silt_pipeline_table tables[4];
 static silt_pipeline_def def;
 
 static void build_def(silt_pipeline_action first_action)
@@ -150,6 +150,7 @@ static void check_metadata(void)
 }
 
 static int crash_after;
+static int64_t max_versions; /* 0: the default */
 
 static int run_caught_up(silt_error *err)
 {
@@ -160,6 +161,7 @@ static int run_caught_up(silt_error *err)
     o.progress_us = 0;
     o.trigger_us = 1000;
     o.crash_after = crash_after;
+    if (max_versions) o.max_versions = max_versions;
     silt_pipeline_run *r = NULL;
     int rc = silt_pipeline_run_create(&r, &def, &o, err);
     if (!rc) rc = silt_pipeline_run_loop(r, NULL, err);
@@ -180,6 +182,7 @@ static int setup(void **state)
              "country",
              loc_silver);
     next_offset = SILT_INGEST_OFFSET_DEFAULT;
+    max_versions = 0;
     return 0;
 }
 
@@ -308,6 +311,111 @@ static void test_watermark_windows(void **state)
              dir);
 }
 
+/* The same windows when one run makes every batch (one upstream version each): the watermark
+ * before a batch is then carried in memory from the batch before, not scanned again. */
+static void test_watermark_windows_one_run(void **state)
+{
+    (void)state;
+    build_def(SILT_PIPELINE_ON_QUARANTINE);
+    static char q[] = "SELECT window(ingested_at, '1 minute').start AS minute, count(*) AS n "
+                      "FROM bronze GROUP BY 1";
+    tables[1].query = q;
+    tables[1].n_expects = 0;
+    tables[1].has_watermark = true;
+    tables[1].watermark_column = "ingested_at";
+    tables[1].watermark_delay_us = 30000000;
+    def.n_tables = 2;
+    const int64_t t0 = 1699999980000000, s = 1000000;
+    static const char *const m[] = {"a", "b", "c"};
+    const int64_t b1[] = {t0, t0 + 10 * s, t0 + 70 * s}, b2[] = {t0 + 95 * s, t0 + 130 * s},
+                  b3[] = {t0 + 20 * s, t0 + 215 * s};
+    produce_at(m, 3, b1);
+    produce_at(m, 2, b2);
+    produce_at(m, 2, b3);
+    max_versions = 1;
+    silt_error err;
+    if (run_caught_up(&err)) fail_msg("%s", err.msg);
+    /* one batch per bronze version: its creation (0), then the three commits */
+    expect_q("4", "SELECT count(*) FROM delta.`%s/_event_log` WHERE table_name = 'silver'", dir);
+    expect_q("3", "SELECT count(*) FROM delta.`%s`", loc_silver);
+    expect_q("2", "SELECT n FROM delta.`%s` ORDER BY minute LIMIT 1", loc_silver);
+    expect_q("5", "SELECT sum(n) FROM delta.`%s`", loc_silver);
+    expect_q("1", "SELECT sum(rows_late) FROM delta.`%s/_event_log` WHERE table_name = 'silver'",
+             dir);
+}
+
+/* Several silver batches in one run: a view kept incrementally reads each batch's rows from
+ * memory (run_kept.c), a view recomputed in full (count DISTINCT) reads silver's files; both
+ * hold what the same queries give over silver's files. */
+static void test_views_in_memory(void **state)
+{
+    (void)state;
+    build_def(SILT_PIPELINE_ON_QUARANTINE);
+    static char bq[] = "SELECT count(DISTINCT country) AS countries, count(*) AS n, "
+                       "sum(price) AS revenue FROM silver";
+    static char q[1024];
+    snprintf(q, sizeof q,
+             "SELECT count(DISTINCT country) AS countries, count(*) AS n, sum(price) AS revenue "
+             "FROM delta.`%s`",
+             loc_silver);
+    tables[2].query = q;
+    tables[2].bind_query = bq;
+    static char q2[1024], loc_gold2[300];
+    static int order4[] = {0, 1, 2, 3};
+    snprintf(loc_gold2, sizeof loc_gold2, "%s/gold2", dir);
+    snprintf(q2, sizeof q2,
+             "SELECT concat_ws(',', count(*), sum(n), sum(revenue), max(revenue)) FROM "
+             "(SELECT country, count(*) AS n, sum(price) AS revenue FROM delta.`%s` GROUP BY "
+             "country)",
+             loc_silver);
+    static char gq[1024];
+    snprintf(gq, sizeof gq,
+             "SELECT country, count(*) AS n, sum(price) AS revenue FROM delta.`%s` GROUP BY "
+             "country",
+             loc_silver);
+    tables[3] = tables[2];
+    tables[3].name = "gold2";
+    tables[3].location = loc_gold2;
+    tables[3].query = gq;
+    static char bq2[] = "SELECT country, count(*) AS n, sum(price) AS revenue FROM silver GROUP BY "
+                        "country";
+    tables[3].bind_query = bq2;
+    def.n_tables = 4;
+    def.order = order4;
+    static const char *const m1[] = {"{\"id\":1,\"price\":2.5,\"country\":\"PT\"}",
+                                     "{\"id\":2,\"price\":3,\"country\":\"FR\"}"};
+    static const char *const m2[] = {"{\"id\":3,\"price\":4,\"country\":\"PT\"}",
+                                     "{\"id\":4,\"price\":5,\"country\":\"DE\"}"};
+    static const char *const m3[] = {"{\"id\":5,\"price\":6,\"country\":\"ES\"}"};
+    produce(m1, 2);
+    produce(m2, 2);
+    produce(m3, 1);
+    max_versions = 1;
+    silt_error err;
+    if (run_caught_up(&err)) fail_msg("%s", err.msg);
+    /* one batch per bronze version: its creation (0), then the three commits */
+    expect_q("4", "SELECT count(*) FROM delta.`%s/_event_log` WHERE table_name = 'silver'", dir);
+    char want[256], oracle[1024];
+    snprintf(oracle, sizeof oracle,
+             "SELECT concat_ws(',', count(DISTINCT country), count(*), sum(price)) FROM "
+             "delta.`%s`",
+             loc_silver);
+    query1(want, sizeof want, oracle);
+    expect_q(want, "SELECT concat_ws(',', countries, n, revenue) FROM delta.`%s`", loc_gold);
+    expect_q("4,5,20.5", "SELECT concat_ws(',', countries, n, revenue) FROM delta.`%s`", loc_gold);
+    /* a view kept incrementally read the same batches from memory */
+    char want2[256];
+    query1(want2, sizeof want2, q2);
+    expect_q(want2,
+             "SELECT concat_ws(',', count(*), sum(n), sum(revenue), max(revenue)) FROM "
+             "delta.`%s/gold2`",
+             dir);
+    expect_q("4,5,20.5,6.5",
+             "SELECT concat_ws(',', count(*), sum(n), sum(revenue), max(revenue)) FROM "
+             "delta.`%s/gold2`",
+             dir);
+}
+
 /* A query that no longer gives the table's columns is refused, naming the way out. */
 static void test_schema_change(void **state)
 {
@@ -367,6 +475,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_fail_update, setup, teardown),
         cmocka_unit_test_setup_teardown(test_schema_change, setup, teardown),
         cmocka_unit_test_setup_teardown(test_watermark_windows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_watermark_windows_one_run, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_views_in_memory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crash_between_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quarantine_needs_row_origin, setup, teardown),
     };
