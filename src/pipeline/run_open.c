@@ -87,7 +87,9 @@ static int choose_mode(run_table *t, silt_error *err)
     t->traced = linear;
     for (size_t k = 0; k < d->n_expects; k++)
         if (d->expects[k].action == SILT_PIPELINE_ON_QUARANTINE) t->has_quarantine = true;
-    if (t->has_quarantine && !linear) {
+    bool windowed = d->has_watermark && d->kind == SILT_PIPELINE_STREAMING_TABLE &&
+                    t->upstream >= 0;
+    if (t->has_quarantine && !linear && !windowed) {
         if (t->upstream < 0)
             return silt_error_set(err, SILT_EINVAL,
                                   "table %s (line %d): ON VIOLATION QUARANTINE needs a STREAM "
@@ -99,7 +101,7 @@ static int choose_mode(run_table *t, silt_error *err)
                               "to come from one source row%s; use DROP ROW or FAIL UPDATE",
                               d->name, d->line, e2.msg);
     }
-    if (d->has_watermark && d->kind == SILT_PIPELINE_STREAMING_TABLE && t->upstream >= 0) {
+    if (windowed) {
         int rc = run_window_bind(t, err);
         if (rc) return rc;
     } else if (d->kind == SILT_PIPELINE_STREAMING_TABLE && !linear)
