@@ -41,8 +41,10 @@ static int bind_query(silt_pipeline_run *r, run_table *t, silt_error *err)
     size_t n_in = 0;
     if (d->n_sources > 1)
         return silt_error_set(err, SILT_EUNSUPPORTED,
-                              "table %s (line %d): a query over %zu streams is not supported yet "
-                              "(one STREAM source, joined with tables read whole, is)",
+                              "table %s (line %d): a query over %zu STREAM sources is not "
+                              "supported yet: give each stream its own streaming table and "
+                              "combine them in a materialized view (SELECT * FROM a UNION ALL "
+                              "SELECT * FROM b), or read the other sources whole (without STREAM)",
                               d->name, d->line, d->n_sources);
     if (d->n_sources == 1) {
         const silt_pipeline_source *s = &d->sources[0];
