@@ -59,7 +59,8 @@ static silt_schema *files_quarantine_schema(const silt_schema *in)
     static const silt_type_id types[] = {SILT_TYPE_STRING, SILT_TYPE_INT64, SILT_TYPE_BINARY};
     silt_schema *up = silt_schema_create(in->n_fields + 3), *q = NULL;
     bool ok = up != NULL;
-    for (size_t i = 0; ok && i < in->n_fields; i++) ok = !silt_field_copy(&up->fields[i], &in->fields[i]);
+    for (size_t i = 0; ok && i < in->n_fields; i++)
+        ok = !silt_field_copy(&up->fields[i], &in->fields[i]);
     for (size_t k = 0; ok && k < 3; k++)
         ok = !silt_field_init(&up->fields[in->n_fields + k], names[k], types[k], true);
     if (ok) q = run_quarantine_schema(up);
@@ -172,7 +173,9 @@ static int list_new(files_in *fi, size_t *out_pending, const silt_pipeline_run *
     size_t n = 0;
     for (size_t i = 0; !rc && i < l.n; i++) {
         const silt_store_entry *e = &l.entries[i];
-        if (!silt_pipeline_files_match(&rf->f, e->key) || file_done(t, e->key)) continue;
+        /* an empty file is one whose writer has not written yet: left for later */
+        if (!e->size || !silt_pipeline_files_match(&rf->f, e->key) || file_done(t, e->key))
+            continue;
         const seen_file *old = seen_find(rf, e->key);
         bool same = old && old->size == e->size && old->mtime_ms == e->mtime_ms;
         ns[n] = (seen_file){silt_strdup(e->key), e->size, e->mtime_ms, same ? old->since_ns : now};
@@ -198,8 +201,7 @@ static int keys_of_batch(files_in *fi, const run_delta *d, const char *a, const 
     int np = snprintf(pre, sizeof pre, "silt:%s:%s:", a, in_name);
     for (size_t i = 0; d->snap && i < d->snap->n_txns; i++) {
         const silt_delta_txn *x = &d->snap->txns[i];
-        if (x->version == b && !strncmp(x->app_id, pre, (size_t)np) &&
-            push_key(fi, x->app_id + np))
+        if (x->version == b && !strncmp(x->app_id, pre, (size_t)np) && push_key(fi, x->app_id + np))
             return SILT_ENOMEM;
     }
     return 0;
@@ -258,8 +260,8 @@ static int add_bad(files_in *fi, size_t k, int64_t line, const char *raw, size_t
 }
 
 /* Decodes one JSON object into fi->rows, or sends it to the quarantine with the reason. */
-static int decode_one(files_in *fi, struct run_files *rf, size_t k, int64_t line,
-                      const char *text, size_t len, silt_error *err)
+static int decode_one(files_in *fi, struct run_files *rf, size_t k, int64_t line, const char *text,
+                      size_t len, silt_error *err)
 {
     silt_error e2;
     silt_error_clear(&e2);
@@ -337,8 +339,7 @@ static int read_csv(files_in *fi, struct run_files *rf, size_t k, const silt_buf
 
 /* Where each source column is in the Parquet file's schema (-1: absent, read as NULL); a
  * column there with another type makes the file unreadable (SILT_EINVAL with why). */
-static int parquet_map(int *map, const silt_schema *in, const silt_schema *fs, char *why,
-                       size_t n)
+static int parquet_map(int *map, const silt_schema *in, const silt_schema *fs, char *why, size_t n)
 {
     for (size_t i = 0; i < in->n_fields; i++) {
         map[i] = -1;
@@ -401,13 +402,13 @@ static int read_parquet(files_in *fi, struct run_files *rf, size_t k, bool *out_
     silt_pq_source_destroy(src);
     silt_free(map);
     if (rc == SILT_ENOMEM) return silt_error_set(err, rc, "out of memory");
-    if (rc && !*out_gone && add_bad(fi, k, 0, NULL, 0, why)) return silt_error_set(err, SILT_ENOMEM, "oom");
+    if (rc && !*out_gone && add_bad(fi, k, 0, NULL, 0, why))
+        return silt_error_set(err, SILT_ENOMEM, "oom");
     return 0;
 }
 
 /* Reads file k of the batch; *out_gone when it is no longer there (deleted since listed). */
-static int read_one(files_in *fi, struct run_files *rf, size_t k, bool *out_gone,
-                    silt_error *err)
+static int read_one(files_in *fi, struct run_files *rf, size_t k, bool *out_gone, silt_error *err)
 {
     *out_gone = false;
     if (rf->f.format == SILT_PIPELINE_FILES_PARQUET) return read_parquet(fi, rf, k, out_gone, err);
@@ -416,7 +417,8 @@ static int read_one(files_in *fi, struct run_files *rf, size_t k, bool *out_gone
     silt_error_clear(&e2);
     int rc = silt_store_get(rf->store, &data, fi->keys[k], &e2);
     if (rc == SILT_ENOTFOUND) *out_gone = true;
-    if (rc == SILT_ENOMEM) rc = silt_error_set(err, rc, "out of memory");
+    if (rc == SILT_ENOMEM)
+        rc = silt_error_set(err, rc, "out of memory");
     else if (rc && !*out_gone)
         rc = add_bad(fi, k, 0, NULL, 0, e2.msg) ? silt_error_set(err, SILT_ENOMEM, "oom") : 0;
     else if (!rc && rf->f.format == SILT_PIPELINE_FILES_CSV)
@@ -577,9 +579,19 @@ static int write_all(silt_pipeline_run *r, run_table *t, files_batch *c, const i
         rc = run_delta_write_txns(&t->q, c->in.quar, c->txns, c->n_txns, false, err);
     if (!rc && r->opts.crash_after == 1)
         return silt_error_set(err, SILT_EIO, "crash after the quarantine (test)");
-    run_event ev = {t->def->name, NULL, t->in_name, b, b, nread, nk,
-                    c->out->n_rows - nk - (nq - c->in.n_bad), nq, 0, (const char *)c->ej.ptr,
-                    (int64_t)(silt_time_mono_ns() / 1000000) - t0, NULL};
+    run_event ev = {t->def->name,
+                    NULL,
+                    t->in_name,
+                    b,
+                    b,
+                    nread,
+                    nk,
+                    c->out->n_rows - nk - (nq - c->in.n_bad),
+                    nq,
+                    0,
+                    (const char *)c->ej.ptr,
+                    (int64_t)(silt_time_mono_ns() / 1000000) - t0,
+                    NULL};
     if (!rc && pos[2] < b && !(rc = make_txns(c, evid, t->in_name) ? SILT_ENOMEM : 0))
         rc = run_evlog_write_txns(r, &ev, c->txns, c->n_txns, err);
     if (!rc && r->opts.crash_after == 2)

@@ -79,8 +79,8 @@ static int choose_mode(run_table *t, silt_error *err)
     const silt_pipeline_table *d = t->def;
     silt_error e2;
     silt_error_clear(&e2);
-    bool linear = (t->upstream >= 0 || t->files) &&
-                  silt_sql_plan_traceable(t->plan, d->name, &e2) == 0;
+    bool linear =
+        (t->upstream >= 0 || t->files) && silt_sql_plan_traceable(t->plan, d->name, &e2) == 0;
     if (t->files) {
         int rc = run_files_mode(t, linear, err);
         return rc ? rc : run_expect_bind(t, err);
@@ -89,8 +89,8 @@ static int choose_mode(run_table *t, silt_error *err)
     t->traced = linear;
     for (size_t k = 0; k < d->n_expects; k++)
         if (d->expects[k].action == SILT_PIPELINE_ON_QUARANTINE) t->has_quarantine = true;
-    bool windowed = d->has_watermark && d->kind == SILT_PIPELINE_STREAMING_TABLE &&
-                    t->upstream >= 0;
+    bool windowed =
+        d->has_watermark && d->kind == SILT_PIPELINE_STREAMING_TABLE && t->upstream >= 0;
     if (t->has_quarantine && !linear && !windowed) {
         if (t->upstream < 0)
             return silt_error_set(err, SILT_EINVAL,

@@ -319,8 +319,8 @@ int run_window_batch(silt_pipeline_run *r, run_table *t, bool *out_did, silt_err
     if (!rc) rc = commit(r, t, u, &w, t0, err);
     if (!rc) t->st.lag = latest - w.b;
     if (rc && rc != SILT_ENOMEM) { /* e.g. FAIL UPDATE: the event log says why */
-        run_event ev = {t->def->name, NULL, u->name, w.a + 1, w.b, 0, 0, 0, 0, 0, NULL, 0,
-                        err->msg};
+        run_event ev = {t->def->name, NULL, u->name, w.a + 1, w.b, 0, 0, 0, 0, 0,
+                        NULL,         0,    err->msg};
         silt_error e2;
         silt_error_clear(&e2);
         if (run_evlog_write(r, &ev, &e2)) silt_log_warn("event log: %s", e2.msg);

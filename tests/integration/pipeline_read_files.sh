@@ -21,7 +21,7 @@ CREATE OR REFRESH MATERIALIZED VIEW totals AS SELECT count(*) AS n, sum(amount) 
 EOF
 # file i: 50 rows, ids i*1000+j, amounts j - 5 (some not positive: dropped)
 gen() { for j in $(seq 1 50); do printf '{"id": %d, "amount": %d.25, "name": "n%d"}\n' $(($1 * 1000 + j)) $((j - 5)) "$j"; done; }
-for i in 1 2 3; do gen "$i" >"$in/f$i.json"; done
+for i in 1 2 3; do gen "$i" >"$in/f$i.json"; done # before the start
 sql() { "$SILT" sql --format canonical "$1" || fail "silt sql failed: $1"; }
 count() { "$SILT" sql --format canonical "SELECT count(*) FROM delta.\`$1\`" 2>/dev/null || echo 0; }
 
@@ -32,7 +32,9 @@ _silt_pids+=("$run")
 # files arrive while it runs: written in place in one go, or written then renamed from a
 # hidden name (the way for writers that take their time), and one with bad lines
 for i in $(seq 4 15); do
-  if [ $((i % 2)) = 0 ]; then gen "$i" >"$in/f$i.json"; else gen "$i" >"$in/.f$i.json.part" && mv "$in/.f$i.json.part" "$in/f$i.json"; fi
+  # (in place: the whole file in one write(); a writer that pauses in the middle must rename)
+  if [ $((i % 2)) = 0 ]; then content=$(gen "$i"); printf '%s\n' "$content" >"$in/f$i.json"
+  else gen "$i" >"$in/.f$i.json.part" && mv "$in/.f$i.json.part" "$in/f$i.json"; fi
   sleep 0.$((RANDOM % 4))
 done
 printf '%s\n' '{"id": 99001, "amount": "abc", "name": "x"}' 'not json at all' \

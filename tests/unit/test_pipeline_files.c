@@ -21,7 +21,8 @@
 static char dir[256], in_dir[300], loc[300], query[600];
 static silt_pipeline_kv args[] = {{"format", "json"}, {"schema", "id BIGINT, price DOUBLE"}};
 static silt_pipeline_source src = {SILT_PIPELINE_SRC_FILES, "read_files", -1, args, 2, in_dir};
-static silt_pipeline_expect expects[] = {{"valid", "id IS NOT NULL", SILT_PIPELINE_ON_QUARANTINE, 2}};
+static silt_pipeline_expect expects[] = {
+    {"valid", "id IS NOT NULL", SILT_PIPELINE_ON_QUARANTINE, 2}};
 static int order[] = {0};
 static silt_pipeline_table table;
 static silt_pipeline_def def;

@@ -362,8 +362,8 @@ static void window_expect(silt_pipeline_action action)
              "ORDER BY batch_id DESC LIMIT 1",
              dir);
     if (action == SILT_PIPELINE_ON_QUARANTINE)
-        expect_q("1,[\"two\"]", "SELECT concat_ws(',', n, _expectations) FROM delta.`%s_quarantine`",
-                 loc_silver);
+        expect_q("1,[\"two\"]",
+                 "SELECT concat_ws(',', n, _expectations) FROM delta.`%s_quarantine`", loc_silver);
 }
 
 static void test_window_expect_quarantine(void **state)
