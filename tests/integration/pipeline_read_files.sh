@@ -68,6 +68,10 @@ assert_eq "$rd" $((15 * 50 + 5)) "lines read by the event log"
 assert_eq "$((wr + dr + qu))" "$rd" "written + dropped + quarantined"
 assert_eq "$wr" "$want" "rows written by the event log"
 assert_eq "$(sql "SELECT n FROM delta.\`$tmpdir/lake/totals\`")" "$want" "the view over the table"
+"$SILT" pipeline status "$tmpdir/p.sql" --var IN="$in" --lake "$tmpdir/lake" >"$tmpdir/status" ||
+  fail "status failed"
+grep -E '^  position     read_files: batch [0-9]+, 16 files done$' "$tmpdir/status" >/dev/null ||
+  fail "status: $(cat "$tmpdir/status")"
 pass "read_files while running: $want rows from 16 files, 3 quarantined, the view follows"
 
 # ---- CSV and Parquet
