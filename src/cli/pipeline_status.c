@@ -65,10 +65,19 @@ static void print_positions(const silt_pipeline_def *d, const silt_pipeline_tabl
 {
     char prefix[600];
     snprintf(prefix, sizeof prefix, "silt:%s:", base(t->location));
+    long long files = 0, batch = -1; /* read_files: the files done (a txn each), the batch */
     for (size_t i = 0; i < snap->n_txns; i++) {
         const char *id = snap->txns[i].app_id;
         if (strncmp(id, prefix, strlen(prefix))) continue;
         const char *up = id + strlen(prefix);
+        if (t->n_sources && t->sources[0].kind == SILT_PIPELINE_SRC_FILES &&
+            !strncmp(up, t->sources[0].input_name, strlen(t->sources[0].input_name))) {
+            if (strchr(up, ':'))
+                files++;
+            else
+                batch = (long long)snap->txns[i].version;
+            continue;
+        }
         long long lag = -1;
         for (size_t k = 0; k < d->n_tables && !t->is_bronze; k++) {
             if (strcmp(base(d->tables[k].location), up)) continue;
@@ -82,6 +91,8 @@ static void print_positions(const silt_pipeline_def *d, const silt_pipeline_tabl
             printf("  position     %s: version %lld (lag %lld versions)\n", up,
                    (long long)snap->txns[i].version, lag);
     }
+    if (batch >= 0)
+        printf("  position     read_files: batch %lld, %lld files done\n", batch, files);
 }
 
 int silt_pipeline_cmd_status(int argc, char **argv)

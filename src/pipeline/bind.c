@@ -2,13 +2,13 @@
  * named inputs (sources and whole-table reads) whose schemas come from bronze, read_files'
  * schema (given or inferred) or the upstream table's bound output; then the checks that need
  * the output schema. */
-#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "pipeline/bind.h"
 #include "pipeline/bronze.h"
+#include "pipeline/files_src.h"
 #include "sql/fn.h"
 #include "sql/sql.h"
 #include "util/alloc.h"
@@ -22,55 +22,13 @@ static const char *arg_of(const silt_pipeline_source *s, const char *key)
     return NULL;
 }
 
-/* The folder's first data file by name (not hidden, not _-prefixed), or "" when none. */
-static int first_file(char *out, size_t cap, const char *dir, silt_error *err)
-{
-    out[0] = 0;
-    DIR *dh = opendir(dir);
-    if (!dh)
-        return silt_error_set(err, SILT_EINVAL,
-                              "read_files('%s'): no such folder here, so its schema cannot be "
-                              "inferred: give schema => 'col TYPE, ...'",
-                              dir);
-    char best[256] = "";
-    for (struct dirent *e; (e = readdir(dh));) {
-        if (e->d_name[0] == '.' || e->d_name[0] == '_') continue;
-        if (!best[0] || strcmp(e->d_name, best) < 0) snprintf(best, sizeof best, "%s", e->d_name);
-    }
-    closedir(dh);
-    if (best[0]) snprintf(out, cap, "%s/%s", dir, best);
-    return 0;
-}
-
 static int infer_files(silt_schema **out, const silt_pipeline_source *s, silt_error *err)
 {
-    char file[1024];
-    int rc = first_file(file, sizeof file, s->path, err);
-    if (rc) return rc;
-    if (!file[0])
-        return silt_error_set(err, SILT_EINVAL,
-                              "read_files('%s'): the folder has no file to infer the schema "
-                              "from: give schema => 'col TYPE, ...'",
-                              s->path);
-    silt_buf q = SILT_BUF_INIT;
-    silt_buf_puts(&q, "SELECT * FROM json.`");
-    for (const char *c = file; *c; c++) {
-        if (*c == '`') silt_buf_putc(&q, '`');
-        silt_buf_putc(&q, (uint8_t)*c);
-    }
-    silt_buf_putc(&q, '`');
-    silt_buf_cstr(&q);
-    silt_sql_plan *p = NULL;
-    rc = silt_buf_oom(&q) ? silt_error_set(err, SILT_ENOMEM, "out of memory")
-                          : silt_sql_prepare(&p, (const char *)q.ptr, NULL, 0, err);
-    silt_buf_free(&q);
-    if (rc) {
-        silt_error_prefix(err, "read_files('%s'): inferring the schema from %s", s->path, file);
-        return rc;
-    }
-    *out = silt_schema_copy(silt_sql_plan_schema(p));
-    silt_sql_plan_destroy(p);
-    return *out ? 0 : silt_error_set(err, SILT_ENOMEM, "out of memory");
+    silt_pipeline_files f;
+    int rc = silt_pipeline_files_init(&f, s, err);
+    if (!rc) rc = silt_pipeline_files_infer(out, &f, err);
+    silt_pipeline_files_clear(&f);
+    return rc;
 }
 
 int silt_pipeline_source_schema(silt_schema **out, const silt_pipeline_source *s,

@@ -56,7 +56,7 @@ static const silt_sql_pl_arg *find_arg(const silt_sql_pl_source *s, const char *
 }
 
 /* read_kafka(name => value, ...) needs bootstrapServers and subscribe; read_files('dir', ...)
- * reads JSON lines. */
+ * reads json, csv or parquet. */
 static int check_fn_args(const silt_sql_pl_source *s, const def_text *tx, silt_error *err)
 {
     bool kafka = s->kind == SILT_SQL_PL_SRC_KAFKA;
@@ -77,9 +77,12 @@ static int check_fn_args(const silt_sql_pl_source *s, const def_text *tx, silt_e
         return def_fail(err, tx, (size_t)s->pos,
                         "read_files needs the folder first: read_files('dir', format => 'json')");
     const silt_sql_pl_arg *f = find_arg(s, "format");
-    if (f && strcasecmp(f->value, "json"))
+    if (f && strcasecmp(f->value, "json") && strcasecmp(f->value, "csv") &&
+        strcasecmp(f->value, "parquet"))
         return def_fail(err, tx, (size_t)f->pos,
-                        "read_files reads JSON lines (format => 'json'), not '%s'", f->value);
+                        "read_files reads format => 'json' (JSON lines), 'csv' or 'parquet', "
+                        "not '%s'",
+                        f->value);
     return 0;
 }
 

@@ -125,6 +125,7 @@ void silt_pipeline_run_destroy(silt_pipeline_run *r)
         silt_sql_plan_destroy(t->expect_plan);
         silt_sql_plan_destroy(t->plan);
         run_mv_inc_free(t);
+        run_files_free(t);
         silt_schema_destroy(t->in_schema);
         silt_schema_destroy(t->q_schema);
         run_delta_close(&t->d);
@@ -209,6 +210,8 @@ int silt_pipeline_run_pass(silt_pipeline_run *r, bool *out_idle, silt_error *err
             t->wait_since_ns = 0;
         } else if (t->mode == RUN_WINDOW)
             rc = run_window_batch(r, t, &did, err);
+        else if (t->mode == RUN_FILES)
+            rc = run_files_batch(r, t, &did, err);
         else if (t->mode == RUN_BRONZE) {
             rc = run_delta_refresh(&t->d, err);
             if (!rc && t->d.snap) t->st.version = t->d.snap->version;

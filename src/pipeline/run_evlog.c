@@ -93,6 +93,20 @@ void run_evlog_appid(char *out, size_t n, const run_table *t)
     snprintf(out, n, "_event_log:%s@%s", t->def->name, id);
 }
 
+int run_evlog_write_txns(silt_pipeline_run *r, const run_event *ev, const silt_delta_txn *txns,
+                         size_t n_txns, silt_error *err)
+{
+    silt_batch *b = silt_batch_create(r->ev_schema);
+    int rc = b ? fill_row(b, r, ev) : SILT_ENOMEM;
+    if (rc) {
+        silt_batch_destroy(b);
+        return silt_error_set(err, rc, "out of memory");
+    }
+    rc = run_delta_write_txns(&r->ev, b, txns, n_txns, false, err);
+    silt_batch_destroy(b);
+    return rc;
+}
+
 int run_evlog_write(silt_pipeline_run *r, const run_event *ev, silt_error *err)
 {
     silt_batch *b = silt_batch_create(r->ev_schema);

@@ -44,6 +44,7 @@ typedef enum run_mode {
     RUN_STREAM,     /* micro-batches of an upstream's new commits (run_stream.c) */
     RUN_RECOMPUTE,  /* recomputed in full when an upstream moves (run_mv.c) */
     RUN_WINDOW,     /* windows appended once the watermark passes them (run_window.c) */
+    RUN_FILES,      /* new files of a folder, STREAM read_files(...) (run_files.c) */
 } run_mode;
 
 typedef struct run_table {
@@ -75,6 +76,7 @@ typedef struct run_table {
     silt_schema *inc_schema; /* the upstream's schema inc_plan was bound to (owned) */
     int inc_upstream;        /* index into def->tables */
     int *inc_ops;            /* silt_pipeline_mv_op per view column (owned) */
+    struct run_files *files; /* RUN_FILES: the folder and its listing (run_files.c, owned) */
 } run_table;
 
 struct silt_pipeline_run {
@@ -137,6 +139,9 @@ typedef struct run_event {
 int run_evlog_open(silt_pipeline_run *r, silt_error *err);
 /* Appends one event row; with ev->txn_a, with the txn silt:<txn_a>:<upstream> = to_version. */
 int run_evlog_write(silt_pipeline_run *r, const run_event *ev, silt_error *err);
+/* Appends one event row committed with the given txns (borrowed); ev->txn_a is not used. */
+int run_evlog_write_txns(silt_pipeline_run *r, const run_event *ev, const silt_delta_txn *txns,
+                         size_t n_txns, silt_error *err);
 /* "_event_log:<table>@<table id>": the event log's position of t's batches, tied to this
  * incarnation of the table (a table rebuilt from scratch starts again). */
 void run_evlog_appid(char *out, size_t n, const run_table *t);
@@ -192,6 +197,17 @@ int run_expect_eval(run_verdict *v, run_table *t, const silt_batch *out, silt_er
 void run_verdict_free(run_verdict *v);
 /* {"name":{"passed":n,"failed":m},...} */
 int run_expect_json(silt_buf *out, const run_table *t, const run_verdict *v);
+
+/* ---- run_files.c: STREAM read_files(...) ---- */
+/* Sets t's input (in_name, in_schema from schema => or the first file), its quarantine schema
+ * (the source's columns, _file, _line, _raw, then as run_quarantine_schema) and t->files. */
+int run_files_bind(run_table *t, const silt_pipeline_source *s, silt_error *err);
+/* RUN_FILES for t, or SILT_EUNSUPPORTED when its query is not a chain of projections and
+ * filters (linear) of a streaming table. */
+int run_files_mode(run_table *t, bool linear, silt_error *err);
+/* One batch of new files when some have settled; *out_did says whether it ran. */
+int run_files_batch(silt_pipeline_run *r, run_table *t, bool *out_did, silt_error *err);
+void run_files_free(run_table *t);
 
 /* ---- run_bronze.c ---- */
 int run_bronze_open(silt_pipeline_run *r, run_table *t, silt_error *err);

@@ -41,23 +41,32 @@ static int bind_query(silt_pipeline_run *r, run_table *t, silt_error *err)
     size_t n_in = 0;
     if (d->n_sources > 1)
         return silt_error_set(err, SILT_EUNSUPPORTED,
-                              "table %s (line %d): a query over %zu streams is not supported yet "
-                              "(one STREAM source, joined with tables read whole, is)",
+                              "table %s (line %d): a query over %zu STREAM sources is not "
+                              "supported yet: give each stream its own streaming table and "
+                              "combine them in a materialized view (SELECT * FROM a UNION ALL "
+                              "SELECT * FROM b), or read the other sources whole (without STREAM)",
                               d->name, d->line, d->n_sources);
     if (d->n_sources == 1) {
         const silt_pipeline_source *s = &d->sources[0];
-        if (s->kind != SILT_PIPELINE_SRC_TABLE)
+        if (s->kind == SILT_PIPELINE_SRC_FILES) {
+            int rc = run_files_bind(t, s, err);
+            if (rc) return rc;
+            in = (silt_sql_input){s->input_name, t->in_schema};
+            n_in = 1;
+        } else if (s->kind != SILT_PIPELINE_SRC_TABLE)
             return silt_error_set(err, SILT_EUNSUPPORTED,
                                   "table %s (line %d): %s inside a query is not supported yet: "
                                   "only SELECT * FROM STREAM read_kafka(...) (a bronze table)",
                                   d->name, d->line, s->input_name);
-        run_table *u = &r->t[s->upstream];
-        if (!u->d.snap || !(t->in_schema = silt_schema_copy(u->d.snap->schema)))
-            return silt_error_set(err, SILT_ENOMEM, "out of memory");
-        t->upstream = s->upstream;
-        t->in_name = s->input_name;
-        in = (silt_sql_input){s->input_name, t->in_schema};
-        n_in = 1;
+        else {
+            run_table *u = &r->t[s->upstream];
+            if (!u->d.snap || !(t->in_schema = silt_schema_copy(u->d.snap->schema)))
+                return silt_error_set(err, SILT_ENOMEM, "out of memory");
+            t->upstream = s->upstream;
+            t->in_name = s->input_name;
+            in = (silt_sql_input){s->input_name, t->in_schema};
+            n_in = 1;
+        }
     }
     int rc = silt_sql_prepare(&t->plan, d->query, n_in ? &in : NULL, n_in, err);
     if (rc) silt_error_prefix(err, "table %s (line %d)", d->name, d->line);
@@ -70,12 +79,19 @@ static int choose_mode(run_table *t, silt_error *err)
     const silt_pipeline_table *d = t->def;
     silt_error e2;
     silt_error_clear(&e2);
-    bool linear = t->upstream >= 0 && silt_sql_plan_traceable(t->plan, d->name, &e2) == 0;
+    bool linear =
+        (t->upstream >= 0 || t->files) && silt_sql_plan_traceable(t->plan, d->name, &e2) == 0;
+    if (t->files) {
+        int rc = run_files_mode(t, linear, err);
+        return rc ? rc : run_expect_bind(t, err);
+    }
     t->mode = d->kind == SILT_PIPELINE_STREAMING_TABLE && linear ? RUN_STREAM : RUN_RECOMPUTE;
     t->traced = linear;
     for (size_t k = 0; k < d->n_expects; k++)
         if (d->expects[k].action == SILT_PIPELINE_ON_QUARANTINE) t->has_quarantine = true;
-    if (t->has_quarantine && !linear) {
+    bool windowed =
+        d->has_watermark && d->kind == SILT_PIPELINE_STREAMING_TABLE && t->upstream >= 0;
+    if (t->has_quarantine && !linear && !windowed) {
         if (t->upstream < 0)
             return silt_error_set(err, SILT_EINVAL,
                                   "table %s (line %d): ON VIOLATION QUARANTINE needs a STREAM "
@@ -87,7 +103,7 @@ static int choose_mode(run_table *t, silt_error *err)
                               "to come from one source row%s; use DROP ROW or FAIL UPDATE",
                               d->name, d->line, e2.msg);
     }
-    if (d->has_watermark && d->kind == SILT_PIPELINE_STREAMING_TABLE && t->upstream >= 0) {
+    if (windowed) {
         int rc = run_window_bind(t, err);
         if (rc) return rc;
     } else if (d->kind == SILT_PIPELINE_STREAMING_TABLE && !linear)
@@ -103,7 +119,7 @@ static int open_quarantine(silt_pipeline_run *r, run_table *t, silt_error *err)
     snprintf(loc, sizeof loc, "%s_quarantine", t->def->location);
     int rc = run_delta_open(&t->q, loc, err);
     if (rc) return rc;
-    if (!(t->q_schema = run_quarantine_schema(t->in_schema)))
+    if (!t->q_schema && !(t->q_schema = run_quarantine_schema(t->in_schema)))
         return silt_error_set(err, SILT_ENOMEM, "out of memory");
     silt_delta_map cfg = {0};
     char desc[600];

@@ -13,6 +13,7 @@
 #include "delta/scan.h"
 #include "pipeline/run_int.h"
 #include "util/alloc.h"
+#include "util/log.h"
 #include "util/time.h"
 
 #define NO_WM INT64_MIN
@@ -54,6 +55,9 @@ int run_window_bind(run_table *t, silt_error *err)
     }
     t->mode = RUN_WINDOW;
     t->traced = false;
+    /* a window's row has no one source row: the quarantine keeps the window's row itself */
+    if (t->has_quarantine && !(t->q_schema = run_quarantine_schema(silt_sql_plan_schema(t->plan))))
+        return silt_error_set(err, SILT_ENOMEM, "out of memory");
     return 0;
 }
 
@@ -151,9 +155,13 @@ static int scan_at(const run_table *t, run_delta *u, int64_t v, maxer *max, pick
 }
 
 typedef struct wbatch {
-    int64_t a, b, e, wm_prev, wm, late;
+    int64_t a, b, e, q, wm_prev, wm, late;
     run_rows nr;
     silt_batch *in, *out;
+    silt_batch *quar; /* windows that broke a QUARANTINE expectation (t->q_schema) */
+    int64_t dropped;
+    run_verdict v;
+    silt_buf ej; /* the expectations' counts, JSON */
 } wbatch;
 
 /* The watermarks before and after the batch and its late rows. */
@@ -210,6 +218,46 @@ static void wbatch_free(wbatch *w)
     silt_free(w->nr.versions);
     silt_batch_destroy(w->in);
     silt_batch_destroy(w->out);
+    silt_batch_destroy(w->quar);
+    run_verdict_free(&w->v);
+    silt_buf_free(&w->ej);
+}
+
+/* The window rows that break an expectation: FAIL UPDATE refuses the batch, QUARANTINE sends
+ * the window's row to the quarantine, DROP ROW leaves it out. */
+static int apply_expects(wbatch *w, run_table *t, silt_error *err)
+{
+    if (!t->def->n_expects) return 0;
+    int rc = run_expect_eval(&w->v, t, w->out, err);
+    if (rc) return rc;
+    silt_batch *kept = silt_batch_create(w->out->schema);
+    if (t->has_quarantine && !(w->quar = silt_batch_create(t->q_schema))) rc = SILT_ENOMEM;
+    if (!kept) rc = SILT_ENOMEM;
+    size_t nc = w->out->n_cols;
+    for (int64_t i = 0; !rc && i < w->out->n_rows; i++) {
+        uint8_t a = w->v.action[i];
+        if (a == 1) w->dropped++;
+        if (a == 1) continue;
+        silt_batch *to = a == 2 ? w->quar : kept;
+        rc = run_copy_row(to, 0, w->out, i);
+        if (!rc && a == 2) {
+            silt_buf n = SILT_BUF_INIT;
+            silt_buf_putc(&n, '[');
+            for (size_t k = 0; k < t->def->n_expects && k < 64; k++)
+                if (w->v.failed_mask[i] & ((uint64_t)1 << k))
+                    silt_buf_printf(&n, "%s\"%s\"", n.len > 1 ? "," : "", t->def->expects[k].name);
+            silt_buf_putc(&n, ']');
+            rc = silt_column_append_bytes(&to->cols[nc], n.ptr, n.len);
+            if (!rc) rc = silt_column_append_null(&to->cols[nc + 1]);
+            if (!rc) rc = silt_column_append_int(&to->cols[nc + 2], w->b);
+            silt_buf_free(&n);
+        }
+        to->n_rows++;
+    }
+    if (!rc) rc = run_expect_json(&w->ej, t, &w->v);
+    silt_batch_destroy(rc ? kept : w->out);
+    if (!rc) w->out = kept;
+    return rc ? silt_error_set(err, SILT_ENOMEM, "out of memory") : 0;
 }
 
 static int commit(silt_pipeline_run *r, run_table *t, run_delta *u, wbatch *w, int64_t t0,
@@ -224,17 +272,22 @@ static int commit(silt_pipeline_run *r, run_table *t, run_delta *u, wbatch *w, i
                     w->b,
                     w->nr.rows->n_rows,
                     w->out->n_rows,
-                    0,
-                    0,
+                    w->dropped,
+                    w->quar ? w->quar->n_rows : 0,
                     w->late,
-                    NULL,
+                    w->ej.len ? (const char *)w->ej.ptr : NULL,
                     (int64_t)(silt_time_mono_ns() / 1000000) - t0,
                     NULL};
-    int rc = w->e < w->b ? run_evlog_write(r, &ev, err) : 0;
+    int rc = 0;
+    if (ev.quarantined && w->q < w->b)
+        rc = run_delta_write(&t->q, w->quar, t->q.name, u->name, w->b, false, err);
+    if (!rc && w->e < w->b) rc = run_evlog_write(r, &ev, err);
     if (!rc) rc = run_delta_write(&t->d, w->out, t->d.name, u->name, w->b, false, err);
     if (rc) return rc;
     t->st.rows_read += ev.read;
     t->st.rows_written += ev.written;
+    t->st.rows_dropped += ev.dropped;
+    t->st.rows_quarantined += ev.quarantined;
     t->st.batches++;
     t->st.version = t->d.snap ? t->d.snap->version : -1;
     t->st.upstream = w->b;
@@ -249,6 +302,7 @@ int run_window_batch(silt_pipeline_run *r, run_table *t, bool *out_did, silt_err
     int rc = run_delta_refresh(u, err);
     if (!rc) rc = run_delta_refresh(&t->d, err);
     if (!rc) rc = run_delta_refresh(&r->ev, err);
+    if (!rc && t->has_quarantine) rc = run_delta_refresh(&t->q, err);
     if (rc) return rc;
     wbatch w;
     memset(&w, 0, sizeof w);
@@ -256,10 +310,11 @@ int run_window_batch(silt_pipeline_run *r, run_table *t, bool *out_did, silt_err
     run_evlog_appid(evid, sizeof evid, t);
     w.a = run_delta_txn(&t->d, t->d.name, u->name);
     w.e = run_delta_txn(&r->ev, evid, u->name);
+    w.q = t->has_quarantine ? run_delta_txn(&t->q, t->q.name, u->name) : -1;
     int64_t latest = u->snap ? u->snap->version : -1;
     t->st.lag = latest - w.a;
-    if (w.e > w.a)
-        w.b = w.e; /* an earlier attempt logged this batch: the same again */
+    if (w.e > w.a || w.q > w.a) /* an earlier attempt wrote this batch: the same again */
+        w.b = w.e > w.q ? w.e : w.q;
     else if (latest <= w.a)
         return 0;
     else
@@ -269,8 +324,16 @@ int run_window_batch(silt_pipeline_run *r, run_table *t, bool *out_did, silt_err
     rc = watermarks(&w, r, t, u, err);
     if (!rc) rc = emit(&w, t, u, err);
     if (rc) silt_error_prefix(err, "table %s", t->def->name);
+    if (!rc) rc = apply_expects(&w, t, err);
     if (!rc) rc = commit(r, t, u, &w, t0, err);
     if (!rc) t->st.lag = latest - w.b;
+    if (rc && rc != SILT_ENOMEM) { /* e.g. FAIL UPDATE: the event log says why */
+        run_event ev = {t->def->name, NULL, u->name, w.a + 1, w.b, 0, 0, 0, 0, 0,
+                        NULL,         0,    err->msg};
+        silt_error e2;
+        silt_error_clear(&e2);
+        if (run_evlog_write(r, &ev, &e2)) silt_log_warn("event log: %s", e2.msg);
+    }
     wbatch_free(&w);
     return rc;
 }

@@ -368,8 +368,9 @@ static void test_stream_errors(void **state)
               1, 50, "read_kafka needs subscribe => 'topic'");
     parse_err("CREATE STREAMING TABLE s AS SELECT * FROM STREAM read_kafka('x')", 1, 61,
               "read_kafka takes named arguments");
-    parse_err("CREATE STREAMING TABLE s AS SELECT * FROM STREAM read_files('/d', format => 'csv')",
-              1, 67, "read_files reads JSON lines (format => 'json'), not 'csv'");
+    parse_err("CREATE STREAMING TABLE s AS SELECT * FROM STREAM read_files('/d', format => 'xml')",
+              1, 67,
+              "read_files reads format => 'json' (JSON lines), 'csv' or 'parquet', not 'xml'");
     parse_err("CREATE STREAMING TABLE s AS SELECT * FROM STREAM read_files(format => 'json')", 1,
               50, "read_files needs the folder first");
     parse_err("CREATE STREAMING TABLE s AS SELECT * FROM STREAM read_files('/d', 'e')", 1, 67,

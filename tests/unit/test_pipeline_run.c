@@ -311,6 +311,82 @@ static void test_watermark_windows(void **state)
              dir);
 }
 
+/* Expectations of a windowed aggregate test each window's row when it is appended: windows
+ * [0, 60) and [60, 120) hold 2 rows, [120, 180) one, which breaks "n >= 2". */
+static void window_expect(silt_pipeline_action action)
+{
+    build_def(SILT_PIPELINE_ON_QUARANTINE);
+    static char q[] = "SELECT window(ingested_at, '1 minute').start AS minute, count(*) AS n "
+                      "FROM bronze GROUP BY 1";
+    static silt_pipeline_expect e[] = {{"two", "n >= 2", SILT_PIPELINE_ON_NONE, 3},
+                                       {"counted", "n < 100", SILT_PIPELINE_ON_NONE, 4}};
+    e[0].action = action;
+    tables[1] = (silt_pipeline_table){.kind = SILT_PIPELINE_STREAMING_TABLE,
+                                      .name = "silver",
+                                      .location = loc_silver,
+                                      .expects = e,
+                                      .n_expects = 2,
+                                      .sources = &src_bronze,
+                                      .n_sources = 1,
+                                      .query = q,
+                                      .has_watermark = true,
+                                      .watermark_column = "ingested_at",
+                                      .watermark_delay_us = 30000000,
+                                      .line = 2};
+    def.n_tables = 2;
+    const int64_t t0 = 1699999980000000, s = 1000000;
+    static const char *const m[] = {"a", "b", "c"};
+    const int64_t b1[] = {t0, t0 + 10 * s, t0 + 70 * s}, b2[] = {t0 + 95 * s, t0 + 130 * s},
+                  b3[] = {t0 + 215 * s};
+    silt_error err;
+    produce_at(m, 3, b1);
+    produce_at(m, 2, b2);
+    if (run_caught_up(&err)) fail_msg("%s", err.msg);
+    expect_q("2", "SELECT sum(n) FROM delta.`%s`", loc_silver);
+    produce_at(m, 1, b3); /* watermark 185 s: [60, 120) and [120, 180) are appended */
+    silt_error_clear(&err);
+    int rc = run_caught_up(&err);
+    if (action == SILT_PIPELINE_ON_FAIL) {
+        assert_int_equal(rc, SILT_EINVAL);
+        assert_non_null(strstr(err.msg, "FAIL UPDATE"));
+        expect_q("1", "SELECT count(*) FROM delta.`%s`", loc_silver);
+        expect_q("1", "SELECT count(*) FROM delta.`%s/_event_log` WHERE error IS NOT NULL", dir);
+        return;
+    }
+    if (rc) fail_msg("%s", err.msg);
+    if (run_caught_up(&err)) fail_msg("%s", err.msg); /* a rerun adds nothing */
+    expect_q("2,4", "SELECT concat_ws(',', count(*), sum(n)) FROM delta.`%s`", loc_silver);
+    expect_q(action == SILT_PIPELINE_ON_QUARANTINE ? "1" : "0",
+             "SELECT count(*) FROM delta.`%s/_event_log` WHERE rows_quarantined = 1", dir);
+    expect_q(action == SILT_PIPELINE_ON_DROP ? "1" : "0",
+             "SELECT count(*) FROM delta.`%s/_event_log` WHERE rows_dropped = 1", dir);
+    expect_q("{\"two\":{\"passed\":1,\"failed\":1},\"counted\":{\"passed\":2,\"failed\":0}}",
+             "SELECT expectations FROM delta.`%s/_event_log` WHERE table_name = 'silver' "
+             "ORDER BY batch_id DESC LIMIT 1",
+             dir);
+    if (action == SILT_PIPELINE_ON_QUARANTINE)
+        expect_q("1,[\"two\"]",
+                 "SELECT concat_ws(',', n, _expectations) FROM delta.`%s_quarantine`", loc_silver);
+}
+
+static void test_window_expect_quarantine(void **state)
+{
+    (void)state;
+    window_expect(SILT_PIPELINE_ON_QUARANTINE);
+}
+
+static void test_window_expect_drop(void **state)
+{
+    (void)state;
+    window_expect(SILT_PIPELINE_ON_DROP);
+}
+
+static void test_window_expect_fail(void **state)
+{
+    (void)state;
+    window_expect(SILT_PIPELINE_ON_FAIL);
+}
+
 /* The same windows when one run makes every batch (one upstream version each): the watermark
  * before a batch is then carried in memory from the batch before, not scanned again. */
 static void test_watermark_windows_one_run(void **state)
@@ -478,6 +554,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_watermark_windows_one_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_views_in_memory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crash_between_writes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_window_expect_quarantine, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_window_expect_drop, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_window_expect_fail, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quarantine_needs_row_origin, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
