@@ -9,7 +9,7 @@
 
 #include "http/route.h"
 #include "http/sqlguard.h"
-#include "sql/sql_int.h"
+#include "sql/sql.h"
 #include "util/arena.h"
 #include "util/buf.h"
 
@@ -27,13 +27,14 @@ static void check_refs(const char *sql)
     static const char *const formats[] = {"delta", "parquet", "json", "csv"};
     silt_arena *a = silt_arena_create(4096);
     if (!a) return;
-    sql_tok *t;
+    silt_sql_token *t;
     size_t n;
     silt_error err;
-    if (!sql_lex(&t, &n, a, sql, &err)) {
+    if (!silt_sql_tokens(&t, &n, a, sql, &err)) {
         for (size_t i = 0; i + 2 < n; i++) {
-            if (t[i].kind != TK_IDENT && t[i].kind != TK_QIDENT) continue;
-            if (t[i + 1].kind != TK_OP || strcmp(t[i + 1].op, ".") || t[i + 2].kind != TK_QIDENT)
+            if (t[i].kind != SILT_SQL_TOKEN_WORD && t[i].kind != SILT_SQL_TOKEN_QNAME) continue;
+            if (t[i + 1].kind != SILT_SQL_TOKEN_SYMBOL || strcmp(t[i + 1].text, ".") ||
+                t[i + 2].kind != SILT_SQL_TOKEN_QNAME)
                 continue;
             for (size_t f = 0; f < sizeof formats / sizeof *formats; f++)
                 if (!strcasecmp(t[i].text, formats[f]) &&

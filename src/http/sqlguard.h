@@ -19,7 +19,7 @@ typedef const char *(*silt_http_resolve_fn)(void *ctx, const char *name);
  * none) so that an error can suggest a catalog name. Returns 0 and the text in *out (appended),
  * or SILT_EINVAL when the statement is not a query (it must start with SELECT, WITH, VALUES or
  * '('), names a table with a qualifier (format.`path`, or db.table), or has an unterminated
- * string, quoted name or comment; SILT_ENOMEM. */
+ * string, quoted name or comment (the SQL engine's own tokens: silt_sql_tokens); SILT_ENOMEM. */
 int silt_http_sql_rewrite(silt_buf *out, const char *sql, silt_http_resolve_fn resolve, void *ctx,
                           char *unknown, size_t n_unknown, silt_error *err);
 

@@ -2,9 +2,11 @@
  * each with its byte offset so errors can point at it; and the caret error message. */
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "sql/sql.h"
 #include "sql/sql_int.h"
 #include "util/alloc.h"
 
@@ -159,7 +161,8 @@ static size_t skip_space(const char *s, size_t i)
             while (s[i] && s[i] != '\n') i++;
         } else if (s[i] == '/' && s[i + 1] == '*') {
             const char *e = strstr(s + i + 2, "*/");
-            i = e ? (size_t)(e - s) + 2 : strlen(s);
+            if (!e) return SIZE_MAX; /* unclosed: an error, as in Spark */
+            i = (size_t)(e - s) + 2;
         } else {
             return i;
         }
@@ -179,7 +182,10 @@ int sql_lex(sql_tok **out, size_t *out_n, silt_arena *a, const char *text, silt_
             toks = nt;
             cap *= 2;
         }
-        i = skip_space(text, i);
+        size_t from = i;
+        if ((i = skip_space(text, i)) == SIZE_MAX)
+            return sql_error_at(err, SILT_EINVAL, text, (int)(strstr(text + from, "/*") - text),
+                                "unclosed comment (a /* without its */)");
         sql_tok *t = &toks[n++];
         memset(t, 0, sizeof *t);
         if (!text[i]) {
@@ -190,8 +196,32 @@ int sql_lex(sql_tok **out, size_t *out_n, silt_arena *a, const char *text, silt_
         }
         int rc = lex_one(t, a, text, &i, err);
         if (rc) return rc;
+        t->end = (int)i;
     }
     *out = toks;
     *out_n = n;
+    return 0;
+}
+
+int silt_sql_tokens(silt_sql_token **out, size_t *n, silt_arena *a, const char *text,
+                    silt_error *err)
+{
+    sql_tok *t;
+    int rc = sql_lex(&t, n, a, text, err);
+    if (rc) return rc;
+    silt_sql_token *o = silt_arena_alloc(a, *n * sizeof *o);
+    if (!o) return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    for (size_t i = 0; i < *n; i++) {
+        static const silt_sql_token_kind kinds[] = {
+            [TK_EOF] = SILT_SQL_TOKEN_END,      [TK_IDENT] = SILT_SQL_TOKEN_WORD,
+            [TK_QIDENT] = SILT_SQL_TOKEN_QNAME, [TK_STRING] = SILT_SQL_TOKEN_STRING,
+            [TK_INT] = SILT_SQL_TOKEN_NUMBER,   [TK_NUM] = SILT_SQL_TOKEN_NUMBER,
+            [TK_FLOAT] = SILT_SQL_TOKEN_NUMBER, [TK_OP] = SILT_SQL_TOKEN_SYMBOL,
+            [TK_HEX] = SILT_SQL_TOKEN_STRING};
+        o[i] =
+            (silt_sql_token){kinds[t[i].kind], t[i].kind == TK_OP ? t[i].op : t[i].text,
+                             (size_t)t[i].pos, (size_t)(t[i].kind == TK_EOF ? t[i].pos : t[i].end)};
+    }
+    *out = o;
     return 0;
 }

@@ -9,10 +9,35 @@
 #include <stdint.h>
 
 #include "batch/batch.h"
+#include "util/arena.h"
 #include "util/buf.h"
 #include "util/error.h"
 
 typedef struct silt_sql_plan silt_sql_plan;
+
+/* A statement's tokens exactly as the engine reads them, for checks that must agree with it (the
+ * HTTP API's guard, http/sqlguard.c): words (keywords too), `quoted names` and strings with their
+ * text resolved (quotes and escapes removed), numbers, symbols (text: the operator), and a last
+ * END token; start and end are byte offsets in the statement text. */
+typedef enum silt_sql_token_kind {
+    SILT_SQL_TOKEN_END,
+    SILT_SQL_TOKEN_WORD,
+    SILT_SQL_TOKEN_QNAME,
+    SILT_SQL_TOKEN_STRING,
+    SILT_SQL_TOKEN_NUMBER,
+    SILT_SQL_TOKEN_SYMBOL,
+} silt_sql_token_kind;
+
+typedef struct silt_sql_token {
+    silt_sql_token_kind kind;
+    const char *text;
+    size_t start, end;
+} silt_sql_token;
+
+/* Splits text into tokens (*out and their texts allocated in a); SILT_EINVAL for an unterminated
+ * string or quoted name or a character the engine refuses (err shows where). */
+int silt_sql_tokens(silt_sql_token **out, size_t *n, silt_arena *a, const char *text,
+                    silt_error *err);
 
 /* A named input a query reads as a table (FROM name), with its schema (borrowed: keep it
  * alive while the plan lives). */

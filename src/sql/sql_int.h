@@ -33,6 +33,7 @@ typedef struct sql_tok {
     const char *text; /* arena copy, NUL-terminated (resolved for strings and quoted names) */
     size_t len;
     int pos; /* byte offset in the statement text */
+    int end; /* byte offset just past the token */
 } sql_tok;
 
 /* Splits text into tokens (arena-owned array ending with TK_EOF). */
