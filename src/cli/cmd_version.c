@@ -1,13 +1,13 @@
 /* `silt version`: version, git revision, build type and the versions of linked libraries. */
 #include "cli/cli.h"
 #include "http/mhd_dl.h"
+#include "kafka/rdk_dl.h"
 #include "store/curl_dl.h"
+#include "util/crypto_dl.h"
 #include "version.h"
 
 #include <jansson.h>
-#include <librdkafka/rdkafka.h>
 #include <lz4.h>
-#include <openssl/crypto.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -39,7 +39,8 @@ static int run(int argc, char **argv)
     printf("build type:   %s\n", SILT_BUILD_TYPE);
     printf("compiler:     %s\n", SILT_COMPILER);
     printf("libraries:\n");
-    printf("  librdkafka     %s\n", rd_kafka_version_str());
+    const char *rdk = silt_rdk_dl_version(); /* loaded on first use: only Kafka needs it */
+    printf("  librdkafka     %s\n", rdk ? rdk : "not found (needed only for Kafka)");
     printf("  zstd           %s\n", ZSTD_versionString());
     printf("  zlib           %s\n", zlibVersion());
     printf("  lz4            %s\n", LZ4_versionString());
@@ -47,7 +48,8 @@ static int run(int argc, char **argv)
     printf("  jansson        %s\n", JANSSON_VERSION);
     const char *curl = silt_curl_dl_version(); /* loaded on first use: only Azure needs it */
     printf("  libcurl        %s\n", curl ? curl : "not found (needed only for Azure storage)");
-    printf("  openssl        %s\n", OpenSSL_version(OPENSSL_VERSION));
+    const char *ssl = silt_crypto_dl_version(); /* loaded on first use */
+    printf("  openssl        %s\n", ssl ? ssl : "not found (needed for digests, Azure, tokens)");
     const char *mhd = silt_mhd_dl_version(); /* loaded on first use: only serving needs it */
     printf("  libmicrohttpd  %s\n", mhd ? mhd : "not found (needed only for silt serve)");
     return 0;

@@ -7,6 +7,8 @@
 #include <openssl/sha.h>
 
 #include "http/route.h"
+#include "util/crypto_dl.h"
+#include "util/log.h"
 
 bool silt_http_name_ok(const char *name)
 {
@@ -170,6 +172,12 @@ bool silt_http_auth_ok(const char *header, const char *token)
     if (strncasecmp(header, "Bearer ", 7)) return false;
     /* Digests of both sides have the same length whatever the inputs: comparing them in
      * constant time reveals neither the position of a difference nor the token's length. */
+    /* Without libcrypto no token can be checked: refuse (and say why in the log). */
+    silt_error e = {0};
+    if (silt_crypto_dl_load(&e)) {
+        silt_log_error("serve: %s", e.msg);
+        return false;
+    }
     unsigned char a[SHA256_DIGEST_LENGTH], b[SHA256_DIGEST_LENGTH];
     SHA256((const unsigned char *)header + 7, strlen(header + 7), a);
     SHA256((const unsigned char *)token, strlen(token), b);

@@ -3,6 +3,7 @@
 #include "kafka/consumer.h"
 
 #include "kafka/conf.h"
+#include "kafka/rdk_dl.h"
 #include "util/alloc.h"
 #include "util/log.h"
 #include "util/time.h"
@@ -143,6 +144,7 @@ int silt_kafka_consumer_create(silt_kafka_consumer **out, const silt_kafka_consu
     rd_kafka_topic_partition_list_t *subs = NULL;
     if (cfg->n_topics == 0)
         return silt_error_set(err, SILT_EINVAL, "no topic to consume: give at least one --topic");
+    if (silt_rdk_dl_load(err)) return SILT_EUNSUPPORTED;
     silt_kafka_consumer *c = silt_calloc(1, sizeof *c);
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     if (!c || !conf) {

@@ -2,6 +2,7 @@
 #include "kafka/devcluster.h"
 
 #include "kafka/conf.h"
+#include "kafka/rdk_dl.h"
 #include "util/alloc.h"
 
 #include <ctype.h>
@@ -24,6 +25,7 @@ int silt_kafka_dev_create(silt_kafka_dev **out, int brokers, silt_error *err)
     char reason[512];
     if (brokers < 1 || brokers > 64)
         return silt_error_set(err, SILT_EINVAL, "--brokers %d: must be between 1 and 64", brokers);
+    if (silt_rdk_dl_load(err)) return SILT_EUNSUPPORTED;
     silt_kafka_dev *d = silt_calloc(1, sizeof *d);
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     if (!d || !conf) {

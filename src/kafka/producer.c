@@ -2,6 +2,7 @@
 #include "kafka/producer.h"
 
 #include "kafka/conf.h"
+#include "kafka/rdk_dl.h"
 #include "util/alloc.h"
 
 #include <librdkafka/rdkafka.h>
@@ -31,6 +32,7 @@ int silt_kafka_producer_create(silt_kafka_producer **out, const char *brokers,
 {
     *out = NULL;
     char reason[512];
+    if (silt_rdk_dl_load(err)) return SILT_EUNSUPPORTED;
     silt_kafka_producer *p = silt_calloc(1, sizeof *p);
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     if (!p || !conf) {
@@ -90,10 +92,16 @@ int silt_kafka_producer_send(silt_kafka_producer *p, const char *topic, int32_t 
                              silt_error *err)
 {
     for (;;) {
-        rd_kafka_resp_err_t e = rd_kafka_producev(
-            p->rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
-            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY((void *)key, key_len),
-            RD_KAFKA_V_VALUE((void *)value, value_len), RD_KAFKA_V_END);
+        const rd_kafka_vu_t vu[] = {
+            {.vtype = RD_KAFKA_VTYPE_TOPIC, .u.cstr = topic},
+            {.vtype = RD_KAFKA_VTYPE_PARTITION, .u.i32 = partition},
+            {.vtype = RD_KAFKA_VTYPE_MSGFLAGS, .u.i = RD_KAFKA_MSG_F_COPY},
+            {.vtype = RD_KAFKA_VTYPE_KEY, .u.mem = {(void *)key, key_len}},
+            {.vtype = RD_KAFKA_VTYPE_VALUE, .u.mem = {(void *)value, value_len}},
+        };
+        rd_kafka_error_t *pe = rd_kafka_produceva(p->rk, vu, sizeof vu / sizeof vu[0]);
+        rd_kafka_resp_err_t e = pe ? rd_kafka_error_code(pe) : RD_KAFKA_RESP_ERR_NO_ERROR;
+        if (pe) rd_kafka_error_destroy(pe);
         if (e == RD_KAFKA_RESP_ERR_NO_ERROR) {
             p->st.queued++;
             return 0;

@@ -2,6 +2,7 @@
  * bearer tokens given or fetched from Microsoft Entra ID (client credentials) or the managed
  * identity endpoint, plus the base64 and URL-encoding helpers they need. */
 #include "store/store_azure.h"
+#include "util/crypto_dl.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
@@ -98,6 +99,7 @@ static void string_to_sign(silt_buf *s, silt_az_store *az, const silt_az_req *re
 static int shared_key(silt_az_store *az, const silt_az_req *req, const char *date,
                       const char *url_path, silt_buf *auth, silt_error *err)
 {
+    if (silt_crypto_dl_load(err)) return SILT_EUNSUPPORTED;
     silt_buf sts = SILT_BUF_INIT, sig = SILT_BUF_INIT;
     string_to_sign(&sts, az, req, date, url_path);
     uint8_t mac[EVP_MAX_MD_SIZE];

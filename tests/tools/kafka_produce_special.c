@@ -35,13 +35,21 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 static int send_msg(rd_kafka_t *rk, const char *topic, int32_t part, const void *key, size_t klen,
                     const void *val, size_t vlen)
 {
+    const rd_kafka_vu_t vu[] = {
+        {.vtype = RD_KAFKA_VTYPE_TOPIC, .u.cstr = topic},
+        {.vtype = RD_KAFKA_VTYPE_PARTITION, .u.i32 = part},
+        {.vtype = RD_KAFKA_VTYPE_MSGFLAGS, .u.i = RD_KAFKA_MSG_F_COPY},
+        {.vtype = RD_KAFKA_VTYPE_KEY, .u.mem = {(void *)key, klen}},
+        {.vtype = RD_KAFKA_VTYPE_VALUE, .u.mem = {(void *)val, vlen}},
+    };
     rd_kafka_resp_err_t e;
-    while ((e = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(part),
-                                  RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                                  RD_KAFKA_V_KEY((void *)key, klen),
-                                  RD_KAFKA_V_VALUE((void *)val, vlen), RD_KAFKA_V_END)) ==
-           RD_KAFKA_RESP_ERR__QUEUE_FULL)
+    for (;;) {
+        rd_kafka_error_t *pe = rd_kafka_produceva(rk, vu, sizeof vu / sizeof vu[0]);
+        e = pe ? rd_kafka_error_code(pe) : RD_KAFKA_RESP_ERR_NO_ERROR;
+        if (pe) rd_kafka_error_destroy(pe);
+        if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) break;
         rd_kafka_poll(rk, 10);
+    }
     if (e) fprintf(stderr, "produce failed: %s\n", rd_kafka_err2str(e));
     return e ? 1 : 0;
 }

@@ -397,16 +397,26 @@ static void test_headers_tombstones_two_topics(void **state)
                      RD_KAFKA_CONF_OK);
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, reason, sizeof reason);
     assert_non_null(rk);
-    assert_int_equal(rd_kafka_producev(rk, RD_KAFKA_V_TOPIC("h"), RD_KAFKA_V_PARTITION(0),
-                                       RD_KAFKA_V_VALUE("v", 1), RD_KAFKA_V_HEADER("a", "\0x", 2),
-                                       RD_KAFKA_V_HEADER("n", NULL, 0), RD_KAFKA_V_END),
-                     0);
-    assert_int_equal(rd_kafka_producev(rk, RD_KAFKA_V_TOPIC("h"), RD_KAFKA_V_PARTITION(0),
-                                       RD_KAFKA_V_KEY("k", 1), RD_KAFKA_V_END),
-                     0);
-    assert_int_equal(rd_kafka_producev(rk, RD_KAFKA_V_TOPIC("h2"), RD_KAFKA_V_PARTITION(1),
-                                       RD_KAFKA_V_VALUE("", 0), RD_KAFKA_V_END),
-                     0);
+    const rd_kafka_vu_t m1[] = {
+        {.vtype = RD_KAFKA_VTYPE_TOPIC, .u.cstr = "h"},
+        {.vtype = RD_KAFKA_VTYPE_PARTITION, .u.i32 = 0},
+        {.vtype = RD_KAFKA_VTYPE_VALUE, .u.mem = {"v", 1}},
+        {.vtype = RD_KAFKA_VTYPE_HEADER, .u.header = {"a", "\0x", 2}},
+        {.vtype = RD_KAFKA_VTYPE_HEADER, .u.header = {"n", NULL, 0}},
+    };
+    const rd_kafka_vu_t m2[] = {
+        {.vtype = RD_KAFKA_VTYPE_TOPIC, .u.cstr = "h"},
+        {.vtype = RD_KAFKA_VTYPE_PARTITION, .u.i32 = 0},
+        {.vtype = RD_KAFKA_VTYPE_KEY, .u.mem = {"k", 1}},
+    };
+    const rd_kafka_vu_t m3[] = {
+        {.vtype = RD_KAFKA_VTYPE_TOPIC, .u.cstr = "h2"},
+        {.vtype = RD_KAFKA_VTYPE_PARTITION, .u.i32 = 1},
+        {.vtype = RD_KAFKA_VTYPE_VALUE, .u.mem = {"", 0}},
+    };
+    assert_null(rd_kafka_produceva(rk, m1, sizeof m1 / sizeof m1[0]));
+    assert_null(rd_kafka_produceva(rk, m2, sizeof m2 / sizeof m2[0]));
+    assert_null(rd_kafka_produceva(rk, m3, sizeof m3 / sizeof m3[0]));
     assert_int_equal(rd_kafka_flush(rk, 10000), 0);
     rd_kafka_destroy(rk);
 
