@@ -35,14 +35,25 @@ static bool is_format(const silt_sql_token *t)
     return false;
 }
 
-static void put_location(silt_buf *out, const char *loc)
+/* Whether c, next to the reference, would run into it: a quote right after the closing one
+ * (FROM gold`...`) would continue the path as a doubled quote, a word would join delta. */
+static bool joins(unsigned char c)
 {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c >= 0x80 || c == '`' || c == '\'' || c == '"';
+}
+
+/* delta.`location` in place of the name sql[start, end), spaced from what it would run into. */
+static void put_location(silt_buf *out, const char *sql, size_t start, size_t end, const char *loc)
+{
+    if (start > 0 && joins((unsigned char)sql[start - 1])) silt_buf_putc(out, ' ');
     silt_buf_puts(out, "delta.`");
     for (; *loc; loc++) {
         if (*loc == '`') silt_buf_putc(out, '`');
         silt_buf_putc(out, (uint8_t)*loc);
     }
     silt_buf_putc(out, '`');
+    if (joins((unsigned char)sql[end])) silt_buf_putc(out, ' ');
 }
 
 static int refuse_path(silt_error *err, const silt_sql_token *t)
@@ -79,7 +90,7 @@ static int table_ref(rewrite *r, const silt_sql_token *t, const silt_sql_token *
         return 0;
     }
     silt_buf_append(r->out, r->sql + r->copied, t->start - r->copied);
-    put_location(r->out, loc);
+    put_location(r->out, r->sql, t->start, t->end, loc);
     r->copied = t->end;
     return 0;
 }

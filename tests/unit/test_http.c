@@ -136,6 +136,13 @@ static void test_sql_guard(void **state)
     assert_int_equal(rewrite(out, sizeof out, "  -- c\n SELECT 'x", unknown), SILT_EINVAL);
     assert_int_equal(rewrite(out, sizeof out, "SELECT 1 /* x", unknown), SILT_EINVAL);
     assert_int_equal(rewrite(out, sizeof out, "/* c */ select 1 -- FROM delta.`x`", unknown), 0);
+    /* a quote right after a catalog name must not continue the location (found by fuzzing) */
+    assert_int_equal(rewrite(out, sizeof out, "SELECT * FROM gold_sales`/../x`", unknown), 0);
+    assert_string_equal(out, "SELECT * FROM delta.`/lake/gold_sales` `/../x`");
+    assert_int_equal(rewrite(out, sizeof out, "SELECT * FROM`gold_sales`x", unknown), 0);
+    assert_string_equal(out, "SELECT * FROM delta.`/lake/gold_sales` x");
+    /* the guard reads words as the engine does: 1delta is 1, then delta */
+    assert_int_equal(rewrite(out, sizeof out, "SELECT 1delta.`/etc`", unknown), SILT_EINVAL);
 }
 
 static void test_listen(void **state)
