@@ -31,38 +31,29 @@ static struct {
     void (*destroy_response)(struct MHD_Response *);
 } fn;
 
-static pthread_once_t load_once = PTHREAD_ONCE_INIT;
-static int loaded;
-static char load_msg[256];
-
 #define SYM(field) (void **)&fn.field
 
-static void load(void)
-{
-    const silt_dl_sym syms[] = {
-        {SYM(start_daemon_va), "MHD_start_daemon_va"},
-        {SYM(stop_daemon), "MHD_stop_daemon"},
-        {SYM(get_daemon_info), "MHD_get_daemon_info"},
-        {SYM(get_version), "MHD_get_version"},
-        {SYM(lookup_connection_value), "MHD_lookup_connection_value"},
-        {SYM(create_response_from_buffer), "MHD_create_response_from_buffer"},
-        {SYM(create_response_from_callback), "MHD_create_response_from_callback"},
-        {SYM(add_response_header), "MHD_add_response_header"},
-        {SYM(queue_response), "MHD_queue_response"},
-        {SYM(destroy_response), "MHD_destroy_response"},
-    };
-    loaded = silt_dl_resolve(SILT_MHD_SONAME, syms, sizeof syms / sizeof syms[0], load_msg,
-                             sizeof load_msg) == 0;
-}
+static const silt_dl_sym syms[] = {
+    {SYM(start_daemon_va), "MHD_start_daemon_va"},
+    {SYM(stop_daemon), "MHD_stop_daemon"},
+    {SYM(get_daemon_info), "MHD_get_daemon_info"},
+    {SYM(get_version), "MHD_get_version"},
+    {SYM(lookup_connection_value), "MHD_lookup_connection_value"},
+    {SYM(create_response_from_buffer), "MHD_create_response_from_buffer"},
+    {SYM(create_response_from_callback), "MHD_create_response_from_callback"},
+    {SYM(add_response_header), "MHD_add_response_header"},
+    {SYM(queue_response), "MHD_queue_response"},
+    {SYM(destroy_response), "MHD_destroy_response"},
+};
+static silt_dl_lib lib = SILT_DL_LIB(SILT_MHD_SONAME, syms);
 
 int silt_mhd_dl_load(silt_error *err)
 {
-    pthread_once(&load_once, load);
-    if (loaded) return 0;
+    if (silt_dl_load(&lib)) return 0;
     return silt_error_set(err, SILT_EUNSUPPORTED,
                           "serving needs libmicrohttpd (%s), which could not be loaded: %s; "
                           "install it (Debian/Ubuntu: apt-get install libmicrohttpd12)",
-                          SILT_MHD_SONAME, load_msg);
+                          SILT_MHD_SONAME, lib.msg);
 }
 
 const char *silt_mhd_dl_version(void)
@@ -70,17 +61,11 @@ const char *silt_mhd_dl_version(void)
     return silt_mhd_dl_load(NULL) ? NULL : fn.get_version();
 }
 
-static int ready(void)
-{
-    pthread_once(&load_once, load);
-    return loaded;
-}
-
 /* The forwarders, with MHD's own signatures. */
 struct MHD_Daemon *MHD_start_daemon(unsigned int flags, uint16_t port, MHD_AcceptPolicyCallback apc,
                                     void *apc_cls, MHD_AccessHandlerCallback dh, void *dh_cls, ...)
 {
-    if (!ready()) return NULL;
+    if (!silt_dl_load(&lib)) return NULL;
     va_list ap;
     va_start(ap, dh_cls);
     struct MHD_Daemon *d = fn.start_daemon_va(flags, port, apc, apc_cls, dh, dh_cls, ap);
@@ -92,58 +77,61 @@ struct MHD_Daemon *MHD_start_daemon_va(unsigned int flags, uint16_t port,
                                        MHD_AcceptPolicyCallback apc, void *apc_cls,
                                        MHD_AccessHandlerCallback dh, void *dh_cls, va_list ap)
 {
-    return ready() ? fn.start_daemon_va(flags, port, apc, apc_cls, dh, dh_cls, ap) : NULL;
+    return silt_dl_load(&lib) ? fn.start_daemon_va(flags, port, apc, apc_cls, dh, dh_cls, ap)
+                              : NULL;
 }
 
 void MHD_stop_daemon(struct MHD_Daemon *d)
 {
-    if (d && ready()) fn.stop_daemon(d);
+    if (d && silt_dl_load(&lib)) fn.stop_daemon(d);
 }
 
 /* The info types silt asks for (e.g. MHD_DAEMON_INFO_BIND_PORT) take no further argument. */
 const union MHD_DaemonInfo *MHD_get_daemon_info(struct MHD_Daemon *d, enum MHD_DaemonInfoType type,
                                                 ...)
 {
-    return ready() ? fn.get_daemon_info(d, type) : NULL;
+    return silt_dl_load(&lib) ? fn.get_daemon_info(d, type) : NULL;
 }
 
 const char *MHD_get_version(void)
 {
-    return ready() ? fn.get_version() : "not loaded";
+    return silt_dl_load(&lib) ? fn.get_version() : "not loaded";
 }
 
 const char *MHD_lookup_connection_value(struct MHD_Connection *c, enum MHD_ValueKind kind,
                                         const char *key)
 {
-    return ready() ? fn.lookup_connection_value(c, kind, key) : NULL;
+    return silt_dl_load(&lib) ? fn.lookup_connection_value(c, kind, key) : NULL;
 }
 
 struct MHD_Response *MHD_create_response_from_buffer(size_t size, void *buffer,
                                                      enum MHD_ResponseMemoryMode mode)
 {
-    return ready() ? fn.create_response_from_buffer(size, buffer, mode) : NULL;
+    return silt_dl_load(&lib) ? fn.create_response_from_buffer(size, buffer, mode) : NULL;
 }
 
 struct MHD_Response *MHD_create_response_from_callback(uint64_t size, size_t block_size,
                                                        MHD_ContentReaderCallback crc, void *crc_cls,
                                                        MHD_ContentReaderFreeCallback crfc)
 {
-    return ready() ? fn.create_response_from_callback(size, block_size, crc, crc_cls, crfc) : NULL;
+    return silt_dl_load(&lib)
+               ? fn.create_response_from_callback(size, block_size, crc, crc_cls, crfc)
+               : NULL;
 }
 
 enum MHD_Result MHD_add_response_header(struct MHD_Response *r, const char *header,
                                         const char *content)
 {
-    return ready() ? fn.add_response_header(r, header, content) : MHD_NO;
+    return silt_dl_load(&lib) ? fn.add_response_header(r, header, content) : MHD_NO;
 }
 
 enum MHD_Result MHD_queue_response(struct MHD_Connection *c, unsigned int status,
                                    struct MHD_Response *r)
 {
-    return ready() ? fn.queue_response(c, status, r) : MHD_NO;
+    return silt_dl_load(&lib) ? fn.queue_response(c, status, r) : MHD_NO;
 }
 
 void MHD_destroy_response(struct MHD_Response *r)
 {
-    if (r && ready()) fn.destroy_response(r);
+    if (r && silt_dl_load(&lib)) fn.destroy_response(r);
 }

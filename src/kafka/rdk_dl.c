@@ -165,26 +165,17 @@ static struct {
     SILT_RDK_FUNCTIONS(FIELD, FIELDV)
 } fn;
 
-static pthread_once_t load_once = PTHREAD_ONCE_INIT;
-static int loaded;
-static char load_msg[256];
-
 #define SYM(ret, name, params, args) {(void **)&fn.name, #name},
-static void load(void)
-{
-    const silt_dl_sym syms[] = {SILT_RDK_FUNCTIONS(SYM, SYM)};
-    loaded = silt_dl_resolve(SILT_RDKAFKA_SONAME, syms, sizeof syms / sizeof syms[0], load_msg,
-                             sizeof load_msg) == 0;
-}
+static const silt_dl_sym syms[] = {SILT_RDK_FUNCTIONS(SYM, SYM)};
+static silt_dl_lib lib = SILT_DL_LIB(SILT_RDKAFKA_SONAME, syms);
 
 int silt_rdk_dl_load(silt_error *err)
 {
-    pthread_once(&load_once, load);
-    if (loaded) return 0;
+    if (silt_dl_load(&lib)) return 0;
     return silt_error_set(err, SILT_EUNSUPPORTED,
                           "Kafka needs librdkafka (%s), which could not be loaded: %s; install it "
                           "(Debian/Ubuntu: apt-get install %s)",
-                          SILT_RDKAFKA_SONAME, load_msg, SILT_RDKAFKA_PACKAGE);
+                          SILT_RDKAFKA_SONAME, lib.msg, SILT_RDKAFKA_PACKAGE);
 }
 
 const char *silt_rdk_dl_version(void)
@@ -197,8 +188,7 @@ const char *silt_rdk_dl_version(void)
  * with, and going on would call through a null pointer. */
 static void need(void)
 {
-    pthread_once(&load_once, load);
-    if (loaded) return;
+    if (silt_dl_load(&lib)) return;
     silt_error e = {0};
     silt_rdk_dl_load(&e);
     fprintf(stderr, "silt: %s\n", e.msg);

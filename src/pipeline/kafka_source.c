@@ -106,6 +106,21 @@ static void eof_fn(void *opaque, const char *topic, int32_t partition, int64_t o
 
 static silt_kafka_tp *assignment(silt_kafka_source *s, size_t *n);
 
+/* A partition's cached low and high watermarks and the next offset to read (the low one before
+ * any read): 0, or -1 when the watermarks are not known yet. */
+static int span(silt_kafka_source *s, const silt_kafka_tp *tp, int64_t *lo, int64_t *next,
+                int64_t *hi)
+{
+    silt_error err;
+    if (silt_kafka_consumer_watermarks(lo, hi, s->consumer, tp->topic, tp->partition, false, 0,
+                                       &err) ||
+        *hi < 0)
+        return -1;
+    tracked *t = track(s, tp->topic, tp->partition);
+    *next = t && t->next >= 0 ? t->next : *lo;
+    return 0;
+}
+
 /* Publishes each assigned partition's position and high watermark (cached from fetches) to the
  * live registry, at most twice a second. */
 static void publish_live(silt_kafka_source *s)
@@ -114,17 +129,11 @@ static void publish_live(silt_kafka_source *s)
     if (!silt_live_enabled() || now - s->live_ns < 500000000ull) return;
     s->live_ns = now;
     size_t n;
-    silt_error err;
     silt_kafka_tp *tps = assignment(s, &n);
     for (size_t i = 0; i < n; i++) {
-        int64_t lo, hi;
-        if (silt_kafka_consumer_watermarks(&lo, &hi, s->consumer, tps[i].topic, tps[i].partition,
-                                           false, 0, &err) ||
-            hi < 0)
-            continue;
-        tracked *t = track(s, tps[i].topic, tps[i].partition);
-        int64_t next = t && t->next >= 0 ? t->next : lo;
-        silt_live_partition_set(tps[i].topic, tps[i].partition, next < lo ? lo : next, hi);
+        int64_t lo, next, hi;
+        if (!span(s, &tps[i], &lo, &next, &hi))
+            silt_live_partition_set(tps[i].topic, tps[i].partition, next < lo ? lo : next, hi);
     }
     silt_kafka_tp_array_free(tps, n);
 }
@@ -278,17 +287,11 @@ static void src_lag_detail(silt_ingest_source *base, char *out, size_t n)
 {
     silt_kafka_source *s = (silt_kafka_source *)base;
     size_t np, used = 0;
-    silt_error err;
     out[0] = '\0';
     silt_kafka_tp *tps = assignment(s, &np);
     for (size_t i = 0; i < np && used + 1 < n; i++) {
-        int64_t lo, hi;
-        if (silt_kafka_consumer_watermarks(&lo, &hi, s->consumer, tps[i].topic, tps[i].partition,
-                                           false, 0, &err) ||
-            hi < 0)
-            continue;
-        tracked *t = track(s, tps[i].topic, tps[i].partition);
-        int64_t next = t && t->next >= 0 ? t->next : lo;
+        int64_t lo, next, hi;
+        if (span(s, &tps[i], &lo, &next, &hi)) continue;
         int w = snprintf(out + used, n - used, "%s%s[%d]=%lld", used ? " " : "", tps[i].topic,
                          (int)tps[i].partition, (long long)(hi > next ? hi - next : 0));
         if (w < 0 || (size_t)w >= n - used) {

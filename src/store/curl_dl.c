@@ -24,34 +24,25 @@ static struct {
     curl_version_info_data *(*version_info)(CURLversion);
 } fn;
 
-static pthread_once_t load_once = PTHREAD_ONCE_INIT;
-static int loaded;
-static char load_msg[256];
-
 #define SYM(field) (void **)&fn.field
 
-static void load(void)
-{
-    const silt_dl_sym syms[] = {
-        {SYM(global_init), "curl_global_init"},   {SYM(easy_init), "curl_easy_init"},
-        {SYM(easy_setopt), "curl_easy_setopt"},   {SYM(easy_perform), "curl_easy_perform"},
-        {SYM(easy_getinfo), "curl_easy_getinfo"}, {SYM(easy_cleanup), "curl_easy_cleanup"},
-        {SYM(easy_reset), "curl_easy_reset"},     {SYM(easy_strerror), "curl_easy_strerror"},
-        {SYM(slist_append), "curl_slist_append"}, {SYM(slist_free_all), "curl_slist_free_all"},
-        {SYM(version_info), "curl_version_info"},
-    };
-    loaded = silt_dl_resolve(SILT_CURL_SONAME, syms, sizeof syms / sizeof syms[0], load_msg,
-                             sizeof load_msg) == 0;
-}
+static const silt_dl_sym syms[] = {
+    {SYM(global_init), "curl_global_init"},   {SYM(easy_init), "curl_easy_init"},
+    {SYM(easy_setopt), "curl_easy_setopt"},   {SYM(easy_perform), "curl_easy_perform"},
+    {SYM(easy_getinfo), "curl_easy_getinfo"}, {SYM(easy_cleanup), "curl_easy_cleanup"},
+    {SYM(easy_reset), "curl_easy_reset"},     {SYM(easy_strerror), "curl_easy_strerror"},
+    {SYM(slist_append), "curl_slist_append"}, {SYM(slist_free_all), "curl_slist_free_all"},
+    {SYM(version_info), "curl_version_info"},
+};
+static silt_dl_lib lib = SILT_DL_LIB(SILT_CURL_SONAME, syms);
 
 int silt_curl_dl_load(silt_error *err)
 {
-    pthread_once(&load_once, load);
-    if (loaded) return 0;
+    if (silt_dl_load(&lib)) return 0;
     return silt_error_set(err, SILT_EUNSUPPORTED,
                           "Azure storage needs libcurl (%s), which could not be loaded: %s; "
                           "install it (Debian/Ubuntu: apt-get install libcurl4)",
-                          SILT_CURL_SONAME, load_msg);
+                          SILT_CURL_SONAME, lib.msg);
 }
 
 const char *silt_curl_dl_version(void)
@@ -60,28 +51,22 @@ const char *silt_curl_dl_version(void)
     return fn.version_info(CURLVERSION_NOW)->version;
 }
 
-static int ready(void)
-{
-    pthread_once(&load_once, load);
-    return loaded;
-}
-
 /* The forwarders. curl's names are wrapped in parentheses so its type-checking macros do not
  * expand here. */
 CURLcode(curl_global_init)(long flags)
 {
-    return ready() ? fn.global_init(flags) : CURLE_FAILED_INIT;
+    return silt_dl_load(&lib) ? fn.global_init(flags) : CURLE_FAILED_INIT;
 }
 
 CURL *(curl_easy_init)(void)
 {
-    return ready() ? fn.easy_init() : NULL;
+    return silt_dl_load(&lib) ? fn.easy_init() : NULL;
 }
 
 /* curl_easy_setopt takes one argument whose type follows from the option's number range. */
 CURLcode(curl_easy_setopt)(CURL *c, CURLoption opt, ...)
 {
-    if (!ready()) return CURLE_FAILED_INIT;
+    if (!silt_dl_load(&lib)) return CURLE_FAILED_INIT;
     va_list ap;
     va_start(ap, opt);
     CURLcode rc;
@@ -102,13 +87,13 @@ CURLcode(curl_easy_setopt)(CURL *c, CURLoption opt, ...)
 
 CURLcode(curl_easy_perform)(CURL *c)
 {
-    return ready() ? fn.easy_perform(c) : CURLE_FAILED_INIT;
+    return silt_dl_load(&lib) ? fn.easy_perform(c) : CURLE_FAILED_INIT;
 }
 
 /* Every curl_easy_getinfo result is returned through a pointer. */
 CURLcode(curl_easy_getinfo)(CURL *c, CURLINFO info, ...)
 {
-    if (!ready()) return CURLE_FAILED_INIT;
+    if (!silt_dl_load(&lib)) return CURLE_FAILED_INIT;
     va_list ap;
     va_start(ap, info);
     CURLcode rc = fn.easy_getinfo(c, info, va_arg(ap, void *));
@@ -118,30 +103,30 @@ CURLcode(curl_easy_getinfo)(CURL *c, CURLINFO info, ...)
 
 void(curl_easy_cleanup)(CURL *c)
 {
-    if (c && ready()) fn.easy_cleanup(c);
+    if (c && silt_dl_load(&lib)) fn.easy_cleanup(c);
 }
 
 void(curl_easy_reset)(CURL *c)
 {
-    if (c && ready()) fn.easy_reset(c);
+    if (c && silt_dl_load(&lib)) fn.easy_reset(c);
 }
 
 const char *(curl_easy_strerror)(CURLcode rc)
 {
-    return ready() ? fn.easy_strerror(rc) : "libcurl could not be loaded";
+    return silt_dl_load(&lib) ? fn.easy_strerror(rc) : "libcurl could not be loaded";
 }
 
 struct curl_slist *(curl_slist_append)(struct curl_slist *l, const char *s)
 {
-    return ready() ? fn.slist_append(l, s) : NULL;
+    return silt_dl_load(&lib) ? fn.slist_append(l, s) : NULL;
 }
 
 void(curl_slist_free_all)(struct curl_slist *l)
 {
-    if (l && ready()) fn.slist_free_all(l);
+    if (l && silt_dl_load(&lib)) fn.slist_free_all(l);
 }
 
 curl_version_info_data *(curl_version_info)(CURLversion v)
 {
-    return ready() ? fn.version_info(v) : NULL;
+    return silt_dl_load(&lib) ? fn.version_info(v) : NULL;
 }

@@ -46,27 +46,18 @@ static struct {
     SILT_CRYPTO_FUNCTIONS(FIELD)
 } fn;
 
-static pthread_once_t load_once = PTHREAD_ONCE_INIT;
-static int loaded;
-static char load_msg[256];
-
 #define SYM(ret, name, params, args) {(void **)&fn.name, #name},
-static void load(void)
-{
-    const silt_dl_sym syms[] = {SILT_CRYPTO_FUNCTIONS(SYM)};
-    loaded = silt_dl_resolve(SILT_CRYPTO_SONAME, syms, sizeof syms / sizeof syms[0], load_msg,
-                             sizeof load_msg) == 0;
-}
+static const silt_dl_sym syms[] = {SILT_CRYPTO_FUNCTIONS(SYM)};
+static silt_dl_lib lib = SILT_DL_LIB(SILT_CRYPTO_SONAME, syms);
 
 int silt_crypto_dl_load(silt_error *err)
 {
-    pthread_once(&load_once, load);
-    if (loaded) return 0;
+    if (silt_dl_load(&lib)) return 0;
     return silt_error_set(err, SILT_EUNSUPPORTED,
                           "digests, Azure signing and serve tokens need OpenSSL's libcrypto (%s), "
                           "which could not be loaded: %s; install it (Debian/Ubuntu: apt-get "
                           "install libssl3, libssl3t64 on newer releases)",
-                          SILT_CRYPTO_SONAME, load_msg);
+                          SILT_CRYPTO_SONAME, lib.msg);
 }
 
 const char *silt_crypto_dl_version(void)
@@ -78,8 +69,7 @@ const char *silt_crypto_dl_version(void)
  * silt_crypto_dl_load first; going on would call through a null pointer. */
 static void need(void)
 {
-    pthread_once(&load_once, load);
-    if (loaded) return;
+    if (silt_dl_load(&lib)) return;
     silt_error e = {0};
     silt_crypto_dl_load(&e);
     fprintf(stderr, "silt: %s\n", e.msg);

@@ -21,3 +21,17 @@ int silt_dl_resolve(const char *soname, const silt_dl_sym *syms, size_t n, char 
     }
     return 0;
 }
+
+bool silt_dl_load(silt_dl_lib *lib)
+{
+    int st = __atomic_load_n(&lib->state, __ATOMIC_ACQUIRE);
+    if (st) return st > 0;
+    pthread_mutex_lock(&lib->lock);
+    if (!(st = lib->state)) {
+        st = silt_dl_resolve(lib->soname, lib->syms, lib->n_syms, lib->msg, sizeof lib->msg) ? -1
+                                                                                             : 1;
+        __atomic_store_n(&lib->state, st, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&lib->lock);
+    return st > 0;
+}
