@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The work of bench/serve.sh (see there): silt serve vs a static Node server on the same bytes,
-// and silt ingest's rate with and without load on the server, all in one run.
+// and the pipeline's rate with and without load on the server, all in one run.
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
@@ -8,7 +8,7 @@ import autocannon from 'autocannon';
 import { silt, fail, scratch, makeLake, startServer, stopServer, get } from '../tests/lib/serve.mjs';
 
 const SECS = Number(process.env.SECS || 5);
-const N = Number(process.env.N || 300000);
+const N = Number(process.env.N || 600000);
 const ROUNDS = Number(process.env.ROUNDS || 3);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const tmp = scratch('bench-serve');
@@ -44,32 +44,67 @@ for (const p of ['/api/tables', '/metrics']) {
 
 // Part 2: ingest alone, then under load.
 const boot = path.join(tmp, 'boot');
-const dev = spawn(silt, ['kafka-dev', '--topic', 'bench:6', '--bootstrap-file', boot], { stdio: 'ignore' });
+const dev = spawn(silt, ['kafka-dev', '--topic', 'bench:12', '--bootstrap-file', boot], { stdio: 'ignore' });
 process.on('exit', () => dev.kill('SIGKILL'));
 for (let i = 0; i < 100 && !(fs.existsSync(boot) && fs.readFileSync(boot, 'utf8').trim()); i++) await new Promise((r) => setTimeout(r, 100));
 const b = fs.readFileSync(boot, 'utf8').trim();
-const pr = spawnSync(silt, ['produce', '-b', b, '-t', 'bench', '--generate', String(N), '--compression', 'zstd'], { encoding: 'utf8' });
+const pr = spawnSync(silt, ['produce', '-b', b, '-t', 'bench', '--generate', String(N), '--compression', 'zstd', '--key', 'TransactionNo', '--seed', '1'], { encoding: 'utf8' });
 if (pr.status !== 0) fail(`produce: ${pr.stderr}`);
-function ingest(table) {
+// One `silt pipeline run examples/ecommerce.sql --until-caught-up` into a fresh lake; its rate is
+// N over the time from the first bronze commit to the last gold commit (as bench/pipeline.sh
+// measures it: the mock cluster's group join before the first message is the same either way).
+const mtime = (f) => fs.statSync(f).mtimeMs / 1e3;
+function activeSecs(dir) {
+  const first = mtime(path.join(dir, 'bronze_transactions/_delta_log/00000000000000000001.json'));
+  let last = 0;
+  for (const t of fs.readdirSync(dir).filter((d) => d.startsWith('gold_'))) {
+    const log = path.join(dir, t, '_delta_log');
+    for (const f of fs.readdirSync(log).filter((x) => x.endsWith('.json'))) last = Math.max(last, mtime(path.join(log, f)));
+  }
+  return last - first;
+}
+function pipeline(dir) {
   return new Promise((resolve) => {
     const t0 = process.hrtime.bigint();
-    const p = spawn(silt, ['ingest', '-b', b, '-t', 'bench', '--table', path.join(lake, table), '--until-caught-up',
-      '--trigger', '1s', '--progress', '0', 'kafka.session.timeout.ms=6000'], { stdio: 'ignore' });
-    p.on('exit', (code) => resolve({ code, secs: Number(process.hrtime.bigint() - t0) / 1e9 }));
+    const p = spawn(silt, ['pipeline', 'run', path.join(process.env.SILT_ROOT, 'examples/ecommerce.sql'), '--lake', dir,
+      '--var', `KAFKA=${b}`, '--var', 'TOPIC=bench', '--until-caught-up', '--trigger', '250ms', '--progress', '0'],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d) => { err += d; });
+    p.on('exit', (code) => resolve({ code, err, wall: Number(process.hrtime.bigint() - t0) / 1e9 }));
   });
 }
-console.log('part 2: silt ingest of %d messages, alone and under load, %d rounds', N, ROUNDS);
+console.log('part 2: silt pipeline run examples/ecommerce.sql over %d messages, alone and under load, %d rounds', N, ROUNDS);
 const ratios = [];
 for (let i = 0; i < ROUNDS; i++) {
-  const alone = await ingest(`bronze_alone_${i}`);
-  let stop = false;
-  const hammer = (async () => { while (!stop) await Promise.all([load(srv.url + '/api/tables', 2), load(srv.url + '/metrics', 2)]); })();
-  const loaded = await ingest(`bronze_loaded_${i}`);
-  stop = true;
-  await hammer;
-  if (alone.code !== 0 || loaded.code !== 0) fail(`ingest exited ${alone.code} / ${loaded.code}`);
+  // Alone: a server on the pipeline's lake, idle. Loaded: the same, with 100 connections on it.
+  const runs = [];
+  for (const loaded of [false, true]) {
+    const dir = path.join(tmp, `lake_${loaded ? 'loaded' : 'alone'}_${i}`);
+    fs.mkdirSync(dir);
+    const s = await startServer(dir, (process.env.SERVE2_ARGS ?? '--nice 20').split(' ').filter(Boolean));
+    const hammer = loaded ? spawn('chrt', ['-i', '0', 'node', path.join(process.env.SILT_ROOT, 'bench/lib/hammer.mjs'), s.url + '/api/tables', s.url + '/metrics'],
+      { stdio: ['ignore', 'pipe', 'inherit'] }) : null;
+    const r = await pipeline(dir);
+    let served = null;
+    if (hammer) {
+      let out = '';
+      hammer.stdout.on('data', (d) => { out += d; });
+      const done = new Promise((res) => hammer.on('exit', res));
+      hammer.kill('SIGTERM');
+      await done;
+      served = JSON.parse(out);
+      if (served.errors) fail(`${served.errors} failed requests under load`);
+    }
+    await stopServer(s);
+    if (r.code !== 0) fail(`silt pipeline run exited ${r.code}: ${r.err.slice(-2000)}`);
+    const count = spawnSync(silt, ['sql', '--format', 'csv', `SELECT count(*) FROM delta.\`${path.join(dir, 'bronze_transactions')}\``], { encoding: 'utf8' });
+    if (Number(count.stdout.trim().split('\n').pop()) !== N) fail(`bronze holds ${count.stdout.trim()} of ${N} messages: ${count.stderr}`);
+    runs.push({ ...r, served, secs: activeSecs(dir) });
+  }
+  const [alone, loaded] = runs;
   const ra = N / alone.secs, rl = N / loaded.secs;
-  console.log(`ingest alone ${Math.round(ra)} msgs/s (${alone.secs.toFixed(1)} s, wall clock incl. the group's first assignment), under load ${Math.round(rl)} msgs/s (${loaded.secs.toFixed(1)} s): ratio ${(rl / ra).toFixed(2)}`);
+  console.log(`pipeline alone ${Math.round(ra)} msgs/s (${alone.secs.toFixed(2)} s bronze to gold, ${alone.wall.toFixed(1)} s wall clock), under load ${Math.round(rl)} msgs/s (${loaded.secs.toFixed(2)} s, ${loaded.wall.toFixed(1)} s; ${loaded.served.requests} requests served meanwhile, no errors): ratio ${(rl / ra).toFixed(2)}`);
   ratios.push(rl / ra);
 }
 const mr = median(ratios);

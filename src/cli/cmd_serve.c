@@ -46,9 +46,10 @@ static const silt_opt_spec spec[] = {
      SILT_OPT_TO_I64(serve_settings, idle_us)},
     {"poll", 0, SILT_OPT_DURATION, "DUR", "1s", "50ms..1h",
      "how often to look for new tables and commits", SILT_OPT_TO_I64(serve_settings, poll_us)},
-    {"nice", 0, SILT_OPT_INT, "N", "10", "0..19",
+    {"nice", 0, SILT_OPT_INT, "N", "10", "0..20",
      "the server's threads run N nice levels below the process, so that clients cannot take "
-     "the CPU from a pipeline (0: the same priority)",
+     "the CPU from a pipeline (0: the same priority; 20: Linux's idle class, answering only on "
+     "CPU time the pipeline leaves, the choice beside a busy pipeline on a small machine)",
      SILT_OPT_TO_I64(serve_settings, nice)},
     {"cache", 0, SILT_OPT_DURATION, "DUR", "250ms", "0s..1h",
      "/metrics and /api/tables are rendered at most this often, and at once when the catalog "

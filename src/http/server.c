@@ -1,9 +1,12 @@
 /* The HTTP server's lifetime and its access handler: listen address and token rules, the
  * catalog's refresher thread, authentication, request bodies within the size limit, and the
  * dispatch of each route to its endpoint. */
+#define _GNU_SOURCE /* SCHED_IDLE */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,12 +84,22 @@ bad:
 /* Moves the calling thread (once per thread) cfg.nice levels below the process, so that the
  * server's threads (and the query threads they start, which inherit it) yield the CPU to the
  * pipeline, in this process or another: a crowd of clients cannot starve it. Linux keeps a nice
- * value per thread; raising it needs no privilege. */
+ * value per thread; raising it needs no privilege. cfg.nice 20 puts the thread in the idle class
+ * (SCHED_IDLE) instead: it runs only on CPU time that no other thread wants, which also needs
+ * no privilege. */
 static void lower_priority(const silt_http_server *s)
 {
     static _Thread_local bool done;
     if (done || s->cfg.nice <= 0) return;
     done = true;
+    if (s->cfg.nice >= 20) {
+        struct sched_param sp = {0};
+        int rc = pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
+        if (rc)
+            silt_log_msg(SILT_LOG_DEBUG, "serve: cannot move a thread to SCHED_IDLE: %s",
+                         strerror(rc));
+        return;
+    }
     errno = 0;
     int cur = getpriority(PRIO_PROCESS, (id_t)getpid()); /* the main thread's */
     if (cur == -1 && errno) return;

@@ -2,10 +2,13 @@
 // The query limits of `silt serve`: a query past --query-timeout answers 504 with a message
 // naming the limit while the server keeps answering (and the query, which runs to its end on its
 // own thread, frees its slot); past --max-queries running at once a query answers 503 with
-// Retry-After and says why, while the queries already running succeed. The slow query is a
+// Retry-After and says why, while the queries already running succeed; the threads that answer
+// run at a lower priority than the process's main thread (--nice 10 by default, Linux's idle
+// class with --nice 20), read back from /proc. The slow query is a
 // self-join of the test lake's silver_sales (millions of joined rows), so its duration is many
 // times the limits on any machine.
 import { fail, ok, scratch, makeLake, startServer, stopServer, get, sqlJson } from '../lib/serve.mjs';
+import fs from 'node:fs';
 import path from 'node:path';
 
 const tmp = scratch('serve-limits');
@@ -63,4 +66,23 @@ if (after.status !== 200) fail(`a query once the slots are free: ${after.status}
 if ((await metric(srv2, 'silt_sql_queries_total{outcome="refused"}')) !== 1) fail('refused counter is not 1');
 await stopServer(srv2);
 ok('past --max-queries a query gets 503 with Retry-After; the running queries succeed, and so does the next one');
+// ---- the server's threads yield the CPU ----
+// Each thread's nice value and scheduling policy (fields 19 and 41 of /proc/PID/task/TID/stat).
+const threads = (pid) => fs.readdirSync(`/proc/${pid}/task`).map((tid) => {
+  const f = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+  const rest = f.slice(f.lastIndexOf(')') + 2).split(' '); // fields 3...
+  return { tid: Number(tid), nice: Number(rest[19 - 3]), policy: Number(rest[41 - 3]) };
+});
+for (const [args, want, what] of [[[], (t) => t.nice === 10 && t.policy === 0, 'nice 10'],
+  [['--nice', '20'], (t) => t.policy === 5, 'SCHED_IDLE']]) {
+  const s = await startServer(lake, args);
+  for (let i = 0; i < 8; i++) if ((await get(s, '/api/tables')).status !== 200) fail('/api/tables');
+  if ((await sqlJson(s, 'SELECT count(*) AS n FROM gold_country')).status !== 200) fail('a query');
+  const ts = threads(s.proc.pid);
+  const main = ts.find((t) => t.tid === s.proc.pid);
+  if (main.nice !== 0 || main.policy !== 0) fail(`the main thread moved: ${JSON.stringify(main)}`);
+  if (!ts.some(want)) fail(`silt serve ${args.join(' ')}: no thread at ${what}: ${JSON.stringify(ts)}`);
+  await stopServer(s);
+}
+ok('the threads that answer requests run at nice 10 by default and in the idle class with --nice 20; the main thread keeps its priority');
 process.exit(0);
