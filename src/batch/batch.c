@@ -5,6 +5,7 @@
 #include "batch/batch.h"
 
 #include "util/alloc.h"
+#include "util/hot.h"
 
 #include <assert.h>
 #include <string.h>
@@ -592,7 +593,7 @@ static int validate_column(const silt_column *c, const silt_field *f, int64_t ex
     return 0;
 }
 
-int silt_batch_validate(silt_batch *b, silt_error *err)
+SILT_HOT int silt_batch_validate(silt_batch *b, silt_error *err)
 {
     int64_t n = b->n_cols ? b->cols[0].length : 0;
     for (size_t i = 0; i < b->n_cols; i++)

@@ -2,6 +2,7 @@
 #include "parquet/decode.h"
 
 #include "util/alloc.h"
+#include "util/hot.h"
 
 #include <string.h>
 
@@ -48,8 +49,8 @@ int silt_pq_rle_init(silt_pq_rle *r, const uint8_t *p, size_t n, int bit_width, 
 }
 
 /* Unpacks count LSB-first values of bw bits starting at bit `bit` of p (avail bytes). */
-static void unpack_bits(uint32_t *out, const uint8_t *p, size_t avail, uint64_t bit, size_t count,
-                        int bw)
+SILT_HOT static void unpack_bits(uint32_t *out, const uint8_t *p, size_t avail, uint64_t bit,
+                                 size_t count, int bw)
 {
     if (bw == 0) {
         memset(out, 0, count * sizeof *out);
@@ -126,7 +127,7 @@ static int rle_next(silt_pq_rle *r, silt_error *err)
     return 0;
 }
 
-int silt_pq_rle_read32(silt_pq_rle *r, uint32_t *out, size_t count, silt_error *err)
+SILT_HOT int silt_pq_rle_read32(silt_pq_rle *r, uint32_t *out, size_t count, silt_error *err)
 {
     while (count) {
         if (r->rle_left) {

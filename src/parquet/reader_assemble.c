@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "util/alloc.h"
+#include "util/hot.h"
 
 /* ---------------------------------------------------------------- assembly */
 
@@ -372,8 +373,8 @@ int silt_pqr_assemble_leaf(silt_pq_reader *r, const pq_plan *pl, silt_column *co
     return 0;
 }
 
-int silt_pqr_assemble(silt_pq_reader *r, const pq_plan *pl, silt_column *col, leaf_data *lds,
-                      silt_error *err)
+SILT_HOT int silt_pqr_assemble(silt_pq_reader *r, const pq_plan *pl, silt_column *col,
+                               leaf_data *lds, silt_error *err)
 {
     leaf_data *d = &lds[pl->leaf];
     const uint16_t *def = d->def, *rep = d->rep;

@@ -8,6 +8,7 @@
 
 #include "parquet/decompress.h"
 #include "util/alloc.h"
+#include "util/hot.h"
 
 void silt_pqr_leaf_data_free(leaf_data *d)
 {
@@ -120,8 +121,8 @@ int silt_pqr_grow_values(leaf_data *d, int64_t more)
     return 0;
 }
 
-static int decode_levels_rle(chunk_ctx *c, uint16_t *out, size_t count, int max, const uint8_t *p,
-                             size_t n)
+SILT_HOT static int decode_levels_rle(chunk_ctx *c, uint16_t *out, size_t count, int max,
+                                      const uint8_t *p, size_t n)
 {
     silt_pq_rle rle;
     int rc = silt_pq_rle_init(&rle, p, n, silt_pq_bit_width((uint64_t)max), c->err);

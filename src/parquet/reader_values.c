@@ -6,6 +6,7 @@
 
 #include "parquet/decode.h"
 #include "util/alloc.h"
+#include "util/hot.h"
 
 /* Decodes count PLAIN fixed-width or byte-array values into (fixed, bin). */
 static int decode_plain(chunk_ctx *c, leaf_data *d, uint8_t *fixed, silt_pq_bin *bin,
@@ -80,7 +81,7 @@ static int keep_codes(leaf_data *d, const uint32_t *idx, size_t k)
 }
 
 /* Gathers count byte-array dictionary entries selected by the indices rle yields. */
-static int gather_dict_bin(chunk_ctx *c, leaf_data *d, silt_pq_rle *rle, size_t count)
+SILT_HOT static int gather_dict_bin(chunk_ctx *c, leaf_data *d, silt_pq_rle *rle, size_t count)
 {
     uint32_t idx[1024];
     uint32_t dn = (uint32_t)d->dict_n;
@@ -134,7 +135,8 @@ static int gather_dict_bin(chunk_ctx *c, leaf_data *d, silt_pq_rle *rle, size_t 
 }
 
 /* Gathers count dictionary entries selected by RLE indices. */
-static int decode_dict_indices(chunk_ctx *c, leaf_data *d, const uint8_t *p, size_t n, size_t count)
+SILT_HOT static int decode_dict_indices(chunk_ctx *c, leaf_data *d, const uint8_t *p, size_t n,
+                                        size_t count)
 {
     if (!d->has_dict)
         return silt_pqr_chunk_err(c, SILT_ECORRUPT, c->page_off,

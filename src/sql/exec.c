@@ -4,9 +4,10 @@
 
 #include "sql/exec.h"
 #include "util/alloc.h"
+#include "util/hot.h"
 
-int sql_filter_rows(int64_t **out_idx, int64_t *out_n, const silt_batch *b, const sql_expr *pred,
-                    silt_error *err)
+SILT_HOT int sql_filter_rows(int64_t **out_idx, int64_t *out_n, const silt_batch *b,
+                             const sql_expr *pred, silt_error *err)
 {
     sql_vec v;
     int rc = sql_eval(&v, pred, b, err);

@@ -4,6 +4,7 @@
 
 #include "sql/exec.h"
 #include "util/alloc.h"
+#include "util/hot.h"
 
 static int gather_fixed(silt_column *dst, const silt_column *src, const int64_t *idx, int64_t n)
 {
@@ -97,8 +98,8 @@ int sql_gather(silt_column *dst, const silt_column *src, const int64_t *idx, int
 }
 
 /* values[codes[r]] for a source without nulls: 4- and 8-byte values and booleans. */
-static bool gather_codes_fast(silt_column *dst, const silt_column *values, const int32_t *codes,
-                              int64_t n)
+SILT_HOT static bool gather_codes_fast(silt_column *dst, const silt_column *values,
+                                       const int32_t *codes, int64_t n)
 {
     int w = values->byte_width;
     if ((values->validity && values->null_count) || values->n_children) return false;
