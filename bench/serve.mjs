@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import autocannon from 'autocannon';
 import { silt, fail, scratch, makeLake, startServer, stopServer, get } from '../tests/lib/serve.mjs';
 
+process.setMaxListeners(50); // each server started adds an exit handler that kills it
 const SECS = Number(process.env.SECS || 5);
 const N = Number(process.env.N || 600000);
 const ROUNDS = Number(process.env.ROUNDS || 3);
