@@ -81,18 +81,18 @@ static const silt_datefmt *row_format(row_fmt_cache *c, const uint8_t *fp, size_
     return c->ok ? &c->fmt : NULL;
 }
 
-/* Parses row r's text; returns false for NULL. *us = the instant in microseconds. */
+/* Parses row r's text; returns false for NULL. *us = the instant in microseconds, or, for
+ * to_date without a format (*is_days set), the day itself: a DATE reaches further than a
+ * timestamp in microseconds does. An instant past the int64 microsecond range is NULL. */
 static bool parse_text(const parse_site *s, row_fmt_cache *row_fmt, const silt_sql_fn_args *a,
-                       int64_t r, int64_t *us)
+                       int64_t r, int64_t *us, bool *is_days)
 {
     size_t n;
     const uint8_t *p = fn_str(a, 0, r, &n);
     if (a->n == 1) {
         if (s->to_ts) return fn_text_to_us(p, n, us);
-        int64_t days;
-        if (!fn_text_to_days(p, n, &days)) return false;
-        *us = days * FN_US_PER_DAY;
-        return true;
+        *is_days = true;
+        return fn_text_to_days(p, n, us);
     }
     const silt_datefmt *f = &s->fmt;
     if (!s->fmt_const) {
@@ -103,8 +103,8 @@ static bool parse_text(const parse_site *s, row_fmt_cache *row_fmt, const silt_s
     int64_t secs;
     int32_t nanos;
     if (silt_datefmt_parse(&secs, &nanos, NULL, f, (const char *)p, n, NULL) != 0) return false;
-    *us = secs * 1000000 + nanos / 1000;
-    return true;
+    return !__builtin_mul_overflow(secs, (int64_t)1000000, us) &&
+           !__builtin_add_overflow(*us, (int64_t)(nanos / 1000), us);
 }
 
 static int parse_eval(void *state, silt_column *out, const silt_sql_fn_args *a, int64_t n,
@@ -117,14 +117,15 @@ static int parse_eval(void *state, silt_column *out, const silt_sql_fn_args *a, 
     if (silt_column_reserve(out, n, 0)) return FN_OOM(err);
     for (int64_t r = 0; r < n; r++) {
         int64_t us = 0, i = silt_sql_arg_row(a, 0, r);
-        bool ok = fn_all_valid(a, r);
+        bool ok = fn_all_valid(a, r), is_days = false;
         if (ok && c->type == SILT_TYPE_STRING)
-            ok = parse_text(s, &row_fmt, a, r, &us);
+            ok = parse_text(s, &row_fmt, a, r, &us, &is_days);
         else if (ok)
             us = fn_arg_us(c, i);
-        int rc = !ok        ? silt_column_append_null(out)
-                 : s->to_ts ? silt_column_append_int(out, us)
-                            : silt_column_append_int(out, fn_floor_div(us, FN_US_PER_DAY));
+        int rc = !ok ? silt_column_append_null(out)
+                 : is_days || s->to_ts
+                     ? silt_column_append_int(out, us)
+                     : silt_column_append_int(out, fn_floor_div(us, FN_US_PER_DAY));
         if (rc) return FN_OOM(err);
     }
     return 0;

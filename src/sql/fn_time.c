@@ -69,6 +69,8 @@ bool fn_text_to_days(const uint8_t *s, size_t n, int64_t *days)
     size_t i = 0;
     trim(s, &i, &n);
     if (!date_part(s, n, &i, days)) return false;
+    /* a DATE is a day number in 32 bits (as in Spark, where a later year is NULL) */
+    if (*days < INT32_MIN || *days > INT32_MAX) return false;
     return i == n || s[i] == ' ' || s[i] == 'T';
 }
 
@@ -127,8 +129,9 @@ bool fn_text_to_us(const uint8_t *s, size_t n, int64_t *us)
         if (i < n && !time_part(s, n, &i, &tod)) return false;
     }
     if (!zone(s, n, i, &off)) return false;
-    *us = days * FN_US_PER_DAY + tod + off;
-    return true;
+    /* past the microsecond range (about 290,000 years) the text is no timestamp: NULL */
+    return !__builtin_mul_overflow(days, FN_US_PER_DAY, us) &&
+           !__builtin_add_overflow(*us, tod + off, us);
 }
 
 static const struct {

@@ -42,7 +42,9 @@ bool fn_text_to_us(const uint8_t *s, size_t n, int64_t *us);
 static inline int64_t fn_arg_us(const silt_column *c, int64_t r)
 {
     int64_t v = fn_get_i64(c, r);
-    if (c->type == SILT_TYPE_DATE32) return v * FN_US_PER_DAY;
+    int64_t us;
+    if (c->type == SILT_TYPE_DATE32) /* a day past the microsecond range saturates */
+        return __builtin_mul_overflow(v, FN_US_PER_DAY, &us) ? (v < 0 ? INT64_MIN : INT64_MAX) : us;
     if (c->type == SILT_TYPE_TIMESTAMP_NS) return fn_floor_div(v, 1000);
     return v;
 }

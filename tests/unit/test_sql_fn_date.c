@@ -68,6 +68,12 @@ static void test_to_date(void **state)
     check_date("to_timestamp", "2016-12-31T01:02:03.5Z", NULL, ts(2016, 12, 31, 1, 2, 3) + 500000);
     check_date("to_timestamp", "2016-12-31 01:02:03+01:00", NULL, ts(2016, 12, 31, 0, 2, 3));
     check_date("to_timestamp", "12/9/2019 8:26", "M/d/yyyy H:mm", ts(2019, 12, 9, 8, 26, 0));
+    /* far years (found by fuzz_sql: the microseconds overflowed): a DATE reaches past the
+     * timestamp range, up to a day number of 32 bits; beyond each range the value is NULL */
+    check_date("to_date", "4030000-01-01", NULL, days(4030000, 1, 1));
+    check_date("to_date", "9999999-01-01", NULL, INT64_MIN);
+    check_date("to_timestamp", "4030000-01-01", NULL, INT64_MIN);
+    check_date("to_timestamp", "200000-01-01", NULL, ts(200000, 1, 1, 0, 0, 0));
     silt_error err = {0};
     tcol out;
     const char *bad[2] = {"x", "yyyy-MM-dd Q#"};
