@@ -104,12 +104,24 @@ SILT_HOT static bool gather_codes_fast(silt_column *dst, const silt_column *valu
     int w = values->byte_width;
     if ((values->validity && values->null_count) || values->n_children) return false;
     if (values->type == SILT_TYPE_BOOL) {
-        for (int64_t i = 0; i < n; i += 8) {
+        /* each distinct value's bit as a byte, then eight rows to an output byte */
+        uint8_t stack[1024], *lut = stack;
+        int64_t nd = values->length;
+        if (nd > (int64_t)sizeof stack && !(lut = silt_malloc((size_t)nd))) return false;
+        for (int64_t d = 0; d < nd; d++) lut[d] = silt_bit_get(values->values, d);
+        int64_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            const int32_t *c = codes + i;
+            dst->values[i >> 3] =
+                (uint8_t)(lut[c[0]] | lut[c[1]] << 1 | lut[c[2]] << 2 | lut[c[3]] << 3 |
+                          lut[c[4]] << 4 | lut[c[5]] << 5 | lut[c[6]] << 6 | lut[c[7]] << 7);
+        }
+        if (i < n) {
             uint8_t byte = 0;
-            for (int64_t j = 0; j < 8 && i + j < n; j++)
-                byte |= (uint8_t)(silt_bit_get(values->values, codes[i + j]) << j);
+            for (int64_t j = 0; i + j < n; j++) byte |= (uint8_t)(lut[codes[i + j]] << j);
             dst->values[i >> 3] = byte;
         }
+        if (lut != stack) silt_free(lut);
     } else if (w == 8) {
         const uint64_t *v = (const uint64_t *)(const void *)values->values;
         uint64_t *o = (uint64_t *)(void *)dst->values;
