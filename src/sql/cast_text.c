@@ -13,6 +13,7 @@
 #include "util/time.h"
 
 __int128 sql_pow10(int n);
+bool sql_pow10_mul(__int128 x, int k, __int128 *out);
 
 int sql_fmt_double(char *buf, size_t cap, double v, bool is_float)
 {
@@ -151,14 +152,17 @@ bool sql_parse_decimal(__int128 *out, const char *s, size_t n, int prec, int sca
         size_t k = n - i - 1 < 15 ? n - i - 1 : 15;
         memcpy(tmp, s + i + 1, k);
         tmp[k] = 0;
-        exp = (int)strtol(tmp, &end, 10);
+        long e = strtol(tmp, &end, 10); /* past +-1000 no decimal is changed further */
+        exp = e > 1000 ? 1000 : e < -1000 ? -1000 : (int)e;
         if (*end || !k || extra) return false;
         i = n;
     }
     if (!any || i != n) return false;
     int have = frac < 0 ? 0 : frac, shift = scale - have + exp;
     if (shift > 0) {
-        if (__builtin_mul_overflow(v, sql_pow10(shift), &v)) return false;
+        if (!sql_pow10_mul(v, shift, &v)) return false;
+    } else if (shift < -38) { /* every digit is below the scale, and less than half a unit */
+        v = 0;
     } else if (shift < 0) {
         __int128 p = sql_pow10(-shift), r = v % p;
         v /= p;

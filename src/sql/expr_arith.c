@@ -8,12 +8,26 @@
 
 static const __int128 P10_38 = (__int128)10000000000000000000ull * 10000000000000000000ull;
 
+/* 10^n for n in 0..38 (the decimal range; n outside it is clamped: use sql_pow10_mul where n
+ * can be larger). */
 __int128 sql_pow10(int n);
 __int128 sql_pow10(int n)
 {
     __int128 r = 1;
-    while (n-- > 0) r *= 10;
+    for (n = n > 38 ? 38 : n; n > 0; n--) r *= 10;
     return r;
+}
+
+/* *out = x * 10^k; false when that does not fit in 128 bits (or k < 0). */
+bool sql_pow10_mul(__int128 x, int k, __int128 *out);
+bool sql_pow10_mul(__int128 x, int k, __int128 *out)
+{
+    if (k < 0) return false;
+    if (k > 38) {
+        *out = 0;
+        return x == 0;
+    }
+    return !__builtin_mul_overflow(x, sql_pow10(k), out);
 }
 
 static int64_t geti(const silt_column *c, int64_t i)
@@ -157,27 +171,25 @@ static bool dec_op(__int128 *r, sql_op op, __int128 x, int sx, __int128 y, int s
     case OP_SUB:
     case OP_MOD:
         s = sx > sy ? sx : sy;
-        if (__builtin_mul_overflow(x, sql_pow10(s - sx), &x) ||
-            __builtin_mul_overflow(y, sql_pow10(s - sy), &y))
-            return false;
+        if (!sql_pow10_mul(x, s - sx, &x) || !sql_pow10_mul(y, s - sy, &y)) return false;
         if (op == OP_MOD) {
             if (y == 0) return false;
             *r = x % y;
         } else {
             *r = op == OP_ADD ? x + y : x - y;
         }
-        *r = s > so ? sql_dec_rescale_down(*r, s - so) : *r * sql_pow10(so - s);
-        return true;
+        if (s > so) *r = sql_dec_rescale_down(*r, s - so);
+        return s > so || sql_pow10_mul(*r, so - s, r);
     case OP_MUL:
         if (__builtin_mul_overflow(x, y, r)) return false;
-        *r = sx + sy > so ? sql_dec_rescale_down(*r, sx + sy - so) : *r * sql_pow10(so - sx - sy);
-        return true;
+        if (sx + sy > so) *r = sql_dec_rescale_down(*r, sx + sy - so);
+        return sx + sy > so || sql_pow10_mul(*r, so - sx - sy, r);
     case OP_DIV: {
         if (y == 0) return false;
         /* x/y with so digits: x * 10^(so - sx + sy) / y, rounded half up */
         int k = so - sx + sy + 1;
         __int128 num;
-        if (k < 0 || __builtin_mul_overflow(x, sql_pow10(k), &num)) return false;
+        if (!sql_pow10_mul(x, k, &num)) return false;
         __int128 q = num / y;
         *r = sql_dec_rescale_down(q, 1);
         return true;

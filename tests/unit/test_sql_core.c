@@ -118,6 +118,14 @@ static void test_casts(void **state)
            "3\t-3\t9223372036854775807\n");
     expect("SELECT try_cast('12' AS INT), DATE '2020-02-29' < TIMESTAMP '2020-03-01 00:00:00'",
            "12\ttrue\n");
+    /* far exponents and scales (found by fuzz_sql: 10^k past 38 digits overflowed, and one of
+     * them divided by zero): too large is NULL, too small rounds to zero */
+    expect("SELECT CAST('1e99999999999' AS DECIMAL(10,2)), CAST('1.5e-99999' AS DECIMAL(10,2)), "
+           "CAST('0e500' AS DECIMAL(10,2)), CAST('1.5e3' AS DECIMAL(10,2))",
+           "null\t0.00\t0.00\t1500.00\n");
+    expect("SELECT 1 / CAST(3 AS DECIMAL(38,38)) IS NULL, "
+           "CAST(1 AS DECIMAL(38,0)) * CAST(1 AS DECIMAL(38,0))",
+           "true\t1\n");
 }
 
 static void test_like(void **state)
