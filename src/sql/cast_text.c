@@ -120,14 +120,38 @@ static void trim(const char **s, size_t *n)
     while (*n && isspace((unsigned char)(*s)[*n - 1])) (*n)--;
 }
 
+/* The exponent after 'e'/'E' in s[0..n), clamped to +-1000 (past that no decimal changes
+ * further): *mant is where the mantissa ends. False when the exponent is not a whole number. */
+static bool exponent(const char *s, size_t n, size_t *mant, int *exp)
+{
+    size_t i = 0;
+    while (i < n && s[i] != 'e' && s[i] != 'E') i++;
+    *mant = i;
+    *exp = 0;
+    if (i == n) return true;
+    i++;
+    int sign = 1;
+    if (i < n && (s[i] == '+' || s[i] == '-')) sign = s[i++] == '-' ? -1 : 1;
+    if (i == n) return false;
+    for (; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') return false;
+        if (*exp < 1000) *exp = *exp * 10 + (s[i] - '0');
+    }
+    *exp = sign * (*exp > 1000 ? 1000 : *exp);
+    return true;
+}
+
 bool sql_parse_decimal(__int128 *out, const char *s, size_t n, int prec, int scale)
 {
     trim(&s, &n);
+    int exp;
+    if (!exponent(s, n, &n, &exp)) return false;
     size_t i = 0;
     bool neg = false, any = false;
     if (i < n && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';
     __int128 v = 0;
-    int frac = -1, digits = 0, exp = 0, extra = 0;
+    /* fraction digits past keep are rounded away (the exponent moves the point first) */
+    int frac = -1, digits = 0, extra = 0, keep = scale + exp < 0 ? 0 : scale + exp;
     bool round_up = false;
     for (; i < n; i++) {
         char c = s[i];
@@ -135,9 +159,9 @@ bool sql_parse_decimal(__int128 *out, const char *s, size_t n, int prec, int sca
             frac = 0;
             continue;
         }
-        if (c < '0' || c > '9') break;
+        if (c < '0' || c > '9') return false;
         any = true;
-        if (frac >= 0 && frac >= scale) {
+        if (frac >= 0 && frac >= keep) {
             if (!extra++) round_up = c >= '5';
             continue;
         }
@@ -146,23 +170,13 @@ bool sql_parse_decimal(__int128 *out, const char *s, size_t n, int prec, int sca
         v = v * 10 + (c - '0');
         if (frac >= 0) frac++;
     }
-    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-        char *end;
-        char tmp[16];
-        size_t k = n - i - 1 < 15 ? n - i - 1 : 15;
-        memcpy(tmp, s + i + 1, k);
-        tmp[k] = 0;
-        long e = strtol(tmp, &end, 10); /* past +-1000 no decimal is changed further */
-        exp = e > 1000 ? 1000 : e < -1000 ? -1000 : (int)e;
-        if (*end || !k || extra) return false;
-        i = n;
-    }
-    if (!any || i != n) return false;
+    if (!any) return false;
     int have = frac < 0 ? 0 : frac, shift = scale - have + exp;
     if (shift > 0) {
         if (!sql_pow10_mul(v, shift, &v)) return false;
     } else if (shift < -38) { /* every digit is below the scale, and less than half a unit */
         v = 0;
+        round_up = false;
     } else if (shift < 0) {
         __int128 p = sql_pow10(-shift), r = v % p;
         v /= p;

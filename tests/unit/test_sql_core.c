@@ -123,6 +123,11 @@ static void test_casts(void **state)
     expect("SELECT CAST('1e99999999999' AS DECIMAL(10,2)), CAST('1.5e-99999' AS DECIMAL(10,2)), "
            "CAST('0e500' AS DECIMAL(10,2)), CAST('1.5e3' AS DECIMAL(10,2))",
            "null\t0.00\t0.00\t1500.00\n");
+    /* the exponent moves the point before rounding (Spark: 123.45, 12.35, 2, -0.01) */
+    expect("SELECT CAST('12.345e1' AS DECIMAL(10,2)), CAST('1234.5e-2' AS DECIMAL(10,2)), "
+           "CAST('150e-2' AS DECIMAL(10,0)), CAST('-0.005' AS DECIMAL(10,2)), "
+           "CAST('1e' AS DECIMAL(10,0))",
+           "123.45\t12.35\t2\t-0.01\tnull\n");
     expect("SELECT 1 / CAST(3 AS DECIMAL(38,38)) IS NULL, "
            "CAST(1 AS DECIMAL(38,0)) * CAST(1 AS DECIMAL(38,0))",
            "true\t1\n");
