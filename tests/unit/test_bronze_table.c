@@ -16,6 +16,7 @@
 #include "delta/log.h"
 #include "pipeline/bronze_table.h"
 #include "support/mem_source.h"
+#include "support/tmpdir.h"
 
 #define NPART 3
 #define NMSG 300
@@ -96,9 +97,7 @@ static void make_location(char *dir, char *loc, size_t n, const char *name)
 
 static void remove_dir(const char *dir)
 {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(test_tmpdir_remove(dir), 0);
 }
 
 static void test_workers_crashes_exactly_once(void **state)

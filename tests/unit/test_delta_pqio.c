@@ -18,6 +18,7 @@
 #include "delta/pqio.h"
 #include "parquet/writer.h"
 #include "util/time.h"
+#include "support/tmpdir.h"
 
 static char spark_table[1024];
 
@@ -194,8 +195,8 @@ static silt_schema *sales_schema(void)
 static void test_write_read_stats(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/silt-pqio-XXXXXX";
-    assert_non_null(mkdtemp(dir));
+    char dir[256];
+    test_tmpdir_make(dir, sizeof dir, "pqio");
     silt_store *store = NULL;
     silt_error err;
     assert_int_equal(silt_store_open(&store, dir, &err), 0);
@@ -257,9 +258,7 @@ static void test_write_read_stats(void **state)
     silt_batch_destroy(b);
     silt_schema_destroy(schema);
     silt_store_destroy(store);
-    char cmd[1100];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(test_tmpdir_remove(dir), 0);
 }
 
 /* The byte-range source over a stored object (the store-to-Parquet adapter). */

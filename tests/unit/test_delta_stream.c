@@ -17,6 +17,7 @@
 
 #include "delta/pqio.h"
 #include "util/alloc.h"
+#include "support/tmpdir.h"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define UNDER_SANITIZER 1 /* shadow memory and quarantine make RSS meaningless */
@@ -76,8 +77,8 @@ static int write_big_file(const char *dir)
 static void test_large_file_streams(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/silt-stream-XXXXXX";
-    assert_non_null(mkdtemp(dir));
+    char dir[256];
+    test_tmpdir_make(dir, sizeof dir, "stream");
     fflush(NULL);
     pid_t pid = fork();
     assert_true(pid >= 0);
@@ -91,9 +92,7 @@ static void test_large_file_streams(void **state)
     long peak_mib = ru.ru_maxrss / 1024; /* ru_maxrss is in KiB on Linux */
     print_message("peak RSS writing a %d MiB file: %ld MiB\n", N_BATCHES, peak_mib);
     if (!UNDER_SANITIZER) assert_true(peak_mib < N_BATCHES / 3);
-    char cmd[1100];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(test_tmpdir_remove(dir), 0);
 }
 
 /* A failed write aborts the file: nothing appears, and finishing fails for good. */

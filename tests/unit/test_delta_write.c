@@ -23,6 +23,7 @@
 #include "support/oom.h"
 #include "util/alloc.h"
 #include "util/time.h"
+#include "support/tmpdir.h"
 
 static silt_schema *test_schema(void)
 {
@@ -690,9 +691,7 @@ static void test_vacuum(void **state)
 {
     (void)state;
     char dir[256];
-    snprintf(dir, sizeof dir, "%s/silt-vacuum-XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    assert_non_null(mkdtemp(dir));
+    test_tmpdir_make(dir, sizeof dir, "vacuum");
     silt_store *s = NULL;
     silt_error err;
     assert_int_equal(silt_store_local_create(&s, dir, &err), 0);
@@ -769,9 +768,7 @@ static void test_vacuum(void **state)
     silt_delta_add_clear(&a);
     silt_delta_add_clear(&b);
     silt_store_destroy(s);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(test_tmpdir_remove(dir), 0);
 }
 
 int main(void)

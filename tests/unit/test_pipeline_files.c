@@ -17,6 +17,7 @@
 
 #include "pipeline/run.h"
 #include "sql/sql.h"
+#include "support/tmpdir.h"
 
 static char dir[256], in_dir[300], loc[300], query[600];
 static silt_pipeline_kv args[] = {{"format", "json"}, {"schema", "id BIGINT, price DOUBLE"}};
@@ -94,8 +95,7 @@ static void expect_q(const char *want, const char *fmt, ...)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/silt-pfiles-XXXXXX");
-    assert_non_null(mkdtemp(dir));
+    test_tmpdir_make(dir, sizeof dir, "pfiles");
     snprintf(in_dir, sizeof in_dir, "%s/in", dir);
     snprintf(loc, sizeof loc, "%s/events", dir);
     assert_int_equal(mkdir(in_dir, 0755), 0);
@@ -105,9 +105,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (!getenv("SILT_KEEP_TMP")) (void)system(cmd);
+    (void)test_tmpdir_remove(dir);
     return 0;
 }
 

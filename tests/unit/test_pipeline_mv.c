@@ -26,6 +26,7 @@
 #include "sql/sql.h"
 #include "util/alloc.h"
 #include "util/hash.h"
+#include "support/tmpdir.h"
 
 #define OK(call)                                                                                   \
     do {                                                                                           \
@@ -57,8 +58,7 @@ static void fixture_open(fixture *fx)
 {
     silt_error err;
     memset(fx, 0, sizeof *fx);
-    snprintf(fx->dir, sizeof fx->dir, "/tmp/silt-mv-XXXXXX");
-    assert_non_null(mkdtemp(fx->dir));
+    test_tmpdir_make(fx->dir, sizeof fx->dir, "mv");
     snprintf(fx->src_dir, sizeof fx->src_dir, "%s/src", fx->dir);
     snprintf(fx->view_dir, sizeof fx->view_dir, "%s/view", fx->dir);
     OK(silt_delta_schema_parse(&fx->src_schema, src_schema_json, &err));
@@ -83,9 +83,7 @@ static void fixture_close(fixture *fx)
     silt_schema_destroy(fx->src_schema);
     silt_store_destroy(fx->src);
     silt_store_destroy(fx->view);
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
-    if (!getenv("SILT_KEEP_TMP")) assert_int_equal(system(cmd), 0);
+    assert_int_equal(test_tmpdir_remove(fx->dir), 0);
 }
 
 /* A batch of source rows (k, x); x < 0 stands for a null x. */

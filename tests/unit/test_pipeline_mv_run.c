@@ -23,6 +23,7 @@
 #include "pipeline/run.h"
 #include "sql/sql.h"
 #include "util/alloc.h"
+#include "support/tmpdir.h"
 
 static char dir[256], loc_bronze[300], loc_silver[300], loc_gold[300], loc_avg[300];
 static char q_gold[1024], q_avg[1024];
@@ -311,8 +312,7 @@ static void test_stream_refuses_changed_rows(void **state)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/silt-pmv-XXXXXX");
-    assert_non_null(mkdtemp(dir));
+    test_tmpdir_make(dir, sizeof dir, "pmv");
     snprintf(loc_bronze, sizeof loc_bronze, "%s/bronze", dir);
     snprintf(loc_silver, sizeof loc_silver, "%s/silver", dir);
     snprintf(loc_gold, sizeof loc_gold, "%s/gold", dir);
@@ -330,9 +330,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (!getenv("SILT_KEEP_TMP")) (void)system(cmd);
+    (void)test_tmpdir_remove(dir);
     return 0;
 }
 

@@ -18,6 +18,7 @@
 #include "pipeline/bronze_table.h"
 #include "pipeline/run.h"
 #include "sql/sql.h"
+#include "support/tmpdir.h"
 
 static char dir[256];
 static char loc_bronze[300], loc_silver[300], loc_gold[300], query_gold[1024];
@@ -172,8 +173,7 @@ static int run_caught_up(silt_error *err)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/silt-prun-XXXXXX");
-    assert_non_null(mkdtemp(dir));
+    test_tmpdir_make(dir, sizeof dir, "prun");
     snprintf(loc_bronze, sizeof loc_bronze, "%s/bronze", dir);
     snprintf(loc_silver, sizeof loc_silver, "%s/silver", dir);
     snprintf(loc_gold, sizeof loc_gold, "%s/gold", dir);
@@ -189,9 +189,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (!getenv("SILT_KEEP_TMP")) (void)system(cmd);
+    (void)test_tmpdir_remove(dir);
     return 0;
 }
 

@@ -17,23 +17,21 @@
 #include "support/oom.h"
 #include "support/store_contract.h"
 #include "util/alloc.h"
+#include "support/tmpdir.h"
 
 static char tmproot[256];
 
 static int setup_dir(void **state)
 {
     (void)state;
-    snprintf(tmproot, sizeof tmproot, "%s/silt-store-XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    return mkdtemp(tmproot) ? 0 : -1;
+    test_tmpdir_make(tmproot, sizeof tmproot, "store");
+    return 0;
 }
 
 static int teardown_dir(void **state)
 {
     (void)state;
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmproot);
-    return system(cmd) == 0 ? 0 : -1;
+    return test_tmpdir_remove(tmproot);
 }
 
 static void test_local_ops(void **state)
