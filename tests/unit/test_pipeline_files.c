@@ -17,6 +17,7 @@
 
 #include "pipeline/run.h"
 #include "sql/sql.h"
+#include "support/pipeline_fixture.h"
 #include "support/tmpdir.h"
 
 static char dir[256], in_dir[300], loc[300], query[600];
@@ -46,18 +47,7 @@ static void build_def(const char *q)
 
 static int run(int crash_after, silt_error *err)
 {
-    silt_pipeline_run_opts o;
-    silt_pipeline_run_opts_default(&o);
-    o.until_caught_up = true;
-    o.progress_us = 0;
-    o.trigger_us = 1000;
-    o.max_versions = 2; /* two files per batch */
-    o.crash_after = crash_after;
-    silt_pipeline_run *r = NULL;
-    int rc = silt_pipeline_run_create(&r, &def, &o, err);
-    if (!rc) rc = silt_pipeline_run_loop(r, NULL, err);
-    silt_pipeline_run_destroy(r);
-    return rc;
+    return pf_run_caught_up(&def, false, 2, crash_after, err); /* two files per batch */
 }
 
 static void write_file(const char *name, const char *text)
@@ -68,28 +58,6 @@ static void write_file(const char *name, const char *text)
     assert_non_null(f);
     fputs(text, f);
     fclose(f);
-}
-
-static void expect_q(const char *want, const char *fmt, ...)
-{
-    char sql[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    silt_error err;
-    silt_sql_plan *p = NULL;
-    silt_batch *b = NULL;
-    if (silt_sql_prepare(&p, sql, NULL, 0, &err) || silt_sql_run(p, NULL, &b, &err))
-        fail_msg("%s: %s", sql, err.msg);
-    silt_buf t = SILT_BUF_INIT;
-    if (b->n_rows) silt_sql_format_value(&t, &b->schema->fields[0], &b->cols[0], 0);
-    silt_buf_cstr(&t);
-    const char *got = t.ptr ? (const char *)t.ptr : "";
-    if (strcmp(got, want)) fail_msg("%s\n  got  %s\n  want %s", sql, got, want);
-    silt_buf_free(&t);
-    silt_batch_destroy(b);
-    silt_sql_plan_destroy(p);
 }
 
 static int setup(void **state)
@@ -124,15 +92,15 @@ static void test_crash_between_writes(void **state)
     }
     if (run(0, &err)) fail_msg("%s", err.msg);
     if (run(0, &err)) fail_msg("%s", err.msg); /* nothing new: nothing read */
-    expect_q("4", "SELECT count(*) FROM delta.`%s`", loc);
-    expect_q("10", "SELECT sum(id) FROM delta.`%s`", loc);
-    expect_q("3", "SELECT count(*) FROM delta.`%s_quarantine`", loc);
-    expect_q("3", "SELECT count(DISTINCT _file || _line) FROM delta.`%s_quarantine`", loc);
-    expect_q("7,4,3",
-             "SELECT concat_ws(',', sum(rows_read), sum(rows_written), sum(rows_quarantined)) "
-             "FROM delta.`%s/_event_log` WHERE table_name = 'events' AND error IS NULL",
-             dir);
-    expect_q("2", "SELECT count(*) FROM delta.`%s/_event_log` WHERE rows_read > 0", dir);
+    pf_expect_q("4", "SELECT count(*) FROM delta.`%s`", loc);
+    pf_expect_q("10", "SELECT sum(id) FROM delta.`%s`", loc);
+    pf_expect_q("3", "SELECT count(*) FROM delta.`%s_quarantine`", loc);
+    pf_expect_q("3", "SELECT count(DISTINCT _file || _line) FROM delta.`%s_quarantine`", loc);
+    pf_expect_q("7,4,3",
+                "SELECT concat_ws(',', sum(rows_read), sum(rows_written), sum(rows_quarantined)) "
+                "FROM delta.`%s/_event_log` WHERE table_name = 'events' AND error IS NULL",
+                dir);
+    pf_expect_q("2", "SELECT count(*) FROM delta.`%s/_event_log` WHERE rows_read > 0", dir);
 }
 
 static void test_aggregate_refused(void **state)

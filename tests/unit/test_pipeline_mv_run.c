@@ -23,6 +23,7 @@
 #include "pipeline/run.h"
 #include "sql/sql.h"
 #include "util/alloc.h"
+#include "support/pipeline_fixture.h"
 #include "support/tmpdir.h"
 
 static char dir[256], loc_bronze[300], loc_silver[300], loc_gold[300], loc_avg[300];
@@ -118,18 +119,7 @@ static int run_caught_up(void)
 
 static int run_caught_up_err(silt_error *err)
 {
-    silt_pipeline_run_opts o;
-    silt_pipeline_run_opts_default(&o);
-    o.until_caught_up = true;
-    o.no_bronze = true;
-    o.progress_us = 0;
-    o.trigger_us = 1000;
-    o.max_versions = 1; /* one upstream version per batch: several merges */
-    silt_pipeline_run *r = NULL;
-    int rc = silt_pipeline_run_create(&r, &def, &o, err);
-    if (!rc) rc = silt_pipeline_run_loop(r, NULL, err);
-    silt_pipeline_run_destroy(r);
-    return rc;
+    return pf_run_caught_up(&def, true, 1, 0, err); /* one upstream version per batch */
 }
 
 static int cmp_line(const void *a, const void *b)

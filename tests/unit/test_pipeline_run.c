@@ -18,6 +18,7 @@
 #include "pipeline/bronze_table.h"
 #include "pipeline/run.h"
 #include "sql/sql.h"
+#include "support/pipeline_fixture.h"
 #include "support/tmpdir.h"
 
 static char dir[256];
@@ -106,33 +107,6 @@ static void produce(const char *const *msgs, size_t n)
     produce_at(msgs, n, NULL);
 }
 
-/* The first column of the first row of a query's result, as text. */
-static void query1(char *out, size_t cap, const char *sql)
-{
-    silt_error err;
-    silt_sql_plan *p = NULL;
-    silt_batch *b = NULL;
-    if (silt_sql_prepare(&p, sql, NULL, 0, &err) || silt_sql_run(p, NULL, &b, &err))
-        fail_msg("%s: %s", sql, err.msg);
-    silt_buf t = SILT_BUF_INIT;
-    if (b->n_rows) silt_sql_format_value(&t, &b->schema->fields[0], &b->cols[0], 0);
-    snprintf(out, cap, "%.*s", (int)t.len, t.ptr ? (const char *)t.ptr : "");
-    silt_buf_free(&t);
-    silt_batch_destroy(b);
-    silt_sql_plan_destroy(p);
-}
-
-static void expect_q(const char *want, const char *fmt, ...)
-{
-    char sql[2048], got[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    query1(got, sizeof got, sql);
-    if (strcmp(got, want)) fail_msg("%s\n  got  %s\n  want %s", sql, got, want);
-}
-
 /* silver's description and lineage are in its metadata. */
 static void check_metadata(void)
 {
@@ -155,19 +129,7 @@ static int64_t max_versions; /* 0: the default */
 
 static int run_caught_up(silt_error *err)
 {
-    silt_pipeline_run_opts o;
-    silt_pipeline_run_opts_default(&o);
-    o.until_caught_up = true;
-    o.no_bronze = true;
-    o.progress_us = 0;
-    o.trigger_us = 1000;
-    o.crash_after = crash_after;
-    if (max_versions) o.max_versions = max_versions;
-    silt_pipeline_run *r = NULL;
-    int rc = silt_pipeline_run_create(&r, &def, &o, err);
-    if (!rc) rc = silt_pipeline_run_loop(r, NULL, err);
-    silt_pipeline_run_destroy(r);
-    return rc;
+    return pf_run_caught_up(&def, true, max_versions, crash_after, err);
 }
 
 static int setup(void **state)
@@ -205,37 +167,38 @@ static void test_silver_quarantine_gold(void **state)
                                      "{\"id\":3,\"price\":4,\"country\":\"\"}"};
     produce(m1, 5);
     if (run_caught_up(&err)) fail_msg("%s", err.msg);
-    expect_q("2", "SELECT count(*) FROM delta.`%s`", loc_silver);
-    expect_q("4", "SELECT sum(id) FROM delta.`%s`", loc_silver);
-    expect_q("2", "SELECT count(*) FROM delta.`%s_quarantine`", loc_silver);
-    expect_q("2", "SELECT count(*) FROM delta.`%s_quarantine` WHERE _reason IS NOT NULL",
-             loc_silver);
-    expect_q("not json", "SELECT CAST(value AS STRING) FROM delta.`%s_quarantine` ORDER BY offset",
-             loc_silver);
-    expect_q("[\"valid\",\"positive\",\"known_country\"]",
-             "SELECT _expectations FROM delta.`%s_quarantine` LIMIT 1", loc_silver);
-    expect_q(
+    pf_expect_q("2", "SELECT count(*) FROM delta.`%s`", loc_silver);
+    pf_expect_q("4", "SELECT sum(id) FROM delta.`%s`", loc_silver);
+    pf_expect_q("2", "SELECT count(*) FROM delta.`%s_quarantine`", loc_silver);
+    pf_expect_q("2", "SELECT count(*) FROM delta.`%s_quarantine` WHERE _reason IS NOT NULL",
+                loc_silver);
+    pf_expect_q("not json",
+                "SELECT CAST(value AS STRING) FROM delta.`%s_quarantine` ORDER BY offset",
+                loc_silver);
+    pf_expect_q("[\"valid\",\"positive\",\"known_country\"]",
+                "SELECT _expectations FROM delta.`%s_quarantine` LIMIT 1", loc_silver);
+    pf_expect_q(
         "1",
         "SELECT count(*) FROM delta.`%s_quarantine` WHERE _reason LIKE 'field ''id''%%offset 6%%'",
         loc_silver);
-    expect_q("5,2,1,2",
-             "SELECT concat_ws(',', rows_read, rows_written, rows_dropped, "
-             "rows_quarantined) FROM delta.`%s/_event_log` WHERE table_name = 'silver' "
-             "AND error IS NULL",
-             dir);
-    expect_q("2.5", "SELECT revenue FROM delta.`%s` WHERE country = 'PT'", loc_gold);
-    expect_q("1", "SELECT n FROM delta.`%s` WHERE country = ''", loc_gold);
+    pf_expect_q("5,2,1,2",
+                "SELECT concat_ws(',', rows_read, rows_written, rows_dropped, "
+                "rows_quarantined) FROM delta.`%s/_event_log` WHERE table_name = 'silver' "
+                "AND error IS NULL",
+                dir);
+    pf_expect_q("2.5", "SELECT revenue FROM delta.`%s` WHERE country = 'PT'", loc_gold);
+    pf_expect_q("1", "SELECT n FROM delta.`%s` WHERE country = ''", loc_gold);
     check_metadata();
     /* a restart goes on from where the tables are: only the new commit is read */
     static const char *const m2[] = {"{\"id\":5,\"price\":10,\"country\":\"PT\"}"};
     produce(m2, 1);
     if (run_caught_up(&err)) fail_msg("%s", err.msg);
     if (run_caught_up(&err)) fail_msg("%s", err.msg); /* nothing new: nothing written */
-    expect_q("3", "SELECT count(*) FROM delta.`%s`", loc_silver);
-    expect_q("12.5", "SELECT revenue FROM delta.`%s` WHERE country = 'PT'", loc_gold);
-    expect_q("2", "SELECT count(*) FROM delta.`%s/_event_log` WHERE table_name = 'silver'", dir);
-    expect_q("6", "SELECT sum(rows_read) FROM delta.`%s/_event_log` WHERE table_name = 'silver'",
-             dir);
+    pf_expect_q("3", "SELECT count(*) FROM delta.`%s`", loc_silver);
+    pf_expect_q("12.5", "SELECT revenue FROM delta.`%s` WHERE country = 'PT'", loc_gold);
+    pf_expect_q("2", "SELECT count(*) FROM delta.`%s/_event_log` WHERE table_name = 'silver'", dir);
+    pf_expect_q("6", "SELECT sum(rows_read) FROM delta.`%s/_event_log` WHERE table_name = 'silver'",
+                dir);
 }
 
 /* A crash between the writes of a batch (quarantine, then event log, then the table): the next
@@ -259,19 +222,19 @@ static void test_crash_between_writes(void **state)
         produce(where == 1 ? m2 : m3, where == 1 ? 3 : 2);
     }
     if (run_caught_up(&err)) fail_msg("%s", err.msg);
-    expect_q("4", "SELECT count(*) FROM delta.`%s`", loc_silver);
-    expect_q("10", "SELECT sum(id) FROM delta.`%s`", loc_silver);
-    expect_q("3", "SELECT count(*) FROM delta.`%s_quarantine`", loc_silver);
-    expect_q("3", "SELECT count(DISTINCT offset) FROM delta.`%s_quarantine`", loc_silver);
-    expect_q("7",
-             "SELECT sum(rows_read) FROM delta.`%s/_event_log` WHERE table_name = 'silver' "
-             "AND error IS NULL",
-             dir);
-    expect_q("3",
-             "SELECT count(*) FROM delta.`%s/_event_log` WHERE table_name = 'silver' AND "
-             "error IS NULL AND rows_read > 0",
-             dir);
-    expect_q("5.5", "SELECT revenue FROM delta.`%s` WHERE country = 'PT'", loc_gold);
+    pf_expect_q("4", "SELECT count(*) FROM delta.`%s`", loc_silver);
+    pf_expect_q("10", "SELECT sum(id) FROM delta.`%s`", loc_silver);
+    pf_expect_q("3", "SELECT count(*) FROM delta.`%s_quarantine`", loc_silver);
+    pf_expect_q("3", "SELECT count(DISTINCT offset) FROM delta.`%s_quarantine`", loc_silver);
+    pf_expect_q("7",
+                "SELECT sum(rows_read) FROM delta.`%s/_event_log` WHERE table_name = 'silver' "
+                "AND error IS NULL",
+                dir);
+    pf_expect_q("3",
+                "SELECT count(*) FROM delta.`%s/_event_log` WHERE table_name = 'silver' AND "
+                "error IS NULL AND rows_read > 0",
+                dir);
+    pf_expect_q("5.5", "SELECT revenue FROM delta.`%s` WHERE country = 'PT'", loc_gold);
 }
 
 /* WATERMARK: each window appended once, when the watermark (latest event time less the delay)
@@ -295,18 +258,18 @@ static void test_watermark_windows(void **state)
     silt_error err;
     produce_at(m, 3, b1);
     if (run_caught_up(&err)) fail_msg("%s", err.msg);
-    expect_q("0", "SELECT count(*) FROM delta.`%s`", loc_silver); /* watermark 40 s: none */
+    pf_expect_q("0", "SELECT count(*) FROM delta.`%s`", loc_silver); /* watermark 40 s: none */
     produce_at(m, 2, b2);
     if (run_caught_up(&err)) fail_msg("%s", err.msg);
-    expect_q("2", "SELECT sum(n) FROM delta.`%s`", loc_silver); /* 100 s: [0, 60) closed */
+    pf_expect_q("2", "SELECT sum(n) FROM delta.`%s`", loc_silver); /* 100 s: [0, 60) closed */
     produce_at(m, 2, b3);
     if (run_caught_up(&err)) fail_msg("%s", err.msg);
     if (run_caught_up(&err)) fail_msg("%s", err.msg);
-    expect_q("3", "SELECT count(*) FROM delta.`%s`", loc_silver); /* 185 s: up to [120, 180) */
-    expect_q("2", "SELECT n FROM delta.`%s` ORDER BY minute LIMIT 1", loc_silver);
-    expect_q("5", "SELECT sum(n) FROM delta.`%s`", loc_silver);
-    expect_q("1", "SELECT sum(rows_late) FROM delta.`%s/_event_log` WHERE table_name = 'silver'",
-             dir);
+    pf_expect_q("3", "SELECT count(*) FROM delta.`%s`", loc_silver); /* 185 s: up to [120, 180) */
+    pf_expect_q("2", "SELECT n FROM delta.`%s` ORDER BY minute LIMIT 1", loc_silver);
+    pf_expect_q("5", "SELECT sum(n) FROM delta.`%s`", loc_silver);
+    pf_expect_q("1", "SELECT sum(rows_late) FROM delta.`%s/_event_log` WHERE table_name = 'silver'",
+                dir);
 }
 
 /* Expectations of a windowed aggregate test each window's row when it is appended: windows
@@ -340,31 +303,32 @@ static void window_expect(silt_pipeline_action action)
     produce_at(m, 3, b1);
     produce_at(m, 2, b2);
     if (run_caught_up(&err)) fail_msg("%s", err.msg);
-    expect_q("2", "SELECT sum(n) FROM delta.`%s`", loc_silver);
+    pf_expect_q("2", "SELECT sum(n) FROM delta.`%s`", loc_silver);
     produce_at(m, 1, b3); /* watermark 185 s: [60, 120) and [120, 180) are appended */
     silt_error_clear(&err);
     int rc = run_caught_up(&err);
     if (action == SILT_PIPELINE_ON_FAIL) {
         assert_int_equal(rc, SILT_EINVAL);
         assert_non_null(strstr(err.msg, "FAIL UPDATE"));
-        expect_q("1", "SELECT count(*) FROM delta.`%s`", loc_silver);
-        expect_q("1", "SELECT count(*) FROM delta.`%s/_event_log` WHERE error IS NOT NULL", dir);
+        pf_expect_q("1", "SELECT count(*) FROM delta.`%s`", loc_silver);
+        pf_expect_q("1", "SELECT count(*) FROM delta.`%s/_event_log` WHERE error IS NOT NULL", dir);
         return;
     }
     if (rc) fail_msg("%s", err.msg);
     if (run_caught_up(&err)) fail_msg("%s", err.msg); /* a rerun adds nothing */
-    expect_q("2,4", "SELECT concat_ws(',', count(*), sum(n)) FROM delta.`%s`", loc_silver);
-    expect_q(action == SILT_PIPELINE_ON_QUARANTINE ? "1" : "0",
-             "SELECT count(*) FROM delta.`%s/_event_log` WHERE rows_quarantined = 1", dir);
-    expect_q(action == SILT_PIPELINE_ON_DROP ? "1" : "0",
-             "SELECT count(*) FROM delta.`%s/_event_log` WHERE rows_dropped = 1", dir);
-    expect_q("{\"two\":{\"passed\":1,\"failed\":1},\"counted\":{\"passed\":2,\"failed\":0}}",
-             "SELECT expectations FROM delta.`%s/_event_log` WHERE table_name = 'silver' "
-             "ORDER BY batch_id DESC LIMIT 1",
-             dir);
+    pf_expect_q("2,4", "SELECT concat_ws(',', count(*), sum(n)) FROM delta.`%s`", loc_silver);
+    pf_expect_q(action == SILT_PIPELINE_ON_QUARANTINE ? "1" : "0",
+                "SELECT count(*) FROM delta.`%s/_event_log` WHERE rows_quarantined = 1", dir);
+    pf_expect_q(action == SILT_PIPELINE_ON_DROP ? "1" : "0",
+                "SELECT count(*) FROM delta.`%s/_event_log` WHERE rows_dropped = 1", dir);
+    pf_expect_q("{\"two\":{\"passed\":1,\"failed\":1},\"counted\":{\"passed\":2,\"failed\":0}}",
+                "SELECT expectations FROM delta.`%s/_event_log` WHERE table_name = 'silver' "
+                "ORDER BY batch_id DESC LIMIT 1",
+                dir);
     if (action == SILT_PIPELINE_ON_QUARANTINE)
-        expect_q("1,[\"two\"]",
-                 "SELECT concat_ws(',', n, _expectations) FROM delta.`%s_quarantine`", loc_silver);
+        pf_expect_q("1,[\"two\"]",
+                    "SELECT concat_ws(',', n, _expectations) FROM delta.`%s_quarantine`",
+                    loc_silver);
 }
 
 static void test_window_expect_quarantine(void **state)
@@ -410,12 +374,12 @@ static void test_watermark_windows_one_run(void **state)
     silt_error err;
     if (run_caught_up(&err)) fail_msg("%s", err.msg);
     /* one batch per bronze version: its creation (0), then the three commits */
-    expect_q("4", "SELECT count(*) FROM delta.`%s/_event_log` WHERE table_name = 'silver'", dir);
-    expect_q("3", "SELECT count(*) FROM delta.`%s`", loc_silver);
-    expect_q("2", "SELECT n FROM delta.`%s` ORDER BY minute LIMIT 1", loc_silver);
-    expect_q("5", "SELECT sum(n) FROM delta.`%s`", loc_silver);
-    expect_q("1", "SELECT sum(rows_late) FROM delta.`%s/_event_log` WHERE table_name = 'silver'",
-             dir);
+    pf_expect_q("4", "SELECT count(*) FROM delta.`%s/_event_log` WHERE table_name = 'silver'", dir);
+    pf_expect_q("3", "SELECT count(*) FROM delta.`%s`", loc_silver);
+    pf_expect_q("2", "SELECT n FROM delta.`%s` ORDER BY minute LIMIT 1", loc_silver);
+    pf_expect_q("5", "SELECT sum(n) FROM delta.`%s`", loc_silver);
+    pf_expect_q("1", "SELECT sum(rows_late) FROM delta.`%s/_event_log` WHERE table_name = 'silver'",
+                dir);
 }
 
 /* Several silver batches in one run: a view kept incrementally reads each batch's rows from
@@ -468,26 +432,27 @@ static void test_views_in_memory(void **state)
     silt_error err;
     if (run_caught_up(&err)) fail_msg("%s", err.msg);
     /* one batch per bronze version: its creation (0), then the three commits */
-    expect_q("4", "SELECT count(*) FROM delta.`%s/_event_log` WHERE table_name = 'silver'", dir);
+    pf_expect_q("4", "SELECT count(*) FROM delta.`%s/_event_log` WHERE table_name = 'silver'", dir);
     char want[256], oracle[1024];
     snprintf(oracle, sizeof oracle,
              "SELECT concat_ws(',', count(DISTINCT country), count(*), sum(price)) FROM "
              "delta.`%s`",
              loc_silver);
-    query1(want, sizeof want, oracle);
-    expect_q(want, "SELECT concat_ws(',', countries, n, revenue) FROM delta.`%s`", loc_gold);
-    expect_q("4,5,20.5", "SELECT concat_ws(',', countries, n, revenue) FROM delta.`%s`", loc_gold);
+    pf_query1(want, sizeof want, oracle);
+    pf_expect_q(want, "SELECT concat_ws(',', countries, n, revenue) FROM delta.`%s`", loc_gold);
+    pf_expect_q("4,5,20.5", "SELECT concat_ws(',', countries, n, revenue) FROM delta.`%s`",
+                loc_gold);
     /* a view kept incrementally read the same batches from memory */
     char want2[256];
-    query1(want2, sizeof want2, q2);
-    expect_q(want2,
-             "SELECT concat_ws(',', count(*), sum(n), sum(revenue), max(revenue)) FROM "
-             "delta.`%s/gold2`",
-             dir);
-    expect_q("4,5,20.5,6.5",
-             "SELECT concat_ws(',', count(*), sum(n), sum(revenue), max(revenue)) FROM "
-             "delta.`%s/gold2`",
-             dir);
+    pf_query1(want2, sizeof want2, q2);
+    pf_expect_q(want2,
+                "SELECT concat_ws(',', count(*), sum(n), sum(revenue), max(revenue)) FROM "
+                "delta.`%s/gold2`",
+                dir);
+    pf_expect_q("4,5,20.5,6.5",
+                "SELECT concat_ws(',', count(*), sum(n), sum(revenue), max(revenue)) FROM "
+                "delta.`%s/gold2`",
+                dir);
 }
 
 /* A query that no longer gives the table's columns is refused, naming the way out. */
@@ -506,7 +471,7 @@ static void test_schema_change(void **state)
     silt_error_clear(&err);
     assert_int_equal(run_caught_up(&err), SILT_EINVAL);
     assert_non_null(strstr(err.msg, "--full"));
-    expect_q("1", "SELECT count(*) FROM delta.`%s`", loc_silver);
+    pf_expect_q("1", "SELECT count(*) FROM delta.`%s`", loc_silver);
 }
 
 static void test_fail_update(void **state)
@@ -521,8 +486,8 @@ static void test_fail_update(void **state)
     assert_non_null(strstr(err.msg, "valid"));
     assert_non_null(strstr(err.msg, "silver"));
     assert_non_null(strstr(err.msg, "FAIL UPDATE"));
-    expect_q("0", "SELECT count(*) FROM delta.`%s`", loc_silver);
-    expect_q("1", "SELECT count(*) FROM delta.`%s/_event_log` WHERE error IS NOT NULL", dir);
+    pf_expect_q("0", "SELECT count(*) FROM delta.`%s`", loc_silver);
+    pf_expect_q("1", "SELECT count(*) FROM delta.`%s/_event_log` WHERE error IS NOT NULL", dir);
 }
 
 static void test_quarantine_needs_row_origin(void **state)

@@ -1,0 +1,56 @@
+/* Pipeline runs and one-value queries for unit tests (see pipeline_fixture.h). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sql/sql.h"
+#include "support/pipeline_fixture.h"
+#include "util/buf.h"
+
+int pf_run_caught_up(const silt_pipeline_def *def, bool no_bronze, int64_t max_versions,
+                     int crash_after, silt_error *err)
+{
+    silt_pipeline_run_opts o;
+    silt_pipeline_run_opts_default(&o);
+    o.until_caught_up = true;
+    o.no_bronze = no_bronze;
+    o.progress_us = 0;
+    o.trigger_us = 1000;
+    o.crash_after = crash_after;
+    if (max_versions) o.max_versions = max_versions;
+    silt_pipeline_run *r = NULL;
+    int rc = silt_pipeline_run_create(&r, def, &o, err);
+    if (!rc) rc = silt_pipeline_run_loop(r, NULL, err);
+    silt_pipeline_run_destroy(r);
+    return rc;
+}
+
+void pf_query1(char *out, size_t cap, const char *sql)
+{
+    silt_error err;
+    silt_sql_plan *p = NULL;
+    silt_batch *b = NULL;
+    if (silt_sql_prepare(&p, sql, NULL, 0, &err) || silt_sql_run(p, NULL, &b, &err))
+        fail_msg("%s: %s", sql, err.msg);
+    silt_buf t = SILT_BUF_INIT;
+    if (b->n_rows) silt_sql_format_value(&t, &b->schema->fields[0], &b->cols[0], 0);
+    snprintf(out, cap, "%.*s", (int)t.len, t.ptr ? (const char *)t.ptr : "");
+    silt_buf_free(&t);
+    silt_batch_destroy(b);
+    silt_sql_plan_destroy(p);
+}
+
+void pf_expect_q(const char *want, const char *fmt, ...)
+{
+    char sql[2048], got[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
+    pf_query1(got, sizeof got, sql);
+    if (strcmp(got, want)) fail_msg("%s\n  got  %s\n  want %s", sql, got, want);
+}
