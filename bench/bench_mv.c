@@ -17,7 +17,7 @@
 #include "util/hash.h"
 #include "util/time.h"
 
-static void die(const char *what, const silt_error *err)
+_Noreturn static void die(const char *what, const silt_error *err)
 {
     fprintf(stderr, "bench_mv: %s: %s\n", what, err->msg);
     exit(1);
@@ -38,6 +38,7 @@ static silt_pipeline_mv_stats feed(bench *b, const int64_t *k, const int64_t *x,
                                    int64_t *out_ms)
 {
     silt_error err;
+    silt_error_clear(&err);
     silt_batch *rows = silt_batch_create(b->schema);
     for (int64_t i = 0; i < n; i++)
         if (silt_column_append_int(&rows->cols[0], k[i]) ||
@@ -45,7 +46,7 @@ static silt_pipeline_mv_stats feed(bench *b, const int64_t *k, const int64_t *x,
             die("rows", &err);
     rows->n_rows = n;
     silt_delta_add add;
-    int64_t v;
+    int64_t v = 0;
     if (silt_delta_write_data_file(&add, b->src, silt_delta_parquet_ops(), rows, NULL, NULL, 0,
                                    &err) ||
         silt_delta_append(&v, b->src, NULL, &add, 1, NULL, 0, NULL, &err))
