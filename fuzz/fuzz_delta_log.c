@@ -23,9 +23,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     silt_error err;
     silt_delta_actions a = {0};
     if (silt_delta_actions_parse(&a, data, size, "fuzz.json", &err) == 0) {
-        /* what we write we must read back, with the same actions */
+        /* what we write we must read back, with the same actions (actions silt does not know
+         * are not written: a commit of nothing else writes nothing, which no reader accepts) */
         silt_buf b = SILT_BUF_INIT;
-        if (silt_delta_actions_write(&b, &a, &err) == 0) {
+        if (written_count(&a) > 0 && silt_delta_actions_write(&b, &a, &err) == 0) {
             silt_delta_actions back = {0};
             if (silt_delta_actions_parse(&back, b.ptr, b.len, "rewritten.json", &err) != 0 ||
                 written_count(&back) != written_count(&a))

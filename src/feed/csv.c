@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -351,17 +352,28 @@ void silt_csv_reader_set_invalid_utf8(silt_csv_reader *r, silt_csv_utf8_policy p
     r->utf8 = policy;
 }
 
+/* A column name as an error message shows it: its valid UTF-8 prefix, at most 40 bytes, with
+ * "..." when that is not the whole name (the name itself may be what is not UTF-8, or long
+ * enough to push the rest of the message out of the error's buffer). */
+static void shown_name(char out[48], const char *name)
+{
+    size_t n = strlen(name), k = silt_json_utf8_valid_prefix(name, n < 40 ? n : 40);
+    snprintf(out, 48, "%.*s%s", (int)k, name, k < n ? "..." : "");
+}
+
 /* SILT_ECORRUPT when text s[0..n) of column c (on line `line`) is not valid UTF-8. */
 static int check_utf8(const silt_csv_reader *r, size_t c, int64_t line, const char *s, size_t n,
                       silt_error *err)
 {
     size_t ok = silt_json_utf8_valid_prefix(s, n);
     if (ok == n) return 0;
+    char name[48];
+    shown_name(name, r->columns[c]);
     silt_error_set(err, SILT_ECORRUPT,
                    "line %lld, column %zu (%s): invalid UTF-8 (byte 0x%02x at byte %zu of the "
                    "%s); convert the file to UTF-8 (e.g. iconv -f LATIN1 -t UTF-8) or pass "
                    "--invalid-utf8 replace to turn such bytes into U+FFFD",
-                   (long long)line, c + 1, r->columns[c], (unsigned)(uint8_t)s[ok], ok + 1,
+                   (long long)line, c + 1, name, (unsigned)(uint8_t)s[ok], ok + 1,
                    s == r->columns[c] ? "column name" : "value");
     silt_error_path(err, r->name);
     silt_error_column(err, r->columns[c]);

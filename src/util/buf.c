@@ -97,7 +97,8 @@ int silt_buf_printf(silt_buf *b, const char *fmt, ...)
 
 uint8_t *silt_buf_extend(silt_buf *b, size_t n)
 {
-    if (silt_buf_reserve(b, n)) return NULL;
+    /* at least one byte: an empty buffer has no storage yet, and NULL means out of memory */
+    if (silt_buf_reserve(b, n ? n : 1)) return NULL;
     uint8_t *p = b->ptr + b->len;
     memset(p, 0, n);
     b->len += n;
