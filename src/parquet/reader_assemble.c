@@ -279,6 +279,7 @@ static int spread_fixed(const pq_plan *pl, silt_column *col, const uint8_t *dens
                         const uint8_t *valid, int64_t slots)
 {
     int64_t base = col->length;
+    if (slots <= 0) return 0; /* an empty column may have no buffer yet */
     if (pl->type == SILT_TYPE_BOOL) {
         for (int64_t j = 0, k = 0; j < slots; j++) {
             silt_bit_set(col->values, base + j, valid[j] && dense[k] != 0);

@@ -137,7 +137,7 @@ static inline const uint8_t *vals_get(const leaf *L, const vals *v, size_t i, si
     }
     int64_t s = i ? vals_end(v, i - 1) : 0;
     *len = (size_t)(vals_end(v, i) - s);
-    return v->data.ptr + s;
+    return v->data.ptr ? v->data.ptr + s : v->data.ptr; /* no bytes yet: only empty values */
 }
 
 /* ---- writer_shred.c */
