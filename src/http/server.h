@@ -21,9 +21,8 @@ typedef struct silt_http_config {
     int64_t max_conns;   /* connections at once */
     int64_t idle_s;      /* a connection silent this long is closed */
     int64_t poll_ms;     /* how often the catalog looks for new tables and commits */
-    int64_t
-        nice; /* the server's threads run this many nice levels below the process; 20: SCHED_IDLE */
-    int64_t cache_ms; /* /metrics and /api/tables are rendered at most this often (0: always) */
+    int64_t nice;        /* nice levels of the server's threads below the process (20: idle) */
+    int64_t cache_ms;    /* /metrics and /api/tables are rendered at most this often (0: always) */
 } silt_http_config;
 
 /* The defaults: 1 MiB bodies, 10000 rows, 30 s queries, 4 queries, 256 connections, 30 s idle,

@@ -7,9 +7,6 @@
 #include "sql/cast.h"
 #include "sql/exec.h"
 
-__int128 sql_pow10(int n);
-__int128 sql_dec_rescale_down(__int128 v, int k);
-
 typedef struct src {
     const silt_column *c;
     const silt_field *t;
@@ -120,7 +117,7 @@ static bool to_dec_value(__int128 *v, const src *s, int64_t i, const silt_field 
         __int128 x = dec_at(s->c, i);
         int d = to->scale - s->t->scale;
         if (d >= 0) {
-            if (__builtin_mul_overflow(x, sql_pow10(d), &x)) return false;
+            if (!sql_pow10_mul(x, d, &x)) return false;
         } else {
             x = sql_dec_rescale_down(x, -d);
         }
@@ -139,7 +136,7 @@ static bool to_dec_value(__int128 *v, const src *s, int64_t i, const silt_field 
     case SILT_TYPE_TIMESTAMP: return false;
     default: {
         __int128 x = silt_column_get_int(s->c, i);
-        if (__builtin_mul_overflow(x, sql_pow10(to->scale), v)) return false;
+        if (!sql_pow10_mul(x, to->scale, v)) return false;
         return *v<lim && * v> - lim;
     }
     }

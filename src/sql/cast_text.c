@@ -12,9 +12,6 @@
 #include "util/datefmt.h"
 #include "util/time.h"
 
-__int128 sql_pow10(int n);
-bool sql_pow10_mul(__int128 x, int k, __int128 *out);
-
 int sql_fmt_double(char *buf, size_t cap, double v, bool is_float)
 {
     if (isnan(v)) return snprintf(buf, cap, "NaN");

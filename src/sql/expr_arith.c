@@ -4,13 +4,11 @@
 #include <math.h>
 #include <string.h>
 
+#include "sql/cast.h"
 #include "sql/exec.h"
 
 static const __int128 P10_38 = (__int128)10000000000000000000ull * 10000000000000000000ull;
 
-/* 10^n for n in 0..38 (the decimal range; n outside it is clamped: use sql_pow10_mul where n
- * can be larger). */
-__int128 sql_pow10(int n);
 __int128 sql_pow10(int n)
 {
     __int128 r = 1;
@@ -18,8 +16,6 @@ __int128 sql_pow10(int n)
     return r;
 }
 
-/* *out = x * 10^k; false when that does not fit in 128 bits (or k < 0). */
-bool sql_pow10_mul(__int128 x, int k, __int128 *out);
 bool sql_pow10_mul(__int128 x, int k, __int128 *out)
 {
     if (k < 0) return false;
@@ -152,7 +148,6 @@ static __int128 decget(const silt_column *c, int64_t i)
 }
 
 /* Divides v by 10^k rounding half away from zero (Spark's HALF_UP). */
-__int128 sql_dec_rescale_down(__int128 v, int k);
 __int128 sql_dec_rescale_down(__int128 v, int k)
 {
     if (k <= 0) return v;
