@@ -191,6 +191,7 @@ void silt_column_reset(silt_column *c)
 {
     c->length = 0;
     c->null_count = 0;
+    c->lazy = false;
     if (c->offsets) c->offsets[0] = 0;
     silt_column_drop_dict(c);
     for (size_t i = 0; i < c->n_children; i++) silt_column_reset(&c->children[i]);
@@ -439,6 +440,7 @@ int silt_column_append_range(silt_column *dst, const silt_column *src, int64_t s
 {
     if (n <= 0) return 0;
     assert(start >= 0 && start + n <= src->length);
+    if (src->lazy) return silt_column_append_lazy(dst, src, start, n);
     assert(!src->offsets || src->offsets[start] <= src->offsets[start + n]);
     if (dst->type != src->type || dst->n_children != src->n_children) return SILT_EINVAL;
     int64_t bytes = 0;
@@ -571,6 +573,12 @@ static int validate_column(const silt_column *c, const silt_field *f, int64_t ex
     if (c->n_children != f->n_children)
         return silt_error_set(err, SILT_ECORRUPT, "column %s: %zu children, field has %zu", f->name,
                               c->n_children, f->n_children);
+    if (c->lazy) { /* no offsets yet: the reader checked every code against its dictionary */
+        if (c->dict_rows != c->length || !c->codes || !c->dict || c->null_count)
+            return silt_error_set(err, SILT_ECORRUPT,
+                                  "column %s: a lazy column needs a code for every row", f->name);
+        return 0;
+    }
     if (has_offsets(c->type) && c->length > 0) {
         if (!c->offsets || c->offsets[0] != 0)
             return silt_error_set(err, SILT_ECORRUPT, "column %s: offsets must start at 0",

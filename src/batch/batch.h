@@ -75,6 +75,13 @@ typedef struct silt_column {
     struct silt_dict *dict;
     int32_t *codes;
     int64_t dict_rows;
+    /* A string or binary column whose offsets and bytes were not filled (late materialization):
+     * its rows are dict->values[codes[i]], every row valid, dict_rows == length. Only a reader
+     * asked for it makes one (silt_pq_reader_set_lazy_dict), for a consumer that evaluates it
+     * through the dictionary view and gathers the rows it keeps; silt_column_append_range,
+     * silt_column_truncate and the SQL engine's gather take it as a source, and
+     * silt_column_materialize fills the column in. */
+    bool lazy;
 } silt_column;
 
 /* The distinct values a dictionary view indexes (no nulls), shared by the columns that use it
@@ -175,6 +182,17 @@ static inline const silt_dict *silt_column_dict(const silt_column *c)
  * 0..n-1 when idx is NULL; idx[k] < 0 is a null row) the dictionary view of src, when src has
  * one. Returns 0 or SILT_ENOMEM (dst is left without a view). */
 int silt_column_share_dict(silt_column *dst, const silt_column *src, const int64_t *idx, int64_t n);
+
+/* Fills a lazy column's offsets and bytes from its dictionary view (nothing for any other
+ * column). Returns 0, SILT_ENOMEM or SILT_ERANGE (more than 2 GiB of bytes). */
+int silt_column_materialize(silt_column *c);
+/* Appends rows [start, start+n) of the lazy column src to dst (same type), gathered through
+ * its dictionary. Returns 0, SILT_ENOMEM or SILT_ERANGE. */
+int silt_column_append_lazy(silt_column *dst, const silt_column *src, int64_t start, int64_t n);
+/* Appends values[codes[i]] for i < n to dst (string or binary, values' type; codes checked by
+ * the caller). Returns 0, SILT_EINVAL (not a byte column), SILT_ENOMEM or SILT_ERANGE. */
+int silt_column_append_codes(silt_column *dst, const silt_column *values, const int32_t *codes,
+                             int64_t n);
 
 /* Drops rows from n on (n <= length), recursively: a struct's children are cut to n rows and a
  * list's or map's child to offsets[n] rows, even when the column itself is already n rows long

@@ -19,6 +19,9 @@ typedef struct silt_delta_read_filter {
     const struct silt_delta_term *terms;
     size_t n_terms;
     int64_t parts_read, parts_skipped; /* added to by the reader */
+    /* Dictionary-encoded string columns may come as lazy columns (silt_column.lazy), for a
+     * caller that evaluates them through the dictionary and gathers what it keeps. */
+    bool lazy_dict;
 } silt_delta_read_filter;
 
 typedef struct silt_delta_file_ops {

@@ -118,6 +118,7 @@ static bool row_group_may_match(silt_pq_reader *r, int g, const silt_delta_read_
 typedef struct projection {
     int *cols, *proj;
     size_t n_present;
+    bool lazy_dict; /* the caller's silt_delta_read_filter.lazy_dict */
 } projection;
 
 static int project(projection *p, const silt_schema *fs, const silt_schema *schema, silt_error *err)
@@ -171,6 +172,7 @@ static int read_group(silt_batch **out, silt_pq_reader *r, int g, const projecti
         return 0;
     }
     if (filter) filter->parts_read++;
+    silt_pq_reader_set_lazy_dict(r, p->lazy_dict);
     return silt_pq_reader_read_row_group(r, g, p->proj, p->n_present, out, err);
 }
 
@@ -267,7 +269,9 @@ static bool start_workers(ahead *a, silt_pq_reader *r, silt_store *store, const 
         w->first = i;
         w->r = r;
         if (i > 0 && open_reader(&w->src, &w->r, store, key, &w->err)) break;
-        if (filter) w->counts = (silt_delta_read_filter){filter->terms, filter->n_terms, 0, 0};
+        if (filter)
+            w->counts =
+                (silt_delta_read_filter){filter->terms, filter->n_terms, 0, 0, filter->lazy_dict};
         w->filtered = filter != NULL;
         started++;
     }
@@ -367,6 +371,7 @@ int silt_delta_pq_read_file_filtered(void *ctx, silt_store *store, const char *k
     projection p = {0};
     int rc = open_reader(&src, &r, store, key, err);
     if (rc == 0) rc = project(&p, silt_pq_reader_schema(r), schema, err);
+    p.lazy_dict = filter && filter->lazy_dict;
     int n = rc ? 0 : silt_pq_reader_num_row_groups(r), g = 0;
     bool started = false;
     int workers = n > 1 ? read_workers(store) : 0;

@@ -351,12 +351,16 @@ static int read_one(scan_state *s, silt_store *store, const silt_delta_add *file
     s->st.files_read++;
     int rc;
     /* row groups are skipped only where no deletion vector needs the rows' positions */
-    if (ops->read_file_filtered && s->has_data_terms && !s->deleted.n && !s->opts->emit_pos) {
-        silt_delta_read_filter filter = {s->terms, s->n_terms, 0, 0};
+    bool lazy = s->opts->lazy_dict && s->opts->prune_only;
+    if (ops->read_file_filtered && (s->has_data_terms || lazy) && !s->deleted.n &&
+        !s->opts->emit_pos) {
+        silt_delta_read_filter filter = {s->terms, s->n_terms, 0, 0, lazy};
         rc = ops->read_file_filtered(ops->ctx, store, file->path, s->read_schema, &filter, on_batch,
                                      s, err);
-        s->st.row_groups_read += filter.parts_read;
-        s->st.row_groups_skipped += filter.parts_skipped;
+        if (s->has_data_terms) { /* else nothing was tested: the counts stay 0 */
+            s->st.row_groups_read += filter.parts_read;
+            s->st.row_groups_skipped += filter.parts_skipped;
+        }
     } else {
         rc = ops->read_file(ops->ctx, store, file->path, s->read_schema, on_batch, s, err);
     }

@@ -38,6 +38,11 @@ typedef struct silt_delta_scan_opts {
      * skipped, so positions are exact): called instead of emit. */
     int (*emit_pos)(void *arg, const silt_batch *b, const struct silt_delta_scan_pos *pos,
                     silt_error *err);
+    /* With prune_only and no emit_pos: a string column whose Parquet row group is wholly
+     * dictionary-encoded may be emitted lazy (silt_column.lazy: codes and dictionary, no
+     * bytes), for a caller that evaluates it through the dictionary view and gathers only the
+     * rows it keeps (silt_column_append_range and silt_column_materialize resolve it). */
+    bool lazy_dict;
 } silt_delta_scan_opts;
 
 /* Where the rows of a batch come from: one live file, and each row's index in it (0-based,

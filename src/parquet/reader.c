@@ -205,7 +205,13 @@ static int read_chunks(silt_pq_reader *r, int rg, const int *cols, size_t n, sil
     int rc = 0;
     if (!r->lds || !need)
         rc = silt_error_set(err, SILT_ENOMEM, "out of memory reading a row group");
-    for (size_t i = 0; i < n && rc == 0; i++) silt_pqr_plan_leaves(&r->plans[cols[i]], need);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const pq_plan *pl = &r->plans[cols[i]];
+        silt_pqr_plan_leaves(pl, need);
+        if (r->lazy_dict && !pl->n_children &&
+            (pl->type == SILT_TYPE_STRING || pl->type == SILT_TYPE_BINARY))
+            r->lds[pl->leaf].lazy = true; /* cleared by the recycle after the row group */
+    }
     for (int l = 0; l < r->n_leaves && rc == 0; l++)
         if (need[l]) rc = silt_pqr_read_chunk(r, rg, l, &r->lds[l], err);
     silt_free(need);
@@ -230,6 +236,11 @@ static int assemble_columns(silt_pq_reader *r, silt_batch *b, const int *cols, i
         }
     }
     return 0;
+}
+
+void silt_pq_reader_set_lazy_dict(silt_pq_reader *r, bool on)
+{
+    r->lazy_dict = on;
 }
 
 int silt_pq_reader_read_row_group(silt_pq_reader *r, int row_group, const int *columns,

@@ -34,6 +34,12 @@ int silt_pq_reader_num_row_groups(const silt_pq_reader *r);
 int silt_pq_reader_read_row_group(silt_pq_reader *r, int row_group, const int *columns,
                                   size_t n_columns, silt_batch **out, silt_error *err);
 
+/* With on, later reads give a top-level string or binary column whose row group is wholly
+ * dictionary-encoded, without nulls, and has at most half as many distinct values as rows, as
+ * a lazy column (silt_column.lazy: codes and dictionary, no bytes), for a consumer that
+ * evaluates it through the dictionary and gathers only the rows it keeps. Off by default. */
+void silt_pq_reader_set_lazy_dict(silt_pq_reader *r, bool on);
+
 /* Statistics of one column chunk as silt values. */
 typedef struct silt_pq_rg_stats {
     int64_t num_values;  /* entries of the chunk, nulls included; -1: unknown */

@@ -355,6 +355,27 @@ int silt_pqr_assemble_leaf(silt_pq_reader *r, const pq_plan *pl, silt_column *co
     bool owned = false;
     int rc = silt_pqr_convert_dense(pl, d, &dense, &owned, &c);
     if (rc) return rc;
+    if ((pl->type == SILT_TYPE_STRING || pl->type == SILT_TYPE_BINARY) && d->lazy) {
+        /* codes only: a lazy column when it can be one, else the bytes are gathered now */
+        bool lazy = slots == d->n && d->n_codes == d->n && d->n > 0 && d->has_dict &&
+                    d->dict_n * 2 <= d->n && col->length == 0 && !col->offsets && !col->values;
+        if (lazy) {
+            col->length = d->n;
+            col->lazy = true;
+            d->lazy = false;
+            rc = take_dict(col, d); /* the conditions above are take_dict's: it gives a view */
+            if (owned) silt_free(dense);
+            if (!rc && !col->dict) rc = SILT_EGENERIC;
+            return rc ? silt_pqr_chunk_err(&c, rc, d->chunk_off, "%s",
+                                           rc == SILT_ENOMEM ? "out of memory"
+                                                             : "internal: no dictionary view")
+                      : 0;
+        }
+        if ((rc = silt_pqr_unlazy(&c, d))) {
+            if (owned) silt_free(dense);
+            return rc;
+        }
+    }
     if (pl->type == SILT_TYPE_STRING || pl->type == SILT_TYPE_BINARY) {
         bool flat_full = slots == d->n && d->bin.n == d->n && col->length == 0;
         bool take = flat_full && !col->offsets && !col->values;

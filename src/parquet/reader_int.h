@@ -56,6 +56,7 @@ struct silt_pq_reader {
     uint8_t *chunk_buf, *page_buf;
     size_t chunk_cap, page_cap;
     struct leaf_data *lds; /* one per leaf */
+    bool lazy_dict;        /* silt_pq_reader_set_lazy_dict */
 };
 
 /* Decoded contents of one column chunk. */
@@ -76,6 +77,10 @@ struct leaf_data {
      * when every value of the chunk came through the dictionary) */
     int32_t *codes;
     int64_t n_codes, cap_codes;
+    /* dictionary pages keep only their codes (bin holds nothing for them): set for a flat
+     * string or binary column read for a lazy column (silt_column.lazy); cleared, with the
+     * bytes of the values so far gathered into bin, when the column cannot be one */
+    bool lazy;
     uint64_t chunk_off;  /* file offset of the column chunk, for errors found after decoding */
     int64_t max_entries; /* flat columns: the row group's row count */
 };
@@ -119,6 +124,9 @@ int silt_pqr_read_chunk(silt_pq_reader *r, int rg, int leaf, leaf_data *d, silt_
 /* Reads a dictionary page's values into d's dictionary. */
 int silt_pqr_read_dictionary(chunk_ctx *c, leaf_data *d, const silt_pq_page_header *h,
                              const uint8_t *p, size_t n);
+/* Gathers the bytes of the values a lazy leaf (leaf_data.lazy) kept only as codes into its
+ * bin, and clears lazy. Returns 0 or an error set through c. */
+int silt_pqr_unlazy(chunk_ctx *c, leaf_data *d);
 /* Decodes count values of encoding enc from p[0..n) and appends them to d. */
 int silt_pqr_decode_values(chunk_ctx *c, leaf_data *d, int enc, const uint8_t *p, size_t n,
                            size_t count);

@@ -63,7 +63,7 @@ int silt_pqr_read_dictionary(chunk_ctx *c, leaf_data *d, const silt_pq_page_head
 /* Keeps k byte-array dictionary indices as the values' codes (see leaf_data.codes). */
 static int keep_codes(leaf_data *d, const uint32_t *idx, size_t k)
 {
-    if (d->n_codes != d->bin.n) return 0; /* a page was not dictionary-encoded: no view */
+    if (!d->lazy && d->n_codes != d->bin.n) return 0; /* a page was not dictionary-encoded */
     if (d->n_codes + (int64_t)k > d->cap_codes) {
         int64_t nc = d->cap_codes                                       ? d->cap_codes * 2
                      : d->max_entries > 0 && d->max_entries < (1 << 24) ? d->max_entries
@@ -80,17 +80,73 @@ static int keep_codes(leaf_data *d, const uint32_t *idx, size_t k)
     return 0;
 }
 
-/* Gathers count byte-array dictionary entries selected by the indices rle yields. */
+static int32_t longest_entry(const leaf_data *d)
+{
+    const int32_t *doff = d->dict_bin.offsets;
+    int32_t longest = 0;
+    for (int64_t e = 0; e < d->dict_n; e++)
+        longest = doff[e + 1] - doff[e] > longest ? doff[e + 1] - doff[e] : longest;
+    return longest;
+}
+
+/* Appends the byte-array dictionary entries idx[0..k) to d->bin; longest: longest_entry(d). */
+static int append_entries(chunk_ctx *c, leaf_data *d, const uint32_t *idx, size_t k,
+                          int32_t longest)
+{
+    const int32_t *doff = d->dict_bin.offsets;
+    const uint8_t *dd = d->dict_bin.data;
+    int64_t bytes = (int64_t)k * longest; /* exact when some entry is long */
+    if (longest > 64) {
+        bytes = 0;
+        for (size_t i = 0; i < k; i++) bytes += doff[idx[i] + 1] - doff[idx[i]];
+    }
+    /* 16 bytes of slack let short values be copied with one fixed-size move */
+    int rc = silt_pq_bin_reserve(&d->bin, (int64_t)k, bytes + 16);
+    if (rc)
+        return silt_pqr_chunk_err(
+            c, rc == SILT_ERANGE ? SILT_EUNSUPPORTED : SILT_ENOMEM, c->page_off, "%s",
+            rc == SILT_ERANGE ? "column chunk holds more than 2 GiB" : "out of memory");
+    int32_t *o = d->bin.offsets;
+    uint8_t *data = d->bin.data;
+    int64_t len = d->bin.len, nn = d->bin.n;
+    for (size_t i = 0; i < k; i++) {
+        int32_t s = doff[idx[i]], l = doff[idx[i] + 1] - s;
+        if (l <= 16)
+            memcpy(data + len, dd + s, 16);
+        else
+            memcpy(data + len, dd + s, (size_t)l);
+        len += l;
+        o[++nn] = (int32_t)len;
+    }
+    d->bin.len = len;
+    d->bin.n = nn;
+    return 0;
+}
+
+int silt_pqr_unlazy(chunk_ctx *c, leaf_data *d)
+{
+    if (!d->lazy) return 0;
+    d->lazy = false; /* no page before held anything but codes: bin is empty */
+    int32_t longest = longest_entry(d);
+    uint32_t idx[1024];
+    for (int64_t i = 0; i < d->n_codes;) {
+        size_t k = d->n_codes - i < 1024 ? (size_t)(d->n_codes - i) : 1024;
+        for (size_t j = 0; j < k; j++) idx[j] = (uint32_t)d->codes[i + (int64_t)j];
+        int rc = append_entries(c, d, idx, k, longest);
+        if (rc) return rc;
+        i += (int64_t)k;
+    }
+    return 0;
+}
+
+/* Gathers count byte-array dictionary entries selected by the indices rle yields (only their
+ * codes, for a lazy leaf). */
 SILT_HOT static int gather_dict_bin(chunk_ctx *c, leaf_data *d, silt_pq_rle *rle, size_t count)
 {
     uint32_t idx[1024];
     uint32_t dn = (uint32_t)d->dict_n;
     int rc;
-    const int32_t *doff = d->dict_bin.offsets;
-    const uint8_t *dd = d->dict_bin.data;
-    int32_t longest = 0; /* room for k values is reserved from the longest entry */
-    for (uint32_t e = 0; e < dn; e++)
-        longest = doff[e + 1] - doff[e] > longest ? doff[e + 1] - doff[e] : longest;
+    int32_t longest = d->lazy ? 0 : longest_entry(d);  /* room for k values is reserved from it */
     int64_t whole = d->max_entries * (int64_t)longest; /* the chunk's values, at most */
     if (d->bin.len == 0 && whole > 0 && whole < (64 << 20) &&
         (rc = silt_pq_bin_reserve(&d->bin, 0, whole + 16)))
@@ -105,30 +161,7 @@ SILT_HOT static int gather_dict_bin(chunk_ctx *c, leaf_data *d, silt_pq_rle *rle
                                       "dictionary index out of range%s", NULL);
         if (keep_codes(d, idx, k))
             return silt_pqr_chunk_err(c, SILT_ENOMEM, c->page_off, "out of memory%s", NULL);
-        int64_t bytes = (int64_t)k * longest; /* exact when some entry is long */
-        if (longest > 64) {
-            bytes = 0;
-            for (size_t i = 0; i < k; i++) bytes += doff[idx[i] + 1] - doff[idx[i]];
-        }
-        /* 16 bytes of slack let short values be copied with one fixed-size move */
-        if ((rc = silt_pq_bin_reserve(&d->bin, (int64_t)k, bytes + 16)))
-            return silt_pqr_chunk_err(
-                c, rc == SILT_ERANGE ? SILT_EUNSUPPORTED : SILT_ENOMEM, c->page_off, "%s",
-                rc == SILT_ERANGE ? "column chunk holds more than 2 GiB" : "out of memory");
-        int32_t *o = d->bin.offsets;
-        uint8_t *data = d->bin.data;
-        int64_t len = d->bin.len, nn = d->bin.n;
-        for (size_t i = 0; i < k; i++) {
-            int32_t s = doff[idx[i]], l = doff[idx[i] + 1] - s;
-            if (l <= 16)
-                memcpy(data + len, dd + s, 16);
-            else
-                memcpy(data + len, dd + s, (size_t)l);
-            len += l;
-            o[++nn] = (int32_t)len;
-        }
-        d->bin.len = len;
-        d->bin.n = nn;
+        if (!d->lazy && (rc = append_entries(c, d, idx, k, longest))) return rc;
         count -= k;
     }
     return 0;
@@ -285,6 +318,9 @@ int silt_pqr_decode_values(chunk_ctx *c, leaf_data *d, int enc, const uint8_t *p
                            size_t count)
 {
     int rc;
+    if (d->lazy && enc != SILT_PQ_ENC_PLAIN_DICTIONARY && enc != SILT_PQ_ENC_RLE_DICTIONARY &&
+        (rc = silt_pqr_unlazy(c, d)))
+        return rc; /* the values so far get their bytes before these are appended */
     if ((enc == SILT_PQ_ENC_PLAIN || enc == SILT_PQ_ENC_BYTE_STREAM_SPLIT) && !d->is_bin &&
         c->leaf->e->type != SILT_PQ_BOOLEAN && (uint64_t)count * (uint64_t)d->width > n)
         return silt_pqr_chunk_err(c, SILT_ECORRUPT, c->page_off, "%s values are truncated",

@@ -88,10 +88,28 @@ static int gather_any(silt_column *dst, const silt_column *src, const int64_t *i
     return 0;
 }
 
+/* Rows of a lazy column (silt_column.lazy): only the rows kept get their bytes. */
+static int gather_lazy(silt_column *dst, const silt_column *src, const int64_t *idx, int64_t n)
+{
+    int32_t buf[1024];
+    int rc = 0;
+    for (int64_t k = 0; k < n && !rc;) {
+        if (idx[k] < 0) {
+            rc = silt_column_append_null(dst);
+            k++;
+            continue;
+        }
+        int64_t m = 0;
+        for (; k < n && idx[k] >= 0 && m < 1024; k++) buf[m++] = src->codes[idx[k]];
+        rc = silt_column_append_codes(dst, &src->dict->values, buf, m);
+    }
+    return rc;
+}
+
 int sql_gather(silt_column *dst, const silt_column *src, const int64_t *idx, int64_t n)
 {
     bool fresh = dst->length == 0;
-    int rc = gather_any(dst, src, idx, n);
+    int rc = src->lazy ? gather_lazy(dst, src, idx, n) : gather_any(dst, src, idx, n);
     /* a column gathered whole from one with a dictionary view keeps the view */
     if (!rc && fresh) rc = silt_column_share_dict(dst, src, idx, n);
     return rc;

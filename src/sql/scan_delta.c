@@ -175,6 +175,24 @@ static void pick_terms(skip_terms *k, const sql_node *n, const sql_expr *e,
         k->n++;
 }
 
+/* May the scan hand the filter lazy string columns (silt_column.lazy)? Yes when every string
+ * column the predicate reads is the one varying argument of an expression whose other
+ * arguments are constants: sql_eval evaluates such an expression once per dictionary value and
+ * never reads the rows' bytes. The filter's gather then copies only the rows it keeps (and
+ * columns the predicate does not read need no more). */
+static bool lazy_safe(const sql_expr *e)
+{
+    if (e->kind == E_COL)
+        return e->type.type != SILT_TYPE_STRING && e->type.type != SILT_TYPE_BINARY;
+    size_t varying = 0;
+    for (size_t i = 0; i < e->n_args; i++) varying += e->args[i]->kind != E_CONST;
+    for (size_t i = 0; i < e->n_args; i++) {
+        const sql_expr *a = e->args[i];
+        if (a->kind == E_COL ? !lazy_safe(a) && varying > 1 : !lazy_safe(a)) return false;
+    }
+    return true;
+}
+
 /* Runs the scan with the WHERE conjuncts `column op literal` as prune-only terms: partitions
  * pruned, files and Parquet row groups skipped by their statistics, while the vectorized
  * filter above tests every row, once. */
@@ -191,6 +209,7 @@ int sql_scan_delta_run(sql_node *n, sql_rel *out, silt_error *err)
     o.preds = k->preds;
     o.n_preds = k->n;
     o.prune_only = true;
+    o.lazy_dict = n->pred && lazy_safe(n->pred);
     silt_delta_scan_stats st;
     memset(&st, 0, sizeof st);
     void *arg[2] = {n, out};
