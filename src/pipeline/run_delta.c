@@ -215,8 +215,10 @@ static int data_schema(silt_schema **out, const silt_delta_snapshot *s, const si
 }
 
 /* The partitions' files written by up to WRITERS threads on a local store (each file is
- * fsynced on its own: with many partitions per batch the waits overlap). */
+ * fsynced on its own: with many partitions per batch the waits overlap), or, from
+ * DEFER_SYNC_FILES files on, published unsynced and flushed by one silt_store_sync. */
 #define WRITERS 4
+#define DEFER_SYNC_FILES 8
 
 typedef struct part_pool {
     run_delta *d;
@@ -305,8 +307,14 @@ static int write_files(silt_delta_add **adds, size_t *n_adds, run_delta *d, cons
                 !(p.adds = silt_calloc(p.ng + 1, sizeof *p.adds))))
         rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
     if (!rc) {
+        /* many files (a batch over many partitions): published without an fsync each, then
+         * made durable at once, before the commit that adds them */
+        bool defer = p.ng >= DEFER_SYNC_FILES;
         p.d = d, p.rows = rows, p.data = data, p.pr = pr, p.starts = starts;
+        silt_store_defer_sync(d->store, defer);
         rc = write_parallel(&p, err);
+        silt_store_defer_sync(d->store, false);
+        if (!rc && defer) rc = silt_store_sync(d->store, err);
     }
     if (!rc) {
         *adds = p.adds;

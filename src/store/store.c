@@ -139,6 +139,16 @@ void silt_store_destroy(silt_store *s)
     if (s) s->ops->destroy(s);
 }
 
+void silt_store_defer_sync(silt_store *s, bool on)
+{
+    s->defer_sync = on;
+}
+
+int silt_store_sync(silt_store *s, silt_error *err)
+{
+    return s->ops->sync ? s->ops->sync(s, err) : 0;
+}
+
 void silt_store_list_clear(silt_store_listing *l)
 {
     for (size_t i = 0; i < l->n; i++) silt_free(l->entries[i].key);

@@ -47,10 +47,14 @@ struct silt_store_ops {
     /* Optional (NULL: silt_store_open_writer buffers the object and puts it on close). Opens a
      * streaming writer for key; the object appears, whole, only when the writer is closed. */
     int (*open_writer)(silt_store *s, silt_store_writer **out, const char *key, silt_error *err);
+    /* Optional (NULL: every write is durable when it returns). Makes durable what streaming
+     * writers closed while defer_sync was set. */
+    int (*sync)(silt_store *s, silt_error *err);
 };
 struct silt_store {
     const struct silt_store_ops *ops;
-    char *url; /* owned: the location the store was opened at */
+    char *url;       /* owned: the location the store was opened at */
+    bool defer_sync; /* silt_store_defer_sync */
 };
 
 /* Opens the store for a table location given by a user: "/abs/path", "relative/path" (against
@@ -153,6 +157,16 @@ struct silt_store_writer {
     const struct silt_store_writer_ops *ops;
     uint64_t written; /* bytes accepted so far */
 };
+
+/* With on, streaming writers opened from now on publish their object on close without waiting
+ * for it to reach the disk (a local store skips the file's and its folder's fsync); the caller
+ * must call silt_store_sync before anything that refers to those objects is committed. Puts
+ * stay durable. For a writer of many small files at once (a partitioned batch): one sync
+ * instead of two per file. One thread at a time sets it. */
+void silt_store_defer_sync(silt_store *s, bool on);
+/* Makes every object published so far durable (a local store: syncfs(2) of its filesystem;
+ * object stores: nothing to do). Returns 0 or SILT_EIO with err set. */
+int silt_store_sync(silt_store *s, silt_error *err);
 
 /* Opens a writer for key on any store (the backend's own, or one buffering in memory and
  * putting on close). Returns 0 and *out (owned; finish with close or abort). */

@@ -1,5 +1,6 @@
 /* Local-filesystem object store: objects are files under a root directory; puts go through a
  * fsynced temporary file, put-if-absent publishes it with link() so exactly one writer wins. */
+#define _GNU_SOURCE /* syncfs */
 #include "store/store.h"
 
 #include <dirent.h>
@@ -151,8 +152,10 @@ static int fsync_parent(const char *path)
     return r;
 }
 
-/* Writes data to a fresh temporary file next to path, fsynced; its name goes into tmp. */
-static int write_temp(silt_buf *tmp, char *path, const void *data, size_t n, silt_error *err)
+/* Writes data to a fresh temporary file next to path, fsynced when sync is set; its name goes
+ * into tmp. */
+static int write_temp(silt_buf *tmp, char *path, const void *data, size_t n, bool sync,
+                      silt_error *err)
 {
     int rc = make_parents(path, err);
     if (rc) return rc;
@@ -175,7 +178,7 @@ static int write_temp(silt_buf *tmp, char *path, const void *data, size_t n, sil
         }
         done += (size_t)w;
     }
-    if (fsync(fd) != 0) {
+    if (sync && fsync(fd) != 0) {
         rc = io_error(err, errno, "cannot fsync", (char *)tmp->ptr);
         goto fail;
     }
@@ -197,7 +200,7 @@ static int local_put_common(silt_store *s, const char *key, const void *data, si
     silt_buf path = SILT_BUF_INIT, tmp = SILT_BUF_INIT;
     int rc = full_path(&path, (local_store *)s, key, err);
     if (rc) goto fail;
-    if ((rc = write_temp(&tmp, (char *)path.ptr, data, n, err))) goto fail;
+    if ((rc = write_temp(&tmp, (char *)path.ptr, data, n, true, err))) goto fail;
     if (if_absent) {
         /* link() fails with EEXIST when the name is taken, atomically, on every POSIX fs */
         if (link((char *)tmp.ptr, (char *)path.ptr) != 0) {
@@ -351,6 +354,7 @@ typedef struct local_writer {
     silt_store_writer base;
     int fd;
     silt_buf path, tmp; /* final and temporary paths */
+    bool defer;         /* the store's defer_sync when opened: no fsync on close */
 } local_writer;
 
 static void lw_free(local_writer *w)
@@ -380,11 +384,11 @@ static int lw_close(silt_store_writer *sw, silt_error *err)
 {
     local_writer *w = (local_writer *)sw;
     int rc = 0;
-    if (fsync(w->fd) != 0 || close(w->fd) != 0) {
-        rc = io_error(err, errno, "cannot fsync", (char *)w->tmp.ptr);
+    if ((!w->defer && fsync(w->fd) != 0) || close(w->fd) != 0) {
+        rc = io_error(err, errno, w->defer ? "cannot close" : "cannot fsync", (char *)w->tmp.ptr);
     } else if (rename((char *)w->tmp.ptr, (char *)w->path.ptr) != 0) {
         rc = io_error(err, errno, "cannot rename into", (char *)w->path.ptr);
-    } else if (fsync_parent((char *)w->path.ptr) != 0) {
+    } else if (!w->defer && fsync_parent((char *)w->path.ptr) != 0) {
         rc = io_error(err, errno, "cannot fsync the directory of", (char *)w->path.ptr);
     }
     w->fd = -1;
@@ -411,8 +415,9 @@ static int local_open_writer(silt_store *s, silt_store_writer **out, const char 
     w->base.ops = &lw_ops;
     w->fd = -1;
     int rc = full_path(&w->path, (local_store *)s, key, err);
-    /* an empty temporary file, created the same way put creates its own */
-    if (!rc) rc = write_temp(&w->tmp, (char *)w->path.ptr, "", 0, err);
+    /* an empty temporary file, created the same way put creates its own (fsynced on close) */
+    w->defer = s->defer_sync;
+    if (!rc) rc = write_temp(&w->tmp, (char *)w->path.ptr, "", 0, false, err);
     if (!rc && (w->fd = open((char *)w->tmp.ptr, O_WRONLY | O_APPEND | O_CLOEXEC)) < 0) {
         rc = io_error(err, errno, "cannot open", (char *)w->tmp.ptr);
         unlink((char *)w->tmp.ptr);
@@ -425,9 +430,21 @@ static int local_open_writer(silt_store *s, silt_store_writer **out, const char 
     return 0;
 }
 
+/* Everything the store's writers left to the kernel, and whatever else is pending on the same
+ * filesystem, reaches the disk: one flush for many files. */
+static int local_sync(silt_store *s, silt_error *err)
+{
+    local_store *ls = (local_store *)s;
+    int fd = open(ls->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return errno == ENOENT ? 0 : io_error(err, errno, "cannot open", ls->root);
+    int rc = syncfs(fd) != 0 ? io_error(err, errno, "cannot sync the filesystem of", ls->root) : 0;
+    close(fd);
+    return rc;
+}
+
 static const struct silt_store_ops local_ops = {
     local_get, local_get_range, local_put,     local_put_if_absent, local_list,
-    local_del, local_head,      local_destroy, local_open_writer,
+    local_del, local_head,      local_destroy, local_open_writer,   local_sync,
 };
 
 int silt_store_local_create(silt_store **out, const char *dir, silt_error *err)

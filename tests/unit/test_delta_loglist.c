@@ -119,9 +119,9 @@ static void spy_destroy(silt_store *s)
 {
     (void)s;
 }
-static const struct silt_store_ops spy_ops = {spy_get,           spy_get_range, spy_put,
-                                              spy_put_if_absent, spy_list,      spy_del,
-                                              spy_head,          spy_destroy,   NULL};
+static const struct silt_store_ops spy_ops = {spy_get,  spy_get_range, spy_put,  spy_put_if_absent,
+                                              spy_list, spy_del,       spy_head, spy_destroy,
+                                              NULL,     NULL};
 
 /* One blind-append commit of one add and a txn. */
 static void commit_one(silt_store *s, int64_t *version, int64_t i)
@@ -161,7 +161,7 @@ static void test_load_across_boundary(void **state)
 {
     (void)state;
     silt_error err;
-    spy_store spy = {{&spy_ops, (char *)"spy:"}, NULL, 0};
+    spy_store spy = {{&spy_ops, (char *)"spy:", false}, NULL, 0};
     assert_int_equal(silt_store_mem_create(&spy.inner, &err), 0);
     silt_store *s = &spy.base;
     silt_schema *schema = silt_schema_create(1);

@@ -53,6 +53,41 @@ static void test_local_ops(void **state)
     silt_store_destroy(NULL);
 }
 
+/* Writers opened while sync is deferred publish their objects as usual (the contract holds);
+ * silt_store_sync then succeeds, on a local store and as a no-op on a memory store, and the
+ * setting does not outlive its scope. */
+static void test_deferred_sync(void **state)
+{
+    (void)state;
+    silt_error err;
+    silt_store *s = NULL, *m = NULL;
+    char url[300];
+    snprintf(url, sizeof url, "file://%s/deferred", tmproot);
+    assert_int_equal(silt_store_open(&s, url, &err), 0);
+    assert_int_equal(silt_store_sync(s, &err), 0); /* the folder does not exist yet */
+    silt_store_defer_sync(s, true);
+    assert_true(s->defer_sync);
+    silt_test_store_writer_contract(s, 100000);
+    silt_store_writer *w = NULL;
+    assert_int_equal(silt_store_open_writer(s, &w, "p=1/part-0.parquet", &err), 0);
+    assert_int_equal(silt_store_writer_write(w, "abc", 3, &err), 0);
+    silt_store_defer_sync(s, false); /* an open writer keeps the setting it was opened with */
+    assert_int_equal(silt_store_writer_close(w, &err), 0);
+    assert_int_equal(silt_store_sync(s, &err), 0);
+    silt_buf b = SILT_BUF_INIT;
+    assert_int_equal(silt_store_get(s, &b, "p=1/part-0.parquet", &err), 0);
+    assert_int_equal(b.len, 3);
+    assert_memory_equal(b.ptr, "abc", 3);
+    silt_buf_free(&b);
+    assert_false(s->defer_sync);
+    silt_store_destroy(s);
+    assert_int_equal(silt_store_mem_create(&m, &err), 0);
+    silt_store_defer_sync(m, true);
+    silt_test_store_writer_contract(m, 1000);
+    assert_int_equal(silt_store_sync(m, &err), 0);
+    silt_store_destroy(m);
+}
+
 static void test_mem_ops(void **state)
 {
     (void)state;
@@ -320,7 +355,7 @@ int main(void)
         cmocka_unit_test(test_local_ops),   cmocka_unit_test(test_mem_ops),
         cmocka_unit_test(test_open_errors), cmocka_unit_test(test_open_file_uris),
         cmocka_unit_test(test_mem_faults),  cmocka_unit_test(test_local_put_if_absent_race),
-        cmocka_unit_test(test_oom_paths),
+        cmocka_unit_test(test_oom_paths),   cmocka_unit_test(test_deferred_sync),
     };
     return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }
