@@ -90,8 +90,8 @@ static int32_t longest_entry(const leaf_data *d)
 }
 
 /* Appends the byte-array dictionary entries idx[0..k) to d->bin; longest: longest_entry(d). */
-static int append_entries(chunk_ctx *c, leaf_data *d, const uint32_t *idx, size_t k,
-                          int32_t longest)
+SILT_HOT static int append_entries(chunk_ctx *c, leaf_data *d, const uint32_t *idx, size_t k,
+                                   int32_t longest)
 {
     const int32_t *doff = d->dict_bin.offsets;
     const uint8_t *dd = d->dict_bin.data;
