@@ -68,6 +68,20 @@ static int appends_only(const silt_delta_actions *acts, silt_error *err)
     return 0;
 }
 
+/* Room for `more` rows in every column (string bytes at the average so far), so that a batch
+ * gathered from many files grows once per version instead of doubling (and copying) as it
+ * goes. Best effort: appending reserves again when this could not. */
+static void reserve_rows(silt_batch *rows, int64_t more)
+{
+    for (size_t c = 0; c < rows->n_cols && more > 0; c++) {
+        silt_column *col = &rows->cols[c];
+        int64_t bytes = 0;
+        if ((col->type == SILT_TYPE_STRING || col->type == SILT_TYPE_BINARY) && col->length)
+            bytes = col->offsets[col->length] / col->length * more;
+        if (silt_column_reserve(col, more, bytes < INT32_MAX / 2 ? bytes : 0)) return;
+    }
+}
+
 int run_read_version(run_rows *bi, run_delta *up, int64_t v, silt_error *err)
 {
     char key[64];
@@ -88,6 +102,7 @@ int run_read_version(run_rows *bi, run_delta *up, int64_t v, silt_error *err)
         bi->rows->n_rows + run_stats_rows(adds, n) > bi->limit)
         bi->stopped = true;
     else if (!rc && n) {
+        reserve_rows(bi->rows, run_stats_rows(adds, n));
         silt_delta_scan_opts o = silt_delta_scan_opts_default();
         o.file_ops = silt_delta_parquet_ops();
         bi->version = v;

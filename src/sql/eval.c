@@ -32,6 +32,37 @@ static bool all_const(const sql_vec *args, size_t n)
     return n > 0;
 }
 
+/* A cast that changes no byte (to the same type, or between string and binary: Spark takes a
+ * string's UTF-8 bytes as they are) hands on its argument's buffers instead of copying them:
+ * moved when the argument is owned, else a shallow view of the borrowed input column. A
+ * dictionary view is dropped when the type changes (its values keep the old type). */
+static bool relabel(sql_vec *out, const sql_expr *e, sql_vec *arg)
+{
+    const silt_field *from = &e->args[0]->type, *to = &e->type;
+    const silt_column *c = arg->c;
+    bool bytes = (from->type == SILT_TYPE_STRING || from->type == SILT_TYPE_BINARY) &&
+                 (to->type == SILT_TYPE_STRING || to->type == SILT_TYPE_BINARY);
+    if (!bytes || c->lazy || c->n_children || c->type != from->type) return false;
+    if (arg->owned) {
+        out->own = arg->own;
+        memset(&arg->own, 0, sizeof arg->own);
+        arg->owned = false;
+        out->owned = true;
+        if (to->type != from->type) silt_column_drop_dict(&out->own);
+    } else {
+        out->own = *c; /* borrowed: the input outlives the evaluation */
+        out->owned = false;
+        if (to->type != from->type) {
+            out->own.dict = NULL;
+            out->own.codes = NULL;
+            out->own.dict_rows = 0;
+        }
+    }
+    out->own.type = to->type;
+    out->c = &out->own;
+    return true;
+}
+
 static int dispatch(sql_vec *out, const sql_expr *e, sql_vec *args, int64_t n, silt_error *err)
 {
     int rc;
@@ -46,6 +77,7 @@ static int dispatch(sql_vec *out, const sql_expr *e, sql_vec *args, int64_t n, s
         break;
     case E_FN: return eval_fn(out, e, args, n, err);
     case E_CAST:
+        if (relabel(out, e, &args[0])) return 0;
         out->owned = true;
         out->c = &out->own;
         return sql_cast_column(&out->own, args[0].c, &e->args[0]->type, &e->type, err);
