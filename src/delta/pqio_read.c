@@ -16,11 +16,11 @@
 #include "util/alloc.h"
 
 /* The byte-range source over a stored object: here, where the store and Parquet meet (the
- * store is below Parquet's users and does not know the reader). */
+ * store is below Parquet's users and does not know the reader). A local file stays open for all
+ * of the reader's ranges. */
 typedef struct store_source {
     silt_pq_source base;
-    silt_store *store;
-    char *key;
+    silt_store_object obj;
 } store_source;
 
 static int source_read_at(silt_pq_source *s, uint64_t offset, void *buf, size_t n, silt_error *err)
@@ -29,17 +29,17 @@ static int source_read_at(silt_pq_source *s, uint64_t offset, void *buf, size_t 
     if (offset > s->size || n > s->size - offset) {
         silt_error_set(err, SILT_ECORRUPT,
                        "read of %zu bytes at offset %llu is past the end of '%s' (%llu bytes)", n,
-                       (unsigned long long)offset, ss->key, (unsigned long long)s->size);
-        silt_error_path(err, ss->key);
+                       (unsigned long long)offset, ss->obj.key, (unsigned long long)s->size);
+        silt_error_path(err, ss->obj.key);
         return silt_error_offset(err, (int64_t)offset);
     }
-    return silt_store_get_range(ss->store, buf, ss->key, offset, n, err);
+    return silt_store_object_read(&ss->obj, buf, offset, n, err);
 }
 
 static void source_destroy(silt_pq_source *s)
 {
     store_source *ss = (store_source *)s;
-    silt_free(ss->key);
+    silt_store_object_close(&ss->obj);
     silt_free(ss);
 }
 
@@ -48,19 +48,16 @@ static const struct silt_pq_source_ops store_source_ops = {source_read_at, sourc
 int silt_delta_store_source(silt_pq_source **out, silt_store *s, const char *key, silt_error *err)
 {
     *out = NULL;
-    silt_store_entry e = {0};
-    int rc = silt_store_head(s, &e, key, err);
-    if (rc) return rc;
-    silt_free(e.key);
     store_source *ss = silt_calloc(1, sizeof *ss);
-    if (!ss || !(ss->key = silt_strdup(key))) {
+    if (!ss) return silt_error_set(err, SILT_ENOMEM, "out of memory opening '%s'", key);
+    int rc = silt_store_object_open(&ss->obj, s, key, err);
+    if (rc) {
         silt_free(ss);
-        return silt_error_set(err, SILT_ENOMEM, "out of memory opening '%s'", key);
+        return rc;
     }
     ss->base.ops = &store_source_ops;
-    ss->base.size = e.size;
-    ss->base.name = ss->key;
-    ss->store = s;
+    ss->base.size = ss->obj.size;
+    ss->base.name = ss->obj.key;
     *out = &ss->base;
     return 0;
 }

@@ -183,9 +183,14 @@ static int fill_column(scan_state *s, silt_column *dst, const silt_field *f, con
     if (silt_delta_is_partition_column(s->snap, f->name)) {
         const char *pv = NULL;
         silt_delta_map_get(&file->partition_values, f->name, &pv);
+        /* the file's value parsed once, then repeated for each row */
+        silt_column one;
+        if (silt_column_init(&one, f)) return silt_error_set(err, SILT_ENOMEM, "out of memory");
+        if ((rc = silt_delta_partition_append(&one, f, pv, err))) silt_error_path(err, file->path);
         for (int64_t i = 0; i < keep && rc == 0; i++)
-            if ((rc = silt_delta_partition_append(dst, f, pv, err)))
-                silt_error_path(err, file->path);
+            if (silt_column_append_range(dst, &one, 0, 1))
+                rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
+        silt_column_clear(&one);
         return rc;
     }
     long ci = find_child(b, f->name);

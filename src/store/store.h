@@ -50,6 +50,10 @@ struct silt_store_ops {
     /* Optional (NULL: every write is durable when it returns). Makes durable what streaming
      * writers closed while defer_sync was set. */
     int (*sync)(silt_store *s, silt_error *err);
+    /* Optional (NULL: silt_store_object reads each range through get_range). Opens the object
+     * for ranged reads: *fd (the caller closes it), *size, and its name for messages in path. */
+    int (*open_fd)(silt_store *s, const char *key, int *fd, uint64_t *size, silt_buf *path,
+                   silt_error *err);
 };
 struct silt_store {
     const struct silt_store_ops *ops;
@@ -157,6 +161,27 @@ struct silt_store_writer {
     const struct silt_store_writer_ops *ops;
     uint64_t written; /* bytes accepted so far */
 };
+
+/* An object open for ranged reads (a Parquet file's column chunks): a local file is opened and
+ * sized once, and each range is one pread, instead of an open, a read and a close per range;
+ * other stores read each range by key. One thread at a time. */
+typedef struct silt_store_object {
+    silt_store *store;
+    char *key;
+    uint64_t size;
+    int fd;        /* -1: ranges go through the store */
+    silt_buf path; /* the local file's path, for messages */
+} silt_store_object;
+/* Opens key (SILT_ENOTFOUND when absent or not a file). Close with silt_store_object_close. */
+int silt_store_object_open(silt_store_object *o, silt_store *s, const char *key, silt_error *err);
+/* Reads exactly n bytes at offset; past the end is SILT_ECORRUPT. */
+int silt_store_object_read(silt_store_object *o, void *buf, uint64_t offset, size_t n,
+                           silt_error *err);
+void silt_store_object_close(silt_store_object *o);
+/* Reads exactly n bytes at offset of fd (path names it in errors): SILT_EIO, or SILT_ECORRUPT
+ * when the file ends first. */
+int silt_store_pread_all(int fd, void *buf, uint64_t offset, size_t n, const char *path,
+                         silt_error *err);
 
 /* With on, streaming writers opened from now on publish their object on close without waiting
  * for it to reach the disk (a local store skips the file's and its folder's fsync); the caller

@@ -94,24 +94,7 @@ static int local_get_range(silt_store *s, void *buf, const char *key, uint64_t o
         rc = io_error(err, errno, "cannot open", (char *)path.ptr);
         goto fail;
     }
-    size_t done = 0;
-    while (done < n) {
-        ssize_t r = pread(fd, (char *)buf + done, n - done, (off_t)(offset + done));
-        if (r < 0) {
-            if (errno == EINTR) continue;
-            rc = io_error(err, errno, "cannot read", (char *)path.ptr);
-            goto fail;
-        }
-        if (r == 0) {
-            rc = silt_error_set(err, SILT_ECORRUPT,
-                                "'%s' ends before byte %llu (read of %zu bytes at %llu)",
-                                (char *)path.ptr, (unsigned long long)(offset + done), n,
-                                (unsigned long long)offset);
-            silt_error_path(err, (char *)path.ptr);
-            goto fail;
-        }
-        done += (size_t)r;
-    }
+    rc = silt_store_pread_all(fd, buf, offset, n, (char *)path.ptr, err);
 fail:
     if (fd >= 0) close(fd);
     silt_buf_free(&path);
@@ -430,6 +413,30 @@ static int local_open_writer(silt_store *s, silt_store_writer **out, const char 
     return 0;
 }
 
+/* The file opened once for the ranged reads of a silt_store_object. */
+static int local_open_fd(silt_store *s, const char *key, int *fd, uint64_t *size, silt_buf *path,
+                         silt_error *err)
+{
+    *fd = -1;
+    int rc = full_path(path, (local_store *)s, key, err);
+    if (rc) return rc;
+    int f = open((char *)path->ptr, O_RDONLY | O_CLOEXEC);
+    if (f < 0) return io_error(err, errno, "cannot open", (char *)path->ptr);
+    struct stat st;
+    if (fstat(f, &st) != 0) {
+        rc = io_error(err, errno, "cannot stat", (char *)path->ptr);
+    } else if (!S_ISREG(st.st_mode)) {
+        rc = silt_error_set(err, SILT_ENOTFOUND, "'%s' is not a file", (char *)path->ptr);
+    }
+    if (rc) {
+        close(f);
+        return rc;
+    }
+    *fd = f;
+    *size = (uint64_t)st.st_size;
+    return 0;
+}
+
 /* Everything the store's writers left to the kernel, and whatever else is pending on the same
  * filesystem, reaches the disk: one flush for many files. */
 static int local_sync(silt_store *s, silt_error *err)
@@ -443,8 +450,8 @@ static int local_sync(silt_store *s, silt_error *err)
 }
 
 static const struct silt_store_ops local_ops = {
-    local_get, local_get_range, local_put,     local_put_if_absent, local_list,
-    local_del, local_head,      local_destroy, local_open_writer,   local_sync,
+    local_get,  local_get_range, local_put,         local_put_if_absent, local_list,    local_del,
+    local_head, local_destroy,   local_open_writer, local_sync,          local_open_fd,
 };
 
 int silt_store_local_create(silt_store **out, const char *dir, silt_error *err)

@@ -271,6 +271,7 @@ static const struct silt_store_ops mem_ops = {
     mem_get,  mem_get_range, mem_put, mem_put_if_absent, mem_list, mem_del,
     mem_head, mem_destroy,   NULL, /* writers buffer and put on close */
     NULL,                          /* every put is as durable as the process */
+    NULL,                          /* ranges are read by key */
 };
 
 static int mem_wrap(silt_store **out, mem_data *d, bool owns, const char *url, silt_error *err)

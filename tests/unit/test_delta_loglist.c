@@ -121,7 +121,7 @@ static void spy_destroy(silt_store *s)
 }
 static const struct silt_store_ops spy_ops = {spy_get,  spy_get_range, spy_put,  spy_put_if_absent,
                                               spy_list, spy_del,       spy_head, spy_destroy,
-                                              NULL,     NULL};
+                                              NULL,     NULL,          NULL};
 
 /* One blind-append commit of one add and a txn. */
 static void commit_one(silt_store *s, int64_t *version, int64_t i)

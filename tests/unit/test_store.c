@@ -88,6 +88,42 @@ static void test_deferred_sync(void **state)
     silt_store_destroy(m);
 }
 
+/* An object open for ranged reads gives the same bytes as get_range, on a local store (one open
+ * file) and on a memory store (ranges by key); a missing object or a folder is SILT_ENOTFOUND,
+ * and a range past the end is SILT_ECORRUPT. */
+static void test_object_reads(void **state)
+{
+    (void)state;
+    silt_error err;
+    char url[300];
+    snprintf(url, sizeof url, "file://%s/objects", tmproot);
+    silt_store *stores[2] = {NULL, NULL};
+    assert_int_equal(silt_store_open(&stores[0], url, &err), 0);
+    assert_int_equal(silt_store_mem_create(&stores[1], &err), 0);
+    char data[5000];
+    for (size_t i = 0; i < sizeof data; i++) data[i] = (char)(i * 7 + i / 251);
+    for (int k = 0; k < 2; k++) {
+        silt_store *s = stores[k];
+        assert_int_equal(silt_store_put(s, "d/part-0.parquet", data, sizeof data, &err), 0);
+        silt_store_object o;
+        assert_int_equal(silt_store_object_open(&o, s, "d/part-0.parquet", &err), 0);
+        assert_int_equal(o.size, sizeof data);
+        assert_true(k == 0 ? o.fd >= 0 : o.fd < 0);
+        char buf[1000];
+        for (uint64_t off = 0; off + sizeof buf <= sizeof data; off += 1333) {
+            assert_int_equal(silt_store_object_read(&o, buf, off, sizeof buf, &err), 0);
+            assert_memory_equal(buf, data + off, sizeof buf);
+        }
+        assert_int_equal(silt_store_object_read(&o, buf, sizeof data - 10, 20, &err),
+                         SILT_ECORRUPT);
+        silt_store_object_close(&o);
+        silt_store_object_close(&o); /* twice is harmless */
+        assert_int_equal(silt_store_object_open(&o, s, "d/missing.parquet", &err), SILT_ENOTFOUND);
+        if (k == 0) assert_int_equal(silt_store_object_open(&o, s, "d", &err), SILT_ENOTFOUND);
+        silt_store_destroy(s);
+    }
+}
+
 static void test_mem_ops(void **state)
 {
     (void)state;
@@ -352,10 +388,11 @@ static void test_oom_paths(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_local_ops),   cmocka_unit_test(test_mem_ops),
-        cmocka_unit_test(test_open_errors), cmocka_unit_test(test_open_file_uris),
-        cmocka_unit_test(test_mem_faults),  cmocka_unit_test(test_local_put_if_absent_race),
-        cmocka_unit_test(test_oom_paths),   cmocka_unit_test(test_deferred_sync),
+        cmocka_unit_test(test_local_ops),    cmocka_unit_test(test_mem_ops),
+        cmocka_unit_test(test_open_errors),  cmocka_unit_test(test_open_file_uris),
+        cmocka_unit_test(test_mem_faults),   cmocka_unit_test(test_local_put_if_absent_race),
+        cmocka_unit_test(test_oom_paths),    cmocka_unit_test(test_deferred_sync),
+        cmocka_unit_test(test_object_reads),
     };
     return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }
