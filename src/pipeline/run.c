@@ -126,6 +126,7 @@ void silt_pipeline_run_destroy(silt_pipeline_run *r)
         silt_sql_plan_destroy(t->plan);
         run_mv_inc_free(t);
         run_files_free(t);
+        silt_batch_destroy(t->in_spare);
         silt_schema_destroy(t->in_schema);
         silt_schema_destroy(t->q_schema);
         run_delta_close(&t->d);
@@ -192,23 +193,45 @@ static bool recompute_waits(silt_pipeline_run *r, run_table *t)
     return now - t->wait_since_ns <= cap;
 }
 
+/* A view due for a full recompute that may run on another thread is queued in *par (its
+ * commit waits for run_par_finish); any other is refreshed here, at once. */
+static int recompute(silt_pipeline_run *r, size_t i, run_par **par, bool *did, silt_error *err)
+{
+    if (!run_mv_any_thread(&r->t[i])) {
+        int rc = silt_pipeline_mv_refresh(r, i, false, did, err);
+        if (!rc) r->t[i].wait_since_ns = 0;
+        return rc;
+    }
+    run_mv_job job;
+    bool need = false;
+    int rc = run_mv_begin(r, i, false, &job, &need, did, err);
+    if (!rc && need) return run_par_add(par, r, &job, err);
+    if (!rc) r->t[i].wait_since_ns = 0;
+    return rc;
+}
+
 int silt_pipeline_run_pass(silt_pipeline_run *r, bool *out_idle, silt_error *err)
 {
     *out_idle = true;
     r->waiting = false;
-    for (size_t k = 0; k < r->n; k++) {
+    run_par *par = NULL; /* views being recomputed on other threads */
+    int rc = 0;
+    for (size_t k = 0; k < r->n && !rc; k++) {
         size_t i = (size_t)r->def->order[k];
         run_table *t = &r->t[i];
         bool did = false;
-        int rc = 0;
+        if (run_par_feeds(par, r, t)) { /* t reads a view not committed yet */
+            rc = run_par_finish(par, r, &did, err);
+            par = NULL;
+            if (rc) break;
+        }
         if (t->mode == RUN_STREAM)
             rc = run_stream_batch(r, t, &did, err);
         else if (t->mode == RUN_RECOMPUTE && recompute_waits(r, t))
             r->waiting = true;
-        else if (t->mode == RUN_RECOMPUTE) {
-            rc = silt_pipeline_mv_refresh(r, i, false, &did, err);
-            t->wait_since_ns = 0;
-        } else if (t->mode == RUN_WINDOW)
+        else if (t->mode == RUN_RECOMPUTE)
+            rc = recompute(r, i, &par, &did, err);
+        else if (t->mode == RUN_WINDOW)
             rc = run_window_batch(r, t, &did, err);
         else if (t->mode == RUN_FILES)
             rc = run_files_batch(r, t, &did, err);
@@ -216,9 +239,19 @@ int silt_pipeline_run_pass(silt_pipeline_run *r, bool *out_idle, silt_error *err
             rc = run_delta_refresh(&t->d, err);
             if (!rc && t->d.snap) t->st.version = t->d.snap->version;
         }
-        if (rc) return rc;
         if (did) *out_idle = false;
     }
+    bool did = false;
+    if (rc) { /* the views queued before the failing table still commit, as they did one by one */
+        silt_error e2;
+        silt_error_clear(&e2);
+        run_par *p = par;
+        if (p) run_par_finish(p, r, &did, &e2);
+        return rc;
+    }
+    rc = run_par_finish(par, r, &did, err);
+    if (did) *out_idle = false;
+    if (rc) return rc;
     for (size_t i = 0; i < r->n; i++) run_kept_drop(&r->t[i].d); /* read by now */
     return 0;
 }

@@ -57,6 +57,7 @@ typedef struct run_table {
     int upstream;           /* index into def->tables, -1 none */
     const char *in_name;    /* the query's name for it */
     silt_schema *in_schema; /* upstream schema the plan was bound to (owned) */
+    silt_batch *in_spare;   /* RUN_STREAM: the last batch's input rows, emptied, for the next */
     silt_sql_plan *plan;
     bool traced;                /* the plan maps output rows to input rows */
     silt_sql_plan *expect_plan; /* SELECT e1, e2, ... FROM the output; NULL without expects */
@@ -112,6 +113,40 @@ int run_delta_write_txns(run_delta *d, const silt_batch *rows, const silt_delta_
                          size_t n_txns, bool overwrite, silt_error *err);
 /* Appends row i of src to dst (same types). */
 int run_copy_row(silt_batch *dst, size_t dst_col0, const silt_batch *src, int64_t i);
+
+/* ---- run_mv.c: a view's full recompute in three steps, the middle one on any thread ---- */
+typedef struct run_mv_job {
+    size_t i; /* the table */
+    int ups[16];
+    int64_t vers[16]; /* the upstream versions read */
+    size_t n;
+    silt_batch *out; /* run_mv_compute's result (owned until run_mv_finish) */
+    int rc;
+    silt_error err;
+    int64_t ms; /* the compute's duration */
+} run_mv_job;
+
+/* Main thread: refreshes the upstreams and decides; an incremental merge is done here
+ * (*out_changed); *out_need: a full compute is to run. */
+int run_mv_begin(silt_pipeline_run *r, size_t i, bool force, run_mv_job *job, bool *out_need,
+                 bool *out_changed, silt_error *err);
+/* True when t's compute touches nothing of r but t's plan text: it may run on another thread
+ * while the main thread goes on (a view over pinned versions, not a streaming aggregate). */
+bool run_mv_any_thread(const run_table *t);
+/* The query (any thread when run_mv_any_thread): job->out or job->rc and job->err. */
+void run_mv_compute(silt_pipeline_run *r, run_mv_job *job);
+/* Main thread: commits the result and writes the event. */
+int run_mv_finish(silt_pipeline_run *r, run_mv_job *job, bool *out_changed, silt_error *err);
+
+/* ---- run_par.c: full recomputes of independent views in parallel within a pass ---- */
+typedef struct run_par run_par;
+/* Queues view i's compute (job copied) on up to one thread per core, started on first use. */
+int run_par_add(run_par **pp, silt_pipeline_run *r, const run_mv_job *job, silt_error *err);
+/* True when table t reads (STREAM or whole) a view queued in p. */
+bool run_par_feeds(const run_par *p, const silt_pipeline_run *r, const run_table *t);
+/* Waits for every queued compute and finishes each in queue order (commit, event); *out_did
+ * when any committed. Frees p (NULL is fine) and returns the first error. */
+int run_par_finish(run_par *p, silt_pipeline_run *r, bool *out_did, silt_error *err);
 
 /* ---- run_kept.c: a streaming table's latest appended rows, for its readers in the pass ---- */
 /* Keeps rows (owned; freed at once when version < 0) as the rows version of d appended. */

@@ -106,21 +106,24 @@ static int replace(silt_pipeline_run *r, run_table *t, const silt_batch *rows, c
     return run_delta_write_txns(&t->d, rows, txns, m, true, err);
 }
 
-int silt_pipeline_mv_refresh(silt_pipeline_run *r, size_t i, bool force, bool *out_changed,
-                             silt_error *err)
+/* Decides what view i needs (job filled): nothing (the upstream versions are the ones recorded,
+ * unless force), an incremental merge (done here: *out_changed), or a full compute (*out_need:
+ * run_mv_compute then run_mv_finish). */
+int run_mv_begin(silt_pipeline_run *r, size_t i, bool force, run_mv_job *job, bool *out_need,
+                 bool *out_changed, silt_error *err)
 {
     run_table *t = &r->t[i];
-    int ups[16];
-    int64_t vers[16];
-    size_t n = upstreams(t, ups, 16);
+    memset(job, 0, sizeof *job);
+    job->i = i;
+    job->n = upstreams(t, job->ups, 16);
     bool moved = force;
-    *out_changed = false;
+    *out_need = *out_changed = false;
     int rc = run_delta_refresh(&t->d, err);
-    for (size_t k = 0; !rc && k < n; k++) {
-        run_delta *u = &r->t[ups[k]].d;
+    for (size_t k = 0; !rc && k < job->n; k++) {
+        run_delta *u = &r->t[job->ups[k]].d;
         if ((rc = run_delta_refresh(u, err))) break;
-        vers[k] = u->snap ? u->snap->version : -1;
-        if (run_delta_txn(&t->d, t->d.name, u->name) != vers[k]) moved = true;
+        job->vers[k] = u->snap ? u->snap->version : -1;
+        if (run_delta_txn(&t->d, t->d.name, u->name) != job->vers[k]) moved = true;
     }
     if (rc || !moved) return rc;
     if (!force && t->inc_plan) {
@@ -131,10 +134,36 @@ int silt_pipeline_mv_refresh(silt_pipeline_run *r, size_t i, bool force, bool *o
             return rc;
         }
     }
-    int64_t t0 = (int64_t)(silt_time_mono_ns() / 1000000);
-    silt_batch *out = NULL;
-    rc = compute(&out, r, t, ups, vers, n, err);
-    if (rc) silt_error_prefix(err, "table %s", t->def->name);
+    *out_need = true;
+    return 0;
+}
+
+bool run_mv_any_thread(const run_table *t)
+{
+    return t->upstream < 0; /* the pinned query reads the upstreams by itself */
+}
+
+void run_mv_compute(silt_pipeline_run *r, run_mv_job *job)
+{
+    run_table *t = &r->t[job->i];
+    silt_error_clear(&job->err);
+    uint64_t t0 = silt_time_mono_ns();
+    job->rc = compute(&job->out, r, t, job->ups, job->vers, job->n, &job->err);
+    if (job->rc) silt_error_prefix(&job->err, "table %s", t->def->name);
+    job->ms = (int64_t)((silt_time_mono_ns() - t0) / 1000000);
+}
+
+int run_mv_finish(silt_pipeline_run *r, run_mv_job *job, bool *out_changed, silt_error *err)
+{
+    run_table *t = &r->t[job->i];
+    const int *ups = job->ups;
+    const int64_t *vers = job->vers;
+    size_t n = job->n;
+    silt_batch *out = job->out;
+    job->out = NULL;
+    int rc = job->rc;
+    if (rc) *err = job->err;
+    uint64_t t0 = silt_time_mono_ns();
     if (!rc) rc = replace(r, t, out, ups, vers, n, err);
     if (!rc) {
         *out_changed = true;
@@ -143,7 +172,7 @@ int silt_pipeline_mv_refresh(silt_pipeline_run *r, size_t i, bool force, bool *o
         t->st.version = t->d.snap ? t->d.snap->version : -1;
         t->st.upstream = n ? vers[0] : -1;
         t->st.lag = 0;
-        t->last_ms = (int64_t)(silt_time_mono_ns() / 1000000) - t0;
+        t->last_ms = job->ms + (int64_t)((silt_time_mono_ns() - t0) / 1000000);
         run_event ev = {t->def->name,
                         NULL,
                         n ? r->t[ups[0]].d.name : "",
@@ -161,4 +190,15 @@ int silt_pipeline_mv_refresh(silt_pipeline_run *r, size_t i, bool force, bool *o
     }
     silt_batch_destroy(out);
     return rc;
+}
+
+int silt_pipeline_mv_refresh(silt_pipeline_run *r, size_t i, bool force, bool *out_changed,
+                             silt_error *err)
+{
+    run_mv_job job;
+    bool need = false;
+    int rc = run_mv_begin(r, i, force, &job, &need, out_changed, err);
+    if (rc || !need) return rc;
+    run_mv_compute(r, &job);
+    return run_mv_finish(r, &job, out_changed, err);
 }

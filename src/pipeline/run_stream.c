@@ -314,7 +314,10 @@ int run_stream_batch(silt_pipeline_run *r, run_table *t, bool *out_did, silt_err
     int64_t t0 = (int64_t)(silt_time_mono_ns() / 1000000);
     batch_ctx c;
     memset(&c, 0, sizeof c);
-    if (!(c.bi.rows = silt_batch_create(t->in_schema))) {
+    /* the last batch's memory, still mapped: reading into it costs no page faults */
+    if ((c.bi.rows = t->in_spare)) silt_batch_reset(c.bi.rows);
+    t->in_spare = NULL;
+    if (!c.bi.rows && !(c.bi.rows = silt_batch_create(t->in_schema))) {
         rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
         goto done;
     }
@@ -330,6 +333,10 @@ done:
         silt_error e2;
         silt_error_clear(&e2);
         if (run_evlog_write(r, &ev, &e2)) silt_log_warn("event log: %s", e2.msg);
+    }
+    if (!rc) { /* kept for the next batch (the output owns its memory: nothing points here) */
+        t->in_spare = c.bi.rows;
+        c.bi.rows = NULL;
     }
     batch_ctx_free(&c);
     return rc;

@@ -135,13 +135,11 @@ static int fsync_parent(const char *path)
     return r;
 }
 
-/* Writes data to a fresh temporary file next to path, fsynced when sync is set; its name goes
- * into tmp. */
-static int write_temp(silt_buf *tmp, char *path, const void *data, size_t n, bool sync,
-                      silt_error *err)
+/* Creates a fresh temporary file next to path (its name into tmp), open for writing in *fd.
+ * The folders are made only when the first attempt finds one missing: a folder that exists
+ * costs no mkdir, whose lock on the parent folder writers of sibling partitions would share. */
+static int create_temp(silt_buf *tmp, char *path, int *fd, silt_error *err)
 {
-    int rc = make_parents(path, err);
-    if (rc) return rc;
     static unsigned counter;
     silt_buf_reset(tmp);
     const char *slash = strrchr(path, '/');
@@ -149,8 +147,24 @@ static int write_temp(silt_buf *tmp, char *path, const void *data, size_t n, boo
                     (long)getpid(), __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED),
                     (long long)(silt_time_mono_ns() % 1000000007ull));
     if (silt_buf_cstr(tmp)) return silt_error_set(err, SILT_ENOMEM, "out of memory");
-    int fd = open((char *)tmp->ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd < 0) return io_error(err, errno, "cannot create", (char *)tmp->ptr);
+    *fd = open((char *)tmp->ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (*fd < 0 && errno == ENOENT) {
+        int rc = make_parents(path, err);
+        if (rc) return rc;
+        *fd = open((char *)tmp->ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    }
+    if (*fd < 0) return io_error(err, errno, "cannot create", (char *)tmp->ptr);
+    return 0;
+}
+
+/* Writes data to a fresh temporary file next to path, fsynced when sync is set; its name goes
+ * into tmp. */
+static int write_temp(silt_buf *tmp, char *path, const void *data, size_t n, bool sync,
+                      silt_error *err)
+{
+    int fd = -1;
+    int rc = create_temp(tmp, path, &fd, err);
+    if (rc) return rc;
     size_t done = 0;
     while (done < n) {
         ssize_t w = write(fd, (const char *)data + done, n - done);
@@ -398,13 +412,9 @@ static int local_open_writer(silt_store *s, silt_store_writer **out, const char 
     w->base.ops = &lw_ops;
     w->fd = -1;
     int rc = full_path(&w->path, (local_store *)s, key, err);
-    /* an empty temporary file, created the same way put creates its own (fsynced on close) */
+    /* a temporary file, created the same way put creates its own (fsynced on close) */
     w->defer = s->defer_sync;
-    if (!rc) rc = write_temp(&w->tmp, (char *)w->path.ptr, "", 0, false, err);
-    if (!rc && (w->fd = open((char *)w->tmp.ptr, O_WRONLY | O_APPEND | O_CLOEXEC)) < 0) {
-        rc = io_error(err, errno, "cannot open", (char *)w->tmp.ptr);
-        unlink((char *)w->tmp.ptr);
-    }
+    if (!rc) rc = create_temp(&w->tmp, (char *)w->path.ptr, &w->fd, err);
     if (rc) {
         lw_free(w);
         return rc;
