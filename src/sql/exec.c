@@ -82,6 +82,29 @@ typedef struct xform {
     void *arg;
 } xform;
 
+/* Filters or projects rows b (borrowed) and passes the result on. */
+static int xform_rows(xform *x, const silt_batch *b, silt_error *err)
+{
+    silt_batch *o = NULL;
+    x->n->rows_in += b->n_rows;
+    int rc = x->n->kind == N_FILTER ? sql_filter_batch(&o, b, x->n->pred, err)
+                                    : sql_project_batch(&o, b, x->n, err);
+    if (rc) return rc;
+    x->n->rows_out += o->n_rows;
+    if (o->n_rows == 0 && x->n->kind == N_FILTER) {
+        silt_batch_destroy(o);
+        return 0;
+    }
+    return x->sink(x->arg, o, err);
+}
+
+static bool has_lazy(const silt_batch *b)
+{
+    for (size_t c = 0; c < b->n_cols; c++)
+        if (b->cols[c].lazy) return true;
+    return false;
+}
+
 /* Filters or projects one batch of the child and passes the result on. */
 static int xform_batch(void *arg, silt_batch *b, silt_error *err)
 {
@@ -160,6 +183,16 @@ int sql_exec_stream(sql_node *n, const silt_batch *input, sql_sink sink, void *a
         int rc = sql_exec_scan(&none, s, err);
         if (n != s) n->rows_out = s->rows_out;
         return rc;
+    }
+    if ((n->kind == N_FILTER || n->kind == N_PROJECT) && n->in->kind == N_INPUT && input &&
+        input->n_cols >= n->in->schema.n_fields && !has_lazy(input)) {
+        /* the input batch is read where it is (the caller keeps it for the run): a filter
+         * gathers, and a projection evaluates, from it without a copy of every column first */
+        silt_batch view = *input;
+        view.schema = &n->in->schema;
+        view.n_cols = n->in->schema.n_fields;
+        xform x = {n, sink, arg};
+        return xform_rows(&x, &view, err);
     }
     if (n->kind == N_FILTER || n->kind == N_PROJECT) {
         xform x = {n, sink, arg};
