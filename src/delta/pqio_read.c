@@ -169,6 +169,15 @@ static int read_group(silt_batch **out, silt_pq_reader *r, int g, const projecti
         return 0;
     }
     if (filter) filter->parts_read++;
+    if (p->n_present == 0) {
+        /* no column of the file is wanted (a scan of partition columns only, or of columns the
+         * file lacks): the row count is all it takes, not the reader's every column */
+        silt_batch *b = silt_batch_create_owned(silt_schema_create(0));
+        if (!b) return silt_error_set(err, SILT_ENOMEM, "out of memory");
+        b->n_rows = silt_pq_reader_meta(r)->row_groups[g].num_rows;
+        *out = b;
+        return 0;
+    }
     silt_pq_reader_set_lazy_dict(r, p->lazy_dict);
     return silt_pq_reader_read_row_group(r, g, p->proj, p->n_present, out, err);
 }
