@@ -200,7 +200,11 @@ static int watermarks(wbatch *w, silt_pipeline_run *r, run_table *t, run_delta *
 
 static int emit(wbatch *w, run_table *t, run_delta *u, silt_error *err)
 {
-    if (w->wm == NO_WM || w->wm <= w->wm_prev) {
+    /* no window ends in (wm_prev, wm]: none closes, and the upstream need not be scanned (a
+     * scan that finds nothing still loads the snapshot and weighs every file's statistics) */
+    bool none_closes =
+        w->wm != NO_WM && w->wm_prev != NO_WM && window_end(w->wm_prev, t->window_us) > w->wm;
+    if (w->wm == NO_WM || w->wm <= w->wm_prev || none_closes) {
         w->out = silt_batch_create(silt_sql_plan_schema(t->plan));
         return w->out ? 0 : silt_error_set(err, SILT_ENOMEM, "out of memory");
     }

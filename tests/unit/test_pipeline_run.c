@@ -253,12 +253,15 @@ static void test_watermark_windows(void **state)
     def.n_tables = 2;
     const int64_t t0 = 1699999980000000, s = 1000000; /* t0: a whole minute */
     static const char *const m[] = {"a", "b", "c"};
-    const int64_t b1[] = {t0, t0 + 10 * s, t0 + 70 * s}, b2[] = {t0 + 95 * s, t0 + 130 * s},
-                  b3[] = {t0 + 20 * s, t0 + 215 * s};
+    const int64_t b1[] = {t0, t0 + 10 * s, t0 + 70 * s}, b15[] = {t0 + 80 * s},
+                  b2[] = {t0 + 95 * s, t0 + 130 * s}, b3[] = {t0 + 20 * s, t0 + 215 * s};
     silt_error err;
     produce_at(m, 3, b1);
     if (run_caught_up(&err)) fail_msg("%s", err.msg);
     pf_expect_q("0", "SELECT count(*) FROM delta.`%s`", loc_silver); /* watermark 40 s: none */
+    produce_at(m, 1, b15); /* 50 s: the watermark moves, but no window ends in (40 s, 50 s] */
+    if (run_caught_up(&err)) fail_msg("%s", err.msg);
+    pf_expect_q("0", "SELECT count(*) FROM delta.`%s`", loc_silver);
     produce_at(m, 2, b2);
     if (run_caught_up(&err)) fail_msg("%s", err.msg);
     pf_expect_q("2", "SELECT sum(n) FROM delta.`%s`", loc_silver); /* 100 s: [0, 60) closed */
@@ -267,7 +270,8 @@ static void test_watermark_windows(void **state)
     if (run_caught_up(&err)) fail_msg("%s", err.msg);
     pf_expect_q("3", "SELECT count(*) FROM delta.`%s`", loc_silver); /* 185 s: up to [120, 180) */
     pf_expect_q("2", "SELECT n FROM delta.`%s` ORDER BY minute LIMIT 1", loc_silver);
-    pf_expect_q("5", "SELECT sum(n) FROM delta.`%s`", loc_silver);
+    pf_expect_q("6", "SELECT sum(n) FROM delta.`%s`", loc_silver);
+    pf_expect_q("3", "SELECT max(n) FROM delta.`%s`", loc_silver); /* [60, 120): 70, 80, 95 s */
     pf_expect_q("1", "SELECT sum(rows_late) FROM delta.`%s/_event_log` WHERE table_name = 'silver'",
                 dir);
 }
