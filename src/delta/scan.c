@@ -60,7 +60,8 @@ typedef struct scan_state {
     uint64_t file_row;         /* index in the file of the current batch's first row */
     uint64_t *pos;             /* emit_pos: the emitted rows' indexes in the file */
     int64_t pos_cap;
-    silt_column *view; /* out_schema->n_fields shallow columns for pass-through batches */
+    silt_column *view; /* out_schema->n_fields columns of a batch whose rows are all kept */
+    bool *owned;       /* view[k] built for the batch (else a shallow copy of the file's) */
 } scan_state;
 
 static bool int_like(silt_type_id t)
@@ -231,23 +232,42 @@ static int emit_with_pos(scan_state *s, const silt_batch *b, const silt_batch *o
     return s->opts->emit_pos(s->arg, out, &pos, err);
 }
 
-/* b as a batch of the scan's schema without copying, when every output column is a file
- * column of the same type: *v gets shallow copies of b's columns (borrowed from b). Returns
- * false when some column must be rebuilt (a partition column, one the file lacks, a type to
- * conform) or out of memory (the copying path then reports it). */
-static bool view_of(silt_batch *v, scan_state *s, const silt_batch *b)
+/* b as a batch of the scan's schema when every row is kept: each file column of the table's
+ * type is passed through without a copy (a shallow copy of b's column, borrowed from b); only
+ * the others are built (a partition column, one the file lacks, a type to conform), owned[k]. */
+static int view_of(silt_batch *v, scan_state *s, const silt_batch *b, silt_error *err)
 {
     const silt_schema *os = s->out_schema;
-    if (!s->view && !(s->view = silt_calloc(os->n_fields ? os->n_fields : 1, sizeof *s->view)))
-        return false;
+    size_t n = os->n_fields ? os->n_fields : 1;
+    if (!s->view && !(s->view = silt_calloc(n, sizeof *s->view)))
+        return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    if (!s->owned && !(s->owned = silt_calloc(n, sizeof *s->owned)))
+        return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    int rc = 0;
     for (size_t k = 0; k < os->n_fields; k++) {
         const silt_field *f = &os->fields[k];
         long ci = silt_delta_is_partition_column(s->snap, f->name) ? -1 : find_child(b, f->name);
-        if (ci < 0 || b->cols[ci].type != f->type) return false;
-        s->view[k] = b->cols[ci];
+        s->owned[k] = false;
+        if (ci >= 0 && b->cols[ci].type == f->type) {
+            s->view[k] = b->cols[ci];
+            continue;
+        }
+        if (rc || silt_column_init(&s->view[k], f)) {
+            memset(&s->view[k], 0, sizeof s->view[k]);
+            if (!rc) rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
+            continue;
+        }
+        s->owned[k] = true;
+        rc = fill_column(s, &s->view[k], f, b, b->n_rows, err);
     }
     *v = (silt_batch){.schema = os, .n_rows = b->n_rows, .n_cols = os->n_fields, .cols = s->view};
-    return true;
+    return rc;
+}
+
+static void view_release(scan_state *s)
+{
+    for (size_t k = 0; s->owned && k < s->out_schema->n_fields; k++)
+        if (s->owned[k]) silt_column_clear(&s->view[k]);
 }
 
 /* One batch of a file: filter, rebuild the table's columns (or pass them through when every
@@ -263,7 +283,9 @@ static int on_batch(void *arg, const silt_batch *b, silt_error *err)
     if (keep == 0) return 0;
     silt_batch view, *out = &view;
     int rc = 0;
-    if (keep != b->n_rows || !view_of(&view, s, b)) {
+    if (keep == b->n_rows) {
+        rc = view_of(&view, s, b, err);
+    } else {
         if (!(out = silt_batch_create(s->out_schema)))
             return silt_error_set(err, SILT_ENOMEM, "out of memory");
         for (size_t k = 0; k < s->out_schema->n_fields && rc == 0; k++)
@@ -276,7 +298,10 @@ static int on_batch(void *arg, const silt_batch *b, silt_error *err)
         s->st.rows_emitted += keep;
         rc = s->emit(s->arg, out, err);
     }
-    if (out != &view) silt_batch_destroy(out);
+    if (out != &view)
+        silt_batch_destroy(out);
+    else
+        view_release(s);
     return rc;
 }
 
@@ -414,6 +439,7 @@ fail:
     silt_delta_rowset_free(&s.deleted);
     silt_free(s.pos);
     silt_free(s.view);
+    silt_free(s.owned);
     silt_schema_destroy(s.out_schema);
     silt_schema_destroy(s.read_schema);
     return rc;
