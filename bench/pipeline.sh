@@ -11,7 +11,8 @@
 # visible in silver and in gold (gold_revenue_by_country), from the tables' Delta logs
 # (bench/lib/pipeline_latency.mjs). Goals: silver p50 <= 300 ms, p99 <= 1 s; gold p50 <= 600
 # ms, p99 <= 2 s.
-# Usage: bench/pipeline.sh [BUILD_DIR]   (env N=1000000 P=24 RATE=10000 SECS=10)
+# silt and DuckDB alternate ROUNDS times on the same topic; the medians make the ratio.
+# Usage: bench/pipeline.sh [BUILD_DIR]   (env N=1000000 P=24 RATE=10000 SECS=10 ROUNDS=3)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-${SILT_BUILD:-$root/build-release}}
@@ -21,6 +22,7 @@ N=${N:-1000000}
 P=${P:-24}
 RATE=${RATE:-10000}
 SECS=${SECS:-10}
+ROUNDS=${ROUNDS:-3}
 [ -x "$silt" ] || { echo "missing $silt (build first)" >&2; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/silt-bench.XXXXXX")
 pids=()
@@ -41,35 +43,48 @@ kcat -C -e -q -o beginning -b "$boot" -t bench >"$tmp/msgs.jsonl"
 have=$(wc -l <"$tmp/msgs.jsonl")
 [ "$have" -eq "$N" ] || { echo "topic holds $have of $N messages: raise P" >&2; exit 1; }
 
-# ---- silt
-t0=$(date +%s.%N)
-run=("$silt" pipeline run "$root/examples/ecommerce.sql" --lake "$tmp/lake" --var "KAFKA=$boot"
-  --var TOPIC=bench --until-caught-up --trigger 250ms --progress 0)
-if [ -x "$rusage" ]; then "$rusage" "${run[@]}" 2>"$tmp/run.log" >"$tmp/rusage.txt"
-else "${run[@]}" 2>"$tmp/run.log"; fi
-t1=$(date +%s.%N)
-[ -f "$tmp/lake/gold_revenue_by_country/_delta_log/00000000000000000001.json" ] ||
-  { echo "silt pipeline run wrote no gold: $(tail -5 "$tmp/run.log")" >&2; exit 1; }
+# ---- silt and DuckDB, alternated ROUNDS times on the same topic; medians reported
 mtime() { stat -c %.9Y "$1"; }
-first=$(mtime "$tmp/lake/bronze_transactions/_delta_log/00000000000000000001.json")
-last=0
-for g in "$tmp"/lake/gold_*/_delta_log/*.json; do
-  m=$(mtime "$g")
-  last=$(echo "if ($m > $last) $m else $last" | bc -l)
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+: >"$tmp/silt.txt"
+: >"$tmp/duck.txt"
+: >"$tmp/rss.txt"
+for round in $(seq "$ROUNDS"); do
+  rm -rf "$tmp/lake" "$tmp/duck"
+  t0=$(date +%s.%N)
+  run=("$silt" pipeline run "$root/examples/ecommerce.sql" --lake "$tmp/lake" --var "KAFKA=$boot"
+    --var TOPIC=bench --until-caught-up --trigger 250ms --progress 0)
+  if [ -x "$rusage" ]; then "$rusage" "${run[@]}" 2>"$tmp/run.log" >"$tmp/rusage.txt"
+  else "${run[@]}" 2>"$tmp/run.log"; fi
+  t1=$(date +%s.%N)
+  [ -f "$tmp/lake/gold_revenue_by_country/_delta_log/00000000000000000001.json" ] ||
+    { echo "silt pipeline run wrote no gold: $(tail -5 "$tmp/run.log")" >&2; exit 1; }
+  first=$(mtime "$tmp/lake/bronze_transactions/_delta_log/00000000000000000001.json")
+  last=0
+  for g in "$tmp"/lake/gold_*/_delta_log/*.json; do
+    m=$(mtime "$g")
+    last=$(echo "if ($m > $last) $m else $last" | bc -l)
+  done
+  active=$(echo "$last - $first" | bc -l)
+  wall=$(echo "$t1 - $t0" | bc -l)
+  silver=$("$silt" sql --format csv "SELECT count(*) AS n FROM delta.\`$tmp/lake/silver_transactions\`" | tail -1)
+  rss=$(sed -n 's/.*max_rss_kb=\([0-9]*\).*/\1/p' "$tmp/rusage.txt" 2>/dev/null || true)
+  # ---- DuckDB, the same work as a batch
+  read -r duck_s duck_silver < <(node "$root/bench/lib/pipeline_duck.mjs" "$tmp/msgs.jsonl" "$tmp/duck")
+  [ "$duck_silver" = "$silver" ] || echo "warning: silver rows differ: silt $silver, DuckDB $duck_silver"
+  printf 'round %d: silt %.2f s (%.0f msgs/s; %.2f s wall clock; peak RSS %s MB), DuckDB %.2f s: ratio %.2f\n' \
+    "$round" "$active" "$(echo "$N / $active" | bc -l)" "$wall" "$(( ${rss:-0} / 1024 ))" "$duck_s" \
+    "$(echo "$duck_s / $active" | bc -l)"
+  echo "$active" >>"$tmp/silt.txt"
+  echo "$duck_s" >>"$tmp/duck.txt"
+  echo "${rss:-0}" >>"$tmp/rss.txt"
 done
-active=$(echo "$last - $first" | bc -l)
-wall=$(echo "$t1 - $t0" | bc -l)
-silver=$("$silt" sql --format csv "SELECT count(*) AS n FROM delta.\`$tmp/lake/silver_transactions\`" | tail -1)
-
-# ---- DuckDB, the same work as a batch
-read -r duck_s duck_silver < <(node "$root/bench/lib/pipeline_duck.mjs" "$tmp/msgs.jsonl" "$tmp/duck")
-[ "$duck_silver" = "$silver" ] || echo "warning: silver rows differ: silt $silver, DuckDB $duck_silver"
-
-printf 'silt pipeline run:   %8.0f msgs/s (%.2f s from the first bronze commit to the last gold commit; %.2f s wall clock)\n' \
-  "$(echo "$N / $active" | bc -l)" "$active" "$wall"
-[ -s "$tmp/rusage.txt" ] && sed 's/^/  /' "$tmp/rusage.txt"
-printf 'DuckDB (threads=1):  %8.0f msgs/s (%.2f s: read_json -> silver Parquet -> 5 gold queries -> Parquet)\n' \
-  "$(echo "$N / $duck_s" | bc -l)" "$duck_s"
+active=$(median <"$tmp/silt.txt")
+duck_s=$(median <"$tmp/duck.txt")
+printf 'silt pipeline run:   %8.0f msgs/s (median of %d: %.2f s from the first bronze commit to the last gold commit; peak RSS at most %d MB)\n' \
+  "$(echo "$N / $active" | bc -l)" "$ROUNDS" "$active" "$(( $(sort -n "$tmp/rss.txt" | tail -1) / 1024 ))"
+printf 'DuckDB (threads=1):  %8.0f msgs/s (median of %d: %.2f s: read_json -> silver Parquet -> 5 gold queries -> Parquet)\n' \
+  "$(echo "$N / $duck_s" | bc -l)" "$ROUNDS" "$duck_s"
 printf 'ratio silt/DuckDB: %.2f   (goal >= 1.50)\n' "$(echo "$duck_s / $active" | bc -l)"
 
 # ---- latency of a live run
