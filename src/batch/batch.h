@@ -203,6 +203,10 @@ void silt_column_truncate(silt_column *c, int64_t n);
  * columns. Returns 0, SILT_ENOMEM, or SILT_ERANGE when string bytes would pass 2 GiB. */
 int silt_column_append_range(silt_column *dst, const silt_column *src, int64_t start, int64_t n);
 
+/* Appends rows idx[0..n) of src (same type and shape) to dst; an index below 0 appends a null.
+ * A lazy src gives its rows' bytes. Returns 0 or SILT_ENOMEM. (gather.c) */
+int silt_column_gather(silt_column *dst, const silt_column *src, const int64_t *idx, int64_t n);
+
 /* Accessors for reading (no bounds checks beyond asserts in builds without NDEBUG). */
 static inline const uint8_t *silt_column_bytes(const silt_column *c, int64_t i, size_t *len)
 {

@@ -164,7 +164,9 @@ static int write_part(silt_delta_add *add, run_delta *d, const silt_batch *rows,
     silt_batch *b = silt_batch_create(data);
     silt_delta_map pv = {0};
     silt_buf v = SILT_BUF_INIT;
-    int rc = b ? 0 : SILT_ENOMEM;
+    int64_t *idx = silt_malloc((size_t)(n ? n : 1) * sizeof *idx); /* the partition's rows */
+    int rc = b && idx ? 0 : SILT_ENOMEM;
+    for (int64_t k = 0; !rc && k < n; k++) idx[k] = pr[k].row;
     for (size_t c = 0, j = 0; !rc && c < rows->n_cols; c++) {
         if (is_part_col(s, rows->schema->fields[c].name)) {
             bool null;
@@ -177,8 +179,7 @@ static int write_part(silt_delta_add *add, run_delta *d, const silt_batch *rows,
                                         null ? NULL : (const char *)v.ptr);
             continue;
         }
-        for (int64_t k = 0; !rc && k < n; k++)
-            rc = silt_column_append_range(&b->cols[j], &rows->cols[c], pr[k].row, 1);
+        rc = silt_column_gather(&b->cols[j], &rows->cols[c], idx, n);
         j++;
     }
     if (b) b->n_rows = n;
@@ -194,6 +195,7 @@ static int write_part(silt_delta_add *add, run_delta *d, const silt_batch *rows,
         silt_error_set(err, rc, "out of memory writing a data file");
     silt_delta_map_clear(&pv);
     silt_buf_free(&v);
+    silt_free(idx);
     silt_batch_destroy(b);
     return rc;
 }

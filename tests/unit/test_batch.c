@@ -75,10 +75,23 @@ static void test_append_and_read(void **state)
     silt_batch_destroy(NULL);
 }
 
-static void test_append_range(void **state)
+/* got and want hold the same rows (canonical text) and null counts. */
+static void assert_same_rows(const silt_batch *got, const silt_batch *want)
 {
-    (void)state;
-    silt_schema *schema = make_schema();
+    silt_buf a = SILT_BUF_INIT, b = SILT_BUF_INIT;
+    silt_canon_batch(&a, got);
+    silt_canon_batch(&b, want);
+    assert_int_equal(a.len, b.len);
+    assert_memory_equal(a.ptr, b.ptr, a.len);
+    for (size_t c = 0; c < want->n_cols; c++)
+        assert_int_equal(got->cols[c].null_count, want->cols[c].null_count);
+    silt_buf_free(&a);
+    silt_buf_free(&b);
+}
+
+/* 50 rows of every column of make_schema(), with nulls, empty strings and lists. */
+static silt_batch *make_rows(const silt_schema *schema)
+{
     silt_batch *src = silt_batch_create(schema);
     for (int i = 0; i < 50; i++) {
         silt_column_append_int(&src->cols[0], i);
@@ -101,6 +114,15 @@ static void test_append_range(void **state)
             silt_column_append_valid(&src->cols[3]);
         }
     }
+    src->n_rows = 50;
+    return src;
+}
+
+static void test_append_range(void **state)
+{
+    (void)state;
+    silt_schema *schema = make_schema();
+    silt_batch *src = make_rows(schema);
     silt_error err;
     assert_int_equal(silt_batch_validate(src, &err), 0);
     /* copy in three slices; the result must equal the source row by row */
@@ -112,16 +134,39 @@ static void test_append_range(void **state)
                                                       cuts[s + 1] - cuts[s]),
                              0);
     assert_int_equal(silt_batch_validate(dst, &err), 0);
-    silt_buf a = SILT_BUF_INIT, b = SILT_BUF_INIT;
-    silt_canon_batch(&a, src);
-    silt_canon_batch(&b, dst);
-    assert_int_equal(a.len, b.len);
-    assert_memory_equal(a.ptr, b.ptr, a.len);
-    assert_int_equal(dst->cols[1].null_count, src->cols[1].null_count);
-    silt_buf_free(&a);
-    silt_buf_free(&b);
+    assert_same_rows(dst, src);
     silt_batch_destroy(src);
     silt_batch_destroy(dst);
+    silt_schema_destroy(schema);
+}
+
+/* silt_column_gather picks rows by index (repeated, out of order, -1 for a null) into a column
+ * that already holds rows: the same as appending each picked row on its own. */
+static void test_gather(void **state)
+{
+    (void)state;
+    silt_schema *schema = make_schema();
+    silt_batch *src = make_rows(schema);
+    int64_t idx[] = {49, 0, 3, -1, 3, 17, 21, 35, -1, 1, 48, 2};
+    int64_t n = (int64_t)(sizeof idx / sizeof idx[0]);
+    silt_batch *got = silt_batch_create(schema), *want = silt_batch_create(schema);
+    for (size_t c = 0; c < src->n_cols; c++) {
+        assert_int_equal(silt_column_append_range(&got->cols[c], &src->cols[c], 5, 2), 0);
+        assert_int_equal(silt_column_append_range(&want->cols[c], &src->cols[c], 5, 2), 0);
+        assert_int_equal(silt_column_gather(&got->cols[c], &src->cols[c], idx, n), 0);
+        for (int64_t k = 0; k < n; k++)
+            assert_int_equal(
+                idx[k] < 0 ? silt_column_append_null(&want->cols[c])
+                           : silt_column_append_range(&want->cols[c], &src->cols[c], idx[k], 1),
+                0);
+    }
+    got->n_rows = want->n_rows = n + 2;
+    silt_error err;
+    assert_int_equal(silt_batch_validate(got, &err), 0);
+    assert_same_rows(got, want);
+    silt_batch_destroy(src);
+    silt_batch_destroy(got);
+    silt_batch_destroy(want);
     silt_schema_destroy(schema);
 }
 
@@ -201,8 +246,11 @@ static void test_oom_every_point(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_append_and_read),           cmocka_unit_test(test_append_range),
-        cmocka_unit_test(test_validate_catches_mismatch), cmocka_unit_test(test_decimal_and_fixed),
+        cmocka_unit_test(test_append_and_read),
+        cmocka_unit_test(test_append_range),
+        cmocka_unit_test(test_gather),
+        cmocka_unit_test(test_validate_catches_mismatch),
+        cmocka_unit_test(test_decimal_and_fixed),
         cmocka_unit_test(test_oom_every_point),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
