@@ -165,15 +165,19 @@ static int split_rows(silt_batch **kept, silt_batch **quar, const run_table *t, 
     for (int64_t i = 0; i < out->n_rows; i++) n_keep += v->action[i] == 0;
     if (n_keep == out->n_rows) return 0; /* every row kept: out is written as it is */
     if (!(*kept = silt_batch_create(out->schema))) return SILT_ENOMEM;
+    /* the kept rows gathered column by column */
+    int64_t *idx = silt_malloc((size_t)(n_keep ? n_keep : 1) * sizeof *idx);
+    if (!idx) return SILT_ENOMEM;
+    for (int64_t i = 0, k = 0; i < out->n_rows; i++)
+        if (v->action[i] == 0) idx[k++] = i;
+    int rc = 0;
+    for (size_t c = 0; c < out->n_cols && !rc; c++)
+        rc = silt_column_gather(&(*kept)->cols[c], &out->cols[c], idx, n_keep);
+    (*kept)->n_rows = n_keep;
+    silt_free(idx);
     silt_buf names = SILT_BUF_INIT;
     size_t nu = bi->rows->n_cols;
-    int rc = 0;
     for (int64_t i = 0; i < out->n_rows && !rc; i++) {
-        if (v->action[i] == 0) {
-            rc = run_copy_row(*kept, 0, out, i);
-            (*kept)->n_rows++;
-            continue;
-        }
         if (v->action[i] != 2) continue;
         int64_t o = silt_sql_plan_row_origin(t->plan, i);
         const char *why = silt_sql_plan_row_reason(t->plan, i);
