@@ -243,22 +243,19 @@ static int view_of(silt_batch *v, scan_state *s, const silt_batch *b, silt_error
         return silt_error_set(err, SILT_ENOMEM, "out of memory");
     if (!s->owned && !(s->owned = silt_calloc(n, sizeof *s->owned)))
         return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    memset(s->owned, 0, n * sizeof *s->owned);
     int rc = 0;
-    for (size_t k = 0; k < os->n_fields; k++) {
+    for (size_t k = 0; k < os->n_fields && !rc; k++) {
         const silt_field *f = &os->fields[k];
         long ci = silt_delta_is_partition_column(s->snap, f->name) ? -1 : find_child(b, f->name);
-        s->owned[k] = false;
         if (ci >= 0 && b->cols[ci].type == f->type) {
             s->view[k] = b->cols[ci];
-            continue;
+        } else if (silt_column_init(&s->view[k], f)) {
+            rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
+        } else {
+            s->owned[k] = true;
+            rc = fill_column(s, &s->view[k], f, b, b->n_rows, err);
         }
-        if (rc || silt_column_init(&s->view[k], f)) {
-            memset(&s->view[k], 0, sizeof s->view[k]);
-            if (!rc) rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
-            continue;
-        }
-        s->owned[k] = true;
-        rc = fill_column(s, &s->view[k], f, b, b->n_rows, err);
     }
     *v = (silt_batch){.schema = os, .n_rows = b->n_rows, .n_cols = os->n_fields, .cols = s->view};
     return rc;

@@ -197,17 +197,11 @@ static bool recompute_waits(silt_pipeline_run *r, run_table *t)
  * commit waits for run_par_finish); any other is refreshed here, at once. */
 static int recompute(silt_pipeline_run *r, size_t i, run_par **par, bool *did, silt_error *err)
 {
-    if (!run_mv_any_thread(&r->t[i])) {
-        int rc = silt_pipeline_mv_refresh(r, i, false, did, err);
-        if (!rc) r->t[i].wait_since_ns = 0;
-        return rc;
-    }
+    if (!run_mv_any_thread(&r->t[i])) return silt_pipeline_mv_refresh(r, i, false, did, err);
     run_mv_job job;
     bool need = false;
     int rc = run_mv_begin(r, i, false, &job, &need, did, err);
-    if (!rc && need) return run_par_add(par, r, &job, err);
-    if (!rc) r->t[i].wait_since_ns = 0;
-    return rc;
+    return !rc && need ? run_par_add(par, r, &job, err) : rc;
 }
 
 int silt_pipeline_run_pass(silt_pipeline_run *r, bool *out_idle, silt_error *err)
@@ -220,7 +214,7 @@ int silt_pipeline_run_pass(silt_pipeline_run *r, bool *out_idle, silt_error *err
         size_t i = (size_t)r->def->order[k];
         run_table *t = &r->t[i];
         bool did = false;
-        if (run_par_feeds(par, r, t)) { /* t reads a view not committed yet */
+        if (run_par_feeds(par, t)) { /* t reads a view not committed yet */
             rc = run_par_finish(par, r, &did, err);
             par = NULL;
             if (rc) break;
@@ -229,9 +223,10 @@ int silt_pipeline_run_pass(silt_pipeline_run *r, bool *out_idle, silt_error *err
             rc = run_stream_batch(r, t, &did, err);
         else if (t->mode == RUN_RECOMPUTE && recompute_waits(r, t))
             r->waiting = true;
-        else if (t->mode == RUN_RECOMPUTE)
+        else if (t->mode == RUN_RECOMPUTE) {
             rc = recompute(r, i, &par, &did, err);
-        else if (t->mode == RUN_WINDOW)
+            t->wait_since_ns = 0;
+        } else if (t->mode == RUN_WINDOW)
             rc = run_window_batch(r, t, &did, err);
         else if (t->mode == RUN_FILES)
             rc = run_files_batch(r, t, &did, err);
@@ -245,8 +240,7 @@ int silt_pipeline_run_pass(silt_pipeline_run *r, bool *out_idle, silt_error *err
     if (rc) { /* the views queued before the failing table still commit, as they did one by one */
         silt_error e2;
         silt_error_clear(&e2);
-        run_par *p = par;
-        if (p) run_par_finish(p, r, &did, &e2);
+        run_par_finish(par, r, &did, &e2);
         return rc;
     }
     rc = run_par_finish(par, r, &did, err);

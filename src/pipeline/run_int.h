@@ -143,7 +143,7 @@ typedef struct run_par run_par;
 /* Queues view i's compute (job copied) on up to one thread per core, started on first use. */
 int run_par_add(run_par **pp, silt_pipeline_run *r, const run_mv_job *job, silt_error *err);
 /* True when table t reads (STREAM or whole) a view queued in p. */
-bool run_par_feeds(const run_par *p, const silt_pipeline_run *r, const run_table *t);
+bool run_par_feeds(const run_par *p, const run_table *t);
 /* Waits for every queued compute and finishes each in queue order (commit, event); *out_did
  * when any committed. Frees p (NULL is fine) and returns the first error. */
 int run_par_finish(run_par *p, silt_pipeline_run *r, bool *out_did, silt_error *err);

@@ -5,7 +5,6 @@
  * end of a catch-up the pipeline's views all become due at once: on two cores they then take
  * about half the time they took one after the other. */
 #include <pthread.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "pipeline/run_int.h"
@@ -88,9 +87,8 @@ int run_par_add(run_par **pp, silt_pipeline_run *r, const run_mv_job *job, silt_
     return 0;
 }
 
-bool run_par_feeds(const run_par *p, const silt_pipeline_run *r, const run_table *t)
+bool run_par_feeds(const run_par *p, const run_table *t)
 {
-    (void)r;
     for (size_t k = 0; p && k < p->n; k++) {
         int v = (int)p->jobs[k].i;
         if (t->upstream == v) return true;
@@ -112,10 +110,9 @@ int run_par_finish(run_par *p, silt_pipeline_run *r, bool *out_did, silt_error *
     int rc = 0;
     for (size_t k = 0; k < p->n; k++) {
         bool changed = false;
-        if (!rc) {
+        if (!rc)
             rc = run_mv_finish(r, &p->jobs[k], &changed, err);
-            if (!rc) r->t[p->jobs[k].i].wait_since_ns = 0;
-        } else
+        else
             silt_batch_destroy(p->jobs[k].out); /* after a failure nothing more is committed */
         if (changed) *out_did = true;
     }

@@ -82,20 +82,31 @@ typedef struct xform {
     void *arg;
 } xform;
 
-/* Filters or projects rows b (borrowed) and passes the result on. */
-static int xform_rows(xform *x, const silt_batch *b, silt_error *err)
+/* Filters or projects rows b (borrowed) into *o. */
+static int xform_apply(xform *x, const silt_batch *b, silt_batch **o, silt_error *err)
 {
-    silt_batch *o = NULL;
     x->n->rows_in += b->n_rows;
-    int rc = x->n->kind == N_FILTER ? sql_filter_batch(&o, b, x->n->pred, err)
-                                    : sql_project_batch(&o, b, x->n, err);
-    if (rc) return rc;
+    return x->n->kind == N_FILTER ? sql_filter_batch(o, b, x->n->pred, err)
+                                  : sql_project_batch(o, b, x->n, err);
+}
+
+/* Passes a filter's or projection's result o (owned) on; an empty filter result goes nowhere. */
+static int xform_pass(xform *x, silt_batch *o, silt_error *err)
+{
     x->n->rows_out += o->n_rows;
     if (o->n_rows == 0 && x->n->kind == N_FILTER) {
         silt_batch_destroy(o);
         return 0;
     }
     return x->sink(x->arg, o, err);
+}
+
+/* Filters or projects rows b (borrowed) and passes the result on. */
+static int xform_rows(xform *x, const silt_batch *b, silt_error *err)
+{
+    silt_batch *o = NULL;
+    int rc = xform_apply(x, b, &o, err);
+    return rc ? rc : xform_pass(x, o, err);
 }
 
 static bool has_lazy(const silt_batch *b)
@@ -105,22 +116,15 @@ static bool has_lazy(const silt_batch *b)
     return false;
 }
 
-/* Filters or projects one batch of the child and passes the result on. */
+/* Filters or projects one batch of the child (freed before the result goes on) and passes the
+ * result on. */
 static int xform_batch(void *arg, silt_batch *b, silt_error *err)
 {
     xform *x = arg;
     silt_batch *o = NULL;
-    x->n->rows_in += b->n_rows;
-    int rc = x->n->kind == N_FILTER ? sql_filter_batch(&o, b, x->n->pred, err)
-                                    : sql_project_batch(&o, b, x->n, err);
+    int rc = xform_apply(x, b, &o, err);
     silt_batch_destroy(b);
-    if (rc) return rc;
-    x->n->rows_out += o->n_rows;
-    if (o->n_rows == 0 && x->n->kind == N_FILTER) {
-        silt_batch_destroy(o);
-        return 0;
-    }
-    return x->sink(x->arg, o, err);
+    return rc ? rc : xform_pass(x, o, err);
 }
 
 static int push_rel(void *arg, silt_batch *b, silt_error *err)
