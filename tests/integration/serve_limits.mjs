@@ -67,11 +67,16 @@ if ((await metric(srv2, 'silt_sql_queries_total{outcome="refused"}')) !== 1) fai
 await stopServer(srv2);
 ok('past --max-queries a query gets 503 with Retry-After; the running queries succeed, and so does the next one');
 // ---- the server's threads yield the CPU ----
-// Each thread's nice value and scheduling policy (fields 19 and 41 of /proc/PID/task/TID/stat).
-const threads = (pid) => fs.readdirSync(`/proc/${pid}/task`).map((tid) => {
-  const f = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+// Each thread's nice value and scheduling policy (fields 19 and 41 of /proc/PID/task/TID/stat);
+// a thread that ended between the listing and the read is left out.
+const threads = (pid) => fs.readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
+  let f;
+  try { f = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'); } catch (e) {
+    if (e.code === 'ENOENT' || e.code === 'ESRCH') return [];
+    throw e;
+  }
   const rest = f.slice(f.lastIndexOf(')') + 2).split(' '); // fields 3...
-  return { tid: Number(tid), nice: Number(rest[19 - 3]), policy: Number(rest[41 - 3]) };
+  return [{ tid: Number(tid), nice: Number(rest[19 - 3]), policy: Number(rest[41 - 3]) }];
 });
 for (const [args, want, what] of [[[], (t) => t.nice === 10 && t.policy === 0, 'nice 10'],
   [['--nice', '20'], (t) => t.policy === 5, 'SCHED_IDLE']]) {
