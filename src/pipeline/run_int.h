@@ -111,6 +111,9 @@ int run_delta_write(run_delta *d, const silt_batch *rows, const char *txn_a, con
 /* run_delta_write with any number of txns (borrowed). */
 int run_delta_write_txns(run_delta *d, const silt_batch *rows, const silt_delta_txn *txns,
                          size_t n_txns, bool overwrite, silt_error *err);
+/* run_part.c: writes rows as data files of d, one per partition (*adds owned, *n_adds). */
+int run_part_write_files(silt_delta_add **adds, size_t *n_adds, run_delta *d,
+                         const silt_batch *rows, silt_error *err);
 /* Appends row i of src to dst (same types). */
 int run_copy_row(silt_batch *dst, size_t dst_col0, const silt_batch *src, int64_t i);
 
