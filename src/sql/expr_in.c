@@ -93,9 +93,33 @@ int sql_k_in(sql_vec *out, const sql_expr *e, sql_vec *args, int64_t n, silt_err
     return 0;
 }
 
+/* Whether the field column ch holds the field's value of every row of the struct column s
+ * as it is: null wherever the struct row is null (as silt_column_append_null leaves it). */
+static bool field_as_is(const silt_column *s, const silt_column *ch, const sql_expr *e, int64_t n)
+{
+    if (s->lazy || ch->lazy || ch->type != e->type.type || s->length != n || ch->length != n)
+        return false;
+    if (!s->null_count) return true;
+    for (int64_t i = 0; i < n; i++)
+        if (!silt_column_is_valid(s, i) && silt_column_is_valid(ch, i)) return false;
+    return true;
+}
+
 int sql_k_field(sql_vec *out, const sql_expr *e, sql_vec *a, int64_t n)
 {
     const silt_column *s = a->c, *ch = &s->children[e->index];
+    if (!a->is_const && field_as_is(s, ch, e, n)) {
+        if (a->owned) { /* the struct is this evaluation's own: its field is moved out */
+            out->own = a->own.children[e->index];
+            out->c = &out->own;
+            out->owned = true;
+            memset(&a->own.children[e->index], 0, sizeof out->own);
+            return silt_column_init(&a->own.children[e->index], &e->type);
+        }
+        out->c = ch; /* borrowed, like the struct: the input outlives the evaluation */
+        out->owned = false;
+        return 0;
+    }
     out->owned = true;
     out->c = &out->own;
     int rc = silt_column_init(&out->own, &e->type);

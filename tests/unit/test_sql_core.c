@@ -370,6 +370,55 @@ static void test_limits(void **state)
     silt_buf_free(&q);
 }
 
+/* A struct's fields (E_FIELD): taken as they are from a struct column of the input or moved out
+ * of one the expression computed, and null wherever the struct row is null, even when the
+ * field column holds a value there. */
+static void test_struct_fields(void **state)
+{
+    (void)state;
+    const char *json = "from_json(concat('{\"x\":', CAST(v AS STRING), ',\"y\":\"', k, '\"}'), "
+                       "'x BIGINT, y STRING')";
+    const char *want = "0\t\"a\"\n10\t\"b\"\n20\t\"a\"\nnull\tnull\nnull\tnull\n50\t\"c\"\n";
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT j.x, j.y FROM (SELECT %s AS j FROM t)", json);
+    expect_in(sql, want);
+    snprintf(sql, sizeof sql, "SELECT (%s).x, (%s).y FROM t", json, json);
+    expect_in(sql, want);
+    snprintf(sql, sizeof sql, "SELECT j.x, j.x + 1, j.y LIKE 'a' FROM (SELECT %s AS j FROM t)",
+             json);
+    expect_in(sql, "0\t1\ttrue\n10\t11\tfalse\n20\t21\ttrue\nnull\tnull\tnull\nnull\tnull\tnull\n"
+                   "50\t51\tfalse\n");
+    expect_in("SELECT s.a, s.b FROM (SELECT CASE WHEN v > 10 THEN named_struct('a', v, 'b', k) "
+              "END AS s FROM t)",
+              "null\tnull\nnull\tnull\n20\t\"a\"\n30\tnull\nnull\tnull\n50\t\"c\"\n");
+
+    /* a struct column whose second row is null while its field holds 2 there */
+    silt_field f;
+    assert_int_equal(silt_field_init_nested(&f, "s", SILT_TYPE_STRUCT, true, 1), 0);
+    assert_int_equal(silt_field_init(&f.children[0], "a", SILT_TYPE_INT64, true), 0);
+    silt_schema sch = {1, &f};
+    silt_batch *in = silt_batch_create(&sch);
+    silt_column *c = &in->cols[0];
+    for (int i = 1; i <= 3; i++) {
+        assert_int_equal(silt_column_append_int(&c->children[0], i), 0);
+        assert_int_equal(silt_column_append_valid(c), 0);
+    }
+    assert_int_equal(silt_column_append_null(c), 0); /* one null row to get a validity bitmap */
+    silt_bit_set(c->validity, 1, false);
+    c->null_count++;
+    in->n_rows = 4;
+    silt_sql_input inp = {"t", &sch};
+    silt_sql_plan *p = NULL;
+    silt_error err = {0};
+    assert_int_equal(silt_sql_prepare(&p, "SELECT s.a, s.a * 10 FROM t", &inp, 1, &err), 0);
+    char *got = run_plan(p, in);
+    assert_string_equal(got, "1\t10\nnull\tnull\n3\t30\nnull\tnull\n");
+    silt_free(got);
+    silt_sql_plan_destroy(p);
+    silt_batch_destroy(in);
+    silt_field_clear(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -383,6 +432,7 @@ int main(void)
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_running_aggregates),
         cmocka_unit_test(test_row_origins),
+        cmocka_unit_test(test_struct_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
