@@ -90,7 +90,11 @@ static void ask_huge_pages(char **argv)
     char v[1024];
     int n = snprintf(v, sizeof v, "%s%sglibc.malloc.hugetlb=1", t ? t : "", t && *t ? ":" : "");
     if (n < 0 || (size_t)n >= sizeof v || setenv("GLIBC_TUNABLES", v, 1)) return;
-    execv("/proc/self/exe", argv); /* returns only on failure: go on without */
+    char self[4096];
+    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (len <= 0 || (size_t)len >= sizeof self - 1) return;
+    self[len] = 0;
+    execv(self, argv); /* by its path, so that its name stays silt; returns only on failure */
 #else
     (void)argv;
 #endif
