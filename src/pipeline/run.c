@@ -125,6 +125,7 @@ void silt_pipeline_run_destroy(silt_pipeline_run *r)
         silt_sql_plan_destroy(t->expect_plan);
         silt_sql_plan_destroy(t->plan);
         run_mv_inc_free(t);
+        run_acc_free(t);
         run_files_free(t);
         silt_batch_destroy(t->in_spare);
         silt_schema_destroy(t->in_schema);
@@ -221,9 +222,10 @@ int silt_pipeline_run_pass(silt_pipeline_run *r, bool *out_idle, silt_error *err
         }
         if (t->mode == RUN_STREAM)
             rc = run_stream_batch(r, t, &did, err);
-        else if (t->mode == RUN_RECOMPUTE && recompute_waits(r, t))
+        else if (t->mode == RUN_RECOMPUTE && recompute_waits(r, t)) {
             r->waiting = true;
-        else if (t->mode == RUN_RECOMPUTE) {
+            rc = run_acc_feed(r, t, err); /* kept in memory: the new rows folded in meanwhile */
+        } else if (t->mode == RUN_RECOMPUTE) {
             rc = recompute(r, i, &par, &did, err);
             t->wait_since_ns = 0;
         } else if (t->mode == RUN_WINDOW)

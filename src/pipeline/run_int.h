@@ -78,6 +78,7 @@ typedef struct run_table {
     int inc_upstream;        /* index into def->tables */
     int *inc_ops;            /* silt_pipeline_mv_op per view column (owned) */
     struct run_files *files; /* RUN_FILES: the folder and its listing (run_files.c, owned) */
+    struct run_acc *acc;     /* RUN_RECOMPUTE kept as running aggregates (run_acc.c), or NULL */
 } run_table;
 
 struct silt_pipeline_run {
@@ -116,6 +117,20 @@ int run_part_write_files(silt_delta_add **adds, size_t *n_adds, run_delta *d,
                          const silt_batch *rows, silt_error *err);
 /* Appends row i of src to dst (same types). */
 int run_copy_row(silt_batch *dst, size_t dst_col0, const silt_batch *src, int64_t i);
+
+/* ---- run_acc.c: a view over one upstream kept as running aggregates in memory ---- */
+typedef struct run_acc run_acc;
+/* Sets t->acc when t's query can be (logged); fails only on a bug. */
+int run_acc_prepare(silt_pipeline_run *r, run_table *t, silt_error *err);
+void run_acc_free(run_table *t);
+/* Folds the upstream's versions not folded yet into t's states (all of its snapshot when they
+ * hold nothing, or after a commit that did more than append). No-op without t->acc. */
+int run_acc_feed(silt_pipeline_run *r, run_table *t, silt_error *err);
+/* Whether t's states hold exactly the rows of its upstream at version. */
+bool run_acc_ready(const run_table *t, int64_t version);
+/* t's rows from its states (owned; schema borrowed from the acc plan). Touches nothing but
+ * t's states: may run on any thread while no feed runs. */
+int run_acc_result(run_table *t, silt_batch **out, silt_error *err);
 
 /* ---- run_mv.c: a view's full recompute in three steps, the middle one on any thread ---- */
 typedef struct run_mv_job {

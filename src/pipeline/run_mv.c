@@ -8,6 +8,7 @@
 #include "delta/scan.h"
 #include "pipeline/run_int.h"
 #include "util/alloc.h"
+#include "util/log.h"
 #include "util/time.h"
 
 /* The upstreams of t: its STREAM source and the tables it reads whole. */
@@ -66,6 +67,13 @@ static int on_whole(void *arg, const silt_batch *b, silt_error *err)
 static int compute(silt_batch **out, silt_pipeline_run *r, run_table *t, const int *ups,
                    const int64_t *vers, size_t n, silt_error *err)
 {
+    if (t->upstream < 0 && n == 1 && run_acc_ready(t, vers[0])) { /* from the states kept */
+        int rc = run_acc_result(t, out, err);
+        if (!rc) (*out)->schema = silt_sql_plan_schema(t->plan);
+        silt_log_debug("table %s: computed from its aggregates kept (%s at version %lld)",
+                       t->def->name, r->t[ups[0]].d.name, (long long)vers[0]);
+        return rc;
+    }
     if (t->upstream < 0) {
         silt_buf q = SILT_BUF_INIT;
         silt_sql_plan *p = NULL;
@@ -135,7 +143,7 @@ int run_mv_begin(silt_pipeline_run *r, size_t i, bool force, run_mv_job *job, bo
         }
     }
     *out_need = true;
-    return 0;
+    return run_acc_feed(r, t, err); /* with t->acc: compute then reads the states */
 }
 
 bool run_mv_any_thread(const run_table *t)

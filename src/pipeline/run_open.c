@@ -175,6 +175,7 @@ static int open_one(silt_pipeline_run *r, run_table *t, silt_error *err)
     silt_delta_map_clear(&cfg);
     if (!rc && t->has_quarantine) rc = open_quarantine(r, t, err);
     if (!rc && t->mode == RUN_RECOMPUTE) rc = run_mv_inc_prepare(r, t, err);
+    if (!rc && t->mode == RUN_RECOMPUTE) rc = run_acc_prepare(r, t, err);
     return rc;
 }
 

@@ -200,29 +200,40 @@ static bool *join_needs(const sql_node *n)
 
 int sql_exec_agg(sql_rel *out, sql_node *n, const silt_batch *input, silt_error *err)
 {
-    aggrun a;
-    int rc = sql_agg_init(&a, n, err);
+    aggrun a, *run = &a; /* running: the rows go straight into the states kept across runs */
+    int rc = 0;
+    if (n->running_on && !n->running && !(n->running = silt_calloc(1, sizeof(aggrun))))
+        return silt_error_set(err, SILT_ENOMEM, "out of memory");
+    if (n->running_on) run = n->running;
+    if ((run == &a || !run->n) && (rc = sql_agg_init(run, n, err))) {
+        sql_agg_free(run);
+        memset(run, 0, sizeof *run); /* a running one is initialised again next run */
+        return rc;
+    }
     bool *need = join_needs(n);
     if (need) n->in->need = need;
     if (n->in->kind == N_SCAN) n->in->sink_lend = agg_lend;
-    if (!rc) rc = sql_exec_stream(n->in, input, agg_sink, &a, err);
+    rc = sql_exec_stream(n->in, input, agg_sink, run, err);
     if (n->in->kind == N_SCAN) n->in->sink_lend = NULL;
     if (need) n->in->need = NULL;
     silt_free(need);
-    if (!rc && n->running_on) { /* fold this run's partial states into the running ones */
-        if (!n->running && !(n->running = silt_calloc(1, sizeof(aggrun))))
-            rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
-        else if (!((aggrun *)n->running)->n)
-            rc = sql_agg_init(n->running, n, err);
-        if (!rc) rc = sql_agg_merge(n->running, &a, err);
-        if (!rc) note_memory(n, n->running);
-        if (!rc) rc = sql_agg_finish(out, n->running, err);
-    } else if (!rc) {
-        note_memory(n, &a);
-        rc = sql_agg_finish(out, &a, err);
-    }
-    sql_agg_free(&a);
+    if (!rc) note_memory(n, run);
+    if (!rc && !(run != &a && n->running_quiet)) rc = sql_agg_finish(out, run, err);
+    if (run == &a) sql_agg_free(&a);
     return rc;
+}
+
+void sql_agg_release(sql_node *n)
+{
+    if (!n) return;
+    if (n->kind == N_AGG && n->running) {
+        if (((aggrun *)n->running)->n) sql_agg_free(n->running);
+        silt_free(n->running);
+        n->running = NULL;
+    }
+    sql_agg_release(n->in);
+    sql_agg_release(n->right);
+    for (size_t i = 0; i < n->n_inputs; i++) sql_agg_release(n->inputs[i]);
 }
 
 int sql_exec_distinct(sql_rel *out, sql_node *n, const sql_rel *in, silt_error *err)

@@ -1,5 +1,5 @@
-/* The hash aggregate's run state (agg.c) and the merging of one run's partial states into a
- * running aggregate kept across runs of a plan (agg_merge.c). */
+/* The hash aggregate's run state (agg.c), also kept across runs of a plan as its running
+ * aggregate (silt_sql_plan_set_running). */
 #ifndef SILT_SQL_AGG_H
 #define SILT_SQL_AGG_H
 
@@ -20,8 +20,6 @@ int sql_agg_grow_states(aggrun *a, int64_t need);
 void sql_agg_init_states(aggrun *a, int64_t from, int64_t to);
 /* Appends the result of a's groups to out (a is left as it is). */
 int sql_agg_finish(sql_rel *out, aggrun *a, silt_error *err);
-/* dst += src, group by group, through each aggregate's merge. */
-int sql_agg_merge(aggrun *dst, const aggrun *src, silt_error *err);
 /* Frees the running aggregates of the plan under n. */
 void sql_agg_release(sql_node *n);
 

@@ -70,3 +70,38 @@ int silt_sql_plan_agg_shape(const silt_sql_plan *p, silt_sql_col_origin *out, si
     }
     return 0;
 }
+
+/* Whether the subtree n keeps what silt_sql_plan_accumulates needs; agg: n is read by an
+ * aggregate through projections and filters only; counts the aggregates and input reads. */
+static bool accumulates(const sql_node *n, bool agg, int *aggs, int *inputs)
+{
+    switch (n->kind) {
+    case N_INPUT: (*inputs)++; return agg;
+    case N_SCAN: return false;
+    case N_ONEROW: return true;
+    case N_PROJECT:
+    case N_FILTER: return accumulates(n->in, agg, aggs, inputs);
+    case N_AGG: {
+        int below = 0, reads = 0;
+        /* it reads the input, and no aggregate (a running one would count its rows again) */
+        if (!accumulates(n->in, true, &below, &reads) || below || !reads) return false;
+        (*aggs)++;
+        *inputs += reads;
+        return true;
+    }
+    default:
+        if (n->in && !accumulates(n->in, false, aggs, inputs)) return false;
+        if (n->right && !accumulates(n->right, false, aggs, inputs)) return false;
+        for (size_t i = 0; i < n->n_inputs; i++)
+            if (!accumulates(n->inputs[i], false, aggs, inputs)) return false;
+        return true;
+    }
+}
+
+bool silt_sql_plan_accumulates(const silt_sql_plan *p)
+{
+    const sql_node *root = sql_plan_root((silt_sql_plan *)p);
+    int aggs = 0, inputs = 0;
+    return silt_sql_plan_kind(p) == SILT_SQL_SELECT && root &&
+           accumulates(root, false, &aggs, &inputs) && aggs > 0;
+}

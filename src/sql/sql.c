@@ -117,6 +117,26 @@ void silt_sql_plan_set_running(silt_sql_plan *p, bool on)
     set_running(p->root, on);
 }
 
+static void set_quiet(sql_node *n, bool on)
+{
+    if (!n) return;
+    if (n->kind == N_AGG) n->running_quiet = on;
+    set_quiet(n->in, on);
+    set_quiet(n->right, on);
+    for (size_t i = 0; i < n->n_inputs; i++) set_quiet(n->inputs[i], on);
+}
+
+int silt_sql_run_feed(silt_sql_plan *p, const silt_batch *input, silt_error *err)
+{
+    if (p->stmt->kind != S_SELECT) return silt_error_set(err, SILT_EINVAL, "not a SELECT");
+    silt_batch *out = NULL;
+    set_quiet(p->root, true);
+    int rc = silt_sql_run(p, input, &out, err);
+    set_quiet(p->root, false);
+    silt_batch_destroy(out);
+    return rc;
+}
+
 void silt_sql_plan_destroy(silt_sql_plan *p)
 {
     if (!p) return;

@@ -73,9 +73,10 @@ const silt_schema *silt_sql_plan_schema(const silt_sql_plan *p);
 int silt_sql_run(silt_sql_plan *p, const silt_batch *input, silt_batch **out, silt_error *err);
 
 /* Running aggregates across runs (the streaming use): when on, each aggregate of the plan keeps
- * the states of every group seen so far; every run merges its batch's partial aggregates into
- * them (fn.h's merge) and returns the running result (all groups so far). Turning it on or off
- * drops the states kept. Off by default: each run aggregates its own input. */
+ * the states of every group seen so far; every run aggregates its batch's rows into them, as
+ * one run over all the batches would, and returns the running result (all groups so far).
+ * After a failed run the states hold part of its batch: turning running off or on drops the
+ * states kept. Off by default: each run aggregates its own input. */
 void silt_sql_plan_set_running(silt_sql_plan *p, bool on);
 
 /* ---- row origins (the pipelines' quarantine) ----
@@ -110,6 +111,17 @@ typedef struct silt_sql_col_origin {
  * does not fit. */
 int silt_sql_plan_agg_shape(const silt_sql_plan *p, silt_sql_col_origin *out, size_t n,
                             silt_error *err);
+
+/* For views kept as running aggregates: whether running p with running aggregates over batch
+ * after batch of its named input gives, at every run, what one run over all of them gives.
+ * That holds when every read of the input reaches an aggregate through projections and
+ * filters only, every aggregate reads the input and no other aggregate's output, and the
+ * query reads no table itself. */
+bool silt_sql_plan_accumulates(const silt_sql_plan *p);
+
+/* With running aggregates on: folds input's rows into the running states without computing
+ * the result (a later silt_sql_run, e.g. over no rows, gives it). */
+int silt_sql_run_feed(silt_sql_plan *p, const silt_batch *input, silt_error *err);
 
 /* Appends the plan as text (EXPLAIN); with stats, the figures of the last run: rows in and
  * out, files read of files in the table, memory of aggregates, joins and sorts. */

@@ -284,6 +284,7 @@ typedef struct sql_node {
     void *source; /* opened table (delta snapshot + store) */
     /* N_AGG: running states kept across runs (silt_sql_plan_set_running) */
     bool running_on;
+    bool running_quiet; /* silt_sql_run_feed: fold into the running states, give no rows */
     void *running;
     /* N_JOIN: the output columns its consumer reads (NULL: all; the others may come out as
      * nulls); set by the consumer for the length of one run */

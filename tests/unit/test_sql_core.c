@@ -419,6 +419,68 @@ static void test_struct_fields(void **state)
     silt_field_clear(&f);
 }
 
+/* Which plans keep running aggregates equal to one run over every batch
+ * (silt_sql_plan_accumulates), and silt_sql_run_feed folding batches in without a result. */
+static void test_accumulates(void **state)
+{
+    (void)state;
+    silt_batch *in = input_batch();
+    silt_sql_input inp = {"t", in->schema};
+    static const struct {
+        const char *sql;
+        bool yes;
+    } cases[] = {
+        {"SELECT k, count(*), sum(v) FROM t GROUP BY k", true},
+        {"SELECT count(DISTINCT k) AS n FROM t WHERE v > 0", true},
+        {"SELECT k, sum(v) AS s FROM t GROUP BY k ORDER BY s DESC LIMIT 2", true},
+        {"WITH a AS (SELECT k, max(v) AS m, 1 AS j FROM t GROUP BY k), b AS (SELECT max(d) AS x, "
+         "1 AS j FROM t) SELECT a.k, a.m, b.x FROM a JOIN b ON a.j = b.j",
+         true},
+        {"SELECT k, v FROM t WHERE v > 10", false}, /* no aggregate */
+        {"SELECT count(*) FROM (SELECT k, count(*) AS n FROM t GROUP BY k)", false}, /* nested */
+        {"SELECT count(*) FROM (SELECT k FROM t ORDER BY v LIMIT 3)", false}, /* limit below */
+        {"SELECT count(*) FROM (SELECT DISTINCT k FROM t)", false},           /* distinct below */
+        {"SELECT k, count(*) FROM t GROUP BY k UNION ALL SELECT k, 1 FROM t", false},
+        {"SELECT 1 AS x, count(*) FROM (SELECT 1 AS y)", false}, /* not over the input */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        silt_sql_plan *p = NULL;
+        silt_error err = {0};
+        if (silt_sql_prepare(&p, cases[i].sql, &inp, 1, &err))
+            fail_msg("%s: %s", cases[i].sql, err.msg);
+        if (silt_sql_plan_accumulates(p) != cases[i].yes)
+            fail_msg("%s: accumulates should be %d", cases[i].sql, cases[i].yes);
+        silt_sql_plan_destroy(p);
+    }
+    /* three batches fed, then the result from no rows: as one run over the three */
+    silt_sql_plan *p = NULL;
+    silt_error err = {0};
+    assert_int_equal(silt_sql_prepare(&p,
+                                      "SELECT k, count(*), count(DISTINCT v), sum(d) FROM t "
+                                      "GROUP BY k ORDER BY k",
+                                      &inp, 1, &err),
+                     0);
+    silt_sql_plan_set_running(p, true);
+    for (int i = 0; i < 3; i++) assert_int_equal(silt_sql_run_feed(p, in, &err), 0);
+    silt_batch *empty = silt_batch_create(in->schema), *all = silt_batch_create(in->schema);
+    for (int i = 0; i < 3; i++)
+        for (size_t c = 0; c < in->n_cols; c++)
+            assert_int_equal(silt_column_append_range(&all->cols[c], &in->cols[c], 0, in->n_rows),
+                             0);
+    all->n_rows = 3 * in->n_rows;
+    char *got = run_plan(p, empty);
+    silt_sql_plan_set_running(p, false);
+    char *want = run_plan(p, all);
+    assert_string_equal(got, want);
+    assert_non_null(strstr(want, "\"a\"\t6\t2\t")); /* a: rows 0 and 2, three times */
+    silt_free(got);
+    silt_free(want);
+    silt_batch_destroy(all);
+    silt_batch_destroy(empty);
+    silt_sql_plan_destroy(p);
+    silt_batch_destroy(in);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -433,6 +495,7 @@ int main(void)
         cmocka_unit_test(test_running_aggregates),
         cmocka_unit_test(test_row_origins),
         cmocka_unit_test(test_struct_fields),
+        cmocka_unit_test(test_accumulates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,205 @@
+/* Views kept as running aggregates in memory. A view recomputed in full whose query aggregates
+ * the rows of one upstream table (silt_sql_plan_accumulates: every read of it goes through
+ * projections and filters into an aggregate, such as revenue by day with count(DISTINCT ...),
+ * the top products, or per-customer features joined with the last day) keeps its aggregates'
+ * states between recomputes: each pass folds the upstream's newly appended rows into them
+ * (read from memory when the upstream was written in the same pass), and a recompute then only
+ * computes the result from the states, instead of reading every file of the upstream again.
+ * The states are a cache of what the upstream's rows give: built by reading the upstream whole
+ * the first time (after a start, a restart, or a commit that did more than append), and the
+ * view's commit records the upstream version they hold, as a full recompute's does. */
+#include <string.h>
+
+#include "delta/logname.h"
+#include "delta/pqio.h"
+#include "delta/scan.h"
+#include "pipeline/run_int.h"
+#include "util/alloc.h"
+#include "util/log.h"
+
+struct run_acc {
+    silt_sql_plan *plan; /* the view's bind_query over its upstream as the input, running */
+    silt_schema *schema; /* the upstream's schema the plan was bound to (owned) */
+    silt_batch *empty;   /* no rows of that schema: a run over it gives the result */
+    const char *name;    /* the view's (borrowed) */
+    int up;              /* the upstream table */
+    int64_t fed;         /* the upstream version whose rows the states hold; -1: none */
+};
+
+void run_acc_free(run_table *t)
+{
+    run_acc *a = t->acc;
+    if (!a) return;
+    silt_sql_plan_destroy(a->plan);
+    silt_batch_destroy(a->empty);
+    silt_schema_destroy(a->schema);
+    silt_free(a);
+    t->acc = NULL;
+}
+
+/* Why t is not kept as running aggregates, or NULL when it is (t->acc set). */
+static const char *eligible(silt_pipeline_run *r, run_table *t)
+{
+    const silt_pipeline_table *d = t->def;
+    if (t->mode != RUN_RECOMPUTE || t->inc_plan || t->upstream >= 0) return "";
+    if (d->n_reads != 1 || !d->bind_query) return "it does not read exactly one upstream table";
+    int up = d->reads[0];
+    run_delta *u = &r->t[up].d;
+    if (!u->snap) return "its upstream does not exist yet";
+    run_acc *a = silt_calloc(1, sizeof *a);
+    if (!a) return "out of memory";
+    t->acc = a;
+    a->name = d->name;
+    a->up = up;
+    a->fed = -1;
+    if (!(a->schema = silt_schema_copy(u->snap->schema)) ||
+        !(a->empty = silt_batch_create(a->schema)))
+        return "out of memory";
+    silt_sql_input in = {r->def->tables[up].name, a->schema};
+    silt_error e;
+    silt_error_clear(&e);
+    if (silt_sql_prepare(&a->plan, d->bind_query, &in, 1, &e)) return "its query does not bind";
+    if (!silt_sql_plan_accumulates(a->plan))
+        return "its query does not aggregate its upstream's rows through projections and filters";
+    silt_sql_plan_set_running(a->plan, true);
+    return NULL;
+}
+
+int run_acc_prepare(silt_pipeline_run *r, run_table *t, silt_error *err)
+{
+    (void)err;
+    const char *why = eligible(r, t);
+    if (!why) {
+        silt_log_info("table %s: its aggregates are kept in memory between recomputes, fed with "
+                      "the rows %s appends",
+                      t->def->name, r->def->tables[t->acc->up].name);
+        return 0;
+    }
+    if (*why) silt_log_debug("table %s: not kept in memory: %s", t->def->name, why);
+    run_acc_free(t);
+    return 0;
+}
+
+static int feed(void *arg, const silt_batch *b, silt_error *err)
+{
+    return silt_sql_run_feed(((run_acc *)arg)->plan, b, err);
+}
+
+/* Empties the states and folds in every row of the upstream's snapshot. */
+static int rebuild(run_acc *a, run_delta *u, silt_error *err)
+{
+    silt_sql_plan_set_running(a->plan, true); /* drops the states */
+    a->fed = -1;
+    silt_delta_scan_opts o = silt_delta_scan_opts_default();
+    o.file_ops = silt_delta_parquet_ops();
+    silt_log_debug("table %s: its aggregates built from %s's snapshot at version %lld", a->name,
+                   u->name, (long long)u->snap->version);
+    int rc = silt_delta_scan(NULL, u->snap, u->store, &o, feed, a, err);
+    if (!rc) a->fed = u->snap->version;
+    return rc;
+}
+
+/* Folds in the rows version v of u appended; *appended false (nothing folded) when v did more
+ * than append (a removal with dataChange, or new metadata). */
+static int feed_version(run_acc *a, run_delta *u, int64_t v, bool *appended, silt_error *err)
+{
+    char key[64];
+    silt_delta_commit_key(key, sizeof key, v);
+    silt_buf text = SILT_BUF_INIT;
+    silt_delta_actions acts = {0};
+    silt_delta_add *adds = NULL;
+    size_t n = 0;
+    *appended = true;
+    int rc = silt_store_get(u->store, &text, key, err);
+    if (!rc) rc = silt_delta_actions_parse(&acts, text.ptr, text.len, key, err);
+    if (!rc && !(adds = silt_calloc(acts.n + 1, sizeof *adds)))
+        rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < acts.n; i++) {
+        const silt_delta_action *x = &acts.items[i];
+        if ((x->type == SILT_DELTA_REMOVE && x->u.remove.data_change) ||
+            x->type == SILT_DELTA_METADATA)
+            *appended = false;
+        if (x->type == SILT_DELTA_ADD && x->u.add.data_change) adds[n++] = x->u.add;
+    }
+    silt_column *cols = NULL;
+    if (!rc && n && *appended && !(cols = silt_calloc(a->schema->n_fields + 1, sizeof *cols)))
+        rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
+    if (!rc && n && *appended) {
+        silt_batch kept;
+        bool mem = run_kept_view(&kept, cols, u, v, a->schema, run_stats_rows(adds, n));
+        silt_log_debug("table %s: version %lld of %s folded into its aggregates (from %s)", a->name,
+                       (long long)v, u->name, mem ? "memory" : "its files");
+        if (mem) {
+            rc = feed(a, &kept, err); /* appended in this pass: the files are not read */
+        } else {
+            silt_delta_scan_opts o = silt_delta_scan_opts_default();
+            o.file_ops = silt_delta_parquet_ops();
+            silt_delta_snapshot view = *u->snap;
+            view.schema = a->schema;
+            rc = silt_delta_scan_files(NULL, &view, adds, n, u->store, &o, feed, a, err);
+        }
+    }
+    if (rc) silt_error_prefix(err, "reading version %lld of '%s'", (long long)v, u->location);
+    silt_free(cols);
+    silt_free(adds);
+    silt_delta_actions_clear(&acts);
+    silt_buf_free(&text);
+    return rc;
+}
+
+/* The upstream's schema is still the one the plan was bound to. */
+static bool same_schema(const run_acc *a, const run_delta *u)
+{
+    const silt_schema *s = u->snap->schema;
+    if (s->n_fields != a->schema->n_fields) return false;
+    for (size_t i = 0; i < s->n_fields; i++)
+        if (strcmp(s->fields[i].name, a->schema->fields[i].name) ||
+            s->fields[i].type != a->schema->fields[i].type)
+            return false;
+    return true;
+}
+
+int run_acc_feed(silt_pipeline_run *r, run_table *t, silt_error *err)
+{
+    run_acc *a = t->acc;
+    if (!a) return 0;
+    run_delta *u = &r->t[a->up].d;
+    int rc = run_delta_refresh(u, err);
+    if (rc || !u->snap) return rc;
+    if (!same_schema(a, u)) {
+        silt_log_info("table %s: %s's schema changed: recomputed in full from now on", t->def->name,
+                      u->name);
+        run_acc_free(t);
+        return 0;
+    }
+    int64_t to = u->snap->version;
+    bool appended = true;
+    for (int64_t v = a->fed + 1; !rc && a->fed >= 0 && appended && v <= to; v++) {
+        rc = feed_version(a, u, v, &appended, err);
+        if (!rc && appended) a->fed = v;
+    }
+    if (rc) { /* a version's files gone (vacuumed after a compaction): read the table whole */
+        silt_log_info("table %s: %s; its aggregates are built again from %s's snapshot",
+                      t->def->name, err->msg, u->name);
+        silt_error_clear(err);
+        rc = 0;
+        appended = false;
+    }
+    if (a->fed < 0 || !appended) rc = rebuild(a, u, err);
+    if (rc) {
+        silt_sql_plan_set_running(a->plan, true); /* the states are unknown: built again */
+        a->fed = -1;
+        silt_error_prefix(err, "table %s", t->def->name);
+    }
+    return rc;
+}
+
+bool run_acc_ready(const run_table *t, int64_t version)
+{
+    return t->acc && t->acc->fed >= 0 && t->acc->fed == version;
+}
+
+int run_acc_result(run_table *t, silt_batch **out, silt_error *err)
+{
+    return silt_sql_run(t->acc->plan, t->acc->empty, out, err);
+}
