@@ -169,6 +169,8 @@ int silt_column_append_valid(silt_column *c);
 
 /* A new dictionary for values of field f (one reference, no values yet). NULL on oom. */
 silt_dict *silt_dict_create(const silt_field *f);
+/* One more reference (atomic: readers on several threads may share a dictionary). */
+void silt_dict_retain(silt_dict *d);
 /* Drops one reference (frees the dictionary with the last one). NULL is a no-op. */
 void silt_dict_release(silt_dict *d);
 /* Frees the column's dictionary view (codes and its reference to the dictionary). */

@@ -18,9 +18,16 @@ silt_dict *silt_dict_create(const silt_field *f)
     return d;
 }
 
+/* The count is atomic: a batch kept in memory is read by two threads at once (the pipeline's
+ * views kept in memory, run_accq.c), and each reader may share its dictionaries. */
+void silt_dict_retain(silt_dict *d)
+{
+    __atomic_add_fetch(&d->refs, 1, __ATOMIC_ACQ_REL);
+}
+
 void silt_dict_release(silt_dict *d)
 {
-    if (!d || --d->refs > 0) return;
+    if (!d || __atomic_sub_fetch(&d->refs, 1, __ATOMIC_ACQ_REL) > 0) return;
     silt_column_clear(&d->values);
     silt_free(d);
 }
@@ -46,7 +53,7 @@ int silt_column_share_dict(silt_column *dst, const silt_column *src, const int64
         for (int64_t k = 0; k < n; k++) codes[k] = idx[k] < 0 ? 0 : src->codes[idx[k]];
     dst->codes = codes;
     dst->dict = src->dict;
-    dst->dict->refs++;
+    silt_dict_retain(dst->dict);
     dst->dict_rows = n;
     return 0;
 }

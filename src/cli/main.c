@@ -59,17 +59,6 @@ static void tune_malloc(void)
 #endif
 }
 
-/* Whether the kernel gives transparent huge pages only to memory that asks (madvise mode). */
-static int thp_on_request(void)
-{
-    char line[128] = "";
-    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
-    if (!f) return 0;
-    if (!fgets(line, sizeof line, f)) line[0] = 0;
-    fclose(f);
-    return strstr(line, "[madvise]") != NULL;
-}
-
 /* A batch's buffers are touched fresh often enough that page faults cost a tenth of a
  * pipeline's time on a VM (each 4 KiB fault costs microseconds there). glibc's malloc asks for
  * transparent huge pages (one fault per 2 MiB) when its tunable glibc.malloc.hugetlb=1 is set,
@@ -81,11 +70,15 @@ static void ask_huge_pages(char **argv)
 {
 #if defined(__GLIBC__) && defined(__linux__) && !defined(__SANITIZE_ADDRESS__) &&                  \
     !defined(__SANITIZE_THREAD__)
+    char line[128] = ""; /* the kernel gives huge pages only to memory that asks (madvise) */
+    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+    if (f && !fgets(line, sizeof line, f)) line[0] = 0;
+    if (f) fclose(f);
     const char *off = getenv("SILT_HUGE_PAGES");
     const char *t = getenv("GLIBC_TUNABLES");
     const char *pre = getenv("LD_PRELOAD");
     if ((off && !strcmp(off, "0")) || (t && strstr(t, "glibc.malloc.hugetlb")) ||
-        (pre && strstr(pre, "valgrind")) || !thp_on_request())
+        (pre && strstr(pre, "valgrind")) || !strstr(line, "[madvise]"))
         return;
     char v[1024];
     int n = snprintf(v, sizeof v, "%s%sglibc.malloc.hugetlb=1", t ? t : "", t && *t ? ":" : "");

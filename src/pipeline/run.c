@@ -119,6 +119,7 @@ int silt_pipeline_run_create(silt_pipeline_run **out, const silt_pipeline_def *d
 void silt_pipeline_run_destroy(silt_pipeline_run *r)
 {
     if (!r) return;
+    run_accq_stop(r); /* before the views' states go */
     for (size_t i = 0; i < r->n; i++) {
         run_table *t = &r->t[i];
         if (t->mode == RUN_BRONZE) run_bronze_close(t);
@@ -224,7 +225,7 @@ int silt_pipeline_run_pass(silt_pipeline_run *r, bool *out_idle, silt_error *err
             rc = run_stream_batch(r, t, &did, err);
         else if (t->mode == RUN_RECOMPUTE && recompute_waits(r, t)) {
             r->waiting = true;
-            rc = run_acc_feed(r, t, err); /* kept in memory: the new rows folded in meanwhile */
+            rc = run_acc_feed(r, t, false, err); /* kept in memory: new rows folded meanwhile */
         } else if (t->mode == RUN_RECOMPUTE) {
             rc = recompute(r, i, &par, &did, err);
             t->wait_since_ns = 0;

@@ -24,6 +24,9 @@ struct run_acc {
     const char *name;    /* the view's (borrowed) */
     int up;              /* the upstream table */
     int64_t fed;         /* the upstream version whose rows the states hold; -1: none */
+    int64_t queued;      /* the last version handed to the feeder: fed once it drains */
+    bool failed;         /* a fold failed on the feeder: the states are unknown */
+    silt_error err;      /* why */
 };
 
 void run_acc_free(run_table *t)
@@ -51,7 +54,7 @@ static const char *eligible(silt_pipeline_run *r, run_table *t)
     t->acc = a;
     a->name = d->name;
     a->up = up;
-    a->fed = -1;
+    a->fed = a->queued = -1;
     if (!(a->schema = silt_schema_copy(u->snap->schema)) ||
         !(a->empty = silt_batch_create(a->schema)))
         return "out of memory";
@@ -85,23 +88,48 @@ static int feed(void *arg, const silt_batch *b, silt_error *err)
     return silt_sql_run_feed(((run_acc *)arg)->plan, b, err);
 }
 
-/* Empties the states and folds in every row of the upstream's snapshot. */
+/* Empties the states and folds in every row of the upstream's snapshot (no fold queued). */
 static int rebuild(run_acc *a, run_delta *u, silt_error *err)
 {
     silt_sql_plan_set_running(a->plan, true); /* drops the states */
-    a->fed = -1;
+    a->fed = a->queued = -1;
+    a->failed = false;
     silt_delta_scan_opts o = silt_delta_scan_opts_default();
     o.file_ops = silt_delta_parquet_ops();
     silt_log_debug("table %s: its aggregates built from %s's snapshot at version %lld", a->name,
                    u->name, (long long)u->snap->version);
     int rc = silt_delta_scan(NULL, u->snap, u->store, &o, feed, a, err);
-    if (!rc) a->fed = u->snap->version;
+    if (!rc) a->fed = a->queued = u->snap->version;
     return rc;
 }
 
-/* Folds in the rows version v of u appended; *appended false (nothing folded) when v did more
- * than append (a removal with dataChange, or new metadata). */
-static int feed_version(run_acc *a, run_delta *u, int64_t v, bool *appended, silt_error *err)
+void run_acc_fold(run_acc *a, const run_kept_rows *rows, int64_t v)
+{
+    if (a->failed) return; /* the states are built again anyway */
+    int rc = 0;
+    if (rows) {
+        silt_batch view;
+        silt_column *cols = silt_calloc(a->schema->n_fields + 1, sizeof *cols);
+        if (!cols)
+            rc = silt_error_set(&a->err, SILT_ENOMEM, "out of memory");
+        else if (!run_kept_view_of(&view, cols, rows, a->schema))
+            rc = silt_error_set(&a->err, SILT_EINVAL, "version %lld lacks a column of the view's",
+                                (long long)v);
+        else
+            rc = feed(a, &view, &a->err);
+        silt_free(cols);
+    }
+    if (rc)
+        a->failed = true;
+    else
+        a->fed = v;
+}
+
+/* Hands version v of u to the feeder: its rows from memory when u keeps them (appended in this
+ * pass), else read from its files here, once the feeder is done; *appended false (nothing
+ * folded) when v did more than append (a removal with dataChange, or new metadata). */
+static int next_version(silt_pipeline_run *r, run_acc *a, run_delta *u, int64_t v, bool *appended,
+                        silt_error *err)
 {
     char key[64];
     silt_delta_commit_key(key, sizeof key, v);
@@ -121,26 +149,26 @@ static int feed_version(run_acc *a, run_delta *u, int64_t v, bool *appended, sil
             *appended = false;
         if (x->type == SILT_DELTA_ADD && x->u.add.data_change) adds[n++] = x->u.add;
     }
-    silt_column *cols = NULL;
-    if (!rc && n && *appended && !(cols = silt_calloc(a->schema->n_fields + 1, sizeof *cols)))
-        rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
-    if (!rc && n && *appended) {
-        silt_batch kept;
-        bool mem = run_kept_view(&kept, cols, u, v, a->schema, run_stats_rows(adds, n));
-        silt_log_debug("table %s: version %lld of %s folded into its aggregates (from %s)", a->name,
-                       (long long)v, u->name, mem ? "memory" : "its files");
-        if (mem) {
-            rc = feed(a, &kept, err); /* appended in this pass: the files are not read */
-        } else {
-            silt_delta_scan_opts o = silt_delta_scan_opts_default();
-            o.file_ops = silt_delta_parquet_ops();
-            silt_delta_snapshot view = *u->snap;
-            view.schema = a->schema;
+    run_kept_rows *kept = NULL;
+    if (!rc && *appended && (!n || (kept = run_kept_ref(u, v, run_stats_rows(adds, n))))) {
+        if (n)
+            silt_log_debug("table %s: version %lld of %s folded into its aggregates (from "
+                           "memory)",
+                           a->name, (long long)v, u->name);
+        run_accq_push(r, a, kept, v); /* appended in this pass: the files are not read */
+    } else if (!rc && *appended) {
+        silt_log_debug("table %s: version %lld of %s folded into its aggregates (from its files)",
+                       a->name, (long long)v, u->name);
+        run_accq_drain(r);
+        silt_delta_scan_opts o = silt_delta_scan_opts_default();
+        o.file_ops = silt_delta_parquet_ops();
+        silt_delta_snapshot view = *u->snap;
+        view.schema = a->schema;
+        if (!a->failed)
             rc = silt_delta_scan_files(NULL, &view, adds, n, u->store, &o, feed, a, err);
-        }
+        if (!rc && !a->failed) a->fed = v;
     }
     if (rc) silt_error_prefix(err, "reading version %lld of '%s'", (long long)v, u->location);
-    silt_free(cols);
     silt_free(adds);
     silt_delta_actions_clear(&acts);
     silt_buf_free(&text);
@@ -159,7 +187,7 @@ static bool same_schema(const run_acc *a, const run_delta *u)
     return true;
 }
 
-int run_acc_feed(silt_pipeline_run *r, run_table *t, silt_error *err)
+int run_acc_feed(silt_pipeline_run *r, run_table *t, bool settle, silt_error *err)
 {
     run_acc *a = t->acc;
     if (!a) return 0;
@@ -169,14 +197,15 @@ int run_acc_feed(silt_pipeline_run *r, run_table *t, silt_error *err)
     if (!same_schema(a, u)) {
         silt_log_info("table %s: %s's schema changed: recomputed in full from now on", t->def->name,
                       u->name);
+        run_accq_drain(r);
         run_acc_free(t);
         return 0;
     }
     int64_t to = u->snap->version;
     bool appended = true;
-    for (int64_t v = a->fed + 1; !rc && a->fed >= 0 && appended && v <= to; v++) {
-        rc = feed_version(a, u, v, &appended, err);
-        if (!rc && appended) a->fed = v;
+    for (int64_t v = a->queued + 1; !rc && a->queued >= 0 && appended && v <= to; v++) {
+        rc = next_version(r, a, u, v, &appended, err);
+        if (!rc && appended) a->queued = v;
     }
     if (rc) { /* a version's files gone (vacuumed after a compaction): read the table whole */
         silt_log_info("table %s: %s; its aggregates are built again from %s's snapshot",
@@ -185,10 +214,15 @@ int run_acc_feed(silt_pipeline_run *r, run_table *t, silt_error *err)
         rc = 0;
         appended = false;
     }
-    if (a->fed < 0 || !appended) rc = rebuild(a, u, err);
+    bool drained = settle || !appended || a->queued < 0;
+    if (drained) run_accq_drain(r); /* the feeder is done with a: a->failed may be read */
+    if (drained && a->failed)
+        silt_log_info("table %s: folding rows into its aggregates failed (%s): built again",
+                      t->def->name, a->err.msg);
+    if (!appended || a->queued < 0 || (drained && a->failed)) rc = rebuild(a, u, err);
     if (rc) {
         silt_sql_plan_set_running(a->plan, true); /* the states are unknown: built again */
-        a->fed = -1;
+        a->fed = a->queued = -1;
         silt_error_prefix(err, "table %s", t->def->name);
     }
     return rc;
@@ -196,7 +230,7 @@ int run_acc_feed(silt_pipeline_run *r, run_table *t, silt_error *err)
 
 bool run_acc_ready(const run_table *t, int64_t version)
 {
-    return t->acc && t->acc->fed >= 0 && t->acc->fed == version;
+    return t->acc && !t->acc->failed && t->acc->fed >= 0 && t->acc->fed == version;
 }
 
 int run_acc_result(run_table *t, silt_batch **out, silt_error *err)

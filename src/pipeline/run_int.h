@@ -15,6 +15,9 @@
 struct silt_bronze_table;
 struct silt_ingest;
 struct silt_kafka_source;
+/* Rows a table appended, kept in memory and shared: a reader on another thread holds a
+ * reference past the pass (run_kept.c). */
+typedef struct run_kept_rows run_kept_rows;
 
 /* A Delta table the runtime writes: its store, latest snapshot and schema. */
 typedef struct run_delta {
@@ -23,7 +26,7 @@ typedef struct run_delta {
     silt_store *store;
     silt_delta_snapshot *snap; /* latest known; NULL before it exists */
     int64_t appended;          /* version of this runtime's latest append, -1 none */
-    silt_batch *kept;          /* the rows of version kept_version (run_kept.c), or NULL */
+    run_kept_rows *kept;       /* the rows of version kept_version (run_kept.c), or NULL */
     int64_t kept_version;
 } run_delta;
 
@@ -91,6 +94,8 @@ struct silt_pipeline_run {
     silt_schema *ev_schema;
     int64_t batch_seq;
     bool waiting; /* the last pass left a view waiting for its upstreams (recompute_waits) */
+    struct run_accq *accq; /* the thread folding rows into views kept in memory (run_accq.c) */
+    bool accq_none;        /* no such thread (one core) */
 };
 
 /* ---- run_delta.c: tables and writes ---- */
@@ -123,14 +128,29 @@ typedef struct run_acc run_acc;
 /* Sets t->acc when t's query can be (logged); fails only on a bug. */
 int run_acc_prepare(silt_pipeline_run *r, run_table *t, silt_error *err);
 void run_acc_free(run_table *t);
-/* Folds the upstream's versions not folded yet into t's states (all of its snapshot when they
- * hold nothing, or after a commit that did more than append). No-op without t->acc. */
-int run_acc_feed(silt_pipeline_run *r, run_table *t, silt_error *err);
-/* Whether t's states hold exactly the rows of its upstream at version. */
+/* Hands the upstream's versions not handed yet to the feeder (run_accq.c) to fold into t's
+ * states (built from all of its snapshot when they hold nothing, or after a commit that did
+ * more than append). settle: waits until they are folded. No-op without t->acc. */
+int run_acc_feed(silt_pipeline_run *r, run_table *t, bool settle, silt_error *err);
+/* Whether t's states hold exactly the rows of its upstream at version (after a settled feed). */
 bool run_acc_ready(const run_table *t, int64_t version);
 /* t's rows from its states (owned; schema borrowed from the acc plan). Touches nothing but
  * t's states: may run on any thread while no feed runs. */
 int run_acc_result(run_table *t, silt_batch **out, silt_error *err);
+
+/* Folds rows (NULL: version v added none) as version v into a's states; on failure the
+ * states are marked unknown (built again by the next feed). On the feeder thread. */
+void run_acc_fold(run_acc *a, const run_kept_rows *rows, int64_t v);
+
+/* ---- run_accq.c: the thread that folds rows into views' aggregates ---- */
+typedef struct run_accq run_accq;
+/* Queues the fold of rows (a reference, handed over) as version v into a's states, in order;
+ * folded at once on one core. */
+void run_accq_push(silt_pipeline_run *r, run_acc *a, run_kept_rows *rows, int64_t v);
+/* Waits until every fold queued is done. */
+void run_accq_drain(silt_pipeline_run *r);
+/* Drops the folds not started, waits for the one running, ends the thread. */
+void run_accq_stop(silt_pipeline_run *r);
 
 /* ---- run_mv.c: a view's full recompute in three steps, the middle one on any thread ---- */
 typedef struct run_mv_job {
@@ -175,6 +195,12 @@ void run_kept_drop(run_delta *d);
  * until up's next commit or the end of the pass). */
 bool run_kept_view(silt_batch *view, silt_column *cols, const run_delta *up, int64_t v,
                    const silt_schema *want, int64_t n_records);
+/* A new reference to the rows up keeps for version v (n_records of them), or NULL. */
+run_kept_rows *run_kept_ref(const run_delta *up, int64_t v, int64_t n_records);
+void run_kept_unref(run_kept_rows *k);
+/* run_kept_view over rows referenced. */
+bool run_kept_view_of(silt_batch *view, silt_column *cols, const run_kept_rows *k,
+                      const silt_schema *want);
 /* The rows the adds hold by their statistics (numRecords); files without it count 0. */
 int64_t run_stats_rows(const silt_delta_add *adds, size_t n);
 

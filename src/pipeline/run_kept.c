@@ -10,22 +10,47 @@
 #include "util/alloc.h"
 #include "util/log.h"
 
+struct run_kept_rows {
+    silt_batch *b;
+    int refs; /* atomic: the table's own, and one per reader holding the rows past the pass */
+};
+
+void run_kept_unref(run_kept_rows *k)
+{
+    if (!k || __atomic_sub_fetch(&k->refs, 1, __ATOMIC_ACQ_REL) > 0) return;
+    silt_batch_destroy(k->b);
+    silt_free(k);
+}
+
 void run_kept_set(run_delta *d, silt_batch *rows, int64_t version)
 {
     run_kept_drop(d);
-    if (version < 0) {
+    run_kept_rows *k = version >= 0 ? silt_calloc(1, sizeof *k) : NULL;
+    if (!k) { /* not kept: the readers read the files */
         silt_batch_destroy(rows);
         return;
     }
-    d->kept = rows;
+    k->b = rows;
+    k->refs = 1;
+    d->kept = k;
     d->kept_version = version;
 }
 
 void run_kept_drop(run_delta *d)
 {
-    silt_batch_destroy(d->kept);
+    run_kept_unref(d->kept);
     d->kept = NULL;
     d->kept_version = -1;
+}
+
+run_kept_rows *run_kept_ref(const run_delta *up, int64_t v, int64_t n_records)
+{
+    run_kept_rows *k = up->kept;
+    if (!k || up->kept_version != v || k->b->n_rows != n_records) return NULL;
+    for (size_t c = 0; c < k->b->n_cols; c++)
+        if (k->b->cols[c].lazy) return NULL; /* a reader may fill it in: not shared */
+    __atomic_add_fetch(&k->refs, 1, __ATOMIC_ACQ_REL);
+    return k;
 }
 
 /* Same type and shape (a leaf column: nested ones are read from the files). */
@@ -37,11 +62,10 @@ static bool same_type(const silt_field *a, const silt_field *b)
            (a->type != SILT_TYPE_TIMESTAMP || a->tz_utc == b->tz_utc);
 }
 
-bool run_kept_view(silt_batch *view, silt_column *cols, const run_delta *up, int64_t v,
-                   const silt_schema *want, int64_t n_records)
+bool run_kept_view_of(silt_batch *view, silt_column *cols, const run_kept_rows *kr,
+                      const silt_schema *want)
 {
-    const silt_batch *k = up->kept;
-    if (!k || up->kept_version != v || k->n_rows != n_records) return false;
+    const silt_batch *k = kr->b;
     for (size_t c = 0; c < want->n_fields; c++) {
         long j = -1;
         for (size_t i = 0; i < k->schema->n_fields && j < 0; i++)
@@ -54,7 +78,16 @@ bool run_kept_view(silt_batch *view, silt_column *cols, const run_delta *up, int
     view->n_rows = k->n_rows;
     view->n_cols = want->n_fields;
     view->cols = cols;
+    return true;
+}
+
+bool run_kept_view(silt_batch *view, silt_column *cols, const run_delta *up, int64_t v,
+                   const silt_schema *want, int64_t n_records)
+{
+    const run_kept_rows *k = up->kept;
+    if (!k || up->kept_version != v || k->b->n_rows != n_records) return false;
+    if (!run_kept_view_of(view, cols, k, want)) return false;
     silt_log_debug("pipeline: version %lld of %s read from memory (%lld rows)", (long long)v,
-                   up->name, (long long)k->n_rows);
+                   up->name, (long long)k->b->n_rows);
     return true;
 }

@@ -143,7 +143,7 @@ int run_mv_begin(silt_pipeline_run *r, size_t i, bool force, run_mv_job *job, bo
         }
     }
     *out_need = true;
-    return run_acc_feed(r, t, err); /* with t->acc: compute then reads the states */
+    return run_acc_feed(r, t, true, err); /* with t->acc: compute then reads the states */
 }
 
 bool run_mv_any_thread(const run_table *t)

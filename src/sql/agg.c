@@ -186,11 +186,12 @@ static void mark_cols(bool *need, const sql_expr *e)
     for (size_t i = 0; i < e->n_args; i++) mark_cols(need, e->args[i]);
 }
 
-/* The columns of a join below n that n reads (its keys and aggregate arguments): the join
- * need not gather the others. NULL when n's input is not a join, or out of memory. */
-static bool *join_needs(const sql_node *n)
+/* The columns of a join or filter below n that n reads (its keys and aggregate arguments):
+ * the join or filter need not gather the others. NULL when n's input is neither, or out of
+ * memory. */
+static bool *input_needs(const sql_node *n)
 {
-    if (n->in->kind != N_JOIN) return NULL;
+    if (n->in->kind != N_JOIN && n->in->kind != N_FILTER) return NULL;
     bool *need = silt_calloc(n->in->schema.n_fields + 1, sizeof *need);
     for (size_t k = 0; need && k < n->n_exprs; k++) mark_cols(need, n->exprs[k]);
     for (size_t k = 0; need && k < n->n_aggs; k++)
@@ -210,7 +211,7 @@ int sql_exec_agg(sql_rel *out, sql_node *n, const silt_batch *input, silt_error 
         memset(run, 0, sizeof *run); /* a running one is initialised again next run */
         return rc;
     }
-    bool *need = join_needs(n);
+    bool *need = input_needs(n);
     if (need) n->in->need = need;
     if (n->in->kind == N_SCAN) n->in->sink_lend = agg_lend;
     rc = sql_exec_stream(n->in, input, agg_sink, run, err);

@@ -48,10 +48,25 @@ SILT_HOT int sql_filter_rows(int64_t **out_idx, int64_t *out_n, const silt_batch
 
 int sql_filter_batch(silt_batch **out, const silt_batch *b, const sql_expr *pred, silt_error *err)
 {
+    return sql_filter_batch_need(out, b, pred, NULL, err);
+}
+
+int sql_filter_batch_need(silt_batch **out, const silt_batch *b, const sql_expr *pred,
+                          const bool *need, silt_error *err)
+{
     int64_t *idx, k;
     int rc = sql_filter_rows(&idx, &k, b, pred, err);
     if (rc) return rc;
-    rc = sql_gather_batch(out, b, b->schema, idx, k);
+    silt_batch *o = silt_batch_create(b->schema);
+    if (!o) rc = SILT_ENOMEM;
+    for (size_t c = 0; !rc && c < o->n_cols; c++) /* a column nothing above reads: nulls */
+        rc = need && !need[c] ? sql_col_nulls(&o->cols[c], k)
+                              : sql_gather(&o->cols[c], &b->cols[c], idx, k);
+    if (o) o->n_rows = k;
+    if (!rc)
+        *out = o;
+    else
+        silt_batch_destroy(o);
     silt_free(idx);
     if (rc) return silt_error_set(err, rc, "out of memory filtering rows");
     return 0;
@@ -86,7 +101,7 @@ typedef struct xform {
 static int xform_apply(xform *x, const silt_batch *b, silt_batch **o, silt_error *err)
 {
     x->n->rows_in += b->n_rows;
-    return x->n->kind == N_FILTER ? sql_filter_batch(o, b, x->n->pred, err)
+    return x->n->kind == N_FILTER ? sql_filter_batch_need(o, b, x->n->pred, x->n->need, err)
                                   : sql_project_batch(o, b, x->n, err);
 }
 

@@ -106,5 +106,8 @@ int sql_filter_rows(int64_t **out_idx, int64_t *out_n, const silt_batch *b, cons
 int sql_project_batch(silt_batch **out, const silt_batch *b, const sql_node *n, silt_error *err);
 /* Filters b by pred into a new batch. */
 int sql_filter_batch(silt_batch **out, const silt_batch *b, const sql_expr *pred, silt_error *err);
+/* The same, the columns need marks false (when need is not NULL) coming out as nulls. */
+int sql_filter_batch_need(silt_batch **out, const silt_batch *b, const sql_expr *pred,
+                          const bool *need, silt_error *err);
 
 #endif

@@ -75,7 +75,7 @@ int sql_gather_codes(silt_column *dst, const silt_column *values, const int32_t 
     if (!(dst->codes = silt_malloc((size_t)n * sizeof *dst->codes))) return SILT_ENOMEM;
     memcpy(dst->codes, codes, (size_t)n * sizeof *codes);
     dst->dict = dict;
-    dict->refs++;
+    silt_dict_retain(dict);
     dst->dict_rows = n;
     return 0;
 }

@@ -286,8 +286,8 @@ typedef struct sql_node {
     bool running_on;
     bool running_quiet; /* silt_sql_run_feed: fold into the running states, give no rows */
     void *running;
-    /* N_JOIN: the output columns its consumer reads (NULL: all; the others may come out as
-     * nulls); set by the consumer for the length of one run */
+    /* N_JOIN, N_FILTER: the output columns its consumer reads (NULL: all; the others may come
+     * out as nulls); set by the consumer for the length of one run */
     const bool *need;
     /* executor: where a streaming node hands its batches (owned, consumed) */
     int (*sink)(void *arg, struct silt_batch *b, silt_error *err);
