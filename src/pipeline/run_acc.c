@@ -47,6 +47,8 @@ static const char *eligible(silt_pipeline_run *r, run_table *t)
     if (t->mode != RUN_RECOMPUTE || t->inc_plan || t->upstream >= 0) return "";
     if (d->n_reads != 1 || !d->bind_query) return "it does not read exactly one upstream table";
     int up = d->reads[0];
+    if (r->t[up].mode == RUN_RECOMPUTE) /* rewritten whole at each refresh: nothing to keep */
+        return "its upstream is a view recomputed in full";
     run_delta *u = &r->t[up].d;
     if (!u->snap) return "its upstream does not exist yet";
     run_acc *a = silt_calloc(1, sizeof *a);

@@ -3,15 +3,15 @@
  * appended are handed over by reference (run_kept_ref), in version order, and folded on the
  * second core. The main thread waits for the folds (run_accq_drain) before it reads or
  * rebuilds any view's states, so each view's states are only ever touched by one thread at a
- * time. A bounded queue keeps at most a few batches of rows alive. With one core the folds run
- * at once, on the main thread. */
+ * time. A bounded queue (two versions of three views) keeps at most a few batches of rows
+ * alive. With one core the folds run at once, on the main thread. */
 #include <pthread.h>
 #include <unistd.h>
 
 #include "pipeline/run_int.h"
 #include "util/alloc.h"
 
-#define QMAX 8
+#define QMAX 6
 
 typedef struct fold {
     run_acc *a;
