@@ -36,7 +36,8 @@ static void usage(FILE *f)
     fprintf(f, "\nRun 'silt <command> --help' for the options of a command.\n"
                "Every command takes --storage-option NAME=VALUE (repeatable) for object stores,\n"
                "e.g. --storage-option AZURE_STORAGE_ACCOUNT_NAME=acct (see docs/AZURE.md).\n"
-               "Environment: SILT_LOG_LEVEL=debug|info|warn|error sets the log level.\n");
+               "Environment: SILT_LOG_LEVEL=debug|info|warn|error sets the log level;\n"
+               "SILT_HUGE_PAGES=0 keeps malloc off transparent huge pages.\n");
 }
 
 static const silt_command *find(const char *name)
