@@ -10,7 +10,6 @@
  * view's commit records the upstream version they hold, as a full recompute's does. */
 #include <string.h>
 
-#include "delta/logname.h"
 #include "delta/pqio.h"
 #include "delta/scan.h"
 #include "pipeline/run_int.h"
@@ -133,24 +132,11 @@ void run_acc_fold(run_acc *a, const run_kept_rows *rows, int64_t v)
 static int next_version(silt_pipeline_run *r, run_acc *a, run_delta *u, int64_t v, bool *appended,
                         silt_error *err)
 {
-    char key[64];
-    silt_delta_commit_key(key, sizeof key, v);
-    silt_buf text = SILT_BUF_INIT;
-    silt_delta_actions acts = {0};
-    silt_delta_add *adds = NULL;
-    size_t n = 0;
-    *appended = true;
-    int rc = silt_store_get(u->store, &text, key, err);
-    if (!rc) rc = silt_delta_actions_parse(&acts, text.ptr, text.len, key, err);
-    if (!rc && !(adds = silt_calloc(acts.n + 1, sizeof *adds)))
-        rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
-    for (size_t i = 0; !rc && i < acts.n; i++) {
-        const silt_delta_action *x = &acts.items[i];
-        if ((x->type == SILT_DELTA_REMOVE && x->u.remove.data_change) ||
-            x->type == SILT_DELTA_METADATA)
-            *appended = false;
-        if (x->type == SILT_DELTA_ADD && x->u.add.data_change) adds[n++] = x->u.add;
-    }
+    run_version c;
+    int rc = run_version_read(&c, u, v, err);
+    silt_delta_add *adds = c.adds;
+    size_t n = c.n;
+    *appended = c.appended;
     run_kept_rows *kept = NULL;
     if (!rc && *appended && (!n || (kept = run_kept_ref(u, v, run_stats_rows(adds, n))))) {
         if (n)
@@ -171,9 +157,7 @@ static int next_version(silt_pipeline_run *r, run_acc *a, run_delta *u, int64_t 
         if (!rc && !a->failed) a->fed = v;
     }
     if (rc) silt_error_prefix(err, "reading version %lld of '%s'", (long long)v, u->location);
-    silt_free(adds);
-    silt_delta_actions_clear(&acts);
-    silt_buf_free(&text);
+    run_version_clear(&c);
     return rc;
 }
 

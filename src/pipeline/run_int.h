@@ -240,6 +240,16 @@ typedef struct run_rows {
     int64_t limit;   /* > 0: a version that would take rows past it is not read (unless first) */
     bool stopped;    /* run_read_version left a version unread because of limit */
 } run_rows;
+/* The commit of version v of u: its actions (owned), its adds with dataChange (shallow, acts
+ * owns them), and whether it only appended (no removal with dataChange, no new metadata). */
+typedef struct run_version {
+    silt_delta_actions acts;
+    silt_delta_add *adds;
+    size_t n;
+    bool appended;
+} run_version;
+int run_version_read(run_version *c, run_delta *u, int64_t v, silt_error *err);
+void run_version_clear(run_version *c);
 /* Appends to bi the rows that version v of up added (its dataChange adds); with bi->limit, sets
  * bi->stopped instead when bi holds rows already and v's (by its files' numRecords) would take
  * it past the limit. */

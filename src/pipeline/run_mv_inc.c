@@ -4,7 +4,6 @@
  * deletion vectors (pipeline/mv.h), with the upstream's txn in the same commit. */
 #include <string.h>
 
-#include "delta/logname.h"
 #include "delta/optimize.h"
 #include "delta/pqio.h"
 #include "delta/scan.h"
@@ -107,22 +106,11 @@ static int on_rows(void *arg, const silt_batch *b, silt_error *err)
 static int read_version(new_rows *nr, run_delta *u, const silt_schema *schema, int64_t v,
                         silt_error *err)
 {
-    char key[64];
-    silt_delta_commit_key(key, sizeof key, v);
-    silt_buf text = SILT_BUF_INIT;
-    silt_delta_actions acts = {0};
-    silt_delta_add *adds = NULL;
-    size_t n = 0;
-    int rc = silt_store_get(u->store, &text, key, err);
-    if (!rc) rc = silt_delta_actions_parse(&acts, text.ptr, text.len, key, err);
-    if (!rc && !(adds = silt_calloc(acts.n + 1, sizeof *adds)))
-        rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
-    for (size_t i = 0; !rc && i < acts.n; i++) {
-        const silt_delta_action *x = &acts.items[i];
-        if (x->type == SILT_DELTA_REMOVE && x->u.remove.data_change) nr->append_only = false;
-        if (x->type == SILT_DELTA_METADATA) nr->append_only = false; /* schema may differ */
-        if (x->type == SILT_DELTA_ADD && x->u.add.data_change) adds[n++] = x->u.add;
-    }
+    run_version c;
+    int rc = run_version_read(&c, u, v, err);
+    silt_delta_add *adds = c.adds;
+    size_t n = c.n;
+    if (!c.appended) nr->append_only = false;
     if (!rc && n && nr->append_only) {
         silt_delta_scan_opts o = silt_delta_scan_opts_default();
         o.file_ops = silt_delta_parquet_ops();
@@ -139,9 +127,7 @@ static int read_version(new_rows *nr, run_delta *u, const silt_schema *schema, i
         silt_free(cols);
     }
     if (rc) silt_error_prefix(err, "reading version %lld of '%s'", (long long)v, u->location);
-    silt_free(adds);
-    silt_delta_actions_clear(&acts);
-    silt_buf_free(&text);
+    run_version_clear(&c);
     return rc;
 }
 

@@ -82,22 +82,43 @@ static void reserve_rows(silt_batch *rows, int64_t more)
     }
 }
 
-int run_read_version(run_rows *bi, run_delta *up, int64_t v, silt_error *err)
+int run_version_read(run_version *c, run_delta *u, int64_t v, silt_error *err)
 {
+    memset(c, 0, sizeof *c);
+    c->appended = true;
     char key[64];
     silt_delta_commit_key(key, sizeof key, v);
     silt_buf text = SILT_BUF_INIT;
-    silt_delta_actions acts = {0};
-    silt_delta_add *adds = NULL;
-    size_t n = 0;
-    int rc = silt_store_get(up->store, &text, key, err);
-    if (!rc) rc = silt_delta_actions_parse(&acts, text.ptr, text.len, key, err);
-    if (!rc && !(adds = silt_calloc(acts.n + 1, sizeof *adds)))
+    int rc = silt_store_get(u->store, &text, key, err);
+    if (!rc) rc = silt_delta_actions_parse(&c->acts, text.ptr, text.len, key, err);
+    silt_buf_free(&text);
+    if (!rc && !(c->adds = silt_calloc(c->acts.n + 1, sizeof *c->adds)))
         rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
-    for (size_t i = 0; !rc && i < acts.n; i++)
-        if (acts.items[i].type == SILT_DELTA_ADD && acts.items[i].u.add.data_change)
-            adds[n++] = acts.items[i].u.add; /* shallow: acts owns it */
-    if (!rc) rc = appends_only(&acts, err);
+    for (size_t i = 0; !rc && i < c->acts.n; i++) {
+        const silt_delta_action *x = &c->acts.items[i];
+        if ((x->type == SILT_DELTA_REMOVE && x->u.remove.data_change) ||
+            x->type == SILT_DELTA_METADATA) /* rows changed, or the schema may differ */
+            c->appended = false;
+        if (x->type == SILT_DELTA_ADD && x->u.add.data_change)
+            c->adds[c->n++] = x->u.add; /* shallow: acts owns it */
+    }
+    return rc;
+}
+
+void run_version_clear(run_version *c)
+{
+    silt_free(c->adds);
+    silt_delta_actions_clear(&c->acts);
+    memset(c, 0, sizeof *c);
+}
+
+int run_read_version(run_rows *bi, run_delta *up, int64_t v, silt_error *err)
+{
+    run_version c;
+    int rc = run_version_read(&c, up, v, err);
+    silt_delta_add *adds = c.adds;
+    size_t n = c.n;
+    if (!rc) rc = appends_only(&c.acts, err);
     if (!rc && n && bi->limit > 0 && bi->rows->n_rows > 0 &&
         bi->rows->n_rows + run_stats_rows(adds, n) > bi->limit)
         bi->stopped = true;
@@ -117,9 +138,7 @@ int run_read_version(run_rows *bi, run_delta *up, int64_t v, silt_error *err)
         silt_free(cols);
     }
     if (rc) silt_error_prefix(err, "reading version %lld of '%s'", (long long)v, up->location);
-    silt_free(adds);
-    silt_delta_actions_clear(&acts);
-    silt_buf_free(&text);
+    run_version_clear(&c);
     return rc;
 }
 

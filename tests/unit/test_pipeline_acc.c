@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "batch/canon.h"
 #include "delta/dv_commit.h"
 #include "delta/log.h"
 #include "delta/optimize.h"
@@ -120,46 +119,13 @@ static void run_caught_up(void)
     if (pf_run_caught_up(&def, true, 1, 0, &err)) fail_msg("%s", err.msg);
 }
 
-static int cmp_line(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* A query's rows, canonical and sorted, as one string (owned). */
-static char *rows_of(const char *sql)
-{
-    silt_error err;
-    silt_sql_plan *p = NULL;
-    silt_batch *out = NULL;
-    if (silt_sql_prepare(&p, sql, NULL, 0, &err) || silt_sql_run(p, NULL, &out, &err))
-        fail_msg("%s: %s", sql, err.msg);
-    silt_buf b = SILT_BUF_INIT;
-    assert_int_equal(silt_canon_batch(&b, out), 0);
-    assert_int_equal(silt_buf_cstr(&b), 0);
-    char **lines = silt_calloc((size_t)out->n_rows + 1, sizeof *lines);
-    size_t k = 0;
-    for (char *s = (char *)b.ptr, *e; (e = strchr(s, '\n')); s = e + 1) {
-        *e = 0;
-        lines[k++] = s;
-    }
-    qsort(lines, k, sizeof *lines, cmp_line);
-    silt_buf r = SILT_BUF_INIT;
-    for (size_t i = 0; i < k; i++) silt_buf_printf(&r, "%s\n", lines[i]);
-    assert_int_equal(silt_buf_cstr(&r), 0);
-    silt_free(lines);
-    silt_buf_free(&b);
-    silt_batch_destroy(out);
-    silt_sql_plan_destroy(p);
-    return (char *)silt_buf_detach(&r, NULL);
-}
-
 /* Every view equals its query recomputed over silver now. */
 static void assert_views(void)
 {
     for (int k = 0; k < 3; k++) {
         char sql[1000];
         snprintf(sql, sizeof sql, "SELECT * FROM delta.`%s`", loc_v[k]);
-        char *got = rows_of(sql), *want = rows_of(q_v[k]);
+        char *got = pf_rows(sql), *want = pf_rows(q_v[k]);
         if (strcmp(got, want))
             fail_msg("%s differs from its recompute:\n%s\nwant\n%s", view_name[k], got, want);
         silt_free(got);
@@ -234,7 +200,7 @@ static void sql(const char *fmt, const char *arg)
 {
     char q[1200];
     snprintf(q, sizeof q, fmt, arg);
-    char *r = rows_of(q);
+    char *r = pf_rows(q);
     silt_free(r);
 }
 

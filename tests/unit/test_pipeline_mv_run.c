@@ -16,7 +16,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "batch/canon.h"
 #include "delta/dv_commit.h"
 #include "delta/log.h"
 #include "pipeline/bronze_table.h"
@@ -122,45 +121,12 @@ static int run_caught_up_err(silt_error *err)
     return pf_run_caught_up(&def, true, 1, 0, err); /* one upstream version per batch */
 }
 
-static int cmp_line(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* A query's rows, canonical and sorted, as one string (owned). */
-static char *rows_of(const char *sql)
-{
-    silt_error err;
-    silt_sql_plan *p = NULL;
-    silt_batch *out = NULL;
-    if (silt_sql_prepare(&p, sql, NULL, 0, &err) || silt_sql_run(p, NULL, &out, &err))
-        fail_msg("%s: %s", sql, err.msg);
-    silt_buf b = SILT_BUF_INIT;
-    assert_int_equal(silt_canon_batch(&b, out), 0);
-    assert_int_equal(silt_buf_cstr(&b), 0);
-    char **lines = silt_calloc((size_t)out->n_rows + 1, sizeof *lines);
-    size_t k = 0;
-    for (char *s = (char *)b.ptr, *e; (e = strchr(s, '\n')); s = e + 1) {
-        *e = 0;
-        lines[k++] = s;
-    }
-    qsort(lines, k, sizeof *lines, cmp_line);
-    silt_buf r = SILT_BUF_INIT;
-    for (size_t i = 0; i < k; i++) silt_buf_printf(&r, "%s\n", lines[i]);
-    assert_int_equal(silt_buf_cstr(&r), 0);
-    silt_free(lines);
-    silt_buf_free(&b);
-    silt_batch_destroy(out);
-    silt_sql_plan_destroy(p);
-    return (char *)silt_buf_detach(&r, NULL);
-}
-
 /* view equals its query recomputed over silver now. */
 static void assert_recompute(const char *loc, const char *query)
 {
     char sql[1200];
     snprintf(sql, sizeof sql, "SELECT * FROM delta.`%s`", loc);
-    char *got = rows_of(sql), *want = rows_of(query);
+    char *got = pf_rows(sql), *want = pf_rows(query);
     if (strcmp(got, want)) fail_msg("%s differs from its recompute:\n%s\nwant\n%s", loc, got, want);
     silt_free(got);
     silt_free(want);
@@ -238,14 +204,14 @@ static void test_view_kept_incrementally(void **state)
              "sum(CASE WHEN from_version = to_version THEN 1 ELSE 0 END) >= 3) FROM "
              "delta.`%s/_event_log` WHERE table_name = 'gold'",
              dir);
-    got = rows_of(sql);
+    got = pf_rows(sql);
     assert_string_equal(got, "\"1,true\"\n");
     silt_free(got);
     snprintf(sql, sizeof sql,
              "SELECT sum(CASE WHEN from_version < 0 THEN 1 ELSE 0 END) > 1 FROM "
              "delta.`%s/_event_log` WHERE table_name = 'gold_avg'",
              dir);
-    got = rows_of(sql);
+    got = pf_rows(sql);
     assert_string_equal(got, "true\n");
     silt_free(got);
     /* nothing new: nothing written */
@@ -291,7 +257,7 @@ static void test_stream_refuses_changed_rows(void **state)
     /* silver kept its 20 rows: nothing was counted twice */
     char sql[600];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM delta.`%s`", loc_silver);
-    char *got = rows_of(sql);
+    char *got = pf_rows(sql);
     assert_string_equal(got, "20\n");
     silt_free(got);
     silt_delta_rowset_free(&rows);

@@ -5,10 +5,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "batch/canon.h"
 #include "sql/sql.h"
 #include "support/pipeline_fixture.h"
+#include "util/alloc.h"
 #include "util/buf.h"
 
 int pf_run_caught_up(const silt_pipeline_def *def, bool no_bronze, int64_t max_versions,
@@ -53,4 +56,36 @@ void pf_expect_q(const char *want, const char *fmt, ...)
     va_end(ap);
     pf_query1(got, sizeof got, sql);
     if (strcmp(got, want)) fail_msg("%s\n  got  %s\n  want %s", sql, got, want);
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char *pf_rows(const char *sql)
+{
+    silt_error err;
+    silt_sql_plan *p = NULL;
+    silt_batch *out = NULL;
+    if (silt_sql_prepare(&p, sql, NULL, 0, &err) || silt_sql_run(p, NULL, &out, &err))
+        fail_msg("%s: %s", sql, err.msg);
+    silt_buf b = SILT_BUF_INIT;
+    assert_int_equal(silt_canon_batch(&b, out), 0);
+    assert_int_equal(silt_buf_cstr(&b), 0);
+    char **lines = silt_calloc((size_t)out->n_rows + 1, sizeof *lines);
+    size_t k = 0;
+    for (char *s = (char *)b.ptr, *e; (e = strchr(s, '\n')); s = e + 1) {
+        *e = 0;
+        lines[k++] = s;
+    }
+    qsort(lines, k, sizeof *lines, cmp_line);
+    silt_buf r = SILT_BUF_INIT;
+    for (size_t i = 0; i < k; i++) silt_buf_printf(&r, "%s\n", lines[i]);
+    assert_int_equal(silt_buf_cstr(&r), 0);
+    silt_free(lines);
+    silt_buf_free(&b);
+    silt_batch_destroy(out);
+    silt_sql_plan_destroy(p);
+    return (char *)silt_buf_detach(&r, NULL);
 }

@@ -23,4 +23,8 @@ void pf_query1(char *out, size_t cap, const char *sql);
 /* Fails the test unless pf_query1 of the formatted query gives want. */
 void pf_expect_q(const char *want, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A query's rows, canonical and sorted, one per line, as one string (owned); fails the test
+ * when the query fails. */
+char *pf_rows(const char *sql);
+
 #endif
