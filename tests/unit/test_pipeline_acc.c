@@ -86,30 +86,21 @@ static void build_def(void)
 /* Appends messages {"id":i,"price":p,"country":c} to bronze as one commit. */
 static void produce(int first, int n)
 {
-    silt_error err;
-    silt_bronze_table *bt = NULL;
-    assert_int_equal(silt_bronze_table_open(&bt, loc_bronze, NULL, &err), 0);
-    silt_schema *s = silt_bronze_schema();
-    silt_batch *b = silt_batch_create(s);
-    int64_t start = next_offset, off = start < 0 ? 0 : start;
     static const char *const countries[] = {"PT", "FR", "DE", "NO", "ES", "IT", "UK"};
+    char(*m)[128] = silt_calloc((size_t)n + 1, sizeof *m);
+    const char **msgs = silt_calloc((size_t)n + 1, sizeof *msgs);
+    int64_t *at = silt_calloc((size_t)n + 1, sizeof *at);
     for (int i = 0; i < n; i++) {
-        char m[128];
         int id = first + i;
-        snprintf(m, sizeof m, "{\"id\":%d,\"price\":%d.25,\"country\":\"%s\"}", id, id % 13,
+        snprintf(m[i], sizeof m[i], "{\"id\":%d,\"price\":%d.25,\"country\":\"%s\"}", id, id % 13,
                  countries[(id * 3) % (first ? 7 : 4)]);
-        silt_bronze_msg msg = {NULL, 0, m, strlen(m), "t", 0, off + i, 1700000000000, 0, NULL};
-        assert_int_equal(silt_bronze_append(b, &msg, 1700000000000000 + id), 0);
+        msgs[i] = m[i];
+        at[i] = 1700000000000000 + id;
     }
-    silt_ingest_sink *sink = silt_bronze_table_sink(bt);
-    assert_int_equal(sink->ops->stage(sink, b, &err), 0);
-    silt_ingest_range r = {"t", 0, start, off + n};
-    int64_t v;
-    if (sink->ops->commit(sink, &r, 1, &v, &err)) fail_msg("%s", err.msg);
-    next_offset = off + n;
-    silt_batch_destroy(b);
-    silt_schema_destroy(s);
-    silt_bronze_table_destroy(bt);
+    pf_produce(loc_bronze, &next_offset, msgs, at, n);
+    silt_free(m);
+    silt_free(msgs);
+    silt_free(at);
 }
 
 /* One run until caught up, one upstream version per batch (a restart each time). */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "batch/canon.h"
+#include "pipeline/bronze_table.h"
 #include "sql/sql.h"
 #include "support/pipeline_fixture.h"
 #include "util/alloc.h"
@@ -88,4 +89,28 @@ char *pf_rows(const char *sql)
     silt_batch_destroy(out);
     silt_sql_plan_destroy(p);
     return (char *)silt_buf_detach(&r, NULL);
+}
+
+void pf_produce(const char *loc, int64_t *next, const char *const *msgs, const int64_t *at, int n)
+{
+    silt_error err;
+    silt_bronze_table *bt = NULL;
+    assert_int_equal(silt_bronze_table_open(&bt, loc, NULL, &err), 0);
+    silt_schema *s = silt_bronze_schema();
+    silt_batch *b = silt_batch_create(s);
+    int64_t start = *next, off = start < 0 ? 0 : start;
+    for (int i = 0; i < n; i++) {
+        silt_bronze_msg msg = {NULL,          0, msgs[i], strlen(msgs[i]), "t", 0, off + i,
+                               1700000000000, 0, NULL};
+        assert_int_equal(silt_bronze_append(b, &msg, at[i]), 0);
+    }
+    silt_ingest_sink *sink = silt_bronze_table_sink(bt);
+    assert_int_equal(sink->ops->stage(sink, b, &err), 0);
+    silt_ingest_range r = {"t", 0, start, off + n};
+    int64_t v;
+    if (sink->ops->commit(sink, &r, 1, &v, &err)) fail_msg("%s", err.msg);
+    *next = off + n;
+    silt_batch_destroy(b);
+    silt_schema_destroy(s);
+    silt_bronze_table_destroy(bt);
 }

@@ -27,4 +27,9 @@ void pf_expect_q(const char *want, const char *fmt, ...) __attribute__((format(p
  * when the query fails. */
 char *pf_rows(const char *sql);
 
+/* Appends msgs[0..n) to the bronze table at loc as one commit, as the ingestion runtime would
+ * (topic "t", partition 0, from offset *next, which moves past them; message i ingested at
+ * at[i], microseconds). */
+void pf_produce(const char *loc, int64_t *next, const char *const *msgs, const int64_t *at, int n);
+
 #endif
