@@ -3,7 +3,7 @@
  * appended are handed over by reference (run_kept_ref), in version order, and folded on the
  * second core. The main thread waits for the folds (run_accq_drain) before it reads or
  * rebuilds any view's states, so each view's states are only ever touched by one thread at a
- * time. A bounded queue (two versions of three views) keeps at most a few batches of rows
+ * time. A bounded queue (one version of three views) keeps at most a few batches of rows
  * alive. With one core the folds run at once, on the main thread. */
 #include <pthread.h>
 #include <unistd.h>
@@ -11,7 +11,7 @@
 #include "pipeline/run_int.h"
 #include "util/alloc.h"
 
-#define QMAX 6
+#define QMAX 3
 
 typedef struct fold {
     run_acc *a;

@@ -78,14 +78,25 @@ static int from_json_bind(silt_sql_fn_bind *b, silt_error *err)
     return fn_bind_done(b, from_json_bind_impl(b, err), json_free);
 }
 
-/* Moves the pending rows of tmp into out as valid structs. */
+/* Moves the pending rows of tmp into out as valid structs: tmp's columns become out's fields
+ * when out has no row yet (a batch without NULL texts: no copy), else they are appended. */
 static int flush(json_site *s, silt_column *out)
 {
     int64_t n = s->tmp->n_rows;
-    for (size_t k = 0; k < s->schema->n_fields; k++)
-        if (silt_column_append_range(&out->children[k], &s->tmp->cols[k], 0, n)) return SILT_ENOMEM;
-    for (int64_t i = 0; i < n; i++)
-        if (silt_column_append_valid(out)) return SILT_ENOMEM;
+    bool move = out->length == 0;
+    for (size_t k = 0; k < s->schema->n_fields; k++) {
+        if (move) {
+            silt_column empty = out->children[k];
+            out->children[k] = s->tmp->cols[k];
+            s->tmp->cols[k] = empty;
+        } else if (silt_column_append_range(&out->children[k], &s->tmp->cols[k], 0, n)) {
+            return SILT_ENOMEM;
+        }
+    }
+    if (n && silt_column_reserve(out, n, 0)) return SILT_ENOMEM;
+    for (int64_t i = 0; out->validity && i < n; i++)
+        silt_bit_set(out->validity, out->length + i, true);
+    out->length += n;
     silt_batch_reset(s->tmp);
     s->tmp->n_rows = 0;
     return 0;
