@@ -126,24 +126,28 @@ void run_acc_fold(run_acc *a, const run_kept_rows *rows, int64_t v)
         a->fed = v;
 }
 
-/* Hands version v of u to the feeder: its rows from memory when u keeps them (appended in this
- * pass), else read from its files here, once the feeder is done; *appended false (nothing
- * folded) when v did more than append (a removal with dataChange, or new metadata). */
+/* Hands version v of u to the feeder: the rows u keeps in memory when this runtime appended
+ * v in this pass (its commit is then not read: an append of exactly those rows), else the rows
+ * of v's files, read here once the feeder is done; *appended false (nothing folded) when v did
+ * more than append (a removal with dataChange, or new metadata). */
 static int next_version(silt_pipeline_run *r, run_acc *a, run_delta *u, int64_t v, bool *appended,
                         silt_error *err)
 {
+    *appended = true;
+    run_kept_rows *kept = run_kept_ref(u, v, -1);
+    if (kept) {
+        silt_log_debug("table %s: version %lld of %s folded into its aggregates (from memory)",
+                       a->name, (long long)v, u->name);
+        run_accq_push(r, a, kept, v);
+        return 0;
+    }
     run_version c;
     int rc = run_version_read(&c, u, v, err);
     silt_delta_add *adds = c.adds;
     size_t n = c.n;
     *appended = c.appended;
-    run_kept_rows *kept = NULL;
-    if (!rc && *appended && (!n || (kept = run_kept_ref(u, v, run_stats_rows(adds, n))))) {
-        if (n)
-            silt_log_debug("table %s: version %lld of %s folded into its aggregates (from "
-                           "memory)",
-                           a->name, (long long)v, u->name);
-        run_accq_push(r, a, kept, v); /* appended in this pass: the files are not read */
+    if (!rc && *appended && !n) {
+        run_accq_push(r, a, NULL, v); /* no rows (a compaction): nothing to fold */
     } else if (!rc && *appended) {
         silt_log_debug("table %s: version %lld of %s folded into its aggregates (from its files)",
                        a->name, (long long)v, u->name);

@@ -195,7 +195,8 @@ void run_kept_drop(run_delta *d);
  * until up's next commit or the end of the pass). */
 bool run_kept_view(silt_batch *view, silt_column *cols, const run_delta *up, int64_t v,
                    const silt_schema *want, int64_t n_records);
-/* A new reference to the rows up keeps for version v (n_records of them), or NULL. */
+/* A new reference to the rows up keeps for version v (n_records of them; < 0: any number,
+ * the rows this runtime appended as v), or NULL. */
 run_kept_rows *run_kept_ref(const run_delta *up, int64_t v, int64_t n_records);
 void run_kept_unref(run_kept_rows *k);
 /* run_kept_view over rows referenced. */

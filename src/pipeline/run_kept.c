@@ -46,7 +46,7 @@ void run_kept_drop(run_delta *d)
 run_kept_rows *run_kept_ref(const run_delta *up, int64_t v, int64_t n_records)
 {
     run_kept_rows *k = up->kept;
-    if (!k || up->kept_version != v || k->b->n_rows != n_records) return NULL;
+    if (!k || up->kept_version != v || (n_records >= 0 && k->b->n_rows != n_records)) return NULL;
     for (size_t c = 0; c < k->b->n_cols; c++)
         if (k->b->cols[c].lazy) return NULL; /* a reader may fill it in: not shared */
     __atomic_add_fetch(&k->refs, 1, __ATOMIC_ACQ_REL);

@@ -101,38 +101,33 @@ int silt_sql_prepare(silt_sql_plan **out, const char *sql, const silt_sql_input 
     return 0;
 }
 
-static void set_running(sql_node *n, bool on)
+typedef enum agg_flag { AGG_RUNNING, AGG_QUIET } agg_flag;
+
+/* Sets a flag of every aggregate under n: running_on or running_quiet. */
+static void set_agg_flag(sql_node *n, agg_flag flag, bool on)
 {
     if (!n) return;
-    if (n->kind == N_AGG) n->running_on = on;
-    set_running(n->in, on);
-    set_running(n->right, on);
-    for (size_t i = 0; i < n->n_inputs; i++) set_running(n->inputs[i], on);
+    if (n->kind == N_AGG && flag == AGG_RUNNING) n->running_on = on;
+    if (n->kind == N_AGG && flag == AGG_QUIET) n->running_quiet = on;
+    set_agg_flag(n->in, flag, on);
+    set_agg_flag(n->right, flag, on);
+    for (size_t i = 0; i < n->n_inputs; i++) set_agg_flag(n->inputs[i], flag, on);
 }
 
 void silt_sql_plan_set_running(silt_sql_plan *p, bool on)
 {
     if (p->stmt->kind == S_DESCRIBE) return;
     sql_agg_release(p->root);
-    set_running(p->root, on);
-}
-
-static void set_quiet(sql_node *n, bool on)
-{
-    if (!n) return;
-    if (n->kind == N_AGG) n->running_quiet = on;
-    set_quiet(n->in, on);
-    set_quiet(n->right, on);
-    for (size_t i = 0; i < n->n_inputs; i++) set_quiet(n->inputs[i], on);
+    set_agg_flag(p->root, AGG_RUNNING, on);
 }
 
 int silt_sql_run_feed(silt_sql_plan *p, const silt_batch *input, silt_error *err)
 {
     if (p->stmt->kind != S_SELECT) return silt_error_set(err, SILT_EINVAL, "not a SELECT");
     silt_batch *out = NULL;
-    set_quiet(p->root, true);
+    set_agg_flag(p->root, AGG_QUIET, true);
     int rc = silt_sql_run(p, input, &out, err);
-    set_quiet(p->root, false);
+    set_agg_flag(p->root, AGG_QUIET, false);
     silt_batch_destroy(out);
     return rc;
 }
