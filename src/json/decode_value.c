@@ -26,9 +26,47 @@ static bool int_fits(const silt_field *f, int64_t v)
     }
 }
 
+/* The number t[0..n) when it is a plain decimal ([-]digits[.digits], no exponent) whose digits,
+ * as an integer m, and scale e (digits after the point) the type holds exactly (m below 2^24
+ * and 10^e up to 1e10 for a float; 2^53 and 1e22 for a double): m / 10^e is then one correctly
+ * rounded division, which is what strtof and strtod give (Clinger's fast path). Prices and
+ * quantities take it; anything else is left to strtod. */
+static bool fast_decimal(const char *t, size_t n, bool as_float, double *out)
+{
+    static const float p10f[] = {1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f};
+    static const double p10d[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                  1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                  1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    size_t i = t[0] == '-';
+    uint64_t m = 0;
+    int digits = 0, scale = -1;
+    for (; i < n; i++) {
+        if (t[i] == '.' && scale < 0) {
+            scale = 0;
+            continue;
+        }
+        if (t[i] < '0' || t[i] > '9' || ++digits > 18) return false;
+        m = m * 10 + (uint64_t)(t[i] - '0');
+        if (scale >= 0) scale++;
+    }
+    if (digits == 0 || scale == 0) return false; /* not a plain decimal ("1." or "-") */
+    if (scale < 0) scale = 0;
+    if (as_float) {
+        if (m > (1u << 24) || scale > 10) return false;
+        float v = (float)m / p10f[scale];
+        *out = t[0] == '-' ? -(double)v : (double)v;
+    } else {
+        if (m > ((uint64_t)1 << 53) || scale > 22) return false;
+        double v = (double)m / p10d[scale];
+        *out = t[0] == '-' ? -v : v;
+    }
+    return true;
+}
+
 /* A double from a number token (not NUL-terminated). */
 static int token_double(silt_json_ctx *c, const char *t, size_t n, bool as_float, double *out)
 {
+    if (fast_decimal(t, n, as_float, out)) return 0;
     char small[64];
     char *z = small;
     if (n >= sizeof small) {

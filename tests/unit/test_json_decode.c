@@ -311,6 +311,61 @@ static void test_numbers(void **state)
     close_fx(&fx);
 }
 
+/* Plain decimals (the decoder reads most of them without strtod) give exactly what strtof and
+ * strtod give: random digits and scales around the fast path's limits, and its edges. */
+static void test_decimals_as_strtod(void **state)
+{
+    (void)state;
+    silt_schema *s = silt_schema_create(2);
+    assert_non_null(s);
+    s->fields[0] = leaf("f", SILT_TYPE_FLOAT, true);
+    s->fields[1] = leaf("d", SILT_TYPE_DOUBLE, true);
+    silt_json_decoder *dec = NULL;
+    silt_error err;
+    silt_error_clear(&err);
+    assert_int_equal(silt_json_decoder_create(&dec, s, NULL, &err), 0);
+    silt_batch *b = silt_batch_create(s);
+    assert_non_null(b);
+    static const char *const edges[] = {
+        "16777216",      "16777217",           "16777216.5",          "0.1",
+        "-0.0",          "9007199254740993",   "9007199254740992.0",  "1.0000000000",
+        "0.00000000001", "123456789012345678", "1234567890123456789", "3.4028235e38",
+        "0.50"};
+    char text[128], num[40];
+    uint64_t x = 0x9e3779b97f4a7c15u;
+    for (int k = 0; k < 20000 + (int)(sizeof edges / sizeof edges[0]); k++) {
+        if (k < (int)(sizeof edges / sizeof edges[0])) {
+            snprintf(num, sizeof num, "%s", edges[k]);
+        } else { /* up to 20 digits, the point anywhere (or nowhere), either sign */
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            int nd = 1 + (int)(x % 20), dot = (int)((x >> 8) % (uint64_t)(nd + 1));
+            char *p = num;
+            if ((x >> 20) & 1) *p++ = '-';
+            char *first = p;
+            for (int i = 0; i < nd; i++) {
+                if (i == dot && i > 0) *p++ = '.';
+                *p++ = (char)('0' + (x >> (24 + i * 2)) % 10);
+            }
+            *p = 0;
+            if (first[0] == '0' && first[1] && first[1] != '.') first[0] = '1'; /* JSON: no 012 */
+        }
+        snprintf(text, sizeof text, "{\"f\": %s, \"d\": %s}", num, num);
+        silt_batch_reset(b);
+        if (silt_json_decode_row(dec, b, text, strlen(text), &err))
+            fail_msg("%s: %s", text, err.msg);
+        float f = ((const float *)b->cols[0].values)[0];
+        double d = ((const double *)b->cols[1].values)[0];
+        float wf = strtof(num, NULL);
+        double wd = strtod(num, NULL);
+        if (memcmp(&f, &wf, sizeof f) || memcmp(&d, &wd, sizeof d))
+            fail_msg("%s: float %.9g (strtof %.9g), double %.17g (strtod %.17g)", num, f, wf, d,
+                     wd);
+    }
+    silt_batch_destroy(b);
+    silt_json_decoder_destroy(dec);
+    silt_schema_destroy(s);
+}
+
 static void test_options(void **state)
 {
     (void)state;
@@ -521,6 +576,7 @@ int main(void)
         cmocka_unit_test(test_nested_and_kinds),
         cmocka_unit_test(test_errors_leave_batch_unchanged),
         cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_decimals_as_strtod),
         cmocka_unit_test(test_options),
         cmocka_unit_test(test_datefmt),
         cmocka_unit_test(test_oom),
