@@ -23,6 +23,7 @@ int run_delta_open(run_delta *d, const char *location, silt_error *err)
 {
     memset(d, 0, sizeof *d);
     d->appended = d->kept_version = -1;
+    d->codec = SILT_PQ_CODEC_SNAPPY;
     d->location = silt_strdup(location);
     d->name = silt_strdup(base_name(location));
     if (!d->location || !d->name) return silt_error_set(err, SILT_ENOMEM, "out of memory");
@@ -31,6 +32,40 @@ int run_delta_open(run_delta *d, const char *location, silt_error *err)
     int rc = silt_store_open(&d->store, location, err);
     if (rc) return rc;
     return run_delta_refresh(d, err);
+}
+
+const silt_delta_file_ops *run_delta_ops(run_delta *d)
+{
+    d->po = (silt_delta_pqio_options){.codec = (silt_pq_codec)d->codec, .row_group_bytes = 8 << 20};
+    silt_delta_parquet_ops_with(&d->ops, &d->po);
+    return &d->ops;
+}
+
+int run_table_codec(int *codec, const silt_pipeline_table *def, int dflt, silt_error *err)
+{
+    static const struct {
+        const char *name;
+        int codec;
+    } names[] = {{"snappy", SILT_PQ_CODEC_SNAPPY},
+                 {"zstd", SILT_PQ_CODEC_ZSTD},
+                 {"gzip", SILT_PQ_CODEC_GZIP},
+                 {"none", SILT_PQ_CODEC_UNCOMPRESSED},
+                 {"uncompressed", SILT_PQ_CODEC_UNCOMPRESSED}};
+    *codec = dflt;
+    for (size_t i = 0; i < def->n_properties; i++) {
+        if (strcasecmp(def->properties[i].key, "parquet.compression")) continue;
+        const char *v = def->properties[i].value;
+        size_t k = 0;
+        while (k < sizeof names / sizeof names[0] && strcasecmp(names[k].name, v)) k++;
+        if (k == sizeof names / sizeof names[0])
+            return silt_error_set(err, SILT_EINVAL,
+                                  "table %s (line %d): TBLPROPERTIES 'parquet.compression' = "
+                                  "'%s' is not a codec silt writes: use 'snappy' (the "
+                                  "default), 'zstd', 'gzip' or 'none'",
+                                  def->name, def->line, v);
+        *codec = names[k].codec;
+    }
+    return 0;
 }
 
 void run_delta_close(run_delta *d)
@@ -112,7 +147,7 @@ int run_delta_write_txns(run_delta *d, const silt_batch *rows, const silt_delta_
     silt_delta_add *adds = NULL;
     size_t n = 0;
     silt_delta_commit_opts co = {0};
-    co.file_ops = silt_delta_parquet_ops();
+    co.file_ops = run_delta_ops(d);
     co.operation = overwrite ? "WRITE" : "STREAMING UPDATE";
     int64_t v;
     int rc = run_part_write_files(&adds, &n, d, rows, err);
@@ -128,7 +163,7 @@ int run_delta_write_txns(run_delta *d, const silt_batch *rows, const silt_delta_
     }
     if ((rc = run_delta_refresh(d, err))) return rc;
     silt_delta_optimize_opts oo = {0};
-    oo.file_ops = silt_delta_parquet_ops();
+    oo.file_ops = run_delta_ops(d);
     silt_delta_optimize_result res;
     silt_error e2;
     silt_error_clear(&e2);

@@ -7,6 +7,7 @@
 
 #include "delta/commit.h"
 #include "delta/log.h"
+#include "delta/pqio.h"
 #include "pipeline/run.h"
 #include "sql/sql.h"
 #include "store/store.h"
@@ -28,6 +29,9 @@ typedef struct run_delta {
     int64_t appended;          /* version of this runtime's latest append, -1 none */
     run_kept_rows *kept;       /* the rows of version kept_version (run_kept.c), or NULL */
     int64_t kept_version;
+    int codec;                  /* the data files' compression (silt_pq_codec): run_table_codec */
+    silt_delta_pqio_options po; /* run_delta_ops: the options its ops point at */
+    silt_delta_file_ops ops;
 } run_delta;
 
 typedef struct run_bronze {
@@ -101,6 +105,11 @@ struct silt_pipeline_run {
 /* ---- run_delta.c: tables and writes ---- */
 /* Opens location's store and loads its latest snapshot (NULL when there is no table). */
 int run_delta_open(run_delta *d, const char *location, silt_error *err);
+/* The Parquet ops that write d's data files (with d's codec); main thread only. */
+const silt_delta_file_ops *run_delta_ops(run_delta *d);
+/* The compression of table def's data files: TBLPROPERTIES ('parquet.compression' = 'snappy' |
+ * 'zstd' | 'gzip' | 'none'), else dflt. SILT_EINVAL for another value. */
+int run_table_codec(int *codec, const silt_pipeline_table *def, int dflt, silt_error *err);
 void run_delta_close(run_delta *d);
 /* Brings d->snap to the latest version (loads it when NULL). */
 int run_delta_refresh(run_delta *d, silt_error *err);

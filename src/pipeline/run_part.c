@@ -13,7 +13,6 @@
 #include "util/hash.h"
 
 typedef struct part_row {
-    const char *key; /* partition values joined by '\x01' ("\x02" marks a null) */
     int64_t row;
 } part_row;
 
@@ -22,40 +21,6 @@ static int is_part_col(const silt_delta_snapshot *s, const char *name)
     for (size_t k = 0; k < s->metadata.n_partition_columns; k++)
         if (!strcasecmp(s->metadata.partition_columns[k], name)) return 1;
     return 0;
-}
-
-/* Row keys of the partition columns: one string per row in keys (offsets into txt). */
-static int row_keys(part_row *pr, silt_buf *txt, const silt_delta_snapshot *s,
-                    const silt_batch *rows, silt_error *err)
-{
-    silt_buf v = SILT_BUF_INIT;
-    int64_t *off = silt_malloc((size_t)(rows->n_rows + 1) * sizeof *off);
-    int rc = off ? 0 : SILT_ENOMEM;
-    for (int64_t i = 0; !rc && i < rows->n_rows; i++) {
-        off[i] = (int64_t)txt->len;
-        for (size_t c = 0; !rc && c < rows->n_cols; c++) {
-            if (!is_part_col(s, rows->schema->fields[c].name)) continue;
-            bool null;
-            silt_buf_reset(&v);
-            rc = silt_delta_partition_format(&v, &null, &rows->schema->fields[c], &rows->cols[c], i,
-                                             err);
-            if (null)
-                silt_buf_putc(txt, '\x02');
-            else
-                silt_buf_append(txt, v.ptr ? (const char *)v.ptr : "", v.len);
-            silt_buf_putc(txt, '\x01');
-        }
-        silt_buf_putc(txt, 0);
-    }
-    if (!rc && silt_buf_oom(txt)) rc = SILT_ENOMEM;
-    for (int64_t i = 0; !rc && i < rows->n_rows; i++) {
-        pr[i].key = (const char *)txt->ptr + off[i];
-        pr[i].row = i;
-    }
-    silt_free(off);
-    silt_buf_free(&v);
-    if (rc && !err->code) silt_error_set(err, rc, "out of memory");
-    return rc;
 }
 
 /* Writes rows pr[0..n) (one partition) of rows as one data file, appending its add. */
@@ -85,11 +50,8 @@ static int write_part(silt_delta_add *add, run_delta *d, const silt_batch *rows,
         j++;
     }
     if (b) b->n_rows = n;
-    silt_delta_pqio_options po = {.codec = SILT_PQ_CODEC_ZSTD, .row_group_bytes = 8 << 20};
-    silt_delta_file_ops ops;
-    silt_delta_parquet_ops_with(&ops, &po);
-    if (!rc)
-        rc = silt_delta_write_data_file(add, d->store, &ops, b,
+    if (!rc) /* d->ops set before the writers started */
+        rc = silt_delta_write_data_file(add, d->store, &d->ops, b,
                                         s->metadata.n_partition_columns ? &pv : NULL,
                                         (const char *const *)s->metadata.partition_columns,
                                         s->metadata.n_partition_columns, err);
@@ -175,105 +137,185 @@ static int write_parallel(part_pool *p, silt_error *err)
     return p->rc;
 }
 
-/* A partition of the batch: its key, its rows' count, then where its rows go. */
+/* The rows' distinct partition values: each group of rows with the same raw values (bytes as
+ * stored, hashed), and its partition's key (the values as Delta writes them in paths, joined
+ * by '\x01', "\x02" for a null), formatted once per group rather than once per row. */
 typedef struct part_group {
-    const char *key;
+    size_t raw, raw_len, key; /* offsets in the raw and key texts */
     uint64_t hash;
-    int64_t n, at;
+    int64_t part; /* the partition (groups whose values format alike share one) */
 } part_group;
 
-static int cmp_group(const void *x, const void *y)
+typedef struct grouper {
+    const silt_delta_snapshot *s;
+    const silt_batch *rows;
+    silt_buf raw, key, one;
+    part_group *g;
+    size_t ng, gcap, cap;
+    uint32_t *slots; /* cap slots (a power of two), group index + 1 */
+    size_t *pc, npc; /* the partition columns' indexes in rows */
+} grouper;
+
+/* Row i's partition values as stored, appended to o. */
+static void raw_values(silt_buf *o, const grouper *gr, int64_t i)
 {
-    return strcmp((*(part_group *const *)x)->key, (*(part_group *const *)y)->key);
+    for (size_t k = 0; k < gr->npc; k++) {
+        const silt_column *col = &gr->rows->cols[gr->pc[k]];
+        bool valid = silt_column_is_valid(col, i);
+        silt_buf_putc(o, valid);
+        if (!valid) continue;
+        size_t len;
+        if (col->type == SILT_TYPE_STRING || col->type == SILT_TYPE_BINARY ||
+            col->type == SILT_TYPE_FIXED_BINARY) {
+            const uint8_t *p = silt_column_bytes(col, i, &len);
+            silt_buf_append(o, &len, sizeof len);
+            silt_buf_append(o, p, len);
+        } else if (col->type == SILT_TYPE_BOOL || col->byte_width <= 0) {
+            int64_t v = silt_column_get_int(col, i);
+            silt_buf_append(o, &v, sizeof v);
+        } else {
+            silt_buf_append(o, col->values + (size_t)i * (size_t)col->byte_width,
+                            (size_t)col->byte_width);
+        }
+    }
 }
 
-/* The slots of a table of cap slots (a power of two) over the groups g[0..ng). */
-static uint32_t *group_slots(const part_group *g, size_t ng, size_t cap)
+/* Row i's partition key, as Delta writes the values in paths, appended to gr->key. */
+static int format_key(grouper *gr, int64_t i, silt_error *err)
+{
+    for (size_t k = 0; k < gr->npc; k++) {
+        size_t c = gr->pc[k];
+        bool null;
+        silt_buf_reset(&gr->one);
+        int rc = silt_delta_partition_format(&gr->one, &null, &gr->rows->schema->fields[c],
+                                             &gr->rows->cols[c], i, err);
+        if (rc) return rc;
+        if (null)
+            silt_buf_putc(&gr->key, '\x02');
+        else
+            silt_buf_append(&gr->key, gr->one.ptr ? (const char *)gr->one.ptr : "", gr->one.len);
+        silt_buf_putc(&gr->key, '\x01');
+    }
+    silt_buf_putc(&gr->key, 0);
+    return 0;
+}
+
+static int rehash(grouper *gr, size_t cap)
 {
     uint32_t *slots = silt_calloc(cap, sizeof *slots);
-    for (size_t k = 0; slots && k < ng; k++) {
-        size_t j = g[k].hash & (cap - 1);
+    if (!slots) return SILT_ENOMEM;
+    for (size_t k = 0; k < gr->ng; k++) {
+        size_t j = gr->g[k].hash & (cap - 1);
         while (slots[j]) j = (j + 1) & (cap - 1);
         slots[j] = (uint32_t)k + 1;
     }
-    return slots;
+    silt_free(gr->slots);
+    gr->slots = slots;
+    gr->cap = cap;
+    return 0;
 }
 
-/* The index of pr's partition among *g (added when new), in a table of *cap slots. */
-static int64_t group_of(part_group **g, size_t *ng, size_t *gcap, uint32_t **slots, size_t *cap,
-                        const char *key)
+/* The group of row i (added, with its key, when new); -1 on failure. */
+static int64_t group_of(grouper *gr, int64_t i, silt_error *err)
 {
-    uint64_t h = silt_hash_bytes(key, strlen(key), 0x9a27);
-    size_t j = h & (*cap - 1);
-    for (; (*slots)[j]; j = (j + 1) & (*cap - 1)) {
-        const part_group *x = &(*g)[(*slots)[j] - 1];
-        if (x->hash == h && !strcmp(x->key, key)) return (*slots)[j] - 1;
-    }
-    if (*ng == *gcap) {
-        size_t nc = *gcap ? *gcap * 2 : 64;
-        part_group *ngs = silt_realloc(*g, nc * sizeof *ngs);
-        if (!ngs) return -1;
-        *g = ngs;
-        *gcap = nc;
-    }
-    (*g)[*ng] = (part_group){key, h, 0, 0};
-    (*slots)[j] = (uint32_t)++ * ng;
-    if (*ng * 2 > *cap) { /* kept at most half full */
-        uint32_t *ns = group_slots(*g, *ng, *cap * 2);
-        if (!ns) return -1;
-        silt_free(*slots);
-        *slots = ns;
-        *cap *= 2;
-    }
-    return (int64_t)*ng - 1;
-}
-
-/* Reorders pr into runs of equal keys, the partitions in their keys' order and the rows of each
- * in their order (what a sort by key then row gives, in time linear in the rows, for the
- * hundreds of partitions a batch over many dates has); *starts (*ng + 1 entries) gets where
- * each partition's run starts. */
-static int group_rows(part_row *pr, int64_t n, int64_t **starts, size_t *ng)
-{
-    size_t cap = 256, ngr = 0, gcap = 0;
-    part_group *g = NULL, **ord = NULL;
-    uint32_t *slots = silt_calloc(cap, sizeof *slots);
-    int32_t *gid = silt_malloc((size_t)(n ? n : 1) * sizeof *gid);
-    part_row *tmp = silt_malloc((size_t)(n ? n : 1) * sizeof *tmp);
-    int64_t *st = NULL;
-    int rc = slots && gid && tmp && n < INT32_MAX ? 0 : SILT_ENOMEM;
-    for (int64_t i = 0; !rc && i < n; i++) {
-        int64_t k = group_of(&g, &ngr, &gcap, &slots, &cap, pr[i].key);
-        if (k < 0)
-            rc = SILT_ENOMEM;
-        else {
-            gid[i] = (int32_t)k;
-            g[k].n++;
+    size_t at = gr->raw.len;
+    raw_values(&gr->raw, gr, i);
+    if (silt_buf_oom(&gr->raw)) return -1;
+    size_t len = gr->raw.len - at;
+    uint64_t h = silt_hash_bytes(gr->raw.ptr + at, len, 0x9a27);
+    size_t j = h & (gr->cap - 1);
+    for (; gr->slots[j]; j = (j + 1) & (gr->cap - 1)) {
+        const part_group *x = &gr->g[gr->slots[j] - 1];
+        if (x->hash == h && x->raw_len == len &&
+            !memcmp(gr->raw.ptr + x->raw, gr->raw.ptr + at, len)) {
+            gr->raw.len = at; /* known: its bytes are not kept */
+            return gr->slots[j] - 1;
         }
     }
-    if (!rc && (!(ord = silt_malloc((ngr + 1) * sizeof *ord)) ||
-                !(st = silt_malloc((ngr + 1) * sizeof *st))))
+    if (gr->ng == gr->gcap) {
+        size_t nc = gr->gcap ? gr->gcap * 2 : 64;
+        part_group *ng = silt_realloc(gr->g, nc * sizeof *ng);
+        if (!ng) return -1;
+        gr->g = ng;
+        gr->gcap = nc;
+    }
+    gr->g[gr->ng] = (part_group){at, len, gr->key.len, h, 0};
+    if (format_key(gr, i, err) || silt_buf_oom(&gr->key)) return -1;
+    gr->slots[j] = (uint32_t)++gr->ng;
+    if (gr->ng * 2 > gr->cap && rehash(gr, gr->cap * 2)) return -1; /* at most half full */
+    return (int64_t)gr->ng - 1;
+}
+
+/* A group and its key, for sorting by key. */
+typedef struct keyed {
+    const char *key;
+    part_group *g;
+} keyed;
+
+static int cmp_keyed(const void *x, const void *y)
+{
+    return strcmp(((const keyed *)x)->key, ((const keyed *)y)->key);
+}
+
+/* Reorders the rows into runs, one per partition, the partitions in their keys' order and the
+ * rows of each in their order (what a sort by key then row gives, in time linear in the rows,
+ * for the hundreds of partitions a batch over many dates has); *starts (*np + 1 entries) gets
+ * where each partition's run starts. */
+static int group_rows(part_row *pr, int64_t **starts, size_t *np, const silt_delta_snapshot *s,
+                      const silt_batch *rows, silt_error *err)
+{
+    int64_t n = rows->n_rows;
+    grouper gr = {.s = s, .rows = rows};
+    keyed *ord = NULL;
+    int32_t *gid = silt_malloc((size_t)(n ? n : 1) * sizeof *gid);
+    int64_t *st = NULL, *at = NULL;
+    gr.pc = silt_malloc((rows->n_cols + 1) * sizeof *gr.pc);
+    for (size_t c = 0; gr.pc && c < rows->n_cols; c++)
+        if (is_part_col(s, rows->schema->fields[c].name)) gr.pc[gr.npc++] = c;
+    int rc = gid && gr.pc && n < INT32_MAX && !rehash(&gr, 256) ? 0 : SILT_ENOMEM;
+    for (int64_t i = 0; !rc && i < n; i++) {
+        int64_t k = group_of(&gr, i, err);
+        if (k < 0)
+            rc = err->code ? err->code : SILT_ENOMEM;
+        else
+            gid[i] = (int32_t)k;
+    }
+    size_t ng = gr.ng, npart = 0;
+    if (!rc &&
+        (!(ord = silt_malloc((ng + 1) * sizeof *ord)) ||
+         !(st = silt_malloc((ng + 1) * sizeof *st)) || !(at = silt_calloc(ng + 1, sizeof *at))))
         rc = SILT_ENOMEM;
     if (!rc) {
-        for (size_t k = 0; k < ngr; k++) ord[k] = &g[k];
-        qsort(ord, ngr, sizeof *ord, cmp_group);
-        int64_t at = 0;
-        for (size_t k = 0; k < ngr; k++) {
-            st[k] = ord[k]->at = at;
-            at += ord[k]->n;
+        for (size_t k = 0; k < ng; k++)
+            ord[k] = (keyed){(const char *)gr.key.ptr + gr.g[k].key, &gr.g[k]};
+        qsort(ord, ng, sizeof *ord, cmp_keyed);
+        for (size_t k = 0; k < ng; k++) { /* groups whose keys are alike: one partition */
+            if (k == 0 || strcmp(ord[k - 1].key, ord[k].key)) npart++;
+            ord[k].g->part = (int64_t)npart - 1;
         }
-        st[ngr] = n;
-        for (int64_t i = 0; i < n; i++) tmp[g[gid[i]].at++] = pr[i];
-        memcpy(pr, tmp, (size_t)n * sizeof *pr);
+        for (int64_t i = 0; i < n; i++) at[gr.g[gid[i]].part]++;
+        for (size_t p = 0, sum = 0; p < npart; p++) { /* counts -> where each run starts */
+            st[p] = (int64_t)sum;
+            sum += (size_t)at[p];
+            at[p] = st[p];
+        }
+        st[npart] = n;
+        for (int64_t i = 0; i < n; i++) pr[at[gr.g[gid[i]].part]++].row = i;
         *starts = st;
-        *ng = ngr;
+        *np = npart;
         st = NULL;
     }
+    if (rc && !err->code) silt_error_set(err, rc, "out of memory grouping rows by partition");
     silt_free(st);
+    silt_free(at);
     silt_free(ord);
-    silt_free(tmp);
     silt_free(gid);
-    silt_free(slots);
-    silt_free(g);
+    silt_free(gr.slots);
+    silt_free(gr.pc);
+    silt_free(gr.g);
+    silt_buf_free(&gr.raw);
+    silt_buf_free(&gr.key);
+    silt_buf_free(&gr.one);
     return rc;
 }
 
@@ -285,23 +327,22 @@ int run_part_write_files(silt_delta_add **adds, size_t *n_adds, run_delta *d,
     *n_adds = 0;
     if (rows->n_rows == 0) return 0;
     part_row *pr = silt_malloc((size_t)rows->n_rows * sizeof *pr);
-    silt_buf txt = SILT_BUF_INIT;
     silt_schema *data = NULL;
     int64_t *starts = NULL;
     part_pool p;
     memset(&p, 0, sizeof p);
     int rc = pr ? 0 : silt_error_set(err, SILT_ENOMEM, "out of memory");
-    if (!rc) rc = row_keys(pr, &txt, d->snap, rows, err);
     if (!rc && data_schema(&data, d->snap, rows->schema))
         rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
-    if (!rc && (group_rows(pr, rows->n_rows, &starts, &p.ng) ||
-                !(p.adds = silt_calloc(p.ng + 1, sizeof *p.adds))))
+    if (!rc) rc = group_rows(pr, &starts, &p.ng, d->snap, rows, err);
+    if (!rc && !(p.adds = silt_calloc(p.ng + 1, sizeof *p.adds)))
         rc = silt_error_set(err, SILT_ENOMEM, "out of memory");
     if (!rc) {
         /* many files (a batch over many partitions): published without an fsync each, then
          * made durable at once, before the commit that adds them */
         bool defer = p.ng >= DEFER_SYNC_FILES;
         p.d = d, p.rows = rows, p.data = data, p.pr = pr, p.starts = starts;
+        run_delta_ops(d);
         silt_store_defer_sync(d->store, defer);
         rc = write_parallel(&p, err);
         silt_store_defer_sync(d->store, false);
@@ -316,7 +357,6 @@ int run_part_write_files(silt_delta_add **adds, size_t *n_adds, run_delta *d,
     }
     silt_free(starts);
     silt_schema_destroy(data);
-    silt_buf_free(&txt);
     silt_free(pr);
     return rc;
 }

@@ -101,9 +101,17 @@ fail:
     return rc;
 }
 
-/* Creates every missing directory of path's parent. */
+/* Creates every missing directory of path's parent: most often only the parent itself is
+ * missing (a new partition's folder), made with one mkdir; else every ancestor in turn. */
 static int make_parents(char *path, silt_error *err)
 {
+    char *last = strrchr(path, '/');
+    if (last && last != path) {
+        *last = '\0';
+        int r = mkdir(path, 0777);
+        *last = '/';
+        if (r == 0) return 0;
+    }
     for (char *p = path + 1; *p; p++) {
         if (*p != '/') continue;
         *p = '\0';
