@@ -620,6 +620,18 @@ int silt_delta_stats_num_records(int64_t *out, const char *stats, silt_error *er
 {
     *out = -1;
     if (!stats) return SILT_ENOTFOUND;
+    /* {"numRecords":N,... as silt and Spark write them: read without parsing the rest */
+    static const char lead[] = "{\"numRecords\":";
+    if (!strncmp(stats, lead, sizeof lead - 1)) {
+        const char *p = stats + sizeof lead - 1;
+        int64_t v = 0;
+        int digits = 0;
+        for (; *p >= '0' && *p <= '9' && digits < 18; p++, digits++) v = v * 10 + (*p - '0');
+        if (digits && (*p == ',' || *p == '}')) {
+            *out = v;
+            return 0;
+        }
+    }
     json_error_t jerr;
     json_t *o = json_loads(stats, 0, &jerr);
     if (!o) return silt_error_set(err, SILT_ECORRUPT, "stats: invalid JSON: %s", jerr.text);

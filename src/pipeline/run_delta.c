@@ -68,8 +68,15 @@ int run_table_codec(int *codec, const silt_pipeline_table *def, int dflt, silt_e
     return 0;
 }
 
+static void free_adds(silt_delta_add *adds, size_t n)
+{
+    for (size_t i = 0; i < n; i++) silt_delta_add_clear(&adds[i]);
+    silt_free(adds);
+}
+
 void run_delta_close(run_delta *d)
 {
+    free_adds(d->adds, d->n_adds);
     run_kept_drop(d);
     silt_delta_snapshot_destroy(d->snap);
     silt_store_destroy(d->store);
@@ -135,12 +142,6 @@ int run_copy_row(silt_batch *dst, size_t dst_col0, const silt_batch *src, int64_
     return 0;
 }
 
-static void free_adds(silt_delta_add *adds, size_t n)
-{
-    for (size_t i = 0; i < n; i++) silt_delta_add_clear(&adds[i]);
-    silt_free(adds);
-}
-
 int run_delta_write_txns(run_delta *d, const silt_batch *rows, const silt_delta_txn *txns,
                          size_t n_txns, bool overwrite, silt_error *err)
 {
@@ -156,7 +157,10 @@ int run_delta_write_txns(run_delta *d, const silt_batch *rows, const silt_delta_
     else if (!rc)
         rc = silt_delta_append(&v, d->store, d->snap, adds, n, txns, n_txns, &co, err);
     d->appended = !rc && !overwrite ? v : -1;
-    free_adds(adds, n);
+    free_adds(d->adds, d->n_adds); /* kept for the readers of the version appended */
+    d->adds = d->appended >= 0 ? adds : NULL;
+    d->n_adds = d->appended >= 0 ? n : 0;
+    if (d->appended < 0) free_adds(adds, n);
     if (rc) {
         silt_error_prefix(err, "writing table '%s'", d->location);
         return rc;

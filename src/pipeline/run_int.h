@@ -29,7 +29,9 @@ typedef struct run_delta {
     int64_t appended;          /* version of this runtime's latest append, -1 none */
     run_kept_rows *kept;       /* the rows of version kept_version (run_kept.c), or NULL */
     int64_t kept_version;
-    int codec;                  /* the data files' compression (silt_pq_codec): run_table_codec */
+    int codec;            /* the data files' compression (silt_pq_codec): run_table_codec */
+    silt_delta_add *adds; /* the adds of version `appended` (its readers need not parse it) */
+    size_t n_adds;
     silt_delta_pqio_options po; /* run_delta_ops: the options its ops point at */
     silt_delta_file_ops ops;
 } run_delta;

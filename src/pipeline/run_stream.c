@@ -86,6 +86,13 @@ int run_version_read(run_version *c, run_delta *u, int64_t v, silt_error *err)
 {
     memset(c, 0, sizeof *c);
     c->appended = true;
+    if (v == u->appended && u->adds) { /* appended by this runtime: its adds are at hand */
+        if (!(c->adds = silt_calloc(u->n_adds + 1, sizeof *c->adds)))
+            return silt_error_set(err, SILT_ENOMEM, "out of memory");
+        memcpy(c->adds, u->adds, u->n_adds * sizeof *c->adds); /* shallow: u owns them */
+        c->n = u->n_adds;
+        return 0;
+    }
     char key[64];
     silt_delta_commit_key(key, sizeof key, v);
     silt_buf text = SILT_BUF_INIT;

@@ -90,6 +90,29 @@ static void test_actions_parse(void **state)
     int64_t n;
     assert_int_equal(silt_delta_stats_num_records(&n, a.items[1].u.add.stats, &err), 0);
     assert_int_equal(n, 7);
+    /* numRecords first (read without a parser) or anywhere else, spaced or not */
+    static const struct {
+        const char *stats;
+        int rc;
+        int64_t n;
+    } nr[] = {{"{\"numRecords\":123456789012,\"minValues\":{}}", 0, 123456789012},
+              {"{\"minValues\":{\"numRecords\":1},\"numRecords\":5}", 0, 5},
+              {"{ \"numRecords\" : 6 }", 0, 6},
+              {"{\"numRecords\":12345678901234567890}", 0, -1}, /* past int64: jansson's */
+              {"{\"numRecords\":7.5}", SILT_ENOTFOUND, -1},
+              {"{\"numRecords\":8x", SILT_ECORRUPT, -1},
+              {"{\"nullCount\":{}}", SILT_ENOTFOUND, -1}};
+    for (size_t i = 0; i < sizeof nr / sizeof nr[0]; i++) {
+        silt_error_clear(&err);
+        int rc = silt_delta_stats_num_records(&n, nr[i].stats, &err);
+        if (nr[i].rc == 0 && nr[i].n < 0) { /* out of range: an error or a clamped value */
+            assert_true(rc != 0 || n != 123456789012);
+            continue;
+        }
+        assert_int_equal(rc, nr[i].rc);
+        assert_int_equal(n, nr[i].n);
+    }
+    silt_error_clear(&err);
     assert_int_equal(a.items[2].type, SILT_DELTA_OTHER);
     assert_int_equal(a.items[4].u.commit_info.timestamp, 42);
     assert_string_equal(a.items[4].u.commit_info.operation, "WRITE");
