@@ -93,6 +93,10 @@ int run_delta_refresh(run_delta *d, silt_error *err)
         silt_error_clear(err);
         silt_delta_snapshot_destroy(d->snap);
         d->snap = NULL;
+        free_adds(d->adds, d->n_adds); /* the table is gone: its versions may come again */
+        d->adds = NULL;
+        d->n_adds = 0;
+        d->appended = -1;
     }
     silt_delta_read_opts o = silt_delta_read_opts_default();
     o.file_ops = silt_delta_parquet_ops();
