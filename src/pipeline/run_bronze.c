@@ -30,11 +30,9 @@ static const char *arg(const silt_pipeline_source *s, const char *key)
 int run_bronze_open(silt_pipeline_run *r, run_table *t, silt_error *err)
 {
     silt_delta_pqio_options pq = {0};
-    int codec; /* zstd: raw text compresses about twice as well as with snappy */
-    int rc = run_table_codec(&codec, t->def, SILT_PQ_CODEC_ZSTD, err);
-    if (rc) return rc;
-    pq.codec = (silt_pq_codec)codec;
-    rc = silt_bronze_table_prepare(&t->bronze.bt, t->def->location, &pq, err);
+    /* zstd: raw text compresses about twice as well as with snappy */
+    int rc = run_table_codec(&pq.codec, t->def, SILT_PQ_CODEC_ZSTD, err);
+    if (!rc) rc = silt_bronze_table_prepare(&t->bronze.bt, t->def->location, &pq, err);
     if (rc) return rc;
     int64_t v;
     if ((rc = silt_bronze_table_create_missing(t->bronze.bt, &v, err))) return rc;

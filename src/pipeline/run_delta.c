@@ -23,7 +23,7 @@ int run_delta_open(run_delta *d, const char *location, silt_error *err)
 {
     memset(d, 0, sizeof *d);
     d->appended = d->kept_version = -1;
-    d->codec = SILT_PQ_CODEC_SNAPPY;
+    run_delta_set_codec(d, SILT_PQ_CODEC_SNAPPY);
     d->location = silt_strdup(location);
     d->name = silt_strdup(base_name(location));
     if (!d->location || !d->name) return silt_error_set(err, SILT_ENOMEM, "out of memory");
@@ -34,18 +34,18 @@ int run_delta_open(run_delta *d, const char *location, silt_error *err)
     return run_delta_refresh(d, err);
 }
 
-const silt_delta_file_ops *run_delta_ops(run_delta *d)
+void run_delta_set_codec(run_delta *d, silt_pq_codec codec)
 {
-    d->po = (silt_delta_pqio_options){.codec = (silt_pq_codec)d->codec, .row_group_bytes = 8 << 20};
-    silt_delta_parquet_ops_with(&d->ops, &d->po);
-    return &d->ops;
+    d->po = (silt_delta_pqio_options){.codec = codec, .row_group_bytes = 8 << 20};
+    silt_delta_parquet_ops_with(&d->ops, &d->po); /* d stays where it is while open */
 }
 
-int run_table_codec(int *codec, const silt_pipeline_table *def, int dflt, silt_error *err)
+int run_table_codec(silt_pq_codec *codec, const silt_pipeline_table *def, silt_pq_codec dflt,
+                    silt_error *err)
 {
     static const struct {
         const char *name;
-        int codec;
+        silt_pq_codec codec;
     } names[] = {{"snappy", SILT_PQ_CODEC_SNAPPY},
                  {"zstd", SILT_PQ_CODEC_ZSTD},
                  {"gzip", SILT_PQ_CODEC_GZIP},
@@ -152,7 +152,7 @@ int run_delta_write_txns(run_delta *d, const silt_batch *rows, const silt_delta_
     silt_delta_add *adds = NULL;
     size_t n = 0;
     silt_delta_commit_opts co = {0};
-    co.file_ops = run_delta_ops(d);
+    co.file_ops = &d->ops;
     co.operation = overwrite ? "WRITE" : "STREAMING UPDATE";
     int64_t v;
     int rc = run_part_write_files(&adds, &n, d, rows, err);
@@ -171,7 +171,7 @@ int run_delta_write_txns(run_delta *d, const silt_batch *rows, const silt_delta_
     }
     if ((rc = run_delta_refresh(d, err))) return rc;
     silt_delta_optimize_opts oo = {0};
-    oo.file_ops = run_delta_ops(d);
+    oo.file_ops = &d->ops;
     silt_delta_optimize_result res;
     silt_error e2;
     silt_error_clear(&e2);

@@ -29,11 +29,10 @@ typedef struct run_delta {
     int64_t appended;          /* version of this runtime's latest append, -1 none */
     run_kept_rows *kept;       /* the rows of version kept_version (run_kept.c), or NULL */
     int64_t kept_version;
-    int codec;            /* the data files' compression (silt_pq_codec): run_table_codec */
     silt_delta_add *adds; /* the adds of version `appended` (its readers need not parse it) */
     size_t n_adds;
-    silt_delta_pqio_options po; /* run_delta_ops: the options its ops point at */
-    silt_delta_file_ops ops;
+    silt_delta_pqio_options po; /* how its data files are written: run_delta_set_codec */
+    silt_delta_file_ops ops;    /* the Parquet ops writing them, pointing at po */
 } run_delta;
 
 typedef struct run_bronze {
@@ -107,11 +106,12 @@ struct silt_pipeline_run {
 /* ---- run_delta.c: tables and writes ---- */
 /* Opens location's store and loads its latest snapshot (NULL when there is no table). */
 int run_delta_open(run_delta *d, const char *location, silt_error *err);
-/* The Parquet ops that write d's data files (with d's codec); main thread only. */
-const silt_delta_file_ops *run_delta_ops(run_delta *d);
+/* Sets the codec of d's data files (its ops name the files after it). */
+void run_delta_set_codec(run_delta *d, silt_pq_codec codec);
 /* The compression of table def's data files: TBLPROPERTIES ('parquet.compression' = 'snappy' |
  * 'zstd' | 'gzip' | 'none'), else dflt. SILT_EINVAL for another value. */
-int run_table_codec(int *codec, const silt_pipeline_table *def, int dflt, silt_error *err);
+int run_table_codec(silt_pq_codec *codec, const silt_pipeline_table *def, silt_pq_codec dflt,
+                    silt_error *err);
 void run_delta_close(run_delta *d);
 /* Brings d->snap to the latest version (loads it when NULL). */
 int run_delta_refresh(run_delta *d, silt_error *err);
@@ -252,8 +252,9 @@ typedef struct run_rows {
     int64_t limit;   /* > 0: a version that would take rows past it is not read (unless first) */
     bool stopped;    /* run_read_version left a version unread because of limit */
 } run_rows;
-/* The commit of version v of u: its actions (owned), its adds with dataChange (shallow, acts
- * owns them), and whether it only appended (no removal with dataChange, no new metadata). */
+/* The commit of version v of u: its actions (owned), its adds with dataChange (shallow: acts
+ * owns them, or u when u appended v itself and kept them, acts then empty), and whether it only
+ * appended (no removal with dataChange, no new metadata). */
 typedef struct run_version {
     silt_delta_actions acts;
     silt_delta_add *adds;

@@ -136,7 +136,7 @@ static int read_version(new_rows *nr, run_delta *u, const silt_schema *schema, i
 static int compact(run_table *t, silt_error *err)
 {
     silt_delta_optimize_opts oo = {0};
-    oo.file_ops = run_delta_ops(&t->d);
+    oo.file_ops = &t->d.ops;
     silt_delta_optimize_result res;
     silt_error e2;
     silt_error_clear(&e2);
@@ -160,7 +160,7 @@ static int merge_batch(silt_pipeline_run *r, run_table *t, run_delta *u, const n
     if (!rc) {
         partial->schema = silt_sql_plan_schema(t->plan);
         rc = silt_pipeline_mv_upsert(&ms, t->d.store, &t->d.snap, &spec, partial, &txn, 1,
-                                     run_delta_ops(&t->d), err);
+                                     &t->d.ops, err);
     }
     if (rc) silt_error_prefix(err, "table %s", t->def->name);
     if (!rc) rc = compact(t, err);

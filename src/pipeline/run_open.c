@@ -120,7 +120,7 @@ static int open_quarantine(silt_pipeline_run *r, run_table *t, silt_error *err)
     snprintf(loc, sizeof loc, "%s_quarantine", t->def->location);
     int rc = run_delta_open(&t->q, loc, err);
     if (rc) return rc;
-    t->q.codec = t->d.codec; /* as its table's */
+    run_delta_set_codec(&t->q, t->d.po.codec); /* as its table's */
     if (!t->q_schema && !(t->q_schema = run_quarantine_schema(t->in_schema)))
         return silt_error_set(err, SILT_ENOMEM, "out of memory");
     silt_delta_map cfg = {0};
@@ -166,7 +166,9 @@ static int open_one(silt_pipeline_run *r, run_table *t, silt_error *err)
     int rc = bind_query(r, t, err);
     if (!rc) rc = choose_mode(t, err);
     if (!rc) rc = run_delta_open(&t->d, d->location, err);
-    if (!rc) rc = run_table_codec(&t->d.codec, d, SILT_PQ_CODEC_SNAPPY, err);
+    silt_pq_codec codec;
+    if (!rc && !(rc = run_table_codec(&codec, d, SILT_PQ_CODEC_SNAPPY, err)))
+        run_delta_set_codec(&t->d, codec);
     if (!rc) rc = check_schema(t, err);
     if (rc) return rc;
     silt_delta_map cfg = {0};

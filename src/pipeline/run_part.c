@@ -50,7 +50,7 @@ static int write_part(silt_delta_add *add, run_delta *d, const silt_batch *rows,
         j++;
     }
     if (b) b->n_rows = n;
-    if (!rc) /* d->ops set before the writers started */
+    if (!rc)
         rc = silt_delta_write_data_file(add, d->store, &d->ops, b,
                                         s->metadata.n_partition_columns ? &pv : NULL,
                                         (const char *const *)s->metadata.partition_columns,
@@ -342,7 +342,6 @@ int run_part_write_files(silt_delta_add **adds, size_t *n_adds, run_delta *d,
          * made durable at once, before the commit that adds them */
         bool defer = p.ng >= DEFER_SYNC_FILES;
         p.d = d, p.rows = rows, p.data = data, p.pr = pr, p.starts = starts;
-        run_delta_ops(d);
         silt_store_defer_sync(d->store, defer);
         rc = write_parallel(&p, err);
         silt_store_defer_sync(d->store, false);

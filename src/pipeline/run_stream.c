@@ -10,6 +10,7 @@
 #include "delta/logname.h"
 #include "delta/pqio.h"
 #include "delta/scan.h"
+#include "delta/schema.h"
 #include "pipeline/run_int.h"
 #include "util/alloc.h"
 #include "util/log.h"
@@ -41,8 +42,8 @@ int64_t run_stats_rows(const silt_delta_add *adds, size_t n)
 {
     int64_t rows = 0;
     for (size_t i = 0; i < n; i++) {
-        const char *p = adds[i].stats ? strstr(adds[i].stats, "\"numRecords\":") : NULL;
-        if (p) rows += strtoll(p + 13, NULL, 10);
+        int64_t r;
+        if (!silt_delta_stats_num_records(&r, adds[i].stats, NULL)) rows += r;
     }
     return rows;
 }

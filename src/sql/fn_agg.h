@@ -33,8 +33,6 @@ int fn_agg_site_new(silt_sql_fn_bind *b, fn_cat cat, silt_error *err);
 /* Appends the DISTINCT key of row r of args (all arguments; length-prefixed) to key. Returns
  * false when an argument of the row is NULL (the row does not count). */
 bool fn_agg_key(silt_buf *key, const silt_sql_fn_args *args, int64_t r);
-/* Adds row r's key to the set at slot (created on first use). */
-int fn_agg_set_add(fn_set **slot, silt_buf *key, const silt_sql_fn_args *args, int64_t r);
 
 /* The group state of row r. */
 static inline void *fn_agg_state(uint8_t *states, size_t stride, const uint32_t *groups, int64_t r)

@@ -87,13 +87,11 @@ static bool keys_fixed8(const silt_sql_fn_args *args)
     return c == FN_CAT_INT || c == FN_CAT_BOOL || c == FN_CAT_DBL;
 }
 
-int fn_agg_set_add(fn_set **slot, silt_buf *key, const silt_sql_fn_args *args, int64_t r)
+/* Adds key[0..len) to the set in *slot, made on first use. */
+static int set_put(fn_set **slot, const void *key, size_t len, bool fixed8)
 {
-    silt_buf_reset(key);
-    if (!fn_agg_key(key, args, r)) return 0;
-    if (silt_buf_oom(key)) return SILT_ENOMEM;
-    if (!*slot && !(*slot = fn_set_create(keys_fixed8(args)))) return SILT_ENOMEM;
-    return fn_set_add(*slot, key->ptr ? key->ptr : (const uint8_t *)"", key->len);
+    if (!*slot && !(*slot = fn_set_create(fixed8))) return SILT_ENOMEM;
+    return fn_set_add(*slot, key ? key : (const void *)"", len);
 }
 
 void fn_agg_set_init(void *bstate, void *st)
@@ -120,7 +118,6 @@ int fn_agg_set_update(void *bstate, uint8_t *states, size_t stride, const uint32
             int64_t row = silt_sql_arg_row(args, 0, r);
             if (!silt_column_is_valid(c, row)) continue;
             fn_set **slot = fn_agg_state(states, stride, groups, r);
-            if (!*slot && !(*slot = fn_set_create(true))) rc = SILT_ENOMEM;
             uint64_t k;
             if (dbl) {
                 double d = canon_double(fn_get_double(c, 0, row));
@@ -129,7 +126,7 @@ int fn_agg_set_update(void *bstate, uint8_t *states, size_t stride, const uint32
                 k = (uint64_t)fn_get_i64(c, row);
             }
             if (slot == prev && k == prev_k) continue;
-            if (rc == 0) rc = fn_set_add(*slot, &k, 8);
+            rc = set_put(slot, &k, 8, true);
             prev = slot, prev_k = k;
         }
         return rc ? FN_OOM(err) : 0;
@@ -143,10 +140,10 @@ int fn_agg_set_update(void *bstate, uint8_t *states, size_t stride, const uint32
             rc = SILT_ENOMEM;
             break;
         }
-        if (slot == prev && *slot && key.len == last.len && !memcmp(key.ptr, last.ptr, key.len))
+        if (slot == prev && key.len == last.len &&
+            (!key.len || !memcmp(key.ptr, last.ptr, key.len)))
             continue;
-        if (!*slot && !(*slot = fn_set_create(false))) rc = SILT_ENOMEM;
-        if (rc == 0) rc = fn_set_add(*slot, key.ptr ? key.ptr : (const uint8_t *)"", key.len);
+        rc = set_put(slot, key.ptr, key.len, false);
         silt_buf_reset(&last);
         silt_buf_append(&last, key.ptr, key.len);
         prev = silt_buf_oom(&last) ? NULL : slot;

@@ -26,6 +26,7 @@
 #include "sql/sql.h"
 #include "util/alloc.h"
 #include "util/hash.h"
+#include "support/pipeline_fixture.h"
 #include "support/tmpdir.h"
 
 #define OK(call)                                                                                   \
@@ -123,44 +124,6 @@ static silt_pipeline_mv_stats feed(fixture *fx, silt_batch *b)
     return st;
 }
 
-static int cmp_line(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The rows of a query, canonical, sorted, one string. */
-static char *query_rows(const char *sql)
-{
-    silt_error err;
-    silt_sql_plan *p = NULL;
-    silt_batch *out = NULL;
-    OK(silt_sql_prepare(&p, sql, NULL, 0, &err));
-    OK(silt_sql_run(p, NULL, &out, &err));
-    silt_buf b = SILT_BUF_INIT;
-    assert_int_equal(silt_canon_batch(&b, out), 0);
-    assert_int_equal(silt_buf_cstr(&b), 0);
-    size_t n = 0;
-    for (size_t i = 0; i < b.len; i++) n += b.ptr[i] == '\n';
-    char **lines = silt_calloc(n + 1, sizeof *lines);
-    size_t k = 0;
-    for (char *s = (char *)b.ptr, *e; k < n && (e = strchr(s, '\n')); s = e + 1) {
-        *e = 0;
-        lines[k++] = s;
-    }
-    qsort(lines, k, sizeof *lines, cmp_line);
-    silt_buf r = SILT_BUF_INIT;
-    for (size_t i = 0; i < k; i++) {
-        silt_buf_puts(&r, lines[i]);
-        silt_buf_putc(&r, '\n');
-    }
-    assert_int_equal(silt_buf_cstr(&r), 0);
-    silt_free(lines);
-    silt_buf_free(&b);
-    silt_batch_destroy(out);
-    silt_sql_plan_destroy(p);
-    return (char *)silt_buf_detach(&r, NULL);
-}
-
 /* The view equals the aggregate recomputed over the whole source. */
 static void assert_view_is_recompute(fixture *fx)
 {
@@ -171,7 +134,7 @@ static void assert_view_is_recompute(fixture *fx)
              "delta.`%s` GROUP BY k",
              fx->src_dir);
     snprintf(q1, sizeof q1, "SELECT * FROM delta.`%s`", fx->view_dir);
-    char *view = query_rows(q1), *want = query_rows(q2);
+    char *view = pf_rows(q1), *want = pf_rows(q2);
     if (strcmp(view, want) != 0) fail_msg("the view differs from the recompute");
     silt_free(view);
     silt_free(want);
