@@ -1,4 +1,4 @@
-/* Heap set-up for short commands (see heap.h). */
+/* Heap set-up for short commands and for long runs of many threads (see heap.h). */
 #include "util/heap.h"
 
 #include <stdint.h>
@@ -37,6 +37,15 @@ void silt_heap_prepare(size_t bytes)
 #endif
 #endif
     free(p);
+#else
+    (void)bytes;
+#endif
+}
+
+void silt_heap_pad(size_t bytes)
+{
+#if defined(__GLIBC__)
+    mallopt(M_TOP_PAD, bytes > INT32_MAX ? INT32_MAX : (int)bytes);
 #else
     (void)bytes;
 #endif
