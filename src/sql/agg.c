@@ -136,7 +136,17 @@ void sql_agg_free(aggrun *a)
     sql_groups_free(&a->g);
 }
 
-/* A batch lent by a scan (read, not kept). */
+/* Whether the caller's input batch can be lent to the aggregates as it is: it has the input
+ * node's columns, and none is lazy (those are filled in by a copy). */
+static bool lendable(const silt_batch *input, const silt_schema *s)
+{
+    if (!input || input->n_cols < s->n_fields) return false;
+    for (size_t c = 0; c < s->n_fields; c++)
+        if (input->cols[c].lazy) return false;
+    return true;
+}
+
+/* A batch lent by a scan or the caller (read, not kept). */
 static int agg_lend(void *arg, const silt_batch *b, silt_error *err)
 {
     aggrun *a = arg;
@@ -214,7 +224,15 @@ int sql_exec_agg(sql_rel *out, sql_node *n, const silt_batch *input, silt_error 
     bool *need = input_needs(n);
     if (need) n->in->need = need;
     if (n->in->kind == N_SCAN) n->in->sink_lend = agg_lend;
-    rc = sql_exec_stream(n->in, input, agg_sink, run, err);
+    if (n->in->kind == N_INPUT && lendable(input, &n->in->schema)) {
+        /* the input batch is aggregated where it is, not copied column by column first */
+        silt_batch view = *input;
+        view.schema = &n->in->schema;
+        view.n_cols = n->in->schema.n_fields;
+        rc = agg_lend(run, &view, err);
+    } else {
+        rc = sql_exec_stream(n->in, input, agg_sink, run, err);
+    }
     if (n->in->kind == N_SCAN) n->in->sink_lend = NULL;
     if (need) n->in->need = NULL;
     silt_free(need);
